@@ -1,0 +1,76 @@
+// The timer queue: a binary min-heap of future happenings, ordered by time and
+// then by insertion, so that equal times keep their order on every engine.
+import type { SimTime } from '../types.ts';
+
+export const Timer = {
+  /** The CPU's current task reaches the end of its burst or of its time slice. */
+  Cpu: 0,
+  /** A sleeping task's timeout expires. */
+  TaskWake: 1,
+  /** klp_transition_work's delayed-work timer expires. */
+  TransitionWork: 2,
+  /** The shell's `sleep` ends, or its `wait` times out. */
+  Shell: 3,
+  /** wake_up_if_idle(): an idle CPU is sent through its idle loop. */
+  IdleKick: 4,
+  /** An idle task gets its CPU back and finishes do_idle(). */
+  IdleEnter: 5,
+} as const;
+export type Timer = (typeof Timer)[keyof typeof Timer];
+
+export interface TimerEntry {
+  readonly time: SimTime;
+  readonly seq: number;
+  readonly type: Timer;
+  readonly id: number;
+  /** Generation of the owner when armed: a timer whose owner moved on is stale. */
+  readonly gen: number;
+}
+
+export interface TimerQueue {
+  heap: TimerEntry[];
+  seq: number;
+}
+
+export const createQueue = (): TimerQueue => ({ heap: [], seq: 0 });
+
+/** Entries are immutable, so a shallow copy is a full copy. */
+export const cloneQueue = (q: TimerQueue): TimerQueue => ({ heap: q.heap.slice(), seq: q.seq });
+
+const before = (a: TimerEntry, b: TimerEntry): boolean => a.time < b.time || (a.time === b.time && a.seq < b.seq);
+
+export function arm(q: TimerQueue, time: SimTime, type: Timer, id: number, gen: number): void {
+  const h = q.heap;
+  const e: TimerEntry = { time, seq: q.seq++, type, id, gen };
+  let i = h.length;
+  h.push(e);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(e, h[p])) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = e;
+}
+
+export const peek = (q: TimerQueue): TimerEntry | undefined => q.heap[0];
+
+export function pop(q: TimerQueue): TimerEntry | undefined {
+  const h = q.heap;
+  const top = h[0];
+  const last = h.pop();
+  if (h.length === 0 || last === undefined) return top;
+  let i = 0;
+  const n = h.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && before(h[r], h[l]) ? r : l;
+    if (!before(h[c], last)) break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = last;
+  return top;
+}

@@ -1,0 +1,249 @@
+// The task table: every task_struct the simulation knows, as columns of typed
+// arrays (one row per task), so that 100,000 tasks clone in a few copies and
+// cross to the UI without conversion.
+import { KLP_UNDEFINED } from '../types.ts';
+import type { CpuId, KlpState, TaskId } from '../types.ts';
+
+export const TaskKind = {
+  Idle: 0,
+  Shell: 1,
+  Kworker: 2,
+  User: 3,
+  Kthread: 4,
+} as const;
+export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind];
+
+/** Scheduler state: where the task is, not what it executes. */
+export const Sched = {
+  Running: 0,
+  Runnable: 1,
+  Sleeping: 2,
+  Dead: 3,
+} as const;
+export type Sched = (typeof Sched)[keyof typeof Sched];
+
+/** What a task does when it next gets a CPU. */
+export const Resume = {
+  /** In user space: continue the current burst. */
+  UserBurst: 0,
+  /** Woken inside a system call: finish it and return to user space. */
+  FinishSyscall: 1,
+  /** A child before its first run: return from fork to user space. */
+  RetFromFork: 2,
+  /** A kthread woken in its loop: make its calls, then sleep again. */
+  KthreadWake: 3,
+  /** A CPU-bound kthread: keep running its loop. */
+  KthreadBusy: 4,
+  /** kworker with the livepatch transition work queued. */
+  TransitionWork: 5,
+  /** Nothing: idle tasks and the shell are not scheduled this way. */
+  None: 6,
+} as const;
+export type Resume = (typeof Resume)[keyof typeof Resume];
+
+/** Display state of a task for the UI. */
+export const RunState = {
+  User: 0,
+  Running: 1,
+  Runnable: 2,
+  Sleeping: 3,
+  Dead: 4,
+} as const;
+export type RunState = (typeof RunState)[keyof typeof RunState];
+
+export interface TaskTable {
+  count: number;
+  capacity: number;
+  /** Frames per task (deepest call chain of the scenario). */
+  readonly depthMax: number;
+  pid: Int32Array;
+  comm: string[];
+  kind: Uint8Array;
+  /** Task group index in the scenario, -1 for built-in tasks. */
+  group: Int32Array;
+  patchState: Int8Array;
+  /** TIF_PATCH_PENDING. */
+  tif: Uint8Array;
+  sched: Uint8Array;
+  resume: Uint8Array;
+  cpu: Int16Array;
+  /** Remaining microseconds of the current user burst. */
+  remaining: Float64Array;
+  /** Generation of the task's wake-up timer; a popped timer of another generation is stale. */
+  timerGen: Uint32Array;
+  /** System call the task is in (index in the world's syscall table), -1 for none. */
+  syscall: Int32Array;
+  depth: Uint8Array;
+  /** Frame i of task t is at t * depthMax + i: the function and the version running. */
+  stackFn: Int32Array;
+  /** 0 = the original function, f + 1 = the new function of klp func f. */
+  stackVer: Int32Array;
+  /** How many tasks are in each patch state (index state + 1), dead tasks excluded. */
+  stateCount: Int32Array;
+  /** How many live tasks have TIF_PATCH_PENDING. */
+  tifCount: number;
+  live: number;
+}
+
+const GROW = 2;
+
+export function createTaskTable(capacity: number, depthMax: number): TaskTable {
+  return {
+    count: 0,
+    capacity,
+    depthMax,
+    pid: new Int32Array(capacity),
+    comm: [],
+    kind: new Uint8Array(capacity),
+    group: new Int32Array(capacity),
+    patchState: new Int8Array(capacity),
+    tif: new Uint8Array(capacity),
+    sched: new Uint8Array(capacity),
+    resume: new Uint8Array(capacity),
+    cpu: new Int16Array(capacity),
+    remaining: new Float64Array(capacity),
+    timerGen: new Uint32Array(capacity),
+    syscall: new Int32Array(capacity),
+    depth: new Uint8Array(capacity),
+    stackFn: new Int32Array(capacity * depthMax),
+    stackVer: new Int32Array(capacity * depthMax),
+    stateCount: new Int32Array(3),
+    tifCount: 0,
+    live: 0,
+  };
+}
+
+function grown<T extends Int8Array | Uint8Array | Int16Array | Int32Array | Uint32Array | Float64Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
+function grow(t: TaskTable): void {
+  const cap = Math.max(16, t.capacity * GROW);
+  const d = t.depthMax;
+  t.pid = grown(t.pid, cap);
+  t.kind = grown(t.kind, cap);
+  t.group = grown(t.group, cap);
+  t.patchState = grown(t.patchState, cap);
+  t.tif = grown(t.tif, cap);
+  t.sched = grown(t.sched, cap);
+  t.resume = grown(t.resume, cap);
+  t.cpu = grown(t.cpu, cap);
+  t.remaining = grown(t.remaining, cap);
+  t.timerGen = grown(t.timerGen, cap);
+  t.syscall = grown(t.syscall, cap);
+  t.depth = grown(t.depth, cap);
+  t.stackFn = grown(t.stackFn, cap * d);
+  t.stackVer = grown(t.stackVer, cap * d);
+  t.capacity = cap;
+}
+
+export interface NewTask {
+  readonly pid: number;
+  readonly comm: string;
+  readonly kind: TaskKind;
+  readonly group: number;
+  readonly cpu: CpuId;
+  readonly sched: Sched;
+  readonly resume: Resume;
+  readonly patchState?: KlpState;
+}
+
+export function addTask(t: TaskTable, n: NewTask): TaskId {
+  if (t.count === t.capacity) grow(t);
+  const id = t.count++ as TaskId;
+  t.pid[id] = n.pid;
+  t.comm[id] = n.comm;
+  t.kind[id] = n.kind;
+  t.group[id] = n.group;
+  const state = n.patchState ?? KLP_UNDEFINED;
+  t.patchState[id] = state;
+  t.stateCount[state + 1]++;
+  t.tif[id] = 0;
+  t.sched[id] = n.sched;
+  t.resume[id] = n.resume;
+  t.cpu[id] = n.cpu;
+  t.remaining[id] = 0;
+  t.timerGen[id] = 0;
+  t.syscall[id] = -1;
+  t.depth[id] = 0;
+  t.live++;
+  return id;
+}
+
+export function setPatchState(t: TaskTable, id: TaskId, state: KlpState): void {
+  if (t.sched[id] !== Sched.Dead) {
+    t.stateCount[t.patchState[id] + 1]--;
+    t.stateCount[state + 1]++;
+  }
+  t.patchState[id] = state;
+}
+
+export function setTif(t: TaskTable, id: TaskId, on: boolean): void {
+  const v = on ? 1 : 0;
+  if (t.tif[id] === v) return;
+  if (t.sched[id] !== Sched.Dead) t.tifCount += on ? 1 : -1;
+  t.tif[id] = v;
+}
+
+export function markDead(t: TaskTable, id: TaskId): void {
+  if (t.sched[id] === Sched.Dead) return;
+  t.stateCount[t.patchState[id] + 1]--;
+  if (t.tif[id]) t.tifCount--;
+  t.live--;
+  t.sched[id] = Sched.Dead;
+  t.depth[id] = 0;
+}
+
+export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: number): void {
+  const d = t.depth[id];
+  if (d >= t.depthMax) throw new Error(`stack overflow in ${t.comm[id]}:${t.pid[id]}`);
+  const at = id * t.depthMax + d;
+  t.stackFn[at] = fn;
+  t.stackVer[at] = version;
+  t.depth[id] = d + 1;
+}
+
+export function popFrames(t: TaskTable, id: TaskId, toDepth: number): void {
+  if (t.depth[id] > toDepth) t.depth[id] = toDepth;
+}
+
+export const frameFn = (t: TaskTable, id: TaskId, i: number): number => t.stackFn[id * t.depthMax + i];
+export const frameVer = (t: TaskTable, id: TaskId, i: number): number => t.stackVer[id * t.depthMax + i];
+
+export function runState(t: TaskTable, id: TaskId, onCpu: boolean): RunState {
+  switch (t.sched[id] as Sched) {
+    case Sched.Dead:
+      return RunState.Dead;
+    case Sched.Sleeping:
+      return RunState.Sleeping;
+    default:
+      if ((t.kind[id] === TaskKind.User || t.kind[id] === TaskKind.Shell) && t.depth[id] === 0) return RunState.User;
+      return onCpu ? RunState.Running : RunState.Runnable;
+  }
+}
+
+export function cloneTaskTable(t: TaskTable): TaskTable {
+  return {
+    ...t,
+    pid: t.pid.slice(),
+    comm: t.comm.slice(),
+    kind: t.kind.slice(),
+    group: t.group.slice(),
+    patchState: t.patchState.slice(),
+    tif: t.tif.slice(),
+    sched: t.sched.slice(),
+    resume: t.resume.slice(),
+    cpu: t.cpu.slice(),
+    remaining: t.remaining.slice(),
+    timerGen: t.timerGen.slice(),
+    syscall: t.syscall.slice(),
+    depth: t.depth.slice(),
+    stackFn: t.stackFn.slice(),
+    stackVer: t.stackVer.slice(),
+    stateCount: t.stateCount.slice(),
+  };
+}
+
+export const taskName = (t: TaskTable, id: TaskId): string => `${t.comm[id]}:${t.pid[id]}`;

@@ -1,0 +1,287 @@
+// Validation of a `klpscope/1` scenario document (spec/scenario.md §1–§7):
+// the shape with zod (strict objects, every default filled in), then the
+// checks that need more than one field, then the script, then the refusal of
+// stage-2 features. Every failure is a ScenarioError naming the JSON path.
+import { z } from 'zod';
+import { BUILTIN_FUNCTIONS, BUILTIN_MODULES, BUILTIN_SYSCALLS } from './builtins.ts';
+import { KERNEL_VARIANTS, ScenarioError } from './types.ts';
+import type { ModuleSpec, MsRange, ParamValue, Scenario } from './types.ts';
+import { parseScript } from './script.ts';
+
+const MAX_TASKS = 1_000_000;
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MODULE_NAME = /^[A-Za-z0-9_-]{1,55}$/;
+
+/** A value as an error message shows it: `0`, `"abc"`, `an array`. */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return v.length <= 4 && v.every((x) => typeof x !== 'object') ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : 'an array';
+  if (typeof v === 'object' && v !== null) return 'an object';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function expected(what: string, got: unknown): string {
+  return got === undefined ? `missing (expected ${what})` : `expected ${what}, got ${show(got)}`;
+}
+
+/** A leaf value checked by one predicate, with one message for every failure. */
+function leaf<T>(what: string, ok: (v: unknown) => boolean) {
+  return z.custom<T>(ok, { error: (iss) => expected(what, iss.input) });
+}
+
+const isInt = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const intIn = (lo: number, hi: number) => leaf<number>(`an integer from ${lo} to ${hi}`, (v) => isInt(v, lo, hi));
+const str = () => leaf<string>('a string', (v) => typeof v === 'string');
+const bool = () => leaf<boolean>('true or false', (v) => typeof v === 'boolean');
+const fn = () => leaf<string>('a function name (letters, digits, _ and .)', (v) => typeof v === 'string' && FUNCTION_NAME.test(v));
+function oneOf<T extends string>(values: readonly T[]) {
+  const what = values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return leaf<T>(what, (v) => typeof v === 'string' && (values as readonly string[]).includes(v));
+}
+
+const isRange = (v: unknown): boolean =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && 0 <= v[0] && v[0] <= v[1];
+const RANGE = '[MIN, MAX] milliseconds with 0 <= MIN <= MAX';
+const ms = (lo: number, hi: number) => (): MsRange => [lo, hi];
+const range = () => leaf<MsRange>(RANGE, isRange);
+const rangeOrForever = () => leaf<MsRange | 'forever'>(`${RANGE}, or "forever"`, (v) => v === 'forever' || isRange(v));
+
+function list<T extends z.ZodType>(item: T, what = 'an array') {
+  return z.array(item, { error: (iss) => expected(what, iss.input) });
+}
+function map<T extends z.ZodType>(value: T, what: string) {
+  return z.record(z.string(), value, { error: (iss) => expected(what, iss.input) });
+}
+function obj<S extends z.ZodRawShape>(shape: S, what = 'an object') {
+  const fields = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field (expected one of ${fields})` : expected(what, iss.input)),
+  });
+}
+
+const paramValue = leaf<ParamValue>('a string, number or boolean', (v) => ['string', 'number', 'boolean'].includes(typeof v));
+
+const funcSchema = obj({ old: fn(), output: str().optional(), immediate: bool().default(false) });
+const objectSchema = obj({ name: str(), funcs: list(funcSchema), callbacks: bool().default(false) });
+const livepatchSchema = obj({
+  objects: list(objectSchema),
+  immediate: bool().default(false),
+  replace: leaf<boolean | string>('true, false or the name of a module parameter', (v) => typeof v === 'boolean' || typeof v === 'string').default(false),
+});
+
+const scenarioSchema = obj(
+  {
+    format: oneOf(['klpscope/1'] as const),
+    name: str().default('untitled'),
+    description: str().default(''),
+    kernel: oneOf(KERNEL_VARIANTS).default('mainline'),
+    seed: intIn(0, 4294967295).default(1),
+    machine: obj({
+      cpus: intIn(1, 4096).default(4),
+      offline: list(intIn(0, 4095), 'an array of CPU ids').default(() => []),
+      reliableStacktrace: bool().default(true),
+    }).prefault({}),
+    functions: map(obj({ object: str().default('vmlinux'), output: str().optional() }), 'an object mapping function names to { object, output }').default(() => ({})),
+    syscalls: map(
+      obj({ chain: list(fn(), 'a non-empty array of function names').min(1, { error: (iss) => expected('a non-empty array of function names', iss.input) }), sleepIn: fn().optional(), sleepMs: rangeOrForever().default(ms(1, 50)) }),
+      'an object mapping syscall names to { chain, sleepIn, sleepMs }',
+    ).default(() => ({})),
+    files: map(fn(), 'an object mapping absolute paths to function names').default(() => ({})),
+    tasks: list(
+      obj({
+        comm: leaf<string>('a string of 1 to 15 characters', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 15),
+        count: intIn(1, MAX_TASKS).default(1),
+        kind: oneOf(['user', 'kthread'] as const).default('user'),
+        syscalls: list(str(), 'an array of syscall names').default(() => ['getpid']),
+        userMs: range().default(ms(1, 20)),
+        loop: list(fn(), 'an array of function names').default(() => ['kthread', 'worker_thread']),
+        sleepMs: rangeOrForever().default(ms(10, 500)),
+        calls: list(fn(), 'an array of function names').default(() => []),
+        cpuBound: bool().default(false),
+        unreliableStack: bool().default(false),
+        blockedIn: fn().optional(),
+      }),
+      'an array of task groups',
+    ).default(() => []),
+    modules: list(
+      obj({
+        name: leaf<string>('a module name (1 to 55 letters, digits, _ or -)', (v) => typeof v === 'string' && MODULE_NAME.test(v)),
+        params: map(paramValue, 'an object mapping parameter names to default values').default(() => ({})),
+        functions: list(fn(), 'an array of function names').default(() => []),
+        init: list(str(), 'an array of strings').default(() => []),
+        exit: list(str(), 'an array of strings').default(() => []),
+        livepatch: livepatchSchema.optional(),
+        work: z.unknown().optional(),
+      }),
+      'an array of modules',
+    ).default(() => []),
+    script: list(str(), 'an array of strings').default(() => []),
+  },
+  'a JSON object',
+);
+
+function pathOf(segments: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of segments) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (typeof seg === 'string' && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out === '' ? 'scenario' : out;
+}
+
+const key = (base: string, k: string): string => pathOf([base, k]);
+const list2 = (names: Iterable<string>): string => [...names].join(', ') || 'none';
+
+/** Checks one validated document beyond its shape; throws the first failure. */
+function checkSemantics(s: Scenario): void {
+  const { machine, kernel } = s;
+  const fail = (where: string, what: string): never => {
+    throw new ScenarioError(where, what);
+  };
+
+  // §2 machine
+  const seen = new Set<number>();
+  s.machine.offline.forEach((id, i) => {
+    const where = `machine.offline[${i}]`;
+    if (id === 0) fail(where, 'CPU 0 cannot be offline');
+    if (id >= machine.cpus) fail(where, `expected a CPU id below ${machine.cpus} (machine.cpus), got ${id}`);
+    if (seen.has(id)) fail(where, `CPU ${id} is listed twice`);
+    seen.add(id);
+  });
+
+  // §6 module names first: functions, tasks and patches refer to them.
+  const ownNames = new Map<string, number>();
+  s.modules.forEach((m, i) => {
+    if (m.name === 'vmlinux') fail(`modules[${i}].name`, "'vmlinux' is not a module name");
+    const first = ownNames.get(m.name);
+    if (first !== undefined) fail(`modules[${i}].name`, `duplicate module name '${m.name}' (also modules[${first}].name)`);
+    ownNames.set(m.name, i);
+  });
+  const moduleNames = new Set([...BUILTIN_MODULES.map((m) => m.name), ...ownNames.keys()]);
+  const objectNames = `vmlinux or a module (${list2(moduleNames)})`;
+
+  // §3 functions: where each declared function lives.
+  const home = new Map<string, string>(Object.entries(BUILTIN_FUNCTIONS).map(([f, spec]) => [f, spec.object]));
+  for (const [f, spec] of Object.entries(s.functions)) {
+    if (!FUNCTION_NAME.test(f)) fail(key('functions', f), 'expected a function name (letters, digits, _ and .)');
+    if (spec.object !== 'vmlinux' && !moduleNames.has(spec.object)) fail(`${key('functions', f)}.object`, expected(objectNames, spec.object));
+    home.set(f, spec.object);
+  }
+  const listedBy = new Map<string, string>();
+  s.modules.forEach((m, i) =>
+    m.functions.forEach((f, j) => {
+      const where = `modules[${i}].functions[${j}]`;
+      const declared = Object.hasOwn(s.functions, f) ? s.functions[f].object : undefined;
+      if (declared !== undefined && declared !== m.name) fail(where, `'${f}' is declared in functions with object '${declared}'`);
+      if (declared === undefined && Object.hasOwn(BUILTIN_FUNCTIONS, f)) fail(where, `'${f}' is a built-in vmlinux function`);
+      const other = listedBy.get(f);
+      if (other !== undefined) fail(where, `'${f}' is already provided by module '${other}'`);
+      listedBy.set(f, m.name);
+      home.set(f, m.name);
+    }),
+  );
+
+  // §4 syscalls, §3 files
+  for (const [name, sc] of Object.entries(s.syscalls)) {
+    if (sc.sleepIn !== undefined && !sc.chain.includes(sc.sleepIn)) {
+      fail(`${key('syscalls', name)}.sleepIn`, `expected a function of the chain (${sc.chain.join(', ')}), got ${show(sc.sleepIn)}`);
+    }
+  }
+  for (const path of Object.keys(s.files)) {
+    if (!/^\/\S+$/.test(path)) fail(key('files', path), 'expected an absolute path without spaces as the key');
+  }
+
+  // §5 tasks
+  const syscalls = new Set([...Object.keys(BUILTIN_SYSCALLS), ...Object.keys(s.syscalls)]);
+  let total = 0;
+  s.tasks.forEach((t, i) => {
+    const at = `tasks[${i}]`;
+    t.syscalls.forEach((name, j) => {
+      if (!syscalls.has(name)) fail(`${at}.syscalls[${j}]`, `unknown syscall '${name}' (known: ${list2(syscalls)})`);
+    });
+    if (t.kind === 'user' && t.syscalls.length === 0) fail(`${at}.syscalls`, 'a user task needs at least one syscall');
+    if (t.kind === 'kthread' && t.loop.length === 0) fail(`${at}.loop`, 'a kthread needs at least one function to run in');
+    if (t.kind === 'kthread' && t.blockedIn !== undefined) fail(`${at}.blockedIn`, 'only user tasks (kind "user") can start blocked in a syscall');
+    total += t.count;
+  });
+  if (total > MAX_TASKS) fail('tasks', `expected at most ${MAX_TASKS} tasks over all groups, got ${total}`);
+
+  // §6 modules
+  s.modules.forEach((m, i) => {
+    const at = `modules[${i}]`;
+    for (const p of Object.keys(m.params)) {
+      if (!PARAM_NAME.test(p)) fail(key(`${at}.params`, p), 'expected a parameter name (letters, digits and _)');
+    }
+    if (m.livepatch === undefined) return;
+    const lp = m.livepatch;
+    if (lp.immediate && kernel !== 'v4.12' && kernel !== 'rfc-v2') {
+      fail(`${at}.livepatch.immediate`, `patch-level immediate exists only in kernels v4.12 and rfc-v2 (kernel is ${kernel})`);
+    }
+    if (lp.replace !== false && kernel !== 'mainline') fail(`${at}.livepatch.replace`, `replace exists only in kernel mainline (kernel is ${kernel})`);
+    if (typeof lp.replace === 'string') {
+      const v = Object.hasOwn(m.params, lp.replace) ? m.params[lp.replace] : undefined;
+      if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${at}.livepatch.replace`, `expected the name of an integer parameter of this module, got ${show(lp.replace)}`);
+    }
+    const objs = new Set<string>();
+    lp.objects.forEach((o, j) => {
+      const ot = `${at}.livepatch.objects[${j}]`;
+      if (o.name !== 'vmlinux' && !moduleNames.has(o.name)) fail(`${ot}.name`, expected(objectNames, o.name));
+      if (objs.has(o.name)) fail(`${ot}.name`, `object '${o.name}' is listed twice`);
+      objs.add(o.name);
+      const olds = new Set<string>();
+      o.funcs.forEach((f, k) => {
+        const ft = `${ot}.funcs[${k}]`;
+        const lives = home.get(f.old);
+        if (lives !== undefined && lives !== o.name) fail(`${ft}.old`, `'${f.old}' lives in ${lives}, not in ${o.name}`);
+        if (olds.has(f.old)) fail(`${ft}.old`, `'${f.old}' is patched twice in this object`);
+        olds.add(f.old);
+        if (f.immediate && kernel !== 'v4.12') fail(`${ft}.immediate`, `func-level immediate exists only in kernel v4.12 (kernel is ${kernel})`);
+      });
+    });
+  });
+}
+
+/** Refuses what is specified but not built yet (spec §6, stage 2). */
+function refuseStage2(modules: readonly (ModuleSpec & { readonly work?: unknown })[]): void {
+  modules.forEach((m, i) => {
+    if (m.work !== undefined) throw new ScenarioError(`modules[${i}].work`, '', 'unsupported');
+    if (m.livepatch === undefined) return;
+    m.livepatch.objects.forEach((o, j) => {
+      if (o.callbacks) throw new ScenarioError(`modules[${i}].livepatch.objects[${j}].callbacks`, '', 'unsupported');
+    });
+    if (m.livepatch.replace !== false) throw new ScenarioError(`modules[${i}].livepatch.replace`, '', 'unsupported');
+  });
+}
+
+/**
+ * Parses and validates a `klpscope/1` document (a JSON string or an already
+ * parsed value) and fills in every default. The returned `modules` are the
+ * scenario's own; the built-in ones (BUILTIN_MODULES) are merged by the engine,
+ * a scenario module of the same name replacing the built-in one.
+ * @throws ScenarioError
+ */
+export function parseScenario(input: unknown): Scenario {
+  let doc = input;
+  if (typeof input === 'string') {
+    try {
+      doc = JSON.parse(input) as unknown;
+    } catch (e) {
+      throw new ScenarioError('scenario', `valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  const result = scenarioSchema.safeParse(doc);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+    throw new ScenarioError(pathOf(path), issue.message);
+  }
+  const data = result.data;
+  const scenario: Scenario = data;
+  checkSemantics(scenario);
+  parseScript(scenario);
+  refuseStage2(data.modules);
+  return scenario;
+}

@@ -1,0 +1,264 @@
+// The script language (spec/scenario.md §7): shell-like words, then one
+// Command per line, checked against what the scenario declares.
+import { BUILTIN_FILES, BUILTIN_MODULES } from './builtins.ts';
+import { ScenarioError } from './types.ts';
+import type { Command, Scenario, ScriptLine } from './types.ts';
+
+interface Token {
+  readonly text: string;
+  /** An unquoted `>` (or `>>`): output redirection. */
+  readonly redirect: boolean;
+}
+
+/** Shell-like tokens: whitespace, '...', "...", backslash, `#` comments, `>`. */
+function lex(line: string, where: string): Token[] {
+  const tokens: Token[] = [];
+  let word: string | null = null;
+  const flush = (): void => {
+    if (word !== null) tokens.push({ text: word, redirect: false });
+    word = null;
+  };
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (/\s/.test(c)) {
+      flush();
+      i++;
+    } else if (c === '#' && word === null) {
+      break; // as in sh, `#` starts a comment at the start of a word
+    } else if (c === '>') {
+      flush();
+      const op = line[i + 1] === '>' ? '>>' : '>';
+      tokens.push({ text: op, redirect: true });
+      i += op.length;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new ScenarioError(where, "unterminated quote (expected a closing ')");
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      let text = '';
+      let j = i + 1;
+      while (j < line.length && line[j] !== '"') {
+        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1])) j++;
+        text += line[j];
+        j++;
+      }
+      if (j >= line.length) throw new ScenarioError(where, 'unterminated quote (expected a closing ")');
+      word = (word ?? '') + text;
+      i = j + 1;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[i + 1];
+      i += 2;
+    } else {
+      word = (word ?? '') + c;
+      i++;
+    }
+  }
+  flush();
+  return tokens;
+}
+
+/**
+ * Splits a line into words as a shell would: whitespace separates, `'...'`
+ * and `"..."` quote, `#` at the start of a word starts a comment, and an
+ * unquoted `>` is a word of its own even when glued (`>/path`).
+ * @throws ScenarioError on an unterminated quote
+ */
+export function splitWords(line: string, where = 'script'): string[] {
+  return lex(line, where).map((t) => t.text);
+}
+
+export interface ScriptContext {
+  /** Every module `insmod` can load: the built-in ones and the scenario's. */
+  readonly modules: ReadonlyMap<string, { readonly livepatch: boolean; readonly params?: ReadonlySet<string> }>;
+  readonly cpus: number;
+  /** Every task name: `sh`, `kworker/N:1`, `swapper/N` and the task groups'. */
+  readonly comms: ReadonlySet<string>;
+  /** Names of the livepatch modules. */
+  readonly patches: ReadonlySet<string>;
+  /** Paths of the readable files of §3 (built in and the scenario's). */
+  readonly files: ReadonlySet<string>;
+}
+
+export function scriptContext(s: Scenario): ScriptContext {
+  const modules = new Map<string, { livepatch: boolean; params: ReadonlySet<string> }>();
+  for (const m of [...BUILTIN_MODULES, ...s.modules]) {
+    modules.set(m.name, { livepatch: m.livepatch !== undefined, params: new Set(Object.keys(m.params)) });
+  }
+  const comms = new Set<string>(['sh']);
+  for (let n = 0; n < s.machine.cpus; n++) comms.add(`kworker/${n}:1`).add(`swapper/${n}`);
+  for (const t of s.tasks) comms.add(t.comm);
+  return {
+    modules,
+    cpus: s.machine.cpus,
+    comms,
+    patches: new Set([...modules].filter(([, m]) => m.livepatch).map(([name]) => name)),
+    files: new Set([...Object.keys(BUILTIN_FILES), ...Object.keys(s.files)]),
+  };
+}
+
+const COMMANDS = ['insmod', 'rmmod', 'echo', 'cat', 'grep', 'wake', 'kill', 'fork', 'sleep', 'wait'] as const;
+const LIVEPATCH_FILE = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)$/;
+const PARAM_FILE = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/;
+const CPU_FILE = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/;
+const PATCH_STATE_FILE = /^\/proc\/\d+\/patch_state$/;
+const KMSG = '/dev/kmsg';
+
+const names = (set: Iterable<string>): string => [...set].sort().join(', ') || 'none';
+const quote = (s: string): string => `'${s}'`;
+/** `insmod path/to/foo.ko` and `rmmod foo.ko` name the module `foo`. */
+const moduleOf = (path: string): string => (path.split('/').pop() ?? path).replace(/\.ko$/, '');
+
+/** Parses one line of the script, or a user action when lineNo is 0. */
+export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext): ScriptLine | null {
+  const where = lineNo === 0 ? 'action' : `script line ${lineNo}`;
+  const fail = (what: string): never => {
+    throw new ScenarioError(where, what);
+  };
+  const tokens = lex(text, where);
+  if (tokens.length === 0) return null;
+  if (tokens[0].redirect) fail(`expected a command before '${tokens[0].text}'`);
+
+  const r = tokens.findIndex((t) => t.redirect);
+  const words = (r < 0 ? tokens : tokens.slice(0, r)).map((t) => t.text);
+  let target: string | undefined;
+  if (r >= 0) {
+    const after = tokens.slice(r + 1);
+    if (after.length !== 1 || after[0].redirect) fail(`expected one path after '${tokens[r].text}'`);
+    target = after[0].text;
+  }
+  const [cmd, ...args] = words;
+
+  const usage = (form: string, ok: boolean): void => {
+    if (!ok) fail(`expected '${form}', got ${args.length} argument${args.length === 1 ? '' : 's'}`);
+  };
+  const noRedirect = (): void => {
+    if (target !== undefined) fail(`${cmd} does not write output to redirect (only echo, cat and grep can)`);
+  };
+  const toKmsg = (): boolean => {
+    if (target !== undefined && target !== KMSG) fail(`output can only be redirected to ${KMSG}, not ${quote(target)}`);
+    return target === KMSG;
+  };
+  const knownModule = (name: string): string => {
+    if (!ctx.modules.has(name)) fail(`unknown module ${quote(name)} (known: ${names(ctx.modules.keys())})`);
+    return name;
+  };
+  const knownPatch = (name: string): string => {
+    if (ctx.patches.has(name)) return name;
+    const why = ctx.modules.has(name) ? `${quote(name)} is not a livepatch module` : `unknown patch ${quote(name)}`;
+    return fail(`${why} (livepatch modules: ${names(ctx.patches)})`);
+  };
+  const knownCpu = (n: string): void => {
+    if (Number(n) >= ctx.cpus) fail(`cpu${n} does not exist (the machine has ${ctx.cpus} CPU${ctx.cpus === 1 ? '' : 's'})`);
+  };
+  const writable = (path: string): void => {
+    const lp = LIVEPATCH_FILE.exec(path);
+    if (lp && ['enabled', 'force', 'signal'].includes(lp[2])) {
+      knownPatch(lp[1]);
+      return;
+    }
+    const pm = PARAM_FILE.exec(path);
+    if (pm) {
+      const params = ctx.modules.get(knownModule(pm[1]))?.params;
+      if (params && !params.has(pm[2])) fail(`module ${quote(pm[1])} has no parameter ${quote(pm[2])} (parameters: ${names(params)})`);
+      return;
+    }
+    const cpu = CPU_FILE.exec(path);
+    if (cpu) return knownCpu(cpu[1]);
+    fail(
+      `cannot write ${quote(path)} (expected /sys/kernel/livepatch/PATCH/{enabled,force,signal}, ` +
+        `/sys/module/MODULE/parameters/PARAM, /sys/devices/system/cpu/cpuN/online or ${KMSG})`,
+    );
+  };
+  const readable = (path: string): string => {
+    if (ctx.files.has(path) || PATCH_STATE_FILE.test(path)) return path;
+    const lp = LIVEPATCH_FILE.exec(path);
+    const cpu = CPU_FILE.exec(path);
+    if (lp && ['enabled', 'transition', 'force'].includes(lp[2])) knownPatch(lp[1]);
+    else if (cpu) knownCpu(cpu[1]);
+    else {
+      fail(
+        `cannot read ${quote(path)} (expected a file of the scenario (${names(ctx.files)}), ` +
+          '/sys/kernel/livepatch/PATCH/{enabled,transition,force}, /proc/PID/patch_state or /sys/devices/system/cpu/cpuN/online)',
+      );
+    }
+    return path;
+  };
+
+  let command: Command;
+  switch (cmd) {
+    case 'insmod': {
+      noRedirect();
+      usage('insmod PATH [PARAM=VALUE ...]', args.length >= 1);
+      const params: Record<string, string> = {};
+      for (const arg of args.slice(1)) {
+        const eq = arg.indexOf('=');
+        if (eq <= 0) fail(`expected PARAM=VALUE, got ${quote(arg)}`);
+        params[arg.slice(0, eq)] = arg.slice(eq + 1);
+      }
+      command = { kind: 'insmod', path: args[0], module: knownModule(moduleOf(args[0])), params };
+      break;
+    }
+    case 'rmmod':
+      noRedirect();
+      usage('rmmod NAME', args.length === 1);
+      command = { kind: 'rmmod', module: knownModule(moduleOf(args[0])) };
+      break;
+    case 'echo':
+      if (target === undefined) return fail(`expected 'echo VALUE > PATH' (echo writes a sysfs file or ${KMSG})`);
+      if (target === KMSG) {
+        command = { kind: 'kmsg', text: args.join(' ') };
+      } else {
+        if (args.length === 0) fail(`expected a value to write to ${target}`);
+        writable(target);
+        command = { kind: 'echo', value: args.join(' '), path: target };
+      }
+      break;
+    case 'cat':
+      usage('cat PATH', args.length === 1);
+      command = { kind: 'cat', path: readable(args[0]), toKmsg: toKmsg() };
+      break;
+    case 'grep':
+      usage('grep PATTERN PATH', args.length === 2);
+      command = { kind: 'grep', pattern: args[0], path: readable(args[1]), toKmsg: toKmsg() };
+      break;
+    case 'wake':
+    case 'kill':
+    case 'fork': {
+      noRedirect();
+      usage(`${cmd} TASK`, args.length === 1);
+      const task = args[0];
+      if (!/^\d+$/.test(task) && !ctx.comms.has(task)) {
+        const own = [...ctx.comms].filter((c) => !/^(kworker\/\d+:1|swapper\/\d+)$/.test(c) && c !== 'sh');
+        fail(`unknown task ${quote(task)} (expected a pid or a comm: sh, kworker/N:1, swapper/N${own.length ? `, ${names(own)}` : ''})`);
+      }
+      command = { kind: cmd, task };
+      break;
+    }
+    case 'sleep':
+      noRedirect();
+      usage('sleep SECONDS', args.length === 1);
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0])) fail(`expected a non-negative number of seconds, got ${quote(args[0])}`);
+      command = { kind: 'sleep', seconds: Number(args[0]) };
+      break;
+    case 'wait':
+      noRedirect();
+      usage('wait PATCH [transition]', args.length === 1 || (args.length === 2 && args[1] === 'transition'));
+      command = { kind: 'wait', patch: knownPatch(args[0]), until: args.length === 2 ? 1 : 0 };
+      break;
+    default:
+      return fail(`unknown command ${quote(cmd)} (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]})`);
+  }
+  return { lineNo, text: text.trim(), command };
+}
+
+/** Parses the scenario's script; line numbers count blank and comment lines. */
+export function parseScript(s: Scenario, ctx: ScriptContext = scriptContext(s)): ScriptLine[] {
+  const lines: ScriptLine[] = [];
+  s.script.forEach((text, i) => {
+    const line = parseScriptLine(text, i + 1, ctx);
+    if (line !== null) lines.push(line);
+  });
+  return lines;
+}
