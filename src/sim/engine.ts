@@ -1,0 +1,238 @@
+// The one entry point to the simulation: load a scenario, step one event,
+// run until a time or a kind of event, act (a command at the current point),
+// and seek to any step. Going back is restoring the nearest checkpoint and
+// replaying forward; checkpoints are taken every K events at points where no
+// kernel operation is half done.
+import { checkQuiescent } from './invariants.ts';
+import { cloneState, createState, Kernel } from './kernel.ts';
+import type { KGen, SimState } from './kernel.ts';
+import { peek, pop, Timer } from './machine/queue.ts';
+import { boot, cpuTimer, idleEnter, taskWake, transitionWorkTimer } from './machine/sched.ts';
+import { scriptDone, shellNext, shellTimer } from './machine/shell.ts';
+import { parseScenario } from './scenario/schema.ts';
+import { parseScript, parseScriptLine, scriptContext } from './scenario/script.ts';
+import type { ScriptContext } from './scenario/script.ts';
+import { ScenarioError } from './scenario/types.ts';
+import type { Scenario, ScriptLine } from './scenario/types.ts';
+import type { SimEvent, SimTime, TaskId } from './types.ts';
+import { compileWorld } from './world.ts';
+import type { World } from './world.ts';
+
+export interface Action {
+  /** The action runs after this many events. */
+  readonly step: number;
+  readonly text: string;
+}
+
+export interface EngineOptions {
+  /** Events between checkpoints; default max(1000, number of tasks). */
+  readonly checkpointEvery?: number;
+  /** Keep every event in `trace` (default true). */
+  readonly keepTrace?: boolean;
+}
+
+export interface RunLimits {
+  readonly untilTime?: number;
+  readonly until?: (e: SimEvent) => boolean;
+  readonly maxSteps?: number;
+}
+
+interface Checkpoint {
+  readonly step: number;
+  readonly state: SimState;
+  /** How many entries of the action log the state has taken in. */
+  readonly injected: number;
+}
+
+export class Engine {
+  readonly world: World;
+  /** Every event computed so far; `trace[i]` is step i + 1. May run ahead of `step` after a seek back. */
+  readonly trace: SimEvent[] = [];
+  private readonly k: Kernel;
+  private readonly ctx: ScriptContext;
+  private active: KGen | undefined;
+  private checkpoints: Checkpoint[] = [];
+  private actionLog: Action[] = [];
+  /** Entries of the action log the current state has taken in. */
+  private injected = 0;
+  private readonly every: number;
+  private readonly keepTrace: boolean;
+
+  /** Loads a scenario: a JSON text, a parsed document, or a validated Scenario. */
+  static load(input: unknown, options: EngineOptions = {}): Engine {
+    const scenario = parseScenario(input);
+    return new Engine(scenario, options);
+  }
+
+  constructor(scenario: Scenario, options: EngineOptions = {}) {
+    this.ctx = scriptContext(scenario);
+    this.world = compileWorld(scenario, parseScript(scenario, this.ctx));
+    const taskCount = scenario.tasks.reduce((n, g) => n + g.count, 0) + 2 * scenario.machine.cpus + 1;
+    this.k = new Kernel(this.world, createState(this.world, taskCount + 16));
+    boot(this.k);
+    this.every = options.checkpointEvery ?? Math.max(1000, taskCount);
+    this.keepTrace = options.keepTrace ?? true;
+    this.checkpoints.push({ step: 0, state: cloneState(this.k.s), injected: 0 });
+  }
+
+  get scenario(): Scenario {
+    return this.world.scenario;
+  }
+  /** Events processed so far: the current point. */
+  get step(): number {
+    return this.k.s.steps;
+  }
+  get now(): SimTime {
+    return this.k.s.now;
+  }
+  /** The current state. Read only: change it through act(). */
+  get state(): Readonly<SimState> {
+    return this.k.s;
+  }
+  get kernel(): Kernel {
+    return this.k;
+  }
+  get actions(): readonly Action[] {
+    return this.actionLog;
+  }
+  /** A kernel operation is half done (the next step continues it). */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+  /** The script has run to its end and no transition is in progress. */
+  get settled(): boolean {
+    return scriptDone(this.k) && this.k.s.klp.transitionPatch < 0;
+  }
+  get scriptDone(): boolean {
+    return scriptDone(this.k);
+  }
+
+  /** Processes one event; undefined only if nothing at all is left to happen. */
+  stepForward(): SimEvent | undefined {
+    const k = this.k;
+    for (;;) {
+      if (this.active === undefined) {
+        checkQuiescent(k);
+        this.injectActions();
+        if (k.s.steps - this.lastCheckpoint() >= this.every) this.checkpoints.push({ step: k.s.steps, state: cloneState(k.s), injected: this.injected });
+        k.current = -1 as TaskId;
+        this.active = shellNext(k) ?? this.nextTimer();
+        if (this.active === undefined) return undefined;
+      }
+      const r = this.active.next();
+      if (r.done) {
+        this.active = undefined;
+        continue;
+      }
+      const e = r.value;
+      if (this.keepTrace && e.step > this.trace.length) this.trace.push(e);
+      return e;
+    }
+  }
+
+  /** Hands the shell the actions taken at or before the current step. */
+  private injectActions(): void {
+    const log = this.actionLog;
+    while (this.injected < log.length && log[this.injected].step <= this.k.s.steps) {
+      this.k.s.shell.actions.push(this.parseAction(log[this.injected].text));
+      this.injected++;
+    }
+  }
+
+  private lastCheckpoint(): number {
+    return this.checkpoints[this.checkpoints.length - 1].step;
+  }
+
+  private nextTimer(): KGen | undefined {
+    const k = this.k;
+    const q = k.s.timers;
+    for (let e = pop(q); e !== undefined; e = pop(q)) {
+      k.s.now = e.time;
+      switch (e.type) {
+        case Timer.Cpu:
+          if (e.gen === k.s.cpus.timerGen[e.id] && k.s.cpus.online[e.id]) return cpuTimer(k, e.id);
+          break;
+        case Timer.TaskWake:
+          if (e.gen === k.s.tasks.timerGen[e.id]) return taskWake(k, e.id as TaskId);
+          break;
+        case Timer.TransitionWork:
+          if (e.gen === k.s.klp.workGen) return transitionWorkTimer(k);
+          break;
+        case Timer.Shell:
+          return shellTimer(k, e.gen);
+        case Timer.IdleKick:
+          return idleEnter(k, e.id, true);
+        case Timer.IdleEnter:
+          if (e.gen === k.s.cpus.timerGen[e.id]) return idleEnter(k, e.id, false);
+          break;
+      }
+    }
+    return undefined;
+  }
+
+  /** When the next event happens (now, if something is ready). */
+  nextTime(): number {
+    if (this.active !== undefined || this.k.s.shell.actions.length > 0) return this.k.s.now;
+    const sh = this.k.s.shell;
+    if (sh.wait === 0) return this.k.s.now;
+    return peek(this.k.s.timers)?.time ?? Infinity;
+  }
+
+  /** Steps until a condition, a time or a number of steps; returns the events taken. */
+  run(limits: RunLimits): number {
+    let n = 0;
+    const max = limits.maxSteps ?? Infinity;
+    while (n < max) {
+      if (limits.untilTime !== undefined && !this.busy && this.nextTime() > limits.untilTime) break;
+      const e = this.stepForward();
+      if (e === undefined) break;
+      n++;
+      if (limits.until?.(e)) break;
+    }
+    if (limits.untilTime !== undefined && !this.busy && this.k.s.now < limits.untilTime && this.nextTime() > limits.untilTime) {
+      this.k.s.now = limits.untilTime as SimTime;
+    }
+    return n;
+  }
+
+  /** Parses a command as the shell would run it; throws ScenarioError naming `action`. */
+  parseAction(text: string): ScriptLine {
+    const line = parseScriptLine(text, 0, this.ctx);
+    if (line === null) throw new ScenarioError('action', 'a command (the line is empty)');
+    if (line.command.kind === 'sleep' || line.command.kind === 'wait') throw new ScenarioError('action', `a command, not the script directive '${line.command.kind}'`);
+    return line;
+  }
+
+  /**
+   * Runs a command at the current point. Any future computed beyond this
+   * point is discarded: the action starts a new branch.
+   */
+  act(text: string): ScriptLine {
+    const line = this.parseAction(text);
+    const step = this.step;
+    this.truncateFuture(step);
+    this.actionLog.push({ step, text });
+    return line;
+  }
+
+  private truncateFuture(step: number): void {
+    if (this.trace.length > step) this.trace.length = step;
+    this.checkpoints = this.checkpoints.filter((c) => c.step < step || c.step === 0);
+    this.actionLog = this.actionLog.filter((a) => a.step <= step);
+    this.injected = Math.min(this.injected, this.actionLog.length);
+  }
+
+  /** Moves to the state after `step` events: forward by stepping, back through a checkpoint. */
+  seek(step: number): void {
+    const target = Math.max(0, Math.floor(step));
+    if (target < this.step) {
+      let cp = this.checkpoints[0];
+      for (const c of this.checkpoints) if (c.step <= target) cp = c;
+      this.k.s = cloneState(cp.state);
+      this.k.reset();
+      this.active = undefined;
+      this.injected = cp.injected;
+    }
+    while (this.step < target && this.stepForward() !== undefined);
+  }
+}

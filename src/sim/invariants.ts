@@ -1,0 +1,161 @@
+// The guarantees of the consistency model (spec/kernel-model.md §7), checked
+// where they can break: at every task switch, at completion, on calls of
+// patched functions, and after every event outside a kernel operation.
+// Checks are incremental (counters, the one task concerned) so that they cost
+// nothing that grows with the machine on the hot path.
+import type { Kernel } from './kernel.ts';
+import { isImmediate, resolveVersion } from './livepatch/patch.ts';
+import { funcsOf, stateWord } from './livepatch/state.ts';
+import type { KlpPatch } from './livepatch/state.ts';
+import { taskCount, transitionPatch } from './livepatch/transition.ts';
+import { frameFn, frameVer, Sched } from './machine/tasks.ts';
+import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
+import type { TaskId, Violation } from './types.ts';
+
+type GivenUp = Violation['givenUp'];
+
+function givenUpFor(k: Kernel, fn: number, via: 'force' | undefined): GivenUp {
+  if (via === 'force') return 'force';
+  const stack = k.klp.funcStack[fn] ?? [];
+  if (stack.some((id) => isImmediate(k, k.klp.funcs[id]))) return 'immediate';
+  return undefined;
+}
+
+/**
+ * Invariant 5 at a switch: the task must not be inside a version of the
+ * patch's functions that it stops using.
+ */
+export function checkSwitch(k: Kernel, t: TaskId, patch: KlpPatch, via: 'force' | undefined): void {
+  const tasks = k.tasks;
+  const funcs = funcsOf(k.klp, patch);
+  for (let i = 0; i < tasks.depth[t]; i++) {
+    const fn = frameFn(tasks, t, i);
+    if (!funcs.some((f) => f.oldFn === fn)) continue;
+    const ver = frameVer(tasks, t, i);
+    if (ver === resolveVersion(k, t, fn)) continue;
+    const givenUp = givenUpFor(k, fn, via);
+    k.violate(
+      {
+        invariant: 5,
+        text: `${k.name(t)} switched to ${stateWord(tasks.patchState[t] as 0 | 1).replace('ing', 'ed')} while inside ${describeVersion(k, fn, ver)}, which it no longer calls`,
+        ...(givenUp ? { givenUp } : {}),
+      },
+      t,
+    );
+    return;
+  }
+}
+
+export function describeVersion(k: Kernel, fn: number, ver: number): string {
+  const name = k.world.fnNames[fn];
+  if (ver === 0) return `the original ${name}`;
+  return `${k.klp.all[k.klp.funcs[ver - 1].patch].mod}'s ${name}`;
+}
+
+/**
+ * A call of a patched function: the task must not mix versions within one
+ * call chain (invariant 5), and nothing may run in an unloaded module (12).
+ */
+export function checkCall(k: Kernel, t: TaskId, fn: number, ver: number, module: string | undefined): void {
+  if (module !== undefined) {
+    k.violate({ invariant: 12, text: `${k.name(t)} called ${describeVersion(k, fn, ver)}, but module ${module} is gone: oops` }, t);
+    return;
+  }
+  if (k.s.mixReported.has(t)) return;
+  const tasks = k.tasks;
+  for (let i = 0; i < tasks.depth[t]; i++) {
+    const other = frameFn(tasks, t, i);
+    if (other === fn || k.klp.funcStack[other] === undefined) continue;
+    const v = frameVer(tasks, t, i);
+    if (v === resolveVersion(k, t, other)) continue;
+    k.s.mixReported.add(t);
+    const givenUp = givenUpFor(k, other, undefined) ?? givenUpFor(k, fn, undefined) ?? (forcedAny(k) ? 'force' : undefined);
+    k.violate(
+      {
+        invariant: 5,
+        text: `${k.name(t)} runs ${describeVersion(k, fn, ver)} from inside ${describeVersion(k, other, v)}: old and new code mixed in one call chain`,
+        ...(givenUp ? { givenUp } : {}),
+      },
+      t,
+    );
+    return;
+  }
+}
+
+const forcedAny = (k: Kernel): boolean => k.klp.all.some((p) => p.forced);
+
+/**
+ * At completion: before tidying up, every task is at the target (4); after,
+ * the patch is applied exactly when the operation asked for it (11), and an
+ * unpatch leaves nobody inside the removed code (7).
+ */
+export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'after'): void {
+  const g = k.klp;
+  const immediate = k.variant !== 'mainline' && patch.immediate;
+  if (phase === 'before') {
+    if (immediate) return;
+    const T = g.targetState;
+    const at = k.tasks.stateCount[T + 1];
+    const all = taskCount(k);
+    if (at !== all) k.violate({ invariant: 4, text: `'${patch.mod}' completes with ${all - at} task(s) not yet ${stateWord(T).replace('ing', 'ed')}` });
+    return;
+  }
+  const want = g.requested;
+  if (want === KLP_UNDEFINED) return;
+  const loaded = patch.objects.filter((o) => o.name === 'vmlinux' || k.s.modules[k.world.modules.findIndex((m) => m.name === o.name)]?.loaded);
+  const funcs = loaded.flatMap((o) => o.funcs.map((id) => g.funcs[id]));
+  const wrong = funcs.filter((f) => f.patched !== (want === KLP_PATCHED));
+  if (wrong.length > 0) {
+    const what =
+      want === KLP_PATCHED
+        ? `enabling '${patch.mod}' completed, but ${wrong.map((f) => f.oldName).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} not on the func stack: every call still runs the old code`
+        : `disabling '${patch.mod}' completed, but ${wrong.map((f) => f.oldName).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} still on the func stack: every call still runs the patch's code`;
+    k.violate({ invariant: 11, text: what });
+  }
+  if (want === KLP_UNPATCHED) checkNobodyInside(k, patch);
+}
+
+function checkNobodyInside(k: Kernel, patch: KlpPatch): void {
+  const tasks = k.tasks;
+  const versions = new Set(funcsOf(k.klp, patch).map((f) => f.id + 1));
+  for (let t = 0 as TaskId; t < tasks.count; t++) {
+    if (tasks.sched[t] === Sched.Dead) continue;
+    for (let i = 0; i < tasks.depth[t]; i++) {
+      const ver = frameVer(tasks, t, i);
+      if (!versions.has(ver)) continue;
+      const f = k.klp.funcs[ver - 1];
+      const givenUp: GivenUp = isImmediate(k, f) ? 'immediate' : patch.forced ? 'force' : undefined;
+      k.violate({ invariant: 7, text: `'${patch.mod}' is unpatched, but ${k.name(t)} is still inside its ${f.oldName}`, ...(givenUp ? { givenUp } : {}) }, t);
+      return;
+    }
+  }
+}
+
+/** Invariants 2 and 3, after every event that ends outside a kernel operation. */
+export function checkQuiescent(k: Kernel): void {
+  const g = k.klp;
+  const tasks = k.tasks;
+  const patch = transitionPatch(k);
+  if (patch === undefined) {
+    const undef = tasks.stateCount[KLP_UNDEFINED + 1];
+    if ((k.variant !== 'rfc-v2' && g.targetState !== KLP_UNDEFINED) || undef !== tasks.live || tasks.tifCount !== 0) {
+      once(k, 'inv2', 2, `no transition is in progress, but ${tasks.live - undef} task(s) have a patch_state, ${tasks.tifCount} have TIF_PATCH_PENDING, klp_target_state is ${g.targetState}`);
+    }
+    return;
+  }
+  if (k.variant !== 'mainline' && patch.immediate) return;
+  const T = g.targetState;
+  const all = taskCount(k);
+  const offlineIdle = tasks.live - all;
+  const undef = tasks.stateCount[KLP_UNDEFINED + 1] - offlineIdle;
+  const notAtTarget = all - tasks.stateCount[T + 1];
+  if (undef !== 0 || (T !== KLP_PATCHED && T !== KLP_UNPATCHED) || tasks.tifCount !== notAtTarget) {
+    once(k, `inv3:${patch.id}:${g.requested}`, 3, `during the transition of '${patch.mod}', ${undef} task(s) have no patch state and ${tasks.tifCount} have TIF_PATCH_PENDING where ${notAtTarget} are not at the target`);
+  }
+}
+
+function once(k: Kernel, key: string, invariant: 2 | 3, text: string): void {
+  if (k.klp.warned.includes(key)) return;
+  k.klp.warned.push(key);
+  k.violate({ invariant, text });
+}

@@ -1,0 +1,206 @@
+// The simulated kernel: its mutable state, and the context every modelled
+// function runs in, which collects the log lines, task switches and
+// invariant reports of the event being built.
+import { cloneCpuTable, createCpuTable } from './machine/cpus.ts';
+import type { CpuTable } from './machine/cpus.ts';
+import { cloneQueue, createQueue } from './machine/queue.ts';
+import type { TimerQueue } from './machine/queue.ts';
+import { cloneTaskTable, createTaskTable, taskName } from './machine/tasks.ts';
+import type { TaskTable } from './machine/tasks.ts';
+import { cloneKlpGlobals, createKlpGlobals } from './livepatch/state.ts';
+import type { KlpGlobals } from './livepatch/state.ts';
+import { Rng } from './rng.ts';
+import type { ParamValue, ScriptLine } from './scenario/types.ts';
+import { KLP_UNDEFINED, KLP_UNPATCHED, usec } from './types.ts';
+import type { CpuId, KlpState, LogLevel, LogLine, SimEvent, SimTime, Switch, TaskId, Violation } from './types.ts';
+import type { World } from './world.ts';
+
+export interface ModuleState {
+  loaded: boolean;
+  params: Record<string, ParamValue>;
+  /** The klp_patch this livepatch module created, -1 if none. */
+  patch: number;
+}
+
+export const ShellWait = {
+  /** Running the script, line after line. */
+  None: 0,
+  /** In `sleep`. */
+  Sleep: 1,
+  /** In `wait P` or `wait P transition`. */
+  Wait: 2,
+  /** Script done: reading its terminal, where user actions arrive. */
+  Tty: 3,
+} as const;
+export type ShellWait = (typeof ShellWait)[keyof typeof ShellWait];
+
+export interface ShellState {
+  /** Index of the next script line. */
+  line: number;
+  wait: ShellWait;
+  waitPatch: string;
+  waitUntil: 0 | 1;
+  gen: number;
+  /** User actions not yet run. */
+  actions: ScriptLine[];
+}
+
+export interface SimState {
+  now: SimTime;
+  /** Events produced so far. */
+  steps: number;
+  rng: Rng;
+  tasks: TaskTable;
+  cpus: CpuTable;
+  timers: TimerQueue;
+  klp: KlpGlobals;
+  modules: ModuleState[];
+  shell: ShellState;
+  nextPid: number;
+  /** Violations so far that are not given up by immediate or force. */
+  violations: number;
+  givenUp: number;
+  /** Tasks reported as mixing versions, so that each is reported once. */
+  mixReported: Set<number>;
+}
+
+export function createState(world: World, taskCapacity: number): SimState {
+  const sc = world.scenario;
+  // rfc-v2 declares `static int klp_target_state;`: 0 (KLP_UNPATCHED) at boot.
+  // The merged code initialises it to KLP_UNDEFINED (spec §6.2, A1).
+  const initialTarget: KlpState = world.variant === 'rfc-v2' ? KLP_UNPATCHED : KLP_UNDEFINED;
+  return {
+    now: usec(0),
+    steps: 0,
+    rng: Rng.seeded(sc.seed),
+    tasks: createTaskTable(taskCapacity, world.depthMax),
+    cpus: createCpuTable(sc.machine.cpus),
+    timers: createQueue(),
+    klp: createKlpGlobals(initialTarget),
+    modules: world.modules.map((m) => ({ loaded: false, params: { ...m.params }, patch: -1 })),
+    shell: { line: 0, wait: ShellWait.None, waitPatch: '', waitUntil: 0, gen: 0, actions: [] },
+    nextPid: 1,
+    violations: 0,
+    givenUp: 0,
+    mixReported: new Set(),
+  };
+}
+
+export function cloneState(s: SimState): SimState {
+  return {
+    ...s,
+    rng: s.rng.clone(),
+    tasks: cloneTaskTable(s.tasks),
+    cpus: cloneCpuTable(s.cpus),
+    timers: cloneQueue(s.timers),
+    klp: cloneKlpGlobals(s.klp),
+    modules: s.modules.map((m) => ({ ...m, params: { ...m.params } })),
+    shell: { ...s.shell, actions: s.shell.actions.slice() },
+    mixReported: new Set(s.mixReported),
+  };
+}
+
+/** A modelled kernel path: yields one event at each point the trace records. */
+export type KGen<R = void> = Generator<SimEvent, R, void>;
+
+export interface EventOptions {
+  readonly task?: TaskId;
+  readonly cpu?: CpuId;
+  readonly livepatch?: boolean;
+}
+
+export class Kernel {
+  /** The task whose context runs kernel code now (`current`). */
+  current: TaskId = -1 as TaskId;
+  private log: LogLine[] = [];
+  private switches: Switch[] = [];
+  private violations: Violation[] = [];
+
+  constructor(
+    readonly world: World,
+    public s: SimState,
+  ) {}
+
+  get variant() {
+    return this.world.variant;
+  }
+  get tasks(): TaskTable {
+    return this.s.tasks;
+  }
+  get cpus(): CpuTable {
+    return this.s.cpus;
+  }
+  get klp(): KlpGlobals {
+    return this.s.klp;
+  }
+  get now(): SimTime {
+    return this.s.now;
+  }
+
+  printk(level: LogLevel, text: string, taskDebug = false): void {
+    this.log.push(taskDebug ? { time: this.s.now, text, level, taskDebug } : { time: this.s.now, text, level });
+  }
+
+  /** A line of the livepatch core (`pr_fmt` is `livepatch: `). */
+  klpLog(level: LogLevel, text: string, taskDebug = false): void {
+    this.printk(level, `livepatch: ${text}`, taskDebug);
+  }
+
+  stdout(text: string): void {
+    this.log.push({ time: this.s.now, text, level: 'info', stdout: true });
+  }
+
+  switched(task: TaskId, from: KlpState, to: KlpState): void {
+    if (from !== to) this.switches.push({ task, from, to });
+  }
+
+  violate(v: Omit<Violation, 'pid' | 'comm'>, task?: TaskId): void {
+    const who = task === undefined ? {} : { pid: this.tasks.pid[task], comm: this.tasks.comm[task] };
+    this.violations.push({ ...v, ...who });
+    if (v.givenUp) this.s.givenUp++;
+    else this.s.violations++;
+  }
+
+  /** WARN_ON_ONCE(cond): a guard of the merged code; firing is a broken guarantee. */
+  warnOnce(site: string, cond: boolean, invariant: Violation['invariant'], text: string): boolean {
+    if (!cond) return false;
+    if (!this.klp.warned.includes(site)) {
+      this.klp.warned.push(site);
+      this.violate({ invariant, text: `WARN_ON_ONCE in ${site}: ${text}` });
+    }
+    return true;
+  }
+
+  name(t: TaskId): string {
+    return taskName(this.tasks, t);
+  }
+
+  /** Closes the event being built and returns it. */
+  emit(fn: string, text: string, o: EventOptions = {}): SimEvent {
+    const t = o.task;
+    const e: SimEvent = {
+      step: ++this.s.steps,
+      time: this.s.now,
+      fn,
+      livepatch: o.livepatch ?? fn.startsWith('klp_'),
+      ...(t === undefined ? {} : { task: t, pid: this.tasks.pid[t] }),
+      ...(o.cpu === undefined ? {} : { cpu: o.cpu }),
+      text,
+      log: this.log,
+      switches: this.switches,
+      violations: this.violations,
+    };
+    this.log = [];
+    this.switches = [];
+    this.violations = [];
+    return e;
+  }
+
+  /** Drops whatever an abandoned event collected (after a restore). */
+  reset(): void {
+    this.log = [];
+    this.switches = [];
+    this.violations = [];
+    this.current = -1 as TaskId;
+  }
+}

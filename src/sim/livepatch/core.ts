@@ -1,0 +1,252 @@
+// kernel/livepatch/core.c, modelled: creating, registering, enabling and
+// disabling patches with each variant's checks, the sysfs `enabled` and
+// `force` stores, and patching of modules as they come and go.
+import type { KGen, Kernel } from '../kernel.ts';
+import { KLP_PATCHED, KLP_UNPATCHED } from '../types.ts';
+import { MAY_NEVER_COMPLETE, NO_RELIABLE_STACK } from './messages.ts';
+import { klpPatchObject, klpUnpatchObject } from './patch.ts';
+import { stateWord } from './state.ts';
+import type { KlpObject, KlpPatch } from './state.ts';
+import {
+  klpCancelTransition,
+  klpForceTransition,
+  klpFreePatch,
+  klpInitTransition,
+  klpReverseTransition,
+  klpStartTransition,
+  klpTryCompleteTransition,
+} from './transition.ts';
+
+export const EPERM = 1;
+export const ENOENT = 2;
+export const EBUSY = 16;
+export const EEXIST = 17;
+export const ENODEV = 19;
+export const EINVAL = 22;
+export const ENOSYS = 38;
+
+const STRERROR: Readonly<Record<number, string>> = {
+  [EPERM]: 'Operation not permitted',
+  [ENOENT]: 'No such file or directory',
+  [EBUSY]: 'Device or resource busy',
+  [EEXIST]: 'File exists',
+  [ENODEV]: 'No such device',
+  [EINVAL]: 'Invalid argument',
+  [ENOSYS]: 'Function not implemented',
+};
+export const strerror = (errno: number): string => STRERROR[errno] ?? `Unknown error ${errno}`;
+
+/** kstrtobool: y/Y/1/on are true, n/N/0/off false; anything else is -EINVAL. */
+export function kstrtobool(s: string): boolean | undefined {
+  const c = s[0];
+  if (c === 'y' || c === 'Y' || c === '1') return true;
+  if (c === 'n' || c === 'N' || c === '0') return false;
+  if ((c === 'o' || c === 'O') && s.length > 1) {
+    const d = s[1].toLowerCase();
+    if (d === 'n') return true;
+    if (d === 'f') return false;
+  }
+  return undefined;
+}
+
+/** The klp_patch a livepatch module declares, with its objects and funcs. */
+export function klpCreatePatch(k: Kernel, moduleIndex: number): KlpPatch {
+  const spec = k.world.modules[moduleIndex];
+  const lp = spec.livepatch;
+  if (lp === undefined) throw new Error(`${spec.name} is not a livepatch module`);
+  const g = k.klp;
+  const id = g.all.length;
+  const objects: KlpObject[] = lp.objects.map((o) => ({
+    name: o.name,
+    patched: false,
+    funcs: o.funcs.map((f) => {
+      const fid = g.funcs.length;
+      g.funcs.push({
+        id: fid,
+        patch: id,
+        oldName: f.old,
+        oldFn: k.world.fnId(f.old),
+        ...(f.output === undefined ? {} : { output: f.output }),
+        // Func-level immediate exists in v4.12 only.
+        immediate: k.variant === 'v4.12' && f.immediate,
+        patched: false,
+        transition: false,
+      });
+      return fid;
+    }),
+  }));
+  const patch: KlpPatch = {
+    id,
+    mod: spec.name,
+    objects,
+    immediate: k.variant !== 'mainline' && lp.immediate,
+    enabled: false,
+    forced: false,
+    holdsModuleRef: false,
+    registered: false,
+  };
+  g.all.push(patch);
+  return patch;
+}
+
+const objectLoaded = (k: Kernel, obj: KlpObject): boolean =>
+  obj.name === 'vmlinux' || k.s.modules[k.world.modules.findIndex((m) => m.name === obj.name)]?.loaded === true;
+
+/** klp_register_patch (rfc-v2, v4.12): the patch gets its sysfs directory. */
+export function klpRegisterPatch(k: Kernel, patch: KlpPatch): number {
+  if (!k.world.scenario.machine.reliableStacktrace && !patch.immediate) {
+    k.klpLog('err', NO_RELIABLE_STACK);
+    return -ENOSYS;
+  }
+  patch.registered = true;
+  k.klp.patches.push(patch.id);
+  return 0;
+}
+
+export function klpUnregisterPatch(k: Kernel, patch: KlpPatch): number {
+  if (patch.enabled) return -EBUSY;
+  patch.registered = false;
+  k.klp.patches = k.klp.patches.filter((id) => id !== patch.id);
+  return 0;
+}
+
+/** klp_enable_patch as a patch module's init calls it. */
+export function* klpEnablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
+  if (k.variant === 'mainline') {
+    // mainline: the one API, from module init; it registers the patch too.
+    if (!k.world.scenario.machine.reliableStacktrace) {
+      k.klpLog('warn', NO_RELIABLE_STACK);
+      k.klpLog('warn', MAY_NEVER_COMPLETE);
+    }
+    patch.holdsModuleRef = true;
+    patch.registered = true;
+    k.klp.patches.push(patch.id);
+    const ret = yield* klpEnable(k, patch);
+    if (ret < 0) klpFreePatch(k, patch);
+    return ret;
+  }
+  return yield* klpEnable(k, patch);
+}
+
+/** __klp_enable_patch. */
+function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
+  const g = k.klp;
+  const v = k.variant;
+  if (g.transitionPatch >= 0) return -EBUSY;
+  if (patch.enabled) return -EINVAL; // WARN_ON(patch->enabled)
+  if (v !== 'mainline') {
+    // Stacking: only the first disabled patch can be enabled.
+    const at = g.patches.indexOf(patch.id);
+    if (at > 0 && !g.all[g.patches[at - 1]].enabled) return -EBUSY;
+    patch.holdsModuleRef = true; // try_module_get
+  }
+  k.klpLog('notice', `enabling patch '${patch.mod}'`);
+  g.requested = KLP_PATCHED;
+  yield* klpInitTransition(k, patch, KLP_PATCHED);
+  // smp_wmb(): funcs are marked in transition before the handler can see them.
+  for (const obj of patch.objects) {
+    if (!objectLoaded(k, obj)) continue;
+    const ret = klpPatchObject(k, obj);
+    if (ret < 0) {
+      if (v === 'mainline') k.klpLog('warn', `failed to patch object '${obj.name}'`);
+      k.klpLog('warn', `failed to enable patch '${patch.mod}'`);
+      yield k.emit('klp_patch_object', `${obj.name} of '${patch.mod}' is patched already (WARN_ON(obj->patched)): the enable fails with -EINVAL and is cancelled.`);
+      yield* klpCancelTransition(k);
+      return ret;
+    }
+    yield k.emit('klp_patch_object', `'${patch.mod}' pushes its funcs for ${obj.name} onto their func stacks: ${obj.funcs.map((id) => g.funcs[id].oldName).join(', ')} now reach the ftrace handler.`);
+  }
+  yield* klpStartTransition(k);
+  if (v === 'mainline') {
+    // Set before the first pass, which frees a patch that is not enabled.
+    patch.enabled = true;
+    yield* klpTryCompleteTransition(k);
+  } else {
+    yield* klpTryCompleteTransition(k);
+    patch.enabled = true;
+  }
+  return 0;
+}
+
+/** __klp_disable_patch. */
+export function* klpDisablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
+  const g = k.klp;
+  const v = k.variant;
+  if (!patch.enabled) return -EINVAL;
+  if (g.transitionPatch >= 0) return -EBUSY;
+  if (v !== 'mainline') {
+    // Stacking: only the last enabled patch can be disabled.
+    const at = g.patches.indexOf(patch.id);
+    if (at >= 0 && at + 1 < g.patches.length && g.all[g.patches[at + 1]].enabled) return -EBUSY;
+  }
+  g.requested = KLP_UNPATCHED;
+  yield* klpInitTransition(k, patch, KLP_UNPATCHED);
+  // smp_wmb(): funcs are in transition before any task gets its flag.
+  yield* klpStartTransition(k);
+  if (v === 'mainline') {
+    patch.enabled = false;
+    yield* klpTryCompleteTransition(k);
+  } else {
+    yield* klpTryCompleteTransition(k);
+    patch.enabled = false;
+  }
+  return 0;
+}
+
+/** enabled_store: 1 enables, 0 disables, either during a transition reverses it. */
+export function* enabledStore(k: Kernel, patch: KlpPatch, buf: string): KGen<number> {
+  const value = kstrtobool(buf);
+  if (value === undefined) return -EINVAL;
+  if (patch.enabled === value) return -EINVAL; // already in the requested state
+  if (patch.id === k.klp.transitionPatch) {
+    yield* klpReverseTransition(k);
+    return 0;
+  }
+  if (value) return k.variant === 'mainline' ? -EINVAL : yield* klpEnable(k, patch);
+  return yield* klpDisablePatch(k, patch);
+}
+
+/** force_store (mainline): only the patch in transition, only `1`. */
+export function* forceStore(k: Kernel, patch: KlpPatch, buf: string): KGen<number> {
+  if (kstrtobool(buf) !== true) return -EINVAL;
+  if (patch.id !== k.klp.transitionPatch) return -EINVAL;
+  yield* klpForceTransition(k);
+  return 0;
+}
+
+/** klp_module_coming: patches that are enabled or in transition patch the new module. */
+export function* klpModuleComing(k: Kernel, mod: string): KGen<number> {
+  for (const id of k.klp.patches) {
+    const patch = k.klp.all[id];
+    if (!patch.enabled && patch.id !== k.klp.transitionPatch) continue;
+    for (const obj of patch.objects) {
+      if (obj.name !== mod) continue;
+      k.klpLog('notice', `applying patch '${patch.mod}' to loading module '${mod}'`);
+      const ret = klpPatchObject(k, obj);
+      if (ret < 0) {
+        k.klpLog('warn', `failed to apply patch '${patch.mod}' to module '${mod}' (${ret})`);
+        k.klpLog('warn', `patch '${patch.mod}' failed for module '${mod}', refusing to load module '${mod}'`);
+        yield k.emit('klp_module_coming', `Patching ${mod} for '${patch.mod}' failed, so the module is refused.`, { livepatch: true });
+        return ret;
+      }
+      yield k.emit('klp_module_coming', `${mod} is loading while '${patch.mod}' is ${patch.id === k.klp.transitionPatch ? 'in transition' : 'enabled'}: its funcs for ${mod} go onto their func stacks before the module's code can run.`, { livepatch: true });
+    }
+  }
+  return 0;
+}
+
+/** klp_module_going: patched objects of a departing module are reverted. */
+export function* klpModuleGoing(k: Kernel, mod: string): KGen {
+  for (const id of k.klp.patches) {
+    const patch = k.klp.all[id];
+    if (!patch.enabled && patch.id !== k.klp.transitionPatch) continue;
+    for (const obj of patch.objects) {
+      if (obj.name !== mod || !obj.patched) continue;
+      k.klpLog('notice', `reverting patch '${patch.mod}' on unloading module '${mod}'`);
+      klpUnpatchObject(k, obj);
+      yield k.emit('klp_module_going', `${mod} is going away: '${patch.mod}''s funcs for it leave their func stacks.`, { livepatch: true });
+    }
+  }
+}
+
+export const describeDirection = (enable: boolean): string => stateWord(enable ? KLP_PATCHED : KLP_UNPATCHED);

@@ -1,0 +1,132 @@
+// kernel/livepatch/patch.c, modelled: the per-function func_stack that
+// klp_ops keeps, adding and removing a patch's funcs, and the ftrace handler
+// that picks, on every call of a patched function, which version runs.
+import type { Kernel } from '../kernel.ts';
+import { frameFn, frameVer, Sched } from '../machine/tasks.ts';
+import { KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
+import type { TaskId } from '../types.ts';
+import type { KlpFunc, KlpObject, KlpPatch } from './state.ts';
+
+/** A frame's version: 0 runs the original function, f + 1 the new function of klp func f. */
+export const ORIGINAL = 0;
+export const versionOf = (f: KlpFunc | undefined): number => (f === undefined ? ORIGINAL : f.id + 1);
+
+/**
+ * Moves a func to (patched, transition), checking the documented progression
+ * (invariant 8): patching (0,0)→(0,1)→(1,1)→(1,0), unpatching the reverse.
+ * An immediate func or patch skips the transition flag: (0,0)↔(1,0).
+ */
+export function setFuncState(k: Kernel, f: KlpFunc, patched: boolean, transition: boolean): void {
+  const from = (f.patched ? 2 : 0) + (f.transition ? 1 : 0);
+  const to = (patched ? 2 : 0) + (transition ? 1 : 0);
+  if (from === to) return;
+  const allowed = [
+    [0, 1], [1, 3], [3, 2], // patching
+    [2, 3], [3, 1], [1, 0], // unpatching
+  ].some(([a, b]) => a === from && b === to);
+  const immediate = (from === 0 && to === 2) || (from === 2 && to === 0);
+  if (!allowed && !(immediate && isImmediate(k, f))) {
+    k.violate({ invariant: 8, text: `${f.oldName} of '${patchOf(k, f).mod}' went from (patched, transition) = (${f.patched ? 1 : 0},${f.transition ? 1 : 0}) to (${patched ? 1 : 0},${transition ? 1 : 0}), a step neither patching nor unpatching takes` });
+  }
+  f.patched = patched;
+  f.transition = transition;
+}
+
+export const patchOf = (k: Kernel, f: KlpFunc): KlpPatch => k.klp.all[f.patch];
+export const isImmediate = (k: Kernel, f: KlpFunc): boolean => f.immediate || patchOf(k, f).immediate;
+
+/** klp_patch_func: push the func on the head of its function's func_stack. */
+function klpPatchFunc(k: Kernel, f: KlpFunc): void {
+  const stacks = k.klp.funcStack;
+  const stack = stacks[f.oldFn];
+  if (stack === undefined) stacks[f.oldFn] = [f.id];
+  else stack.unshift(f.id);
+  setFuncState(k, f, true, f.transition);
+}
+
+/** klp_unpatch_func: take the func off its func_stack; the last one frees the klp_ops. */
+function klpUnpatchFunc(k: Kernel, f: KlpFunc): void {
+  const stacks = k.klp.funcStack;
+  const stack = stacks[f.oldFn];
+  if (stack !== undefined) {
+    const rest = stack.filter((id) => id !== f.id);
+    stacks[f.oldFn] = rest.length === 0 ? undefined : rest;
+  }
+  setFuncState(k, f, false, f.transition);
+}
+
+/** klp_patch_object: -EINVAL when the object is patched already (WARN_ON in the kernel). */
+export function klpPatchObject(k: Kernel, obj: KlpObject): number {
+  if (obj.patched) return -22;
+  for (const id of obj.funcs) {
+    const f = k.klp.funcs[id];
+    klpPatchFunc(k, f);
+    if (!f.transition) reportStaleFrames(k, f.oldFn, 'patched');
+  }
+  obj.patched = true;
+  return 0;
+}
+
+export function klpUnpatchObject(k: Kernel, obj: KlpObject): void {
+  for (const id of obj.funcs) {
+    const f = k.klp.funcs[id];
+    if (f.patched) klpUnpatchFunc(k, f);
+  }
+  obj.patched = false;
+}
+
+export function klpUnpatchObjects(k: Kernel, patch: KlpPatch): void {
+  for (const obj of patch.objects) if (obj.patched) klpUnpatchObject(k, obj);
+}
+
+/**
+ * The version of function `fn` that task `t` runs if it calls it now: the
+ * decision table of klp_ftrace_handler without its side effects.
+ */
+export function resolveVersion(k: Kernel, t: TaskId, fn: number): number {
+  const stack = k.klp.funcStack[fn];
+  if (stack === undefined) return ORIGINAL;
+  let f: KlpFunc | undefined = k.klp.funcs[stack[0]];
+  if (f.transition && k.tasks.patchState[t] === KLP_UNPATCHED) f = stack.length > 1 ? k.klp.funcs[stack[1]] : undefined;
+  return versionOf(f);
+}
+
+/**
+ * klp_ftrace_handler: on a call of `fn` by task `t`, the topmost func of the
+ * func_stack wins, unless it is in transition and the task has not switched
+ * yet, in which case the next one down (or the original) runs.
+ */
+export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): number {
+  const stack = k.klp.funcStack[fn];
+  if (stack === undefined) return ORIGINAL;
+  const f = k.klp.funcs[stack[0]];
+  if (f.transition && k.tasks.patchState[t] === KLP_UNDEFINED) {
+    k.warnOnce('klp_ftrace_handler', true, 6, `${k.name(t)} calls ${f.oldName} while it is in transition, but its patch_state is KLP_UNDEFINED`);
+  }
+  return resolveVersion(k, t, fn);
+}
+
+/**
+ * After an immediate patch changes a func_stack, tasks asleep in a version
+ * that calls no longer reach keep running it: per-task consistency, given up
+ * knowingly. Reported once for all such tasks.
+ */
+function reportStaleFrames(k: Kernel, fn: number, what: 'patched' | 'unpatched'): void {
+  const tasks = k.tasks;
+  const names: string[] = [];
+  let n = 0;
+  for (let t = 0 as TaskId; t < tasks.count; t++) {
+    if (tasks.sched[t] === Sched.Dead) continue;
+    for (let i = 0; i < tasks.depth[t]; i++) {
+      if (frameFn(tasks, t, i) === fn && frameVer(tasks, t, i) !== resolveVersion(k, t, fn)) {
+        if (n < 3) names.push(k.name(t));
+        n++;
+        break;
+      }
+    }
+  }
+  if (n > 0) {
+    const fname = k.world.fnNames[fn];
+    k.violate({ invariant: 5, givenUp: 'immediate', text: `${fname} was ${what} immediately while ${n} task${n > 1 ? 's' : ''} (${names.join(', ')}${n > 3 ? ', ...' : ''}) ${n > 1 ? 'were' : 'was'} inside another version of it; they go on running that version` });
+  }
+}

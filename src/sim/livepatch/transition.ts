@@ -1,0 +1,399 @@
+// kernel/livepatch/transition.c, modelled function by function.
+//
+// One code base serves three kernels: `rfc-v2` (the 2016 RFC as posted, with
+// the klp_target_state bug its review found), `v4.12` (the merged model, with
+// `immediate`), `mainline` (signals, force, the v4.15+ messages). Each
+// difference is a branch on `k.variant`, with the kernel change named.
+import type { KGen, Kernel } from '../kernel.ts';
+import { idleTask } from '../machine/cpus.ts';
+import { armTransitionWork, isRunningElsewhere, kickIdle, signalTask } from '../machine/sched.ts';
+import { frameFn, frameVer, Sched, setPatchState, setTif, TaskKind } from '../machine/tasks.ts';
+import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
+import type { KlpState, TaskId } from '../types.ts';
+import { checkCompletion, checkSwitch } from '../invariants.ts';
+import {
+  cancelMessage,
+  completeMessage,
+  completingMessage,
+  FORCING,
+  initMessage,
+  reverseMessage,
+  SIGNALING,
+  stallMessage,
+  startMessage,
+} from './messages.ts';
+import type { StallReason } from './messages.ts';
+import { isImmediate, klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
+import { funcsOf, stateWord } from './state.ts';
+import type { KlpFunc, KlpPatch } from './state.ts';
+
+/** SIGNALS_TIMEOUT: failed passes before stragglers are signalled (mainline). */
+export const SIGNALS_TIMEOUT = 15;
+
+/** C's `!x` on a patch state: !KLP_PATCHED is KLP_UNPATCHED, anything else becomes 1. */
+export const klpNot = (s: KlpState): KlpState => (s === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED);
+
+export const transitionPatch = (k: Kernel): KlpPatch | undefined =>
+  k.klp.transitionPatch < 0 ? undefined : k.klp.all[k.klp.transitionPatch];
+
+function must(k: Kernel): KlpPatch {
+  const p = transitionPatch(k);
+  if (p === undefined) throw new Error('no patch in transition');
+  return p;
+}
+
+/** Patch-level `immediate`: rfc-v2 and v4.12 skip the per-task transition. */
+const immediatePatch = (k: Kernel, p: KlpPatch): boolean => k.variant !== 'mainline' && p.immediate;
+
+/**
+ * Every task the transition walks: the task list (for_each_process_thread),
+ * then the idle task of every possible CPU. The RFC walked only the online
+ * CPUs (the seed shows for_each_online_cpu); the merged code walks every
+ * possible CPU and switches offline ones directly.
+ */
+export function* walkedTasks(k: Kernel): Generator<TaskId> {
+  const tasks = k.tasks;
+  const ncpu = k.cpus.count;
+  for (let t = ncpu as TaskId; t < tasks.count; t++) if (tasks.sched[t] !== Sched.Dead) yield t;
+  for (let cpu = 0; cpu < ncpu; cpu++) if (k.variant !== 'rfc-v2' || k.cpus.online[cpu]) yield idleTask(cpu);
+}
+
+const taskCount = (k: Kernel): number => k.tasks.live - (k.variant === 'rfc-v2' ? k.cpus.count - onlineCount(k) : 0);
+const onlineCount = (k: Kernel): number => k.cpus.online.reduce((a, b) => a + b, 0);
+
+/** klp_init_transition: every task to the initial state, every func into transition. */
+export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState): KGen {
+  const g = k.klp;
+  const v = k.variant;
+  if (v !== 'rfc-v2') k.warnOnce('klp_init_transition', g.targetState !== KLP_UNDEFINED, 2, 'klp_target_state is not KLP_UNDEFINED');
+  g.transitionPatch = patch.id;
+  // The merged code sets the target before the immediate return; the RFC set
+  // it only at the end, so an immediate patch left the previous value behind.
+  if (v !== 'rfc-v2') g.targetState = state;
+  if (v === 'mainline') k.klpLog('debug', initMessage(patch.mod, state));
+  if (immediatePatch(k, patch)) {
+    const stale = v === 'rfc-v2' ? ` klp_target_state is not set and keeps ${g.targetState} (${stateWord(g.targetState)}): the bug the RFC's review found.` : '';
+    yield k.emit('klp_init_transition', `'${patch.mod}' is an immediate patch, so klp_init_transition leaves every task's patch_state alone.${stale}`);
+    return;
+  }
+  const initial = klpNot(state);
+  const tasks = k.tasks;
+  for (const t of walkedTasks(k)) {
+    if (v !== 'rfc-v2') k.warnOnce('klp_init_transition:task', tasks.patchState[t] !== KLP_UNDEFINED, 2, `${k.name(t)} has patch_state ${tasks.patchState[t]} before the transition`);
+    setPatchState(tasks, t, initial);
+  }
+  // smp_wmb(): the ftrace handler must see the tasks' initial state before it
+  // sees func->transition, or it would read KLP_UNDEFINED and pick wrongly.
+  for (const f of funcsOf(g, patch)) setFuncState(k, f, f.patched, true);
+  if (v === 'rfc-v2') g.targetState = state;
+  yield k.emit('klp_init_transition', `Every task starts in the ${stateWord(initial).replace('ing', 'ed')} state and every func of '${patch.mod}' is marked in transition, so the ftrace handler starts asking each task which version it should run.`);
+}
+
+/** klp_start_transition: flag every task that still has to switch. */
+export function* klpStartTransition(k: Kernel): KGen {
+  const g = k.klp;
+  const patch = must(k);
+  const T = g.targetState;
+  if (k.variant !== 'rfc-v2') k.warnOnce('klp_start_transition', T === KLP_UNDEFINED, 2, 'klp_target_state is KLP_UNDEFINED');
+  k.klpLog('notice', startMessage(k.variant, patch.mod, T));
+  if (immediatePatch(k, patch)) {
+    yield k.emit('klp_start_transition', `An immediate patch sets no TIF_PATCH_PENDING flags: there is no per-task transition.`);
+    return;
+  }
+  const tasks = k.tasks;
+  let n = 0;
+  for (const t of walkedTasks(k)) {
+    if (tasks.patchState[t] !== T) {
+      setTif(tasks, t, true);
+      n++;
+    }
+  }
+  if (k.variant === 'mainline') g.signalsCnt = 0;
+  yield k.emit('klp_start_transition', `${n} task${n === 1 ? '' : 's'} get TIF_PATCH_PENDING: each must switch to ${stateWord(T).replace('ing', 'ed')}, at a stack check or on its way back to user space.`);
+}
+
+interface Stall {
+  readonly reason: StallReason;
+  readonly fn?: string;
+}
+
+/** The version a task must not be executing for the switch to be safe (-1: none to check). */
+function blockingVersion(k: Kernel, f: KlpFunc): number {
+  if (k.variant === 'v4.12' && f.immediate) return -1;
+  if (k.klp.targetState === KLP_UNPATCHED) return versionOf(f); // the new code being removed
+  const stack = k.klp.funcStack[f.oldFn] ?? [];
+  const at = stack.indexOf(f.id);
+  // Patching: the version tasks ran before this patch, which is the previous
+  // patch's new function on a stacked func_stack (only that one is checked).
+  return at >= 0 && at + 1 < stack.length ? versionOf(k.klp.funcs[stack[at + 1]]) : ORIGINAL;
+}
+
+/** klp_check_stack: the first func of the patch whose old version the task is inside. */
+function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): Stall | undefined {
+  const tasks = k.tasks;
+  const group = tasks.group[t];
+  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return { reason: 'unreliable' };
+  for (const obj of patch.objects) {
+    if (!obj.patched) continue;
+    for (const id of obj.funcs) {
+      const f = k.klp.funcs[id];
+      const version = blockingVersion(k, f);
+      if (version < 0) continue;
+      for (let i = 0; i < tasks.depth[t]; i++) {
+        if (frameFn(tasks, t, i) === f.oldFn && frameVer(tasks, t, i) === version) return { reason: 'sleeping', fn: f.oldName };
+      }
+    }
+  }
+  return undefined;
+}
+
+function stallText(k: Kernel, t: TaskId, s: Stall): string {
+  const name = k.name(t);
+  switch (s.reason) {
+    case 'running':
+      return `${name} is running on CPU ${k.tasks.cpu[t]}, so its stack cannot be checked; it stays ${stateWord(klpNot(k.klp.targetState)).replace('ing', 'ed')} for now.`;
+    case 'unreliable':
+      return `${name}'s stack cannot be walked reliably, so it cannot be switched by a stack check.`;
+    case 'sleeping':
+      return `${name} is inside ${s.fn}, whose version this transition retires, so it stays ${stateWord(klpNot(k.klp.targetState)).replace('ing', 'ed')} for now.`;
+  }
+}
+
+/** klp_try_switch_task: switch a task that is not running and not inside a retired version. */
+export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
+  const tasks = k.tasks;
+  const T = k.klp.targetState;
+  if (tasks.patchState[t] === T) return true;
+  // klp_have_reliable_stack(): without a reliable unwinder, no stack check at all.
+  if (!k.world.scenario.machine.reliableStacktrace) {
+    yield k.emit('klp_try_switch_task', `${k.name(t)} cannot be checked: the architecture has no reliable stack unwinder.`, { task: t });
+    return false;
+  }
+  const patch = must(k);
+  const stall: Stall | undefined = isRunningElsewhere(k, t) ? { reason: 'running' } : klpCheckStack(k, t, patch);
+  if (stall !== undefined) {
+    k.klpLog('debug', stallMessage(k.variant, stall.reason, tasks.comm[t], tasks.pid[t], stall.fn), true);
+    yield k.emit('klp_try_switch_task', stallText(k, t, stall), { task: t });
+    return false;
+  }
+  const from = tasks.patchState[t] as KlpState;
+  setTif(tasks, t, false);
+  setPatchState(tasks, t, T);
+  k.switched(t, from, T);
+  checkSwitch(k, t, patch, undefined);
+  yield k.emit('klp_try_switch_task', `${k.name(t)}'s stack holds no version this transition retires, so it switches to ${stateWord(T).replace('ing', 'ed')}.`, { task: t });
+  return true;
+}
+
+/** round_jiffies_relative(HZ): about a second, the expiry rounded to a whole second. */
+export function roundJiffiesRelative(now: number): number {
+  const SEC = 1_000_000;
+  const j = now + SEC;
+  const rem = j % SEC;
+  const rounded = rem < SEC / 4 ? j - rem : j - rem + SEC;
+  return rounded > now ? rounded : j;
+}
+
+/**
+ * klp_try_complete_transition: one pass over every task; if all have
+ * switched, complete, else retry from the delayed work in about a second.
+ */
+export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
+  const g = k.klp;
+  const v = k.variant;
+  const patch = must(k);
+  if (v !== 'rfc-v2') k.warnOnce('klp_try_complete_transition', g.targetState === KLP_UNDEFINED, 2, 'klp_target_state is KLP_UNDEFINED');
+  if (!immediatePatch(k, patch)) {
+    let complete = true;
+    let stalled = 0;
+    const ncpu = k.cpus.count;
+    const tasks = k.tasks;
+    for (let t = ncpu as TaskId; t < tasks.count; t++) {
+      if (tasks.sched[t] !== Sched.Dead && !(yield* klpTrySwitchTask(k, t))) {
+        complete = false;
+        stalled++;
+      }
+    }
+    for (let cpu = 0; cpu < ncpu; cpu++) {
+      const idle = idleTask(cpu);
+      if (k.cpus.online[cpu]) {
+        if (!(yield* klpTrySwitchTask(k, idle))) {
+          complete = false;
+          stalled++;
+          // v5.16 "sched,livepatch: Use wake_up_if_idle()": push the idle task round its loop.
+          if (v === 'mainline') kickIdle(k, cpu);
+        }
+      } else if (v !== 'rfc-v2' && tasks.patchState[idle] !== g.targetState) {
+        // An offline CPU's idle task runs nothing: it can be switched directly.
+        const from = tasks.patchState[idle] as KlpState;
+        setTif(tasks, idle, false);
+        setPatchState(tasks, idle, g.targetState);
+        k.switched(idle, from, g.targetState);
+        yield k.emit('klp_try_complete_transition', `CPU ${cpu} is offline, so its idle task ${k.name(idle)} switches directly.`, { task: idle, cpu });
+      }
+    }
+    if (!complete) {
+      let signalled = false;
+      if (v === 'mainline') {
+        if (g.signalsCnt > 0 && g.signalsCnt % SIGNALS_TIMEOUT === 0) {
+          klpSendSignals(k);
+          signalled = true;
+        }
+        g.signalsCnt++;
+      }
+      const at = armTransitionWork(k);
+      const retry = `${stalled} task${stalled === 1 ? '' : 's'} could not switch yet; klp_transition_work retries at ${(at / 1e6).toFixed(3)} s.`;
+      yield k.emit('klp_try_complete_transition', signalled ? `${retry} Stragglers were sent a fake signal.` : retry);
+      return false;
+    }
+  }
+  // Success.
+  if (v === 'rfc-v2') {
+    // The RFC unpatches here, deciding by klp_target_state: for an immediate
+    // patch that is the stale value, so an enable can unpatch (spec §6).
+    if (g.targetState === KLP_UNPATCHED) klpUnpatchObjects(k, patch);
+    k.klpLog('notice', completeMessage(patch.mod, g.targetState));
+    yield k.emit('klp_try_complete_transition', `Every task has switched: '${patch.mod}' is ${stateWord(g.targetState)} complete.${g.targetState === KLP_UNPATCHED ? " Its funcs came off their func stacks (synchronize_rcu follows)." : ''}`);
+  } else if (v === 'v4.12') {
+    k.klpLog('notice', completeMessage(patch.mod, g.targetState));
+    yield k.emit('klp_try_complete_transition', `Every task has switched to ${stateWord(g.targetState).replace('ing', 'ed')}.`);
+  }
+  // mainline frees a patch that was disabled once its transition completes.
+  yield* klpCompleteTransition(k, v === 'mainline' && !patch.enabled ? () => klpFreePatch(k, patch) : undefined);
+  return true;
+}
+
+/** klp_complete_transition: tidy up once every task is at the target. */
+export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
+  const g = k.klp;
+  const v = k.variant;
+  const patch = must(k);
+  const T = g.targetState;
+  if (v === 'mainline') k.klpLog('debug', completingMessage(patch.mod, T));
+  checkCompletion(k, patch, 'before');
+  if (v !== 'rfc-v2' && T === KLP_UNPATCHED) {
+    klpUnpatchObjects(k, patch);
+    // klp_synchronize_transition(): no handler still sees the removed funcs.
+  }
+  if (!immediatePatch(k, patch)) {
+    let immediateFunc = false;
+    for (const f of funcsOf(g, patch)) {
+      setFuncState(k, f, f.patched, false);
+      immediateFunc ||= f.immediate;
+    }
+    // v4.12 drops the module reference here, unless a func was immediate.
+    if (v === 'v4.12' && T === KLP_UNPATCHED && !immediateFunc) patch.holdsModuleRef = false;
+    const tasks = k.tasks;
+    for (const t of walkedTasks(k)) {
+      if (v !== 'rfc-v2') k.warnOnce('klp_complete_transition', tasks.tif[t] === 1, 3, `${k.name(t)} still has TIF_PATCH_PENDING`);
+      setPatchState(tasks, t, KLP_UNDEFINED);
+    }
+  }
+  if (v === 'mainline') k.klpLog('notice', completeMessage(patch.mod, T));
+  checkCompletion(k, patch, 'after');
+  // The merged code resets the target; the RFC did not (spec §6.2, A2).
+  if (v !== 'rfc-v2') g.targetState = KLP_UNDEFINED;
+  g.transitionPatch = -1;
+  g.requested = KLP_UNDEFINED;
+  then?.();
+  yield k.emit('klp_complete_transition', `The ${stateWord(T)} transition of '${patch.mod}' is complete: funcs leave transition, every task's patch_state returns to KLP_UNDEFINED and klp_transition_patch is cleared.`);
+}
+
+/** klp_cancel_transition: undo an enable that failed before it started. */
+export function* klpCancelTransition(k: Kernel): KGen {
+  const g = k.klp;
+  if (k.variant !== 'rfc-v2' && k.warnOnce('klp_cancel_transition', g.targetState !== KLP_PATCHED, 2, 'klp_target_state is not KLP_PATCHED')) return;
+  if (k.variant === 'mainline') k.klpLog('debug', cancelMessage(must(k).mod));
+  g.targetState = KLP_UNPATCHED;
+  g.requested = KLP_UNPATCHED;
+  yield* klpCompleteTransition(k);
+}
+
+/** klp_reverse_transition: a write to `enabled` during a transition turns it round. */
+export function* klpReverseTransition(k: Kernel): KGen {
+  const g = k.klp;
+  const patch = must(k);
+  const old = g.targetState;
+  if (k.variant === 'mainline') k.klpLog('debug', reverseMessage(patch.mod, old));
+  const tasks = k.tasks;
+  const clearAll = () => {
+    for (const t of walkedTasks(k)) setTif(tasks, t, false);
+  };
+  if (k.variant === 'mainline') {
+    // v6.4: clear the flags and synchronise first, then flip, so no switcher
+    // combines an old flag with the new target.
+    clearAll();
+    patch.enabled = !patch.enabled;
+    g.targetState = klpNot(old);
+  } else {
+    patch.enabled = !patch.enabled;
+    g.targetState = klpNot(old);
+    clearAll();
+  }
+  g.requested = klpNot(g.requested);
+  if (g.targetState !== g.requested) {
+    k.violate({ invariant: 10, text: `reversing '${patch.mod}' set klp_target_state to ${g.targetState}, but the operation now asks for ${stateWord(g.requested)}` });
+  }
+  yield k.emit('klp_reverse_transition', `The ${stateWord(old)} transition of '${patch.mod}' is reversed: the target becomes ${stateWord(g.targetState).replace('ing', 'ed')} and every flag is cleared; tasks that had switched must now switch back.`);
+  yield* klpStartTransition(k);
+}
+
+/**
+ * klp_update_patch_state: a task that is `current` or not running takes the
+ * target state if its flag is set, with no stack check (user-space return,
+ * idle loop, force). Returns whether it switched.
+ */
+export function klpUpdatePatchState(k: Kernel, t: TaskId, via?: 'force'): boolean {
+  const tasks = k.tasks;
+  if (!tasks.tif[t]) return false;
+  setTif(tasks, t, false);
+  const from = tasks.patchState[t] as KlpState;
+  const T = k.klp.targetState;
+  setPatchState(tasks, t, T);
+  k.switched(t, from, T);
+  const patch = transitionPatch(k);
+  if (patch !== undefined) checkSwitch(k, t, patch, via);
+  return from !== T;
+}
+
+/** klp_copy_process: a child starts in its parent's patch state, with its flag. */
+export function klpCopyProcess(k: Kernel, child: TaskId, parent: TaskId): void {
+  const tasks = k.tasks;
+  setPatchState(tasks, child, tasks.patchState[parent] as KlpState);
+  setTif(tasks, child, tasks.tif[parent] === 1);
+  if (tasks.patchState[child] !== tasks.patchState[parent]) {
+    k.violate({ invariant: 9, text: `${k.name(child)} did not inherit ${k.name(parent)}'s patch_state` }, child);
+  }
+}
+
+/** klp_send_signals (mainline, every 15th failed pass): nudge stragglers. */
+export function klpSendSignals(k: Kernel): void {
+  if (k.klp.signalsCnt === SIGNALS_TIMEOUT) k.klpLog('notice', SIGNALING);
+  const tasks = k.tasks;
+  for (let t = k.cpus.count as TaskId; t < tasks.count; t++) {
+    if (tasks.sched[t] === Sched.Dead || !tasks.tif[t] || tasks.kind[t] === TaskKind.Idle) continue;
+    signalTask(k, t);
+  }
+}
+
+/** klp_force_transition (mainline `force`): switch every flagged task, unchecked. */
+export function* klpForceTransition(k: Kernel): KGen {
+  const patch = must(k);
+  k.klpLog('warn', FORCING);
+  let n = 0;
+  for (const t of walkedTasks(k)) if (klpUpdatePatchState(k, t, 'force')) n++;
+  // Forcing an unpatch may leave tasks in the patch's code: its module must stay.
+  if (k.klp.targetState === KLP_UNPATCHED) patch.forced = true;
+  yield k.emit('klp_force_transition', `${n} task${n === 1 ? '' : 's'} were switched without a stack check; the consistency model is given up for them. The transition completes at the next pass.`);
+}
+
+/** klp_free_patch (mainline): a disabled patch is freed, its sysfs directory removed. */
+export function klpFreePatch(k: Kernel, patch: KlpPatch): void {
+  patch.registered = false;
+  k.klp.patches = k.klp.patches.filter((id) => id !== patch.id);
+  // klp_free_patch_finish drops the module reference unless the patch was forced.
+  if (!patch.forced) patch.holdsModuleRef = false;
+}
+
+export const anyImmediate = (k: Kernel, p: KlpPatch): boolean => funcsOf(k.klp, p).some((f) => isImmediate(k, f));
+export { KLP_PATCHED, KLP_UNPATCHED, taskCount };

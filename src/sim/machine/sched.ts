@@ -1,0 +1,434 @@
+// The machine around the livepatch core: a simple seeded scheduler (one task
+// per online CPU, FIFO run queues, 4 ms slices, woken tasks first), the
+// workload of user tasks and kthreads, system calls through the ftrace
+// handler, the idle loop, fork, exit and CPU hotplug. It calls into the
+// livepatch core exactly where the kernel does: klp_update_patch_state on the
+// way back to user space and at the end of do_idle(), klp_copy_process in
+// fork.
+import type { KGen, Kernel } from '../kernel.ts';
+import { checkCall } from '../invariants.ts';
+import { klpFtraceHandler } from '../livepatch/patch.ts';
+import { klpCopyProcess, klpTryCompleteTransition, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
+import { stateWord } from '../livepatch/state.ts';
+import { KLP_UNDEFINED, usec } from '../types.ts';
+import type { CpuId, SimEvent, SimTime, TaskId } from '../types.ts';
+import type { MsRange } from '../scenario/types.ts';
+import { idleTask, SLICE_US } from './cpus.ts';
+import { arm, Timer } from './queue.ts';
+import { addTask, frameFn, frameVer, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
+
+const randMs = (k: Kernel, r: MsRange): number => k.s.rng.int(Math.round(r[0] * 1000), Math.round(r[1] * 1000));
+
+/** The shell is pid 1, task right after the idle tasks; kworker/N:1 follow. */
+export const shellTask = (k: Kernel): TaskId => k.cpus.count as TaskId;
+export const kworker = (k: Kernel, cpu: CpuId): TaskId => (k.cpus.count + 1 + cpu) as TaskId;
+
+/** Whether `t` is on a CPU and is not `current`: its stack cannot be checked. */
+export function isRunningElsewhere(k: Kernel, t: TaskId): boolean {
+  if (t === k.current) return false;
+  const cpu = k.tasks.cpu[t];
+  return k.cpus.online[cpu] === 1 && k.cpus.curr[cpu] === t;
+}
+
+// ---------------------------------------------------------------- boot
+
+export function boot(k: Kernel): void {
+  const { tasks, cpus } = k;
+  const sc = k.world.scenario;
+  for (let cpu = 0; cpu < cpus.count; cpu++) {
+    const idle = addTask(tasks, { pid: 0, comm: `swapper/${cpu}`, kind: TaskKind.Idle, group: -1, cpu, sched: Sched.Running, resume: Resume.None });
+    pushFrame(tasks, idle, k.world.fn.doIdle, 0);
+    cpus.online[cpu] = sc.machine.offline.includes(cpu) ? 0 : 1;
+    cpus.curr[cpu] = idle;
+  }
+  const sh = addTask(tasks, { pid: k.s.nextPid++, comm: 'sh', kind: TaskKind.Shell, group: -1, cpu: 0, sched: Sched.Runnable, resume: Resume.None });
+  void sh;
+  for (let cpu = 0; cpu < cpus.count; cpu++) {
+    const w = addTask(tasks, { pid: k.s.nextPid++, comm: `kworker/${cpu}:1`, kind: TaskKind.Kworker, group: -1, cpu, sched: Sched.Sleeping, resume: Resume.KthreadWake });
+    pushFrame(tasks, w, k.world.fn.kthread, 0);
+    pushFrame(tasks, w, k.world.fn.workerThread, 0);
+    if (cpus.online[cpu]) sleepFor(k, w, k.s.rng.int(10_000, 500_000));
+  }
+  const online = onlineCpus(k);
+  let next = 0;
+  k.world.groups.forEach((g, gi) => {
+    const spec = g.spec;
+    for (let i = 0; i < spec.count; i++) {
+      const cpu = online[next++ % online.length];
+      if (spec.kind === 'kthread') {
+        const t = addTask(tasks, { pid: k.s.nextPid++, comm: spec.comm, kind: TaskKind.Kthread, group: gi, cpu, sched: Sched.Sleeping, resume: spec.cpuBound ? Resume.KthreadBusy : Resume.KthreadWake });
+        for (const fn of g.loop) pushFrame(tasks, t, fn, 0);
+        if (spec.cpuBound) enqueue(k, t, false);
+        else if (spec.sleepMs !== 'forever') sleepFor(k, t, randMs(k, spec.sleepMs));
+      } else {
+        const t = addTask(tasks, { pid: k.s.nextPid++, comm: spec.comm, kind: TaskKind.User, group: gi, cpu, sched: Sched.Sleeping, resume: Resume.UserBurst });
+        if (g.blockedChain.length > 0) {
+          for (const fn of g.blockedChain) pushFrame(tasks, t, fn, 0);
+          tasks.resume[t] = Resume.FinishSyscall;
+          tasks.syscall[t] = -1;
+        } else {
+          tasks.remaining[t] = randMs(k, spec.userMs);
+          enqueue(k, t, false);
+        }
+      }
+    }
+  });
+  for (const cpu of online) pickNext(k, cpu);
+}
+
+export function onlineCpus(k: Kernel): CpuId[] {
+  const out: CpuId[] = [];
+  for (let c = 0; c < k.cpus.count; c++) if (k.cpus.online[c]) out.push(c);
+  return out;
+}
+
+// ---------------------------------------------------------------- scheduler
+
+function enqueue(k: Kernel, t: TaskId, front: boolean): void {
+  const { tasks, cpus } = k;
+  let cpu = tasks.cpu[t];
+  if (!cpus.online[cpu]) {
+    cpu = onlineCpus(k)[t % onlineCpus(k).length];
+    tasks.cpu[t] = cpu;
+  }
+  tasks.sched[t] = Sched.Runnable;
+  if (front) cpus.runqueue[cpu].unshift(t);
+  else cpus.runqueue[cpu].push(t);
+}
+
+/** Gives the CPU to the first runnable task, or to its idle task. */
+function pickNext(k: Kernel, cpu: CpuId): void {
+  const { tasks, cpus } = k;
+  const q = cpus.runqueue[cpu];
+  cpus.timerGen[cpu]++;
+  let t: TaskId | undefined;
+  while (q.length > 0) {
+    const c = q.shift() as TaskId;
+    if (tasks.sched[c] === Sched.Runnable && tasks.cpu[c] === cpu) {
+      t = c;
+      break;
+    }
+  }
+  const wasIdle = cpus.curr[cpu] === idleTask(cpu);
+  if (t === undefined) {
+    cpus.curr[cpu] = idleTask(cpu);
+    cpus.since[cpu] = k.now;
+    // The idle task comes back from schedule_idle() and finishes do_idle(),
+    // where a pending patch state is taken.
+    if (!wasIdle && tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]);
+    return;
+  }
+  cpus.curr[cpu] = t;
+  tasks.sched[t] = Sched.Running;
+  cpus.since[cpu] = k.now;
+  cpus.sliceEnd[cpu] = k.now + SLICE_US;
+  armCpu(k, cpu);
+}
+
+function armCpu(k: Kernel, cpu: CpuId): void {
+  const { tasks, cpus } = k;
+  const t = cpus.curr[cpu] as TaskId;
+  let at = cpus.sliceEnd[cpu];
+  const r = tasks.resume[t];
+  if (r === Resume.UserBurst) at = Math.min(at, cpus.since[cpu] + tasks.remaining[t]);
+  else if (r !== Resume.KthreadBusy) at = k.now;
+  arm(k.s.timers, usec(at), Timer.Cpu, cpu, cpus.timerGen[cpu]);
+}
+
+function sleepFor(k: Kernel, t: TaskId, us: number | 'forever'): void {
+  const tasks = k.tasks;
+  tasks.sched[t] = Sched.Sleeping;
+  tasks.timerGen[t]++;
+  if (us !== 'forever') arm(k.s.timers, usec(k.now + us), Timer.TaskWake, t, tasks.timerGen[t]);
+}
+
+/** Takes `t` off its CPU to sleep; the CPU runs the next task. */
+function blockOnCpu(k: Kernel, t: TaskId, us: number | 'forever'): void {
+  const cpu = k.tasks.cpu[t];
+  sleepFor(k, t, us);
+  if (k.cpus.curr[cpu] === t) pickNext(k, cpu);
+}
+
+/** wake_up_process: runnable at the head of its CPU's queue; an idle CPU runs it at once. */
+export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
+  const tasks = k.tasks;
+  if (tasks.sched[t] !== Sched.Sleeping) return false;
+  tasks.timerGen[t]++;
+  if (tasks.kind[t] === TaskKind.Shell) return false;
+  enqueue(k, t, true);
+  const cpu = tasks.cpu[t];
+  if (k.cpus.curr[cpu] === idleTask(cpu)) pickNext(k, cpu);
+  return true;
+}
+
+// ---------------------------------------------------------------- calls
+
+/** Calls `fn` in task `t` through the ftrace handler; false if its code is gone. */
+export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
+  const ver = klpFtraceHandler(k, t, fn);
+  const module = codeModule(k, fn, ver);
+  const gone = module !== 'vmlinux' && !moduleLoaded(k, module);
+  if (k.klp.funcStack[fn] !== undefined || gone) checkCall(k, t, fn, ver, gone ? module : undefined);
+  if (gone) return false;
+  pushFrame(k.tasks, t, fn, ver);
+  return true;
+}
+
+export function codeModule(k: Kernel, fn: number, ver: number): string {
+  return ver === 0 ? k.world.fnObject[fn] : k.klp.all[k.klp.funcs[ver - 1].patch].mod;
+}
+
+export function moduleLoaded(k: Kernel, name: string): boolean {
+  if (name === 'vmlinux') return true;
+  const i = k.world.modules.findIndex((m) => m.name === name);
+  return i >= 0 && k.s.modules[i].loaded;
+}
+
+/** Calls a chain of functions; unwinds and returns false if one is not loaded. */
+export function callChain(k: Kernel, t: TaskId, chain: readonly number[], from = 0, to = chain.length): boolean {
+  const base = k.tasks.depth[t] - from;
+  for (let i = from; i < to; i++) {
+    if (!callFunction(k, t, chain[i])) {
+      popFrames(k.tasks, t, base);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The version that ran in the innermost frame, as the text a file read would show. */
+export function outputOfTop(k: Kernel, t: TaskId): string | undefined {
+  const tasks = k.tasks;
+  const i = tasks.depth[t] - 1;
+  if (i < 0) return undefined;
+  const fn = frameFn(tasks, t, i);
+  const ver = frameVer(tasks, t, i);
+  if (ver === 0) return k.world.fnOutput[fn];
+  const f = k.klp.funcs[ver - 1];
+  return f.output === undefined ? undefined : `${k.klp.all[f.patch].mod}: ${f.output}`;
+}
+
+/** Return to user space: the exit-to-user work takes a pending patch state. */
+export function exitToUser(k: Kernel, t: TaskId): boolean {
+  popFrames(k.tasks, t, 0);
+  return klpUpdatePatchState(k, t);
+}
+
+function switchedText(k: Kernel, t: TaskId): string {
+  return ` On the way, klp_update_patch_state switches it to ${stateWord(k.tasks.patchState[t] as 0 | 1).replace('ing', 'ed')}.`;
+}
+
+function startBurst(k: Kernel, t: TaskId): void {
+  const spec = k.world.groups[k.tasks.group[t]]?.spec;
+  k.tasks.remaining[t] = spec ? randMs(k, spec.userMs) : 1000;
+  k.tasks.resume[t] = Resume.UserBurst;
+}
+
+// ---------------------------------------------------------------- timer handlers
+
+/** The CPU's current task ends its burst or its slice. */
+export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
+  const { tasks, cpus } = k;
+  const t = cpus.curr[cpu] as TaskId;
+  k.current = t;
+  const ran = k.now - cpus.since[cpu];
+  cpus.since[cpu] = k.now;
+  switch (tasks.resume[t]) {
+    case Resume.UserBurst: {
+      tasks.remaining[t] -= ran;
+      if (tasks.remaining[t] > 0) {
+        yield preempt(k, cpu, t);
+        return;
+      }
+      yield doSyscall(k, t, cpu);
+      return;
+    }
+    case Resume.FinishSyscall: {
+      const sc = tasks.syscall[t] >= 0 ? k.world.syscalls[tasks.syscall[t]] : undefined;
+      if (sc) callChain(k, t, sc.chain, sc.sleepAt + 1);
+      const sw = exitToUser(k, t);
+      startBurst(k, t);
+      armCpu(k, cpu);
+      yield k.emit(sw ? 'klp_update_patch_state' : 'syscall', `${k.name(t)} wakes up and returns to user space from ${sc?.name ?? 'its system call'}.${sw ? switchedText(k, t) : ''}`, { task: t, cpu, livepatch: sw });
+      return;
+    }
+    case Resume.RetFromFork: {
+      const sw = exitToUser(k, t);
+      startBurst(k, t);
+      armCpu(k, cpu);
+      yield k.emit(sw ? 'klp_update_patch_state' : 'fork', `${k.name(t)} runs for the first time and returns from fork to user space.${sw ? switchedText(k, t) : ''}`, { task: t, cpu, livepatch: sw });
+      return;
+    }
+    case Resume.KthreadWake: {
+      kthreadCalls(k, t);
+      const spec = k.world.groups[tasks.group[t]]?.spec;
+      const us = spec ? (spec.sleepMs === 'forever' ? 'forever' : randMs(k, spec.sleepMs)) : k.s.rng.int(10_000, 500_000);
+      blockOnCpu(k, t, us);
+      yield k.emit('kthread', `${k.name(t)} wakes in its loop, does its work and sleeps again${us === 'forever' ? '' : ` for ${(us / 1000).toFixed(1)} ms`}.`, { task: t, cpu });
+      return;
+    }
+    case Resume.KthreadBusy: {
+      kthreadCalls(k, t);
+      yield preempt(k, cpu, t);
+      return;
+    }
+    case Resume.TransitionWork: {
+      tasks.resume[t] = Resume.KthreadWake;
+      if (k.klp.transitionPatch < 0) {
+        blockOnCpu(k, t, k.s.rng.int(10_000, 500_000));
+        yield k.emit('kthread', `${k.name(t)} runs klp_transition_work_fn, but no transition is in progress any more.`, { task: t, cpu });
+        return;
+      }
+      yield k.emit('klp_transition_work_fn', `${k.name(t)} runs the delayed klp_transition_work: another pass of klp_try_complete_transition.`, { task: t, cpu });
+      k.current = t;
+      yield* klpTryCompleteTransition(k);
+      blockOnCpu(k, t, k.s.rng.int(10_000, 500_000));
+      return;
+    }
+    default:
+      pickNext(k, cpu);
+  }
+}
+
+function kthreadCalls(k: Kernel, t: TaskId): void {
+  const g = k.world.groups[k.tasks.group[t]];
+  if (!g) return;
+  for (const fn of g.calls) {
+    const depth = k.tasks.depth[t];
+    if (callFunction(k, t, fn)) popFrames(k.tasks, t, depth);
+  }
+}
+
+function preempt(k: Kernel, cpu: CpuId, t: TaskId): SimEvent {
+  const { cpus } = k;
+  if (cpus.runqueue[cpu].length === 0) {
+    cpus.sliceEnd[cpu] = k.now + SLICE_US;
+    cpus.timerGen[cpu]++;
+    armCpu(k, cpu);
+    return k.emit('schedule', `${k.name(t)} keeps CPU ${cpu}: nothing else is waiting.`, { task: t, cpu });
+  }
+  enqueue(k, t, false);
+  pickNext(k, cpu);
+  const next = cpus.curr[cpu] as TaskId;
+  return k.emit('schedule', `${k.name(t)}'s time slice ends; CPU ${cpu} runs ${k.name(next)}.`, { task: t, cpu });
+}
+
+function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
+  const tasks = k.tasks;
+  // Children of the shell have no group: they call getpid.
+  const calls = k.world.groups[tasks.group[t]]?.syscalls ?? [0];
+  const idx = calls[k.s.rng.int(0, calls.length - 1)];
+  const sc = k.world.syscalls[idx];
+  const until = sc.sleepAt >= 0 ? sc.sleepAt + 1 : sc.chain.length;
+  const entered = callChain(k, t, sc.chain, 0, until);
+  if (entered && sc.sleepAt >= 0) {
+    tasks.syscall[t] = idx;
+    tasks.resume[t] = Resume.FinishSyscall;
+    const us = sc.sleepMs === 'forever' ? 'forever' : randMs(k, sc.sleepMs);
+    blockOnCpu(k, t, us);
+    return k.emit('syscall', `${k.name(t)} calls ${sc.name} and sleeps in ${k.world.fnNames[sc.chain[sc.sleepAt]]}${us === 'forever' ? ' until woken' : ` for ${(us / 1000).toFixed(1)} ms`}.`, { task: t, cpu });
+  }
+  const sw = exitToUser(k, t);
+  startBurst(k, t);
+  armCpu(k, cpu);
+  return k.emit(sw ? 'klp_update_patch_state' : 'syscall', `${k.name(t)} calls ${sc.name} and returns to user space.${sw ? switchedText(k, t) : ''}`, { task: t, cpu, livepatch: sw });
+}
+
+/** A sleeping task's timeout expires. */
+export function* taskWake(k: Kernel, t: TaskId): KGen {
+  if (!wakeUpProcess(k, t)) return;
+  yield k.emit('wakeup', `${k.name(t)} wakes up and waits for CPU ${k.tasks.cpu[t]}.`, { task: t, cpu: k.tasks.cpu[t] });
+}
+
+/** do_idle(): back from schedule_idle(), the idle task takes a pending patch state. */
+export function* idleEnter(k: Kernel, cpu: CpuId, kicked: boolean): KGen {
+  const idle = idleTask(cpu);
+  if (!k.cpus.online[cpu] || k.cpus.curr[cpu] !== idle || !k.tasks.tif[idle]) return;
+  k.current = idle;
+  klpUpdatePatchState(k, idle);
+  const why = kicked ? 'wake_up_if_idle() sends CPU ' + cpu + ' round its idle loop; at the end of do_idle()' : `CPU ${cpu} goes idle; at the end of do_idle()`;
+  yield k.emit('klp_update_patch_state', `${why} ${k.name(idle)} calls klp_update_patch_state and switches to ${stateWord(k.tasks.patchState[idle] as 0 | 1).replace('ing', 'ed')}.`, { task: idle, cpu, livepatch: true });
+}
+
+export function kickIdle(k: Kernel, cpu: CpuId): void {
+  arm(k.s.timers, k.now, Timer.IdleKick, cpu, k.cpus.timerGen[cpu]);
+}
+
+/** schedule_delayed_work(&klp_transition_work, round_jiffies_relative(HZ)). */
+export function armTransitionWork(k: Kernel): SimTime {
+  const at = usec(roundJiffiesRelative(k.now));
+  k.klp.workAt = at;
+  k.klp.workGen++;
+  arm(k.s.timers, at, Timer.TransitionWork, 0, k.klp.workGen);
+  return at;
+}
+
+/** The delayed work's timer: queue the work on kworker/0:1 and wake it. */
+export function* transitionWorkTimer(k: Kernel): KGen {
+  k.klp.workAt = -1;
+  if (k.klp.transitionPatch < 0) return;
+  const w = kworker(k, 0);
+  const tasks = k.tasks;
+  tasks.resume[w] = Resume.TransitionWork;
+  if (tasks.sched[w] === Sched.Sleeping) wakeUpProcess(k, w);
+  yield k.emit('klp_transition_work_fn', `The delayed work's timer fires: klp_transition_work is queued on ${k.name(w)}.`, { task: w, cpu: 0 });
+}
+
+/** klp_send_signals' per-task part: wake a kthread, or send a user task a fake signal. */
+export function signalTask(k: Kernel, t: TaskId): void {
+  // A sleeping task is woken (its sleep is interruptible); one that is
+  // running or runnable leaves the kernel soon anyway.
+  if (k.tasks.kind[t] === TaskKind.Shell) return;
+  wakeUpProcess(k, t);
+}
+
+// ---------------------------------------------------------------- fork, exit, hotplug
+
+export function forkTask(k: Kernel, parent: TaskId): TaskId {
+  const tasks = k.tasks;
+  const kind = tasks.kind[parent] === TaskKind.Shell ? TaskKind.User : (tasks.kind[parent] as TaskKind);
+  const child = addTask(tasks, { pid: k.s.nextPid++, comm: tasks.comm[parent], kind, group: tasks.group[parent], cpu: tasks.cpu[parent], sched: Sched.Sleeping, resume: Resume.RetFromFork });
+  klpCopyProcess(k, child, parent);
+  if (kind === TaskKind.Kthread || kind === TaskKind.Kworker) {
+    for (let i = 0; i < tasks.depth[parent]; i++) pushFrame(tasks, child, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
+    tasks.resume[child] = Resume.KthreadWake;
+  }
+  enqueue(k, child, false);
+  const cpu = tasks.cpu[child];
+  if (k.cpus.curr[cpu] === idleTask(cpu)) pickNext(k, cpu);
+  return child;
+}
+
+export function killTask(k: Kernel, t: TaskId): void {
+  const { tasks, cpus } = k;
+  const cpu = tasks.cpu[t];
+  markDead(tasks, t);
+  tasks.timerGen[t]++;
+  if (cpus.curr[cpu] === t) pickNext(k, cpu);
+}
+
+export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
+  const { tasks, cpus } = k;
+  if (!online) {
+    cpus.online[cpu] = 0;
+    const curr = cpus.curr[cpu] as TaskId;
+    const moving = cpus.runqueue[cpu].splice(0);
+    cpus.timerGen[cpu]++;
+    cpus.curr[cpu] = idleTask(cpu);
+    if (curr !== idleTask(cpu)) moving.unshift(curr);
+    for (const t of moving) if (tasks.sched[t] !== Sched.Dead) enqueue(k, t, false);
+    for (const c of onlineCpus(k)) if (cpus.curr[c] === idleTask(c)) pickNext(k, c);
+    return;
+  }
+  cpus.online[cpu] = 1;
+  cpus.curr[cpu] = idleTask(cpu);
+  cpus.since[cpu] = k.now;
+  cpus.timerGen[cpu]++;
+  // A CPU coming up starts in its idle loop, where a pending state is taken.
+  if (tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]);
+  const w = kworker(k, cpu);
+  if (tasks.sched[w] === Sched.Sleeping && tasks.resume[w] === Resume.KthreadWake) sleepFor(k, w, k.s.rng.int(10_000, 500_000));
+}
+
+export const isIdleUndefined = (k: Kernel, t: TaskId): boolean => k.tasks.patchState[t] === KLP_UNDEFINED;
+export { blockOnCpu, pickNext, sleepFor };

@@ -1,0 +1,401 @@
+// The shell, pid 1: runs the scenario's script line after line, then waits at
+// its terminal for the user's actions. Commands take no simulated time; only
+// `sleep` and `wait` let it pass. Each command runs in the shell's own
+// context, entering the kernel through do_syscall_64 and leaving through the
+// exit-to-user path, where a pending patch state is taken.
+import type { KGen, Kernel } from '../kernel.ts';
+import { ShellWait } from '../kernel.ts';
+import { checkCall } from '../invariants.ts';
+import { EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
+import type { ScriptLine } from '../scenario/types.ts';
+import { usec } from '../types.ts';
+import type { TaskId } from '../types.ts';
+import { arm, Timer } from './queue.ts';
+import { callChain, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
+import { frameFn, frameVer, popFrames, pushFrame, Sched, TaskKind } from './tasks.ts';
+
+const EACCES = 13;
+/** `wait` gives up after this many simulated seconds. */
+export const WAIT_LIMIT_S = 60;
+
+/** kmod's insmod reports some errors in its own words. */
+const insmodError = (errno: number): string => (errno === EINVAL ? 'Invalid parameters' : errno === ENOENT ? 'Unknown symbol in module' : strerror(errno));
+
+const moduleIndex = (k: Kernel, name: string): number => k.world.modules.findIndex((m) => m.name === name);
+
+/** The patch a livepatch module's sysfs directory shows, if it exists. */
+function sysfsPatch(k: Kernel, mod: string) {
+  const i = moduleIndex(k, mod);
+  const p = i >= 0 ? k.s.modules[i].patch : -1;
+  return p >= 0 && k.klp.all[p].registered ? k.klp.all[p] : undefined;
+}
+
+function waitSatisfied(k: Kernel): boolean {
+  const sh = k.s.shell;
+  const p = sysfsPatch(k, sh.waitPatch);
+  const transition = p !== undefined && k.klp.transitionPatch === p.id ? 1 : 0;
+  return sh.waitUntil === 0 ? p === undefined || transition === 0 : transition === 1;
+}
+
+/** The shell's next piece of work, if it has one now. */
+export function shellNext(k: Kernel): KGen | undefined {
+  const sh = k.s.shell;
+  if (sh.actions.length > 0) return runAction(k, sh.actions.shift() as ScriptLine);
+  if (sh.wait === ShellWait.Wait && waitSatisfied(k)) return wakeShell(k, 'wait');
+  if (sh.wait !== ShellWait.None) return undefined;
+  if (sh.line < k.world.script.length) return runScriptLine(k, k.world.script[sh.line++]);
+  return goToTerminal(k);
+}
+
+/** The script is over when the shell waits at its terminal with nothing queued. */
+export const scriptDone = (k: Kernel): boolean => k.s.shell.wait === ShellWait.Tty && k.s.shell.actions.length === 0;
+
+function* goToTerminal(k: Kernel): KGen {
+  const t = shellTask(k);
+  k.s.shell.wait = ShellWait.Tty;
+  sleepIn(k, t, k.world.fn.ttyChain);
+  yield k.emit('shell', `The script is done: sh waits at its terminal (asleep in n_tty_read) for your commands.`, { task: t });
+}
+
+function sleepIn(k: Kernel, t: TaskId, chain: readonly number[]): void {
+  popFrames(k.tasks, t, 0);
+  for (const fn of chain) pushFrame(k.tasks, t, fn, 0);
+  k.tasks.sched[t] = Sched.Sleeping;
+}
+
+function* runScriptLine(k: Kernel, line: ScriptLine): KGen {
+  const c = line.command;
+  const sh = k.s.shell;
+  const t = shellTask(k);
+  if (c.kind === 'sleep') {
+    sh.wait = ShellWait.Sleep;
+    sh.gen++;
+    sleepIn(k, t, k.world.fn.sleepChain);
+    arm(k.s.timers, usec(k.now + Math.round(c.seconds * 1e6)), Timer.Shell, 0, sh.gen);
+    yield k.emit('shell', `sh sleeps for ${c.seconds} s (script line ${line.lineNo}).`, { task: t });
+    return;
+  }
+  if (c.kind === 'wait') {
+    sh.waitPatch = c.patch;
+    sh.waitUntil = c.until;
+    if (waitSatisfied(k)) {
+      yield k.emit('shell', `sh: /sys/kernel/livepatch/${c.patch}/transition already reads ${c.until}.`, { task: t });
+      return;
+    }
+    sh.wait = ShellWait.Wait;
+    sh.gen++;
+    sleepIn(k, t, k.world.fn.sleepChain);
+    arm(k.s.timers, usec(k.now + WAIT_LIMIT_S * 1e6), Timer.Shell, 0, sh.gen);
+    yield k.emit('shell', `sh waits until /sys/kernel/livepatch/${c.patch}/transition reads ${c.until} (at most ${WAIT_LIMIT_S} s).`, { task: t });
+    return;
+  }
+  yield* runCommand(k, line);
+}
+
+/** The shell's timer: `sleep` is over, or `wait` timed out. */
+export function* shellTimer(k: Kernel, gen: number): KGen {
+  const sh = k.s.shell;
+  if (gen !== sh.gen || (sh.wait !== ShellWait.Sleep && sh.wait !== ShellWait.Wait)) return;
+  if (sh.wait === ShellWait.Wait) k.printk('info', `wait: timed out waiting for ${sh.waitPatch}`);
+  yield* wakeShell(k, sh.wait === ShellWait.Wait ? 'timeout' : 'sleep');
+}
+
+function* wakeShell(k: Kernel, why: 'sleep' | 'wait' | 'timeout'): KGen {
+  const sh = k.s.shell;
+  const t = shellTask(k);
+  sh.wait = ShellWait.None;
+  sh.gen++;
+  k.tasks.sched[t] = Sched.Runnable;
+  k.current = t;
+  const sw = exitToUser(k, t);
+  const what = why === 'sleep' ? 'sh wakes from sleep' : why === 'wait' ? `sh's wait for ${sh.waitPatch} is over` : `sh's wait for ${sh.waitPatch} timed out`;
+  yield k.emit(sw ? 'klp_update_patch_state' : 'shell', `${what} and returns to user space.${sw ? ' klp_update_patch_state switches it on the way.' : ''}`, { task: t, livepatch: sw });
+}
+
+/** A user action: the shell leaves its terminal read (if it is there), runs it, and goes back. */
+function* runAction(k: Kernel, line: ScriptLine): KGen {
+  const sh = k.s.shell;
+  const t = shellTask(k);
+  const atTerminal = sh.wait === ShellWait.Tty;
+  if (atTerminal) {
+    k.tasks.sched[t] = Sched.Runnable;
+    popFrames(k.tasks, t, 0);
+  }
+  yield* runCommand(k, line, atTerminal);
+  if (atTerminal) sleepIn(k, t, k.world.fn.ttyChain);
+}
+
+/** Runs one command in the shell's context. */
+export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true): KGen {
+  const c = line.command;
+  const t = shellTask(k);
+  const startStep = k.s.steps;
+  const kmsgOnly = c.kind === 'kmsg' || ((c.kind === 'cat' || c.kind === 'grep') && c.toKmsg);
+  if (!kmsgOnly) k.printk('info', `% ${line.text}`);
+  const base = k.tasks.depth[t];
+  const sleeping = k.tasks.sched[t] === Sched.Sleeping;
+  if (!sleeping) pushFrame(k.tasks, t, k.world.fn.doSyscall64, 0);
+  k.current = t;
+  let summary = `sh runs \`${line.text}\`.`;
+  switch (c.kind) {
+    case 'insmod':
+      summary = yield* insmod(k, c.path, c.module, c.params);
+      break;
+    case 'rmmod':
+      summary = yield* rmmod(k, c.module);
+      break;
+    case 'echo': {
+      const ret = yield* echo(k, c.value, c.path);
+      if (ret < 0) {
+        k.printk('info', `sh: echo: write error: ${strerror(-ret)}`);
+        summary = `The write to ${c.path} is refused: ${strerror(-ret)}.`;
+      }
+      break;
+    }
+    case 'kmsg':
+      k.printk('info', c.text);
+      break;
+    case 'cat':
+    case 'grep': {
+      const r = readFile(k, t, c.path);
+      const prog = c.kind;
+      if (typeof r === 'number') k.printk('info', `${prog}: ${c.path}: ${strerror(r)}`);
+      else {
+        const lines = c.kind === 'grep' ? r.lines.filter((l) => matches(c.pattern, l)) : r.lines;
+        for (const l of lines) if (c.toKmsg) k.printk('info', l);
+        else k.stdout(l);
+        summary = r.note;
+      }
+      break;
+    }
+    case 'wake':
+    case 'kill':
+    case 'fork':
+      summary = taskCommand(k, c.kind, c.task);
+      break;
+    case 'sleep':
+    case 'wait':
+      summary = `sh: ${c.kind} only works in the script.`;
+      break;
+  }
+  if (!sleeping) popFrames(k.tasks, t, base);
+  const sw = returnsToUser && !sleeping ? exitToUser(k, t) : false;
+  if (sw || k.s.steps === startStep) {
+    yield k.emit(sw ? 'klp_update_patch_state' : 'shell', `${summary}${sw ? ' Returning to user space, sh takes its pending patch state.' : ''}`, { task: t, livepatch: sw });
+  }
+}
+
+function matches(pattern: string, line: string): boolean {
+  try {
+    return new RegExp(pattern).test(line);
+  } catch {
+    return line.includes(pattern);
+  }
+}
+
+function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<string, string>>): KGen<string> {
+  const mi = moduleIndex(k, name);
+  const ms = k.s.modules[mi];
+  const spec = k.world.modules[mi];
+  const fail = (errno: number): string => {
+    k.printk('info', `insmod: ERROR: could not insert module ${path}: ${insmodError(errno)}`);
+    return `${name} could not be loaded: ${insmodError(errno)}.`;
+  };
+  if (ms.loaded) return fail(EEXIST);
+  for (const [key, value] of Object.entries(params)) {
+    if (!(key in spec.params)) k.printk('info', `${name}: unknown parameter '${key}' ignored`);
+    else if (!setParam(ms.params, key, value)) return fail(EINVAL);
+  }
+  ms.loaded = true;
+  let ret = yield* klpModuleComing(k, name);
+  if (ret < 0) {
+    ms.loaded = false;
+    return fail(-ret);
+  }
+  for (const l of spec.init) k.printk('info', `${name}: ${l}`);
+  if (spec.livepatch !== undefined) {
+    const patch = klpCreatePatch(k, mi);
+    ms.patch = patch.id;
+    if (k.variant === 'mainline') ret = yield* klpEnablePatch(k, patch);
+    else {
+      ret = klpRegisterPatch(k, patch);
+      if (ret === 0) {
+        ret = yield* klpEnablePatch(k, patch);
+        if (ret < 0) klpUnregisterPatch(k, patch);
+      }
+    }
+    if (ret < 0) {
+      ms.loaded = false;
+      ms.patch = -1;
+      return fail(-ret);
+    }
+  }
+  return `${name} is loaded.`;
+}
+
+function setParam(params: Record<string, string | number | boolean>, key: string, value: string): boolean {
+  const old = params[key];
+  if (typeof old === 'number') {
+    const n = Number(value);
+    if (!Number.isFinite(n)) return false;
+    params[key] = n;
+  } else if (typeof old === 'boolean') {
+    const b = kstrtobool(value);
+    if (b === undefined) return false;
+    params[key] = b;
+  } else params[key] = value;
+  return true;
+}
+
+function* rmmod(k: Kernel, name: string): KGen<string> {
+  const mi = moduleIndex(k, name);
+  const ms = k.s.modules[mi];
+  const spec = k.world.modules[mi];
+  if (!ms.loaded) {
+    k.printk('info', `rmmod: ERROR: Module ${name} is not currently loaded`);
+    return `${name} is not loaded.`;
+  }
+  if (ms.patch >= 0) {
+    const p = k.klp.all[ms.patch];
+    // The RFC could not unload patch modules at all; v4.12 keeps a reference
+    // while the patch is enabled and forever for immediate patches; mainline
+    // while the patch exists or after it was forced.
+    const inUse = k.variant === 'rfc-v2' || p.enabled || p.id === k.klp.transitionPatch || p.holdsModuleRef || (k.variant === 'mainline' && p.registered);
+    if (inUse) {
+      k.printk('info', `rmmod: ERROR: Module ${name} is in use`);
+      return `${name} cannot be removed: its patch still needs it.`;
+    }
+    if (p.registered) klpUnregisterPatch(k, p);
+  }
+  for (const l of spec.exit) k.printk('info', `${name}: ${l}`);
+  ms.loaded = false;
+  ms.patch = -1;
+  yield* klpModuleGoing(k, name);
+  yield* oopsInModule(k, name);
+  return `${name} is unloaded.`;
+}
+
+/** Any task still inside code of the module that just left oopses. */
+function* oopsInModule(k: Kernel, mod: string): KGen {
+  const tasks = k.tasks;
+  for (let t = 0 as TaskId; t < tasks.count; t++) {
+    if (tasks.sched[t] === Sched.Dead) continue;
+    for (let i = 0; i < tasks.depth[t]; i++) {
+      const fn = frameFn(tasks, t, i);
+      const ver = frameVer(tasks, t, i);
+      if (codeModule(k, fn, ver) !== mod) continue;
+      checkCall(k, t, fn, ver, mod);
+      k.printk('err', `BUG: unable to handle page fault in ${tasks.comm[t]}:${tasks.pid[t]}: ${k.world.fnNames[fn]} of unloaded module ${mod}`);
+      if (tasks.kind[t] !== TaskKind.Idle && tasks.kind[t] !== TaskKind.Shell) killTask(k, t);
+      yield k.emit('oops', `${k.name(t)} was inside ${k.world.fnNames[fn]} of ${mod} when the module was removed: it oopses.`, { task: t });
+      break;
+    }
+  }
+}
+
+function* echo(k: Kernel, value: string, path: string): KGen<number> {
+  let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|force|signal)$/.exec(path);
+  if (m) {
+    const patch = sysfsPatch(k, m[1]);
+    if (patch === undefined) return -ENOENT;
+    if (m[2] === 'enabled') return yield* enabledStore(k, patch, value);
+    if (m[2] === 'force' && k.variant === 'mainline') return yield* forceStore(k, patch, value);
+    return -ENOENT; // `signal` left with v5.1's automatic signals; v4.12 had no `force`
+  }
+  m = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/.exec(path);
+  if (m) {
+    const mi = moduleIndex(k, m[1]);
+    const ms = k.s.modules[mi];
+    if (mi < 0 || !ms.loaded || !(m[2] in ms.params)) return -ENOENT;
+    return setParam(ms.params, m[2], value) ? 0 : -EINVAL;
+  }
+  m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
+  if (m) {
+    const cpu = Number(m[1]);
+    const on = kstrtobool(value);
+    if (cpu >= k.cpus.count) return -ENOENT;
+    if (on === undefined) return -EINVAL;
+    if (cpu === 0) return on ? 0 : -EBUSY;
+    if ((k.cpus.online[cpu] === 1) === on) return 0;
+    setCpuOnline(k, cpu, on);
+    yield k.emit('cpu_hotplug', `CPU ${cpu} goes ${on ? 'online' : 'offline'}${on ? '' : '; its tasks move to other CPUs and its idle task stops running'}.`, { cpu });
+    return 0;
+  }
+  return -ENOENT;
+}
+
+interface ReadResult {
+  readonly lines: readonly string[];
+  readonly note: string;
+}
+
+function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
+  const fn = k.world.files.get(path);
+  if (fn !== undefined) {
+    const chain = [...k.world.fn.readChain.slice(1), fn];
+    const base = k.tasks.depth[t];
+    if (!callChain(k, t, chain)) return ENOENT;
+    const out = outputOfTop(k, t);
+    const ver = frameVer(k.tasks, t, k.tasks.depth[t] - 1);
+    popFrames(k.tasks, t, base);
+    const which = ver === 0 ? 'the original' : `${k.klp.all[k.klp.funcs[ver - 1].patch].mod}'s`;
+    return { lines: out === undefined ? [] : [out], note: `sh reads ${path}: the ftrace handler sends it to ${which} ${k.world.fnNames[fn]}.` };
+  }
+  let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|transition|force)$/.exec(path);
+  if (m) {
+    const patch = sysfsPatch(k, m[1]);
+    if (patch === undefined) return ENOENT;
+    if (m[2] === 'force') return k.variant === 'mainline' ? EACCES : ENOENT;
+    const v = m[2] === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
+    return { lines: [v ? '1' : '0'], note: `sh reads ${path}.` };
+  }
+  m = /^\/proc\/(\d+)\/patch_state$/.exec(path);
+  if (m) {
+    const pid = Number(m[1]);
+    const tasks = k.tasks;
+    for (let i = 0 as TaskId; i < tasks.count; i++) {
+      if (pid > 0 && tasks.pid[i] === pid && tasks.sched[i] !== Sched.Dead) return { lines: [String(tasks.patchState[i])], note: `sh reads ${path}.` };
+    }
+    return ENOENT;
+  }
+  m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
+  if (m && Number(m[1]) < k.cpus.count) return { lines: [String(k.cpus.online[Number(m[1])])], note: `sh reads ${path}.` };
+  return ENOENT;
+}
+
+function findTasks(k: Kernel, who: string): TaskId[] {
+  const tasks = k.tasks;
+  const out: TaskId[] = [];
+  const pid = /^\d+$/.test(who) ? Number(who) : -1;
+  for (let t = 0 as TaskId; t < tasks.count; t++) {
+    if (tasks.sched[t] === Sched.Dead) continue;
+    if (pid >= 0 ? tasks.pid[t] === pid && tasks.kind[t] !== TaskKind.Idle : tasks.comm[t] === who) out.push(t);
+  }
+  return out;
+}
+
+function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): string {
+  const found = findTasks(k, who);
+  if (found.length === 0) {
+    k.printk('info', `sh: ${what}: (${who}) - No such process`);
+    return `No task ${who} to ${what}.`;
+  }
+  const tasks = k.tasks;
+  let n = 0;
+  for (const t of found) {
+    const kind = tasks.kind[t];
+    if (what === 'wake') {
+      if (wakeUpProcess(k, t)) n++;
+    } else if (kind === TaskKind.Idle || kind === TaskKind.Shell || kind === TaskKind.Kworker) {
+      k.printk('info', `sh: ${what}: (${tasks.pid[t]}) - ${strerror(EPERM)}`);
+    } else if (what === 'kill') {
+      killTask(k, t);
+      n++;
+    } else {
+      forkTask(k, t);
+      n++;
+    }
+  }
+  const verb = what === 'wake' ? 'woken' : what === 'kill' ? 'killed' : 'forked; each child inherits its parent\'s patch_state';
+  return `${n} task${n === 1 ? '' : 's'} named ${who} ${verb}.`;
+}

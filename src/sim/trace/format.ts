@@ -1,0 +1,36 @@
+// How events and log lines are written out: the kernel log's text, the
+// `--trace` JSON lines, the `--summary` line and invariant reports.
+import type { Engine } from '../engine.ts';
+import { INVARIANT_NAMES } from '../types.ts';
+import type { LogLine, SimEvent, Violation } from '../types.ts';
+
+/** `[SSSSS.UUUUUU] `: seconds since boot, as printk shows them. */
+export function timestamp(us: number): string {
+  const sec = Math.floor(us / 1e6);
+  const frac = Math.floor(us % 1e6);
+  return `[${String(sec).padStart(5, ' ')}.${String(frac).padStart(6, '0')}] `;
+}
+
+export function formatLogLine(l: LogLine, timestamps: boolean): string {
+  return timestamps && !l.stdout ? timestamp(l.time) + l.text : l.text;
+}
+
+export function violationLine(e: SimEvent, v: Violation): string {
+  const what = `invariant ${v.invariant} (${INVARIANT_NAMES[v.invariant]})`;
+  const head = v.givenUp ? `${what} given up by ${v.givenUp}` : `${what} violated`;
+  return `klpscope: ${timestamp(e.time)}step ${e.step}: ${head}: ${v.text}`;
+}
+
+export function traceLine(e: SimEvent): string {
+  return JSON.stringify(e);
+}
+
+export function summaryLine(engine: Engine): string {
+  const s = engine.state;
+  const c = s.tasks.stateCount;
+  return (
+    `summary: time ${(s.now / 1e6).toFixed(6)} s, ${s.steps} events, tasks ${s.tasks.live}: ` +
+    `${c[0]} undefined, ${c[1]} unpatched, ${c[2]} patched, ${s.tasks.tifCount} pending; ` +
+    `invariant violations ${s.violations}, given up ${s.givenUp}`
+  );
+}
