@@ -1,0 +1,43 @@
+// Shared setup of the browser tests: serve dist/ with `vite preview` and
+// drive Debian's Chromium through playwright-core (never a downloaded browser).
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { preview } from 'vite';
+import type { PreviewServer } from 'vite';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+export const ARTIFACTS = 'test-results/artifacts';
+
+export interface Harness {
+  readonly browser: Browser;
+  readonly server: PreviewServer;
+  readonly url: string;
+  newPage(options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'silent' });
+  const url = server.resolvedUrls?.local[0];
+  if (url === undefined) throw new Error('vite preview did not report its address');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  return {
+    browser,
+    server,
+    url,
+    async newPage(o = {}) {
+      const context = await browser.newContext({ colorScheme: o.colorScheme ?? 'light', viewport: { width: o.width ?? 1366, height: o.height ?? 768 } });
+      return context.newPage();
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
