@@ -1,17 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { workerClient } from './app/client.ts';
+import { StoreProvider } from './app/store.ts';
+import type { AppStore } from './app/store.ts';
+import { DEFAULT_SCENARIO } from './sim/scenario/presets.ts';
+import './styles.css';
 
-function Placeholder() {
-  return (
-    <main>
-      <h1>klpscope</h1>
-      <p>The visualiser of the livepatch per-task consistency model is coming. Meanwhile, run scenarios with <code>npx klpscope run</code>.</p>
-    </main>
-  );
-}
+const start = (store: AppStore) => {
+  if (store.getState().meta === null) store.getState().load({ scenario: DEFAULT_SCENARIO });
+};
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Placeholder />
+    <StoreProvider client={workerClient} onStore={start}>
+      <App />
+    </StoreProvider>
   </StrictMode>,
 );

@@ -57,6 +57,8 @@ export class Engine {
   private injected = 0;
   private readonly every: number;
   private readonly keepTrace: boolean;
+  /** Called with each event when it first joins the trace, the state being the one right after it. */
+  onNewEvent: ((e: SimEvent) => void) | undefined;
 
   /** Loads a scenario: a JSON text, a parsed document, or a validated Scenario. */
   static load(input: unknown, options: EngineOptions = {}): Engine {
@@ -118,6 +120,7 @@ export class Engine {
         k.current = -1 as TaskId;
         this.active = shellNext(k) ?? this.nextTimer();
         if (this.active === undefined) return undefined;
+        k.s.ops++;
       }
       const r = this.active.next();
       if (r.done) {
@@ -125,7 +128,10 @@ export class Engine {
         continue;
       }
       const e = r.value;
-      if (this.keepTrace && e.step > this.trace.length) this.trace.push(e);
+      if (e.step > this.trace.length) {
+        if (this.keepTrace) this.trace.push(e);
+        this.onNewEvent?.(e);
+      }
       return e;
     }
   }
@@ -193,6 +199,25 @@ export class Engine {
       this.k.s.now = limits.untilTime as SimTime;
     }
     return n;
+  }
+
+  /**
+   * Steps to the last event of the operation the next event belongs to (a
+   * whole command, say), looking one event ahead and stepping back to it.
+   */
+  stepOperation(): number {
+    const first = this.stepForward();
+    if (first === undefined) return 0;
+    let n = 1;
+    for (;;) {
+      const e = this.stepForward();
+      if (e === undefined) return n;
+      if (e.op !== first.op) {
+        this.seek(this.step - 1);
+        return n;
+      }
+      n++;
+    }
   }
 
   /** Parses a command as the shell would run it; throws ScenarioError naming `action`. */

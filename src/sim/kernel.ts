@@ -49,6 +49,8 @@ export interface SimState {
   now: SimTime;
   /** Events produced so far. */
   steps: number;
+  /** Operations started so far (each command or timer handler is one). */
+  ops: number;
   rng: Rng;
   tasks: TaskTable;
   cpus: CpuTable;
@@ -72,6 +74,7 @@ export function createState(world: World, taskCapacity: number): SimState {
   return {
     now: usec(0),
     steps: 0,
+    ops: 0,
     rng: Rng.seeded(sc.seed),
     tasks: createTaskTable(taskCapacity, world.depthMax),
     cpus: createCpuTable(sc.machine.cpus),
@@ -180,6 +183,7 @@ export class Kernel {
     const t = o.task;
     const e: SimEvent = {
       step: ++this.s.steps,
+      op: this.s.ops,
       time: this.s.now,
       fn,
       livepatch: o.livepatch ?? fn.startsWith('klp_'),

@@ -75,6 +75,8 @@ export type WorkloadFn = 'boot' | 'schedule' | 'syscall' | 'sleep' | 'wakeup' | 
 export interface SimEvent {
   /** 1-based position in the trace. */
   readonly step: number;
+  /** The operation (a command, a timer's handler) the event belongs to; consecutive events of one operation share it. */
+  readonly op: number;
   readonly time: SimTime;
   /** The kernel function modelled (`klp_try_switch_task`, ...) or a workload kind. */
   readonly fn: string;

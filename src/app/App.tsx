@@ -1,0 +1,146 @@
+// The page: header, transport, notices, and the panels.
+import { useCallback } from 'react';
+import { COMMANDS } from './commands.ts';
+import { useApp } from './store.ts';
+import { useShortcuts } from './useShortcuts.ts';
+import { Transport } from '../panels/Transport.tsx';
+import { TaskGrid } from '../panels/TaskGrid.tsx';
+import { Cpus } from '../panels/Cpus.tsx';
+import { FuncStacks } from '../panels/FuncStacks.tsx';
+import { Globals } from '../panels/Globals.tsx';
+import { Inspector } from '../panels/Inspector.tsx';
+import { Timeline } from '../panels/Timeline.tsx';
+import { KernelLog } from '../panels/KernelLog.tsx';
+import { Narration } from '../panels/Narration.tsx';
+import { Actions } from '../panels/Actions.tsx';
+import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
+
+export function App() {
+  useShortcuts();
+  const meta = useApp((s) => s.meta);
+  return (
+    <div className="app">
+      <header className="app-head">
+        <h1>
+          klpscope <span className="tagline">the livepatch consistency model, step by step</span>
+        </h1>
+        {meta && (
+          <p className="scenario-name">
+            <strong>{meta.name}</strong> <span className="badge" title="kernel variant">{meta.kernel}</span>
+          </p>
+        )}
+        <ScenarioPicker />
+      </header>
+      <Notices />
+      <Transport />
+      <Actions />
+      <main className="panels">
+        <div className="col col-tasks">
+          <TaskGrid />
+          <Cpus />
+        </div>
+        <div className="col col-model">
+          <Narration />
+          <Globals />
+          <FuncStacks />
+          <Inspector />
+        </div>
+        <div className="col col-log">
+          <KernelLog />
+        </div>
+        <div className="row-timeline">
+          <Timeline />
+        </div>
+      </main>
+      <Help />
+    </div>
+  );
+}
+
+function Notices() {
+  const error = useApp((s) => s.error);
+  const invalid = useApp((s) => s.invalid);
+  const pendingAct = useApp((s) => s.pendingAct);
+  const frame = useApp((s) => s.frame);
+  const reload = useApp((s) => s.reload);
+  const dismiss = useApp((s) => s.dismiss);
+  const act = useApp((s) => s.act);
+  const cancelAct = useApp((s) => s.cancelAct);
+  return (
+    <>
+      {error && (
+        <div className="notice notice-error" role="alert">
+          <p>
+            <strong>The simulation stopped:</strong> {error}
+          </p>
+          <button type="button" onClick={reload}>
+            Reload the scenario
+          </button>
+        </div>
+      )}
+      {invalid && (
+        <div className="notice notice-invalid" role="alert">
+          <p>
+            <strong>Not loaded:</strong> <span className="mono">{invalid}</span>. The previous scenario stays open.
+          </p>
+          <button type="button" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {pendingAct && frame && (
+        <div className="notice notice-branch" role="alertdialog" aria-label="Discard the future?">
+          <p>
+            You are at step {frame.step.toLocaleString('en')} of {frame.computed.toLocaleString('en')} computed. Running <code>{pendingAct}</code> here starts a new branch: the {(frame.computed - frame.step).toLocaleString('en')} later
+            events are discarded.
+          </p>
+          <button type="button" onClick={() => act(pendingAct, true)}>
+            Discard them and run it
+          </button>
+          <button type="button" onClick={cancelAct}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Help() {
+  const open = useApp((s) => s.helpOpen);
+  const setOpen = useApp((s) => s.setHelpOpen);
+  const close = useCallback(() => setOpen(false), [setOpen]);
+  if (!open) return null;
+  const seen = new Set<string>();
+  return (
+    <div className="dialog-backdrop" onClick={close}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+        <h2 id="help-title">Keyboard shortcuts</h2>
+        <table className="shortcuts">
+          <tbody>
+            {COMMANDS.filter((c) => {
+              const key = c.keys.join() + (c.id === 'pause' ? '' : '');
+              if (c.id === 'pause') return false;
+              if (seen.has(c.id)) return false;
+              seen.add(key);
+              return true;
+            }).map((c) => (
+              <tr key={c.id}>
+                <td>
+                  {c.keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </td>
+                <td>{c.id === 'play' ? 'Play or pause' : c.label}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>Shortcuts are ignored while you type in a field.</p>
+        <button type="button" autoFocus onClick={close}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

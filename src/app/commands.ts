@@ -1,0 +1,149 @@
+// Every command of the app as data, in one registry: its accessible name, its
+// shortcut, when it is enabled and what it does. The transport buttons, the
+// keyboard shortcuts and the help dialog are all generated from this list.
+import { SPEEDS } from '../worker/protocol.ts';
+import type { StepUnit } from '../worker/protocol.ts';
+import type { AppState } from './store.ts';
+
+export interface AppCommand {
+  readonly id: string;
+  /** The button's accessible name and the help's wording. */
+  readonly label: string;
+  /** How the shortcut is written in the help. */
+  readonly keys: readonly string[];
+  readonly keyTest: (e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>) => boolean;
+  readonly enabled: (s: AppState) => boolean;
+  readonly run: (s: AppState) => void;
+  /** Shown as a button in the transport bar. */
+  readonly button: boolean;
+}
+
+const plain = (key: string) => (e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>) => e.key === key && !e.ctrlKey && !e.metaKey && !e.altKey;
+const loaded = (s: AppState) => s.frame !== null;
+const playing = (s: AppState) => s.frame?.playing === true;
+
+export const UNITS: readonly { readonly unit: StepUnit; readonly label: string; readonly key: string }[] = [
+  { unit: 'event', label: 'next event', key: '1' },
+  { unit: 'livepatch', label: 'next livepatch event', key: '2' },
+  { unit: 'switch', label: 'next task switch', key: '3' },
+  { unit: 'second', label: 'next second', key: '4' },
+];
+
+export const COMMANDS: readonly AppCommand[] = [
+  {
+    id: 'jump-start',
+    label: 'Jump to start',
+    keys: ['Home'],
+    keyTest: plain('Home'),
+    enabled: (s) => loaded(s) && (s.frame?.step ?? 0) > 0,
+    run: (s) => s.send({ type: 'jump', to: 'start' }),
+    button: true,
+  },
+  {
+    id: 'step-back',
+    label: 'Step back',
+    keys: ['←'],
+    keyTest: plain('ArrowLeft'),
+    enabled: (s) => loaded(s) && (s.frame?.step ?? 0) > 0,
+    run: (s) => s.send({ type: 'step', unit: s.unit, direction: -1 }),
+    button: true,
+  },
+  {
+    id: 'play',
+    label: 'Play',
+    keys: ['Space'],
+    keyTest: plain(' '),
+    enabled: (s) => loaded(s) && !playing(s),
+    run: (s) => s.send({ type: 'play' }),
+    button: true,
+  },
+  {
+    id: 'pause',
+    label: 'Pause',
+    keys: ['Space'],
+    keyTest: plain(' '),
+    enabled: (s) => playing(s),
+    run: (s) => s.send({ type: 'pause' }),
+    button: true,
+  },
+  {
+    id: 'step-forward',
+    label: 'Step forward',
+    keys: ['→'],
+    keyTest: plain('ArrowRight'),
+    enabled: loaded,
+    run: (s) => s.send({ type: 'step', unit: s.unit, direction: 1 }),
+    button: true,
+  },
+  {
+    id: 'jump-end',
+    label: 'Jump to end',
+    keys: ['End'],
+    keyTest: plain('End'),
+    enabled: loaded,
+    run: (s) => s.send({ type: 'jump', to: 'end' }),
+    button: true,
+  },
+  {
+    id: 'slower',
+    label: 'Slower',
+    keys: ['-'],
+    keyTest: plain('-'),
+    enabled: (s) => loaded(s) && (s.frame?.speed ?? 0) > 0,
+    run: (s) => s.send({ type: 'speed', index: (s.frame?.speed ?? 0) - 1 }),
+    button: false,
+  },
+  {
+    id: 'faster',
+    label: 'Faster',
+    keys: ['+'],
+    keyTest: (e) => (e.key === '+' || e.key === '=') && !e.ctrlKey && !e.metaKey && !e.altKey,
+    enabled: (s) => loaded(s) && (s.frame?.speed ?? 0) < SPEEDS.length - 1,
+    run: (s) => s.send({ type: 'speed', index: (s.frame?.speed ?? 0) + 1 }),
+    button: false,
+  },
+  ...UNITS.map(
+    (u): AppCommand => ({
+      id: `unit-${u.unit}`,
+      label: `Step by ${u.label}`,
+      keys: [u.key],
+      keyTest: plain(u.key),
+      enabled: () => true,
+      run: (s) => s.setUnit(u.unit),
+      button: false,
+    }),
+  ),
+  {
+    id: 'help',
+    label: 'Keyboard shortcuts',
+    keys: ['?'],
+    keyTest: plain('?'),
+    enabled: () => true,
+    run: (s) => s.setHelpOpen(!s.helpOpen),
+    button: false,
+  },
+];
+
+export const command = (id: string): AppCommand => {
+  const c = COMMANDS.find((x) => x.id === id);
+  if (c === undefined) throw new Error(`no command ${id}`);
+  return c;
+};
+
+/** Key presses in text fields belong to the field, not to the app. */
+export function isTyping(target: EventTarget | null): boolean {
+  if (target === null || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const el = target as HTMLElement;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}
+
+/** The command a key press runs, if any. */
+export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>, s: AppState): AppCommand | undefined {
+  if (isTyping(e.target)) return undefined;
+  return COMMANDS.find((c) => c.keyTest(e) && c.enabled(s));
+}
+
+export const speedLabel = (index: number): string => {
+  const v = SPEEDS[index];
+  return v === Infinity ? 'max' : `${v.toLocaleString('en')}/s`;
+};

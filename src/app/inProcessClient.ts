@@ -1,0 +1,17 @@
+// The Session in this thread instead of a worker: for component tests and
+// other places without Worker. Replies arrive asynchronously, as a worker's do.
+import { Session } from '../worker/session.ts';
+import type { SimClient } from './client.ts';
+import type { Reply } from '../worker/protocol.ts';
+
+export function inProcessClient(): SimClient {
+  let handler: (reply: Reply) => void = () => {};
+  const session = new Session((reply) => queueMicrotask(() => handler(reply)));
+  return {
+    send: (req) => session.handle(req),
+    listen: (h) => {
+      handler = h;
+    },
+    close: () => session.handle({ type: 'pause' }),
+  };
+}

@@ -1,0 +1,136 @@
+// One zustand store per app instance, created in a provider: the latest frame
+// from the worker, the series accumulated from its appends, and UI state.
+import { createContext, createElement, useContext, useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { createStore, useStore } from 'zustand';
+import type { StoreApi } from 'zustand';
+import type { Append, Frame, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { SimClient } from './client.ts';
+
+export interface AppState {
+  readonly meta: ScenarioMeta | null;
+  readonly frame: Frame | null;
+  readonly log: readonly LogEntry[];
+  readonly samples: readonly Sample[];
+  readonly milestones: readonly Milestone[];
+  readonly comms: readonly string[];
+  /** The worker failed: shown with a way to reload the scenario. */
+  readonly error: string | null;
+  /** A scenario, action or link was refused: shown inline; the previous scenario stays. */
+  readonly invalid: string | null;
+  /** An action waiting for confirmation because it discards the computed future. */
+  readonly pendingAct: string | null;
+  readonly unit: StepUnit;
+  readonly helpOpen: boolean;
+  /** The last scenario source that loaded, for "reload" after an error. */
+  readonly source: ScenarioSource | null;
+
+  send(req: Request): void;
+  load(source: ScenarioSource): void;
+  /** Runs a shell command at the current step, asking first if that discards computed events. */
+  act(command: string, confirmed?: boolean): void;
+  cancelAct(): void;
+  setUnit(unit: StepUnit): void;
+  setHelpOpen(open: boolean): void;
+  dismiss(): void;
+  reload(): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+function merge<T>(have: readonly T[], a: Append<T>): readonly T[] {
+  if (a.items.length === 0 && a.from >= have.length) return have;
+  return have.slice(0, Math.min(a.from, have.length)).concat(a.items);
+}
+
+export function createAppStore(client: SimClient): AppStore {
+  let requested: ScenarioSource | null = null;
+  const store = createStore<AppState>()((set, get) => ({
+    meta: null,
+    frame: null,
+    log: [],
+    samples: [],
+    milestones: [],
+    comms: [],
+    error: null,
+    invalid: null,
+    pendingAct: null,
+    unit: 'event',
+    helpOpen: false,
+    source: null,
+    send: (req) => client.send(req),
+    load: (source) => {
+      requested = source;
+      client.send({ type: 'load', source });
+    },
+    act: (command, confirmed = false) => {
+      const f = get().frame;
+      if (!confirmed && f !== null && f.step < f.computed) {
+        set({ pendingAct: command });
+        return;
+      }
+      set({ pendingAct: null });
+      client.send({ type: 'act', command });
+    },
+    cancelAct: () => set({ pendingAct: null }),
+    setUnit: (unit) => set({ unit }),
+    setHelpOpen: (helpOpen) => set({ helpOpen }),
+    dismiss: () => set({ invalid: null }),
+    reload: () => {
+      const source = get().source;
+      set({ error: null });
+      if (source !== null) client.send({ type: 'load', source });
+    },
+  }));
+  client.listen((reply) => {
+    switch (reply.type) {
+      case 'loaded':
+        store.setState({ meta: reply.meta, log: [], samples: [], milestones: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null });
+        break;
+      case 'frame': {
+        const f = reply.frame;
+        const s = store.getState();
+        store.setState({
+          frame: f,
+          log: merge(s.log, f.log),
+          samples: merge(s.samples, f.samples),
+          milestones: merge(s.milestones, f.milestones),
+          comms: f.comms ?? s.comms,
+        });
+        break;
+      }
+      case 'invalid':
+        store.setState({ invalid: reply.message });
+        break;
+      case 'error':
+        store.setState({ error: reply.message });
+        break;
+    }
+  });
+  return store;
+}
+
+const StoreContext = createContext<AppStore | null>(null);
+
+/** Creates the app's store for its lifetime, with its own simulation client. */
+export function StoreProvider(props: { readonly client: () => SimClient; readonly children: ReactNode; readonly onStore?: (s: AppStore) => void }) {
+  const [state] = useState(() => {
+    const client = props.client();
+    return { client, store: createAppStore(client) };
+  });
+  const { onStore } = props;
+  useEffect(() => {
+    onStore?.(state.store);
+  }, [onStore, state.store]);
+  return createElement(StoreContext.Provider, { value: state.store }, props.children);
+}
+
+export function useAppStore(): AppStore {
+  const s = useContext(StoreContext);
+  if (s === null) throw new Error('useAppStore outside StoreProvider');
+  return s;
+}
+
+export function useApp<T>(selector: (s: AppState) => T): T {
+  return useStore(useAppStore(), selector);
+}

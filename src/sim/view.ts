@@ -1,0 +1,229 @@
+// Read-only views of the simulated kernel for the panels: the globals as
+// sysfs and transition.c show them, the CPUs, each func stack with how many
+// tasks would run each version now, and one task inspected in detail,
+// including why it has not switched yet. Pure functions of the state: the UI
+// owns no model logic.
+import type { Kernel } from './kernel.ts';
+import { resolveVersion } from './livepatch/patch.ts';
+import { stateWord } from './livepatch/state.ts';
+import { transitionPatch } from './livepatch/transition.ts';
+import { idleTask } from './machine/cpus.ts';
+import { isRunningElsewhere } from './machine/sched.ts';
+import { frameFn, frameVer, runState, Sched, TaskKind } from './machine/tasks.ts';
+import type { RunState } from './machine/tasks.ts';
+import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
+import type { KlpState, TaskId } from './types.ts';
+
+export interface PatchView {
+  readonly mod: string;
+  readonly enabled: boolean;
+  readonly transition: boolean;
+  readonly immediate: boolean;
+  readonly forced: boolean;
+  /** Its sysfs directory exists. */
+  readonly registered: boolean;
+  readonly loaded: boolean;
+  readonly funcs: readonly string[];
+}
+
+export interface GlobalsView {
+  readonly variant: string;
+  readonly targetState: KlpState;
+  readonly transitionPatch: string | null;
+  /** When klp_transition_work next fires, in µs; null when not armed. */
+  readonly nextRetry: number | null;
+  readonly signalsCnt: number;
+  readonly patches: readonly PatchView[];
+  /** Modules the scenario can load, and whether they are loaded. */
+  readonly modules: readonly { readonly name: string; readonly loaded: boolean; readonly livepatch: boolean }[];
+  readonly counts: { readonly undefined: number; readonly unpatched: number; readonly patched: number; readonly pending: number; readonly live: number };
+  readonly violations: number;
+  readonly givenUp: number;
+}
+
+export function globalsView(k: Kernel): GlobalsView {
+  const g = k.klp;
+  const tp = transitionPatch(k);
+  const c = k.tasks.stateCount;
+  return {
+    variant: k.variant,
+    targetState: g.targetState,
+    transitionPatch: tp?.mod ?? null,
+    nextRetry: g.workAt < 0 ? null : g.workAt,
+    signalsCnt: g.signalsCnt,
+    patches: g.all
+      .filter((p) => p.registered || p.id === g.transitionPatch || k.s.modules[k.world.modules.findIndex((m) => m.name === p.mod)]?.patch === p.id)
+      .map((p) => ({
+        mod: p.mod,
+        enabled: p.enabled,
+        transition: p.id === g.transitionPatch,
+        immediate: p.immediate,
+        forced: p.forced,
+        registered: p.registered,
+        loaded: k.s.modules[k.world.modules.findIndex((m) => m.name === p.mod)]?.loaded ?? false,
+        funcs: p.objects.flatMap((o) => o.funcs.map((id) => g.funcs[id].oldName)),
+      })),
+    modules: k.world.modules.map((m, i) => ({ name: m.name, loaded: k.s.modules[i].loaded, livepatch: m.livepatch !== undefined })),
+    counts: { undefined: c[0], unpatched: c[1], patched: c[2], pending: k.tasks.tifCount, live: k.tasks.live },
+    violations: k.s.violations,
+    givenUp: k.s.givenUp,
+  };
+}
+
+export interface CpuView {
+  readonly cpu: number;
+  readonly online: boolean;
+  /** The task on the CPU, or null when it runs its idle task. */
+  readonly curr: { readonly task: number; readonly name: string; readonly patchState: KlpState; readonly pending: boolean } | null;
+  readonly idle: { readonly task: number; readonly name: string; readonly patchState: KlpState; readonly pending: boolean; readonly running: boolean };
+  readonly queued: number;
+}
+
+export function cpusView(k: Kernel): CpuView[] {
+  const { cpus, tasks } = k;
+  const out: CpuView[] = [];
+  for (let cpu = 0; cpu < cpus.count; cpu++) {
+    const idle = idleTask(cpu);
+    const c = cpus.curr[cpu] as TaskId;
+    const online = cpus.online[cpu] === 1;
+    out.push({
+      cpu,
+      online,
+      curr: online && c !== idle ? { task: c, name: k.name(c), patchState: tasks.patchState[c] as KlpState, pending: tasks.tif[c] === 1 } : null,
+      idle: { task: idle, name: k.name(idle), patchState: tasks.patchState[idle] as KlpState, pending: tasks.tif[idle] === 1, running: online && c === idle },
+      queued: cpus.runqueue[cpu].length,
+    });
+  }
+  return out;
+}
+
+export interface VersionView {
+  /** The patch whose new function this is; null for the original. */
+  readonly patch: string | null;
+  readonly patched: boolean;
+  readonly transition: boolean;
+  readonly immediate: boolean;
+  /** Live tasks that would run this version if they called the function now. */
+  readonly tasks: number;
+}
+
+export interface FuncStackView {
+  readonly fn: string;
+  /** Top (what most calls reach) first; the original last. */
+  readonly versions: readonly VersionView[];
+}
+
+export function funcStacksView(k: Kernel): FuncStackView[] {
+  const g = k.klp;
+  const tasks = k.tasks;
+  const out: FuncStackView[] = [];
+  g.funcStack.forEach((stack, fn) => {
+    if (stack === undefined) return;
+    const counts = new Map<number, number>();
+    for (let t = 0 as TaskId; t < tasks.count; t++) {
+      if (tasks.sched[t] === Sched.Dead) continue;
+      const v = resolveVersion(k, t, fn);
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const versions: VersionView[] = stack.map((id) => {
+      const f = g.funcs[id];
+      const p = g.all[f.patch];
+      return { patch: p.mod, patched: f.patched, transition: f.transition, immediate: f.immediate || p.immediate, tasks: counts.get(id + 1) ?? 0 };
+    });
+    versions.push({ patch: null, patched: false, transition: false, immediate: false, tasks: counts.get(0) ?? 0 });
+    out.push({ fn: k.world.fnNames[fn], versions });
+  });
+  return out;
+}
+
+export interface FrameView {
+  readonly fn: string;
+  /** `original` or the patch whose new function runs in this frame. */
+  readonly version: string;
+  /** A version the transition in progress retires: the task cannot switch while inside it. */
+  readonly blocking: boolean;
+}
+
+export interface TaskView {
+  readonly task: number;
+  readonly pid: number;
+  readonly comm: string;
+  readonly kind: 'idle' | 'shell' | 'kworker' | 'user' | 'kthread';
+  readonly cpu: number;
+  readonly run: RunState;
+  readonly patchState: KlpState;
+  readonly pending: boolean;
+  /** Innermost last. */
+  readonly frames: readonly FrameView[];
+  /** Why it has not switched yet, or where it stands, in words. */
+  readonly why: string;
+}
+
+const KINDS = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
+
+export function taskView(k: Kernel, t: TaskId): TaskView | undefined {
+  const tasks = k.tasks;
+  if (t < 0 || t >= tasks.count) return undefined;
+  const tp = transitionPatch(k);
+  const retired = new Set<string>();
+  if (tp !== undefined) {
+    for (const o of tp.objects) {
+      if (!o.patched) continue;
+      for (const id of o.funcs) retired.add(`${k.klp.funcs[id].oldFn}:${retiredVersion(k, id)}`);
+    }
+  }
+  const frames: FrameView[] = [];
+  for (let i = 0; i < tasks.depth[t]; i++) {
+    const fn = frameFn(tasks, t, i);
+    const ver = frameVer(tasks, t, i);
+    frames.push({ fn: k.world.fnNames[fn], version: ver === 0 ? 'original' : k.klp.all[k.klp.funcs[ver - 1].patch].mod, blocking: retired.has(`${fn}:${ver}`) });
+  }
+  const onCpu = k.cpus.online[tasks.cpu[t]] === 1 && k.cpus.curr[tasks.cpu[t]] === t;
+  return {
+    task: t,
+    pid: tasks.pid[t],
+    comm: tasks.comm[t],
+    kind: KINDS[tasks.kind[t]],
+    cpu: tasks.cpu[t],
+    run: runState(tasks, t, onCpu),
+    patchState: tasks.patchState[t] as KlpState,
+    pending: tasks.tif[t] === 1,
+    frames,
+    why: explainTask(k, t, frames),
+  };
+}
+
+function retiredVersion(k: Kernel, funcId: number): number {
+  const f = k.klp.funcs[funcId];
+  if (k.klp.targetState === KLP_UNPATCHED) return funcId + 1;
+  const stack = k.klp.funcStack[f.oldFn] ?? [];
+  const at = stack.indexOf(funcId);
+  return at >= 0 && at + 1 < stack.length ? stack[at + 1] + 1 : 0;
+}
+
+const stateName = (s: KlpState): string => (s === KLP_UNDEFINED ? 'KLP_UNDEFINED' : s === KLP_PATCHED ? 'patched' : 'unpatched');
+
+/** Why task `t` has not switched yet, in the words a reader of transition.c would use. */
+export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[]): string {
+  const tasks = k.tasks;
+  const tp = transitionPatch(k);
+  const name = k.name(t);
+  if (tasks.sched[t] === Sched.Dead) return `${name} has exited.`;
+  if (tp === undefined) return `No transition is in progress: ${name}'s patch_state is ${stateName(tasks.patchState[t] as KlpState)}.`;
+  const T = k.klp.targetState;
+  if (k.variant !== 'mainline' && tp.immediate) return `'${tp.mod}' is immediate: there is no per-task transition.`;
+  if (tasks.patchState[t] === T) return `${name} has switched to ${stateWord(T).replace('ing', 'ed')}.`;
+  if (tasks.kind[t] === TaskKind.Idle && !k.cpus.online[tasks.cpu[t]]) return `CPU ${tasks.cpu[t]} is offline: the next pass switches its idle task directly.`;
+  const group = tasks.group[t];
+  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return `${name}'s stack cannot be walked reliably, so no stack check can switch it; only a return to user space${tasks.kind[t] === TaskKind.Kthread ? ' (which a kthread never makes)' : ''} or force can.`;
+  if (isRunningElsewhere(k, t)) {
+    const way = tasks.kind[t] === TaskKind.Idle ? 'it switches when its CPU goes round the idle loop' : tasks.kind[t] === TaskKind.User ? 'it switches on its way back to user space, or at a later check' : 'a later check may catch it asleep';
+    return `${name} is running on CPU ${tasks.cpu[t]} and cannot be checked; ${way}.`;
+  }
+  const blocking = frames.find((f) => f.blocking);
+  if (blocking) return `${name} is ${tasks.sched[t] === Sched.Sleeping ? 'asleep' : 'stopped'} in ${blocking.version === 'original' ? 'the original' : `${blocking.version}'s`} ${blocking.fn}, which this transition retires, so it stays ${stateWord(klpNotState(T)).replace('ing', 'ed')} for now.`;
+  if (tasks.depth[t] === 0) return `${name} is in user space: it switches at the next stack check or its next return from the kernel.`;
+  return `${name} is not inside anything the transition retires: the next stack check switches it.`;
+}
+
+const klpNotState = (s: KlpState): KlpState => (s === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED);

@@ -1,0 +1,121 @@
+// The one typed protocol between the app and the simulation worker: requests
+// and replies as discriminated unions. Per-task data travels as typed arrays
+// that are transferred, not copied.
+import type { Action } from '../sim/engine.ts';
+import type { CpuView, FuncStackView, GlobalsView, TaskView } from '../sim/view.ts';
+import type { LogLine, SimEvent } from '../sim/types.ts';
+
+export type StepUnit = 'event' | 'livepatch' | 'switch' | 'second';
+
+/** Play speeds in events per simulated step per second; the last is "as fast as it goes". */
+export const SPEEDS: readonly number[] = [1, 2, 5, 10, 25, 100, 1_000, 10_000, 100_000, Infinity];
+export const DEFAULT_SPEED = 3;
+
+/** What to open: a scenario document (JSON text or value), the actions taken on it and the step to show. */
+export interface ScenarioSource {
+  readonly scenario: unknown;
+  readonly actions?: readonly Action[];
+  readonly step?: number;
+}
+
+export type Request =
+  | { readonly type: 'load'; readonly source: ScenarioSource }
+  | { readonly type: 'step'; readonly unit: StepUnit; readonly direction: 1 | -1 }
+  | { readonly type: 'seek'; readonly step: number }
+  | { readonly type: 'jump'; readonly to: 'start' | 'end' }
+  | { readonly type: 'play' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'speed'; readonly index: number }
+  | { readonly type: 'act'; readonly command: string }
+  | { readonly type: 'select'; readonly task: number | null }
+  /** For tests of the app's error path: the worker throws. */
+  | { readonly type: 'crash' };
+
+export interface TaskColumns {
+  readonly count: number;
+  readonly pid: Int32Array;
+  readonly patchState: Int8Array;
+  readonly tif: Uint8Array;
+  /** RunState: 0 user, 1 running, 2 runnable, 3 sleeping, 4 dead. */
+  readonly run: Uint8Array;
+  /** TaskKind: 0 idle, 1 shell, 2 kworker, 3 user, 4 kthread. */
+  readonly kind: Uint8Array;
+  readonly cpu: Int16Array;
+}
+
+export interface LogEntry extends LogLine {
+  readonly step: number;
+}
+
+export type MilestoneKind = 'command' | 'enable' | 'init' | 'start' | 'retry' | 'reverse' | 'signals' | 'force' | 'complete' | 'violation' | 'oops';
+
+export interface Milestone {
+  readonly step: number;
+  readonly time: number;
+  readonly kind: MilestoneKind;
+  readonly label: string;
+}
+
+/** Tasks by patch state at one simulated time (the timeline's stacked area). */
+export interface Sample {
+  readonly step: number;
+  readonly time: number;
+  readonly undefined: number;
+  readonly unpatched: number;
+  readonly patched: number;
+  readonly pending: number;
+}
+
+/** Items that only grow as the trace is computed; `from` < what the app has means "cut there first". */
+export interface Append<T> {
+  readonly from: number;
+  readonly items: readonly T[];
+}
+
+export interface ScenarioMeta {
+  readonly name: string;
+  readonly description: string;
+  readonly kernel: string;
+  readonly cpus: number;
+  /** The scenario as a JSON text, for the editor and links. */
+  readonly json: string;
+}
+
+export interface SwitchRecord {
+  readonly step: number;
+  readonly time: number;
+  readonly from: number;
+  readonly to: number;
+  readonly fn: string;
+}
+
+export interface Frame {
+  readonly step: number;
+  readonly time: number;
+  /** Events computed so far (the trace may run ahead of `step` after a step back). */
+  readonly computed: number;
+  /** Step at which the scenario settles (script done, no transition), once known. */
+  readonly end: number | null;
+  readonly playing: boolean;
+  readonly speed: number;
+  readonly event: SimEvent | null;
+  readonly globals: GlobalsView;
+  readonly cpus: readonly CpuView[];
+  readonly funcStacks: readonly FuncStackView[];
+  readonly tasks: TaskColumns;
+  /** Task names, sent when the task table grew. */
+  readonly comms?: readonly string[];
+  readonly log: Append<LogEntry>;
+  readonly samples: Append<Sample>;
+  readonly milestones: Append<Milestone>;
+  readonly selected: (TaskView & { readonly history: readonly SwitchRecord[] }) | null;
+  readonly actions: readonly Action[];
+}
+
+export type Reply =
+  | { readonly type: 'loaded'; readonly meta: ScenarioMeta }
+  | { readonly type: 'frame'; readonly frame: Frame }
+  /** A scenario, script line, action or link was refused; the previous scenario stays. */
+  | { readonly type: 'invalid'; readonly message: string }
+  /** The worker failed. */
+  | { readonly type: 'error'; readonly message: string };

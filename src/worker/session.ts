@@ -1,0 +1,345 @@
+// The worker's side of the protocol, as a plain class so that it runs and is
+// tested in Node: owns the Engine, answers requests, plays, and builds the
+// frames the panels draw. The derived series (log, samples, milestones) are
+// kept beside the trace and sent incrementally.
+import { Engine } from '../sim/engine.ts';
+import { idleTask } from '../sim/machine/cpus.ts';
+import { runState } from '../sim/machine/tasks.ts';
+import { ScenarioError } from '../sim/scenario/types.ts';
+import type { SimEvent, TaskId } from '../sim/types.ts';
+import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
+import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
+import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, StepUnit, SwitchRecord, TaskColumns } from './protocol.ts';
+
+/** After the script ends, the end of a scenario is searched this far ahead. */
+const SETTLE_LIMIT_US = 60_000_000;
+/** No single request computes more events than this. */
+const MAX_EVENTS_PER_REQUEST = 5_000_000;
+
+export type Post = (reply: Reply, transfer?: Transferable[]) => void;
+
+export class Session {
+  private engine: Engine | undefined;
+  private log: LogEntry[] = [];
+  private samples: Sample[] = [];
+  private milestones: Milestone[] = [];
+  private sent = { log: 0, samples: 0, milestones: 0, comms: -1 };
+  private end: number | null = null;
+  private playing = false;
+  private speed = DEFAULT_SPEED;
+  private selected: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastTick = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  handle(req: Request): void {
+    try {
+      this.dispatch(req);
+    } catch (e) {
+      if (e instanceof ScenarioError) this.post({ type: 'invalid', message: e.message });
+      else this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private dispatch(req: Request): void {
+    if (req.type === 'load') return this.load(req.source);
+    if (req.type === 'crash') throw new Error('the simulation worker was asked to crash');
+    const engine = this.engine;
+    if (engine === undefined) return;
+    switch (req.type) {
+      case 'step':
+        this.pause();
+        this.stepBy(engine, req.unit, req.direction);
+        break;
+      case 'seek':
+        this.pause();
+        this.seek(engine, req.step);
+        break;
+      case 'jump':
+        this.pause();
+        if (req.to === 'start') engine.seek(0);
+        else this.seek(engine, this.findEnd(engine));
+        break;
+      case 'play':
+        this.play();
+        return;
+      case 'pause':
+        this.pause();
+        break;
+      case 'speed':
+        this.speed = Math.max(0, Math.min(SPEEDS.length - 1, req.index));
+        break;
+      case 'act':
+        this.pause();
+        if (engine.step < engine.trace.length) this.truncate(engine.step);
+        engine.act(req.command);
+        this.end = null;
+        this.runAction(engine);
+        break;
+      case 'select':
+        this.selected = req.task;
+        break;
+    }
+    this.sendFrame();
+  }
+
+  private load(source: ScenarioSource): void {
+    const engine = Engine.load(source.scenario);
+    const actions = source.actions ?? [];
+    // Refuse a bad action before anything changes: the previous scenario stays.
+    for (const a of actions) engine.parseAction(a.text);
+    this.pause();
+    this.engine = engine;
+    this.log = [];
+    this.samples = [];
+    this.milestones = [];
+    this.sent = { log: 0, samples: 0, milestones: 0, comms: -1 };
+    this.end = null;
+    this.selected = null;
+    this.sample(engine);
+    engine.onNewEvent = (e) => this.derive(engine, e);
+    for (const a of actions) {
+      this.forwardTo(engine, a.step);
+      engine.act(a.text);
+    }
+    if (source.step !== undefined) this.seek(engine, source.step);
+    const sc = engine.scenario;
+    this.post({ type: 'loaded', meta: { name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2) } });
+    this.sendFrame();
+  }
+
+  /** Steps forward, deriving series from each new event, until `stop` holds. */
+  private forward(engine: Engine, stop: (e: SimEvent) => boolean, max: number): void {
+    for (let n = 0; n < max; n++) {
+      const e = engine.stepForward();
+      if (e === undefined) return;
+      if (stop(e)) return;
+    }
+  }
+
+  /** Shows the action's whole effect: every event of the command it became. */
+  private runAction(engine: Engine): void {
+    engine.stepOperation();
+  }
+
+  private forwardTo(engine: Engine, step: number): void {
+    if (step <= engine.step) return;
+    this.forward(engine, () => engine.step >= step, step - engine.step);
+  }
+
+  private seek(engine: Engine, step: number): void {
+    const target = Math.max(0, Math.floor(step));
+    if (target <= engine.trace.length) engine.seek(target);
+    else {
+      engine.seek(engine.trace.length);
+      this.forwardTo(engine, Math.min(target, engine.step + MAX_EVENTS_PER_REQUEST));
+    }
+  }
+
+  private stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): void {
+    const match = matcher(unit, engine);
+    if (direction === 1) {
+      this.forward(engine, match, MAX_EVENTS_PER_REQUEST);
+      return;
+    }
+    const trace = engine.trace;
+    if (unit === 'second') {
+      const t = trace[engine.step - 1]?.time ?? 0;
+      const boundary = Math.ceil(t / 1e6) * 1e6 - 1e6;
+      let s = engine.step - 1;
+      while (s > 0 && trace[s - 1].time >= boundary) s--;
+      engine.seek(s);
+      return;
+    }
+    let s = engine.step - 1;
+    while (s > 0 && !match(trace[s - 1])) s--;
+    engine.seek(Math.max(0, s));
+  }
+
+  /** The step at which the scenario settles, computing forward as far as needed. */
+  private findEnd(engine: Engine): number {
+    if (this.end !== null) return this.end;
+    const here = engine.step;
+    engine.seek(engine.trace.length);
+    let limit = Infinity;
+    this.forward(
+      engine,
+      () => {
+        if (limit === Infinity && engine.scriptDone) limit = engine.now + SETTLE_LIMIT_US;
+        return engine.settled || engine.now > limit;
+      },
+      MAX_EVENTS_PER_REQUEST,
+    );
+    if (engine.settled || engine.now > limit) this.end = engine.step;
+    const end = engine.step;
+    engine.seek(here);
+    return end;
+  }
+
+  private truncate(step: number): void {
+    this.log = this.log.filter((l) => l.step <= step);
+    this.samples = this.samples.filter((s) => s.step <= step);
+    this.milestones = this.milestones.filter((m) => m.step <= step);
+    this.sent.log = Math.min(this.sent.log, this.log.length);
+    this.sent.samples = Math.min(this.sent.samples, this.samples.length);
+    this.sent.milestones = Math.min(this.sent.milestones, this.milestones.length);
+  }
+
+  /** Records the task counts now, coalescing samples of one simulated time. */
+  private sample(engine: Engine): void {
+    const k = engine.kernel;
+    const c = k.tasks.stateCount;
+    const s: Sample = { step: engine.step, time: engine.now, undefined: c[0], unpatched: c[1], patched: c[2], pending: k.tasks.tifCount };
+    const last = this.samples[this.samples.length - 1];
+    if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
+    if (last !== undefined && last.time === s.time) this.samples[this.samples.length - 1] = s;
+    else this.samples.push(s);
+  }
+
+  /** Turns an event into log lines and milestones, and samples when the counts may have moved. */
+  private derive(engine: Engine, e: SimEvent): void {
+    for (const l of e.log) this.log.push({ ...l, step: e.step });
+    for (const m of milestonesOf(e)) this.milestones.push(m);
+    if (e.livepatch || e.switches.length > 0 || e.fn === 'fork' || e.fn === 'shell') this.sample(engine);
+  }
+
+  private play(): void {
+    if (this.engine === undefined || this.playing) return;
+    this.playing = true;
+    this.lastTick = this.clock();
+    this.sendFrame();
+    this.schedule();
+  }
+
+  private pause(): void {
+    this.playing = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.tick(), 16);
+  }
+
+  /** One tick of play: as many events as the speed allows, within ~12 ms. */
+  tick(): void {
+    const engine = this.engine;
+    if (!this.playing || engine === undefined) return;
+    const now = this.clock();
+    const rate = SPEEDS[this.speed];
+    const budget = rate === Infinity ? Infinity : Math.max(1, Math.round((rate * (now - this.lastTick)) / 1000));
+    this.lastTick = now;
+    const deadline = now + 12;
+    let n = 0;
+    let settledAt: number | undefined;
+    while (n < budget && this.clock() < deadline) {
+      if (engine.step >= engine.trace.length) this.forward(engine, () => true, 1);
+      else engine.stepForward();
+      n++;
+      if (engine.settled && this.end === null) this.end = engine.step;
+      if (this.end !== null && engine.step >= this.end) {
+        settledAt = engine.step;
+        break;
+      }
+    }
+    if (settledAt !== undefined) this.pause();
+    this.sendFrame();
+    if (this.playing) this.schedule();
+  }
+
+  sendFrame(): void {
+    const engine = this.engine;
+    if (engine === undefined) return;
+    const k = engine.kernel;
+    const tasks = k.tasks;
+    const n = tasks.count;
+    const run = new Uint8Array(n);
+    for (let t = 0 as TaskId; t < n; t++) {
+      const cpu = tasks.cpu[t];
+      run[t] = runState(tasks, t, k.cpus.online[cpu] === 1 && (k.cpus.curr[cpu] === t || (t === idleTask(cpu) && k.cpus.curr[cpu] === t)));
+    }
+    const columns: TaskColumns = {
+      count: n,
+      pid: tasks.pid.slice(0, n),
+      patchState: tasks.patchState.slice(0, n),
+      tif: tasks.tif.slice(0, n),
+      run,
+      kind: tasks.kind.slice(0, n),
+      cpu: tasks.cpu.slice(0, n),
+    };
+    const sel = this.selected === null ? undefined : taskView(k, this.selected as TaskId);
+    const frame: Frame = {
+      step: engine.step,
+      time: engine.now,
+      computed: engine.trace.length,
+      end: this.end,
+      playing: this.playing,
+      speed: this.speed,
+      event: engine.step > 0 ? (engine.trace[engine.step - 1] ?? null) : null,
+      globals: globalsView(k),
+      cpus: cpusView(k),
+      funcStacks: funcStacksView(k),
+      tasks: columns,
+      ...(this.sent.comms !== n ? { comms: tasks.comm.slice(0, n) } : {}),
+      log: { from: this.sent.log, items: this.log.slice(this.sent.log) },
+      samples: { from: this.sent.samples, items: this.samples.slice(this.sent.samples) },
+      milestones: { from: this.sent.milestones, items: this.milestones.slice(this.sent.milestones) },
+      selected: sel === undefined ? null : { ...sel, history: this.history(engine, sel.task) },
+      actions: engine.actions,
+    };
+    this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n };
+    this.post({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
+  }
+
+  private history(engine: Engine, task: number): SwitchRecord[] {
+    const out: SwitchRecord[] = [];
+    const upto = Math.min(engine.step, engine.trace.length);
+    for (let i = 0; i < upto; i++) {
+      const e = engine.trace[i];
+      for (const s of e.switches) if (s.task === task) out.push({ step: e.step, time: e.time, from: s.from, to: s.to, fn: e.fn });
+    }
+    return out;
+  }
+}
+
+function matcher(unit: StepUnit, engine: Engine): (e: SimEvent) => boolean {
+  switch (unit) {
+    case 'event':
+      return () => true;
+    case 'livepatch':
+      return (e) => e.livepatch;
+    case 'switch':
+      return (e) => e.switches.length > 0;
+    case 'second': {
+      const next = (Math.floor(engine.now / 1e6) + 1) * 1e6;
+      return (e) => e.time >= next;
+    }
+  }
+}
+
+function milestonesOf(e: SimEvent): Milestone[] {
+  const out: Milestone[] = [];
+  const add = (kind: MilestoneKind, label: string) => out.push({ step: e.step, time: e.time, kind, label });
+  for (const l of e.log) {
+    if (l.text.startsWith('% ')) add('command', l.text.slice(2));
+    else if (l.text.includes('enabling patch')) add('enable', l.text.replace('livepatch: ', ''));
+    else if (l.text.endsWith('signaling remaining tasks')) add('signals', 'signals sent');
+    else if (l.text.startsWith('BUG:')) add('oops', l.text);
+  }
+  const kinds: Record<string, MilestoneKind> = {
+    klp_init_transition: 'init',
+    klp_start_transition: 'start',
+    klp_reverse_transition: 'reverse',
+    klp_force_transition: 'force',
+    klp_complete_transition: 'complete',
+  };
+  const kind = kinds[e.fn];
+  if (kind !== undefined) add(kind, e.fn);
+  if (e.fn === 'klp_try_complete_transition' && e.text.includes('retries at')) add('retry', 'retry armed');
+  for (const v of e.violations) add('violation', `${v.givenUp ? `given up by ${v.givenUp}` : 'violated'}: ${v.text}`);
+  return out;
+}
