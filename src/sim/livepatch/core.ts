@@ -50,7 +50,7 @@ export function kstrtobool(s: string): boolean | undefined {
 }
 
 /** The klp_patch a livepatch module declares, with its objects and funcs. */
-export function klpCreatePatch(k: Kernel, moduleIndex: number): KlpPatch {
+export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boolean): KlpPatch {
   const spec = k.world.modules[moduleIndex];
   const lp = spec.livepatch;
   if (lp === undefined) throw new Error(`${spec.name} is not a livepatch module`);
@@ -79,7 +79,7 @@ export function klpCreatePatch(k: Kernel, moduleIndex: number): KlpPatch {
     id,
     mod: spec.name,
     objects,
-    immediate: k.variant !== 'mainline' && lp.immediate,
+    immediate: k.variant !== 'mainline' && (immediate ?? lp.immediate),
     enabled: false,
     forced: false,
     holdsModuleRef: false,

@@ -202,8 +202,13 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
     return `${name} could not be loaded: ${insmodError(errno)}.`;
   };
   if (ms.loaded) return fail(EEXIST);
+  let immediate: boolean | undefined;
   for (const [key, value] of Object.entries(params)) {
-    if (!(key in spec.params)) k.printk('info', `${name}: unknown parameter '${key}' ignored`);
+    if (key === 'immediate' && spec.livepatch !== undefined && k.variant !== 'mainline' && !(key in spec.params)) {
+      // klpscope's stand-in for setting klp_patch.immediate in the module's source.
+      immediate = kstrtobool(value);
+      if (immediate === undefined) return fail(EINVAL);
+    } else if (!(key in spec.params)) k.printk('info', `${name}: unknown parameter '${key}' ignored`);
     else if (!setParam(ms.params, key, value)) return fail(EINVAL);
   }
   ms.loaded = true;
@@ -214,7 +219,7 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
   }
   for (const l of spec.init) k.printk('info', `${name}: ${l}`);
   if (spec.livepatch !== undefined) {
-    const patch = klpCreatePatch(k, mi);
+    const patch = klpCreatePatch(k, mi, immediate);
     ms.patch = patch.id;
     if (k.variant === 'mainline') ret = yield* klpEnablePatch(k, patch);
     else {
