@@ -222,7 +222,7 @@ export function* klpModuleComing(k: Kernel, mod: string): KGen<number> {
     for (const obj of patch.objects) {
       if (obj.name !== mod) continue;
       k.klpLog('notice', `applying patch '${patch.mod}' to loading module '${mod}'`);
-      const ret = klpPatchObject(k, obj);
+      const ret = klpPatchObject(k, obj, patch.id !== k.klp.transitionPatch);
       if (ret < 0) {
         k.klpLog('warn', `failed to apply patch '${patch.mod}' to module '${mod}' (${ret})`);
         k.klpLog('warn', `patch '${patch.mod}' failed for module '${mod}', refusing to load module '${mod}'`);
@@ -243,7 +243,7 @@ export function* klpModuleGoing(k: Kernel, mod: string): KGen {
     for (const obj of patch.objects) {
       if (obj.name !== mod || !obj.patched) continue;
       k.klpLog('notice', `reverting patch '${patch.mod}' on unloading module '${mod}'`);
-      klpUnpatchObject(k, obj);
+      klpUnpatchObject(k, obj, patch.id !== k.klp.transitionPatch);
       yield k.emit('klp_module_going', `${mod} is going away: '${patch.mod}''s funcs for it leave their func stacks.`, { livepatch: true });
     }
   }

@@ -16,7 +16,7 @@ export const versionOf = (f: KlpFunc | undefined): number => (f === undefined ? 
  * (invariant 8): patching (0,0)→(0,1)→(1,1)→(1,0), unpatching the reverse.
  * An immediate func or patch skips the transition flag: (0,0)↔(1,0).
  */
-export function setFuncState(k: Kernel, f: KlpFunc, patched: boolean, transition: boolean): void {
+export function setFuncState(k: Kernel, f: KlpFunc, patched: boolean, transition: boolean, direct = false): void {
   const from = (f.patched ? 2 : 0) + (f.transition ? 1 : 0);
   const to = (patched ? 2 : 0) + (transition ? 1 : 0);
   if (from === to) return;
@@ -25,7 +25,7 @@ export function setFuncState(k: Kernel, f: KlpFunc, patched: boolean, transition
     [2, 3], [3, 1], [1, 0], // unpatching
   ].some(([a, b]) => a === from && b === to);
   const immediate = (from === 0 && to === 2) || (from === 2 && to === 0);
-  if (!allowed && !(immediate && isImmediate(k, f))) {
+  if (!allowed && !(immediate && (direct || isImmediate(k, f)))) {
     k.violate({ invariant: 8, text: `${f.oldName} of '${patchOf(k, f).mod}' went from (patched, transition) = (${f.patched ? 1 : 0},${f.transition ? 1 : 0}) to (${patched ? 1 : 0},${transition ? 1 : 0}), a step neither patching nor unpatching takes` });
   }
   f.patched = patched;
@@ -36,41 +36,45 @@ export const patchOf = (k: Kernel, f: KlpFunc): KlpPatch => k.klp.all[f.patch];
 export const isImmediate = (k: Kernel, f: KlpFunc): boolean => f.immediate || patchOf(k, f).immediate;
 
 /** klp_patch_func: push the func on the head of its function's func_stack. */
-function klpPatchFunc(k: Kernel, f: KlpFunc): void {
+function klpPatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
   const stacks = k.klp.funcStack;
   const stack = stacks[f.oldFn];
   if (stack === undefined) stacks[f.oldFn] = [f.id];
   else stack.unshift(f.id);
-  setFuncState(k, f, true, f.transition);
+  setFuncState(k, f, true, f.transition, direct);
 }
 
 /** klp_unpatch_func: take the func off its func_stack; the last one frees the klp_ops. */
-function klpUnpatchFunc(k: Kernel, f: KlpFunc): void {
+function klpUnpatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
   const stacks = k.klp.funcStack;
   const stack = stacks[f.oldFn];
   if (stack !== undefined) {
     const rest = stack.filter((id) => id !== f.id);
     stacks[f.oldFn] = rest.length === 0 ? undefined : rest;
   }
-  setFuncState(k, f, false, f.transition);
+  setFuncState(k, f, false, f.transition, direct);
 }
 
-/** klp_patch_object: -EINVAL when the object is patched already (WARN_ON in the kernel). */
-export function klpPatchObject(k: Kernel, obj: KlpObject): number {
+/**
+ * klp_patch_object: -EINVAL when the object is patched already (WARN_ON in
+ * the kernel). `direct` marks a module that loads or leaves while its patch
+ * is not in transition: its funcs go straight to or from (1,0).
+ */
+export function klpPatchObject(k: Kernel, obj: KlpObject, direct = false): number {
   if (obj.patched) return -22;
   for (const id of obj.funcs) {
     const f = k.klp.funcs[id];
-    klpPatchFunc(k, f);
-    if (!f.transition) reportStaleFrames(k, f.oldFn, 'patched');
+    klpPatchFunc(k, f, direct);
+    if (!f.transition && !direct) reportStaleFrames(k, f.oldFn, 'patched');
   }
   obj.patched = true;
   return 0;
 }
 
-export function klpUnpatchObject(k: Kernel, obj: KlpObject): void {
+export function klpUnpatchObject(k: Kernel, obj: KlpObject, direct = false): void {
   for (const id of obj.funcs) {
     const f = k.klp.funcs[id];
-    if (f.patched) klpUnpatchFunc(k, f);
+    if (f.patched) klpUnpatchFunc(k, f, direct);
   }
   obj.patched = false;
 }

@@ -163,8 +163,13 @@ export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
 
 // ---------------------------------------------------------------- calls
 
-/** Calls `fn` in task `t` through the ftrace handler; false if its code is gone. */
+/**
+ * Calls `fn` in task `t` through the ftrace handler. False if the function
+ * does not exist (its module is not loaded), or if the version the handler
+ * picked is in a module that is gone: an oops.
+ */
 export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
+  if (!moduleLoaded(k, k.world.fnObject[fn])) return false;
   const ver = klpFtraceHandler(k, t, fn);
   const module = codeModule(k, fn, ver);
   const gone = module !== 'vmlinux' && !moduleLoaded(k, module);
