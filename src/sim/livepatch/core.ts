@@ -206,9 +206,11 @@ export function* enabledStore(k: Kernel, patch: KlpPatch, buf: string): KGen<num
   return yield* klpDisablePatch(k, patch);
 }
 
-/** force_store (mainline): only the patch in transition, only `1`. */
+/** force_store (mainline): `1` forces the patch in transition; `0` does nothing. */
 export function* forceStore(k: Kernel, patch: KlpPatch, buf: string): KGen<number> {
-  if (kstrtobool(buf) !== true) return -EINVAL;
+  const value = kstrtobool(buf);
+  if (value === undefined) return -EINVAL;
+  if (!value) return 0;
   if (patch.id !== k.klp.transitionPatch) return -EINVAL;
   yield* klpForceTransition(k);
   return 0;
@@ -241,7 +243,7 @@ export function* klpModuleGoing(k: Kernel, mod: string): KGen {
     const patch = k.klp.all[id];
     if (!patch.enabled && patch.id !== k.klp.transitionPatch) continue;
     for (const obj of patch.objects) {
-      if (obj.name !== mod || !obj.patched) continue;
+      if (obj.name !== mod) continue;
       k.klpLog('notice', `reverting patch '${patch.mod}' on unloading module '${mod}'`);
       klpUnpatchObject(k, obj, patch.id !== k.klp.transitionPatch);
       yield k.emit('klp_module_going', `${mod} is going away: '${patch.mod}''s funcs for it leave their func stacks.`, { livepatch: true });

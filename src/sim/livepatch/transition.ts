@@ -30,8 +30,8 @@ import type { KlpFunc, KlpPatch } from './state.ts';
 /** SIGNALS_TIMEOUT: failed passes before stragglers are signalled (mainline). */
 export const SIGNALS_TIMEOUT = 15;
 
-/** C's `!x` on a patch state: !KLP_PATCHED is KLP_UNPATCHED, anything else becomes 1. */
-export const klpNot = (s: KlpState): KlpState => (s === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED);
+/** C's `!x` on a patch state: !0 is 1, and !1 and !-1 are both 0. */
+export const klpNot = (s: KlpState): KlpState => (s === KLP_UNPATCHED ? KLP_PATCHED : KLP_UNPATCHED);
 
 export const transitionPatch = (k: Kernel): KlpPatch | undefined =>
   k.klp.transitionPatch < 0 ? undefined : k.klp.all[k.klp.transitionPatch];
