@@ -27,7 +27,11 @@ export const kworker = (k: Kernel, cpu: CpuId): TaskId => (k.cpus.count + 1 + cp
 export function isRunningElsewhere(k: Kernel, t: TaskId): boolean {
   if (t === k.current) return false;
   const cpu = k.tasks.cpu[t];
-  return k.cpus.online[cpu] === 1 && k.cpus.curr[cpu] === t;
+  if (k.cpus.online[cpu] !== 1 || k.cpus.curr[cpu] !== t) return false;
+  // The shell runs its commands on its own CPU, so whatever that CPU was
+  // running (its idle task, say) is not running meanwhile.
+  const sh = shellTask(k);
+  return !(k.current === sh && cpu === k.tasks.cpu[sh]);
 }
 
 // ---------------------------------------------------------------- boot
@@ -242,7 +246,10 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
     case Resume.UserBurst: {
       tasks.remaining[t] -= ran;
       if (tasks.remaining[t] > 0) {
-        yield preempt(k, cpu, t);
+        // The tick interrupted user space; the return from the interrupt
+        // is an exit to user mode, where a pending patch state is taken.
+        const sw = klpUpdatePatchState(k, t);
+        yield preempt(k, cpu, t, sw);
         return;
       }
       yield doSyscall(k, t, cpu);
@@ -304,18 +311,22 @@ function kthreadCalls(k: Kernel, t: TaskId): void {
   }
 }
 
-function preempt(k: Kernel, cpu: CpuId, t: TaskId): SimEvent {
+/** The end of a time slice: the task goes to the back of the queue if others wait. */
+function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const { cpus } = k;
+  const fn = switched ? 'klp_update_patch_state' : 'schedule';
+  const how = switched ? ` The tick's return to user space runs klp_update_patch_state: ${k.name(t)} switches to ${stateWord(k.tasks.patchState[t] as 0 | 1).replace('ing', 'ed')}.` : '';
+  const o = { task: t, cpu, livepatch: switched };
   if (cpus.runqueue[cpu].length === 0) {
     cpus.sliceEnd[cpu] = k.now + SLICE_US;
     cpus.timerGen[cpu]++;
     armCpu(k, cpu);
-    return k.emit('schedule', `${k.name(t)} keeps CPU ${cpu}: nothing else is waiting.`, { task: t, cpu });
+    return k.emit(fn, `${k.name(t)} keeps CPU ${cpu}: nothing else is waiting.${how}`, o);
   }
   enqueue(k, t, false);
   pickNext(k, cpu);
   const next = cpus.curr[cpu] as TaskId;
-  return k.emit('schedule', `${k.name(t)}'s time slice ends; CPU ${cpu} runs ${k.name(next)}.`, { task: t, cpu });
+  return k.emit(fn, `${k.name(t)}'s time slice ends; CPU ${cpu} runs ${k.name(next)}.${how}`, o);
 }
 
 function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
