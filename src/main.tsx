@@ -7,7 +7,15 @@ import type { AppStore } from './app/store.ts';
 import { DEFAULT_SCENARIO } from './sim/scenario/presets.ts';
 import './styles.css';
 
+declare global {
+  interface Window {
+    /** The app's store, for the browser tests, benchmarks and the curious. */
+    klpscope?: { store: AppStore };
+  }
+}
+
 const start = (store: AppStore) => {
+  window.klpscope = { store };
   if (store.getState().meta === null) store.getState().load({ scenario: DEFAULT_SCENARIO });
 };
 

@@ -1,4 +1,154 @@
-// Placeholder, being written.
+// The actions bar: what a root shell on the simulated machine could do to
+// the livepatch state, as buttons that each amount to one shell command
+// (insmod, rmmod, echo into sysfs), and a field for any other command. Every
+// action goes through the store's act(), which asks before discarding
+// computed events when acting in the past; the worker decides what the
+// command does, and refusals show in the kernel log.
+import { useState } from 'react';
+import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
+import { useApp, useAppStore } from '../app/store.ts';
+import type { GlobalsView, PatchView } from '../sim/view.ts';
+import './model.css';
+
+const sysfs = (patch: string, file: string): string => `/sys/kernel/livepatch/${patch}/${file}`;
+
+/** Variants whose klp_patch has the `immediate` flag (insmod NAME.ko immediate=1 stands in for it). */
+const HAS_IMMEDIATE = new Set(['v4.12', 'rfc-v2']);
+
+interface Target {
+  readonly name: string;
+  readonly module: GlobalsView['modules'][number] | undefined;
+  readonly patch: PatchView | undefined;
+}
+
+/** One group per module, with the patch it carries (a patch is named after its module). */
+function targets(g: GlobalsView): Target[] {
+  const names = [...g.modules.map((m) => m.name), ...g.patches.map((p) => p.mod)];
+  return [...new Set(names)].map((name) => ({
+    name,
+    module: g.modules.find((m) => m.name === name),
+    patch: g.patches.find((p) => p.mod === name && p.registered),
+  }));
+}
+
 export function Actions() {
-  return null;
+  const store = useAppStore();
+  const g = useApp((s) => s.frame?.globals);
+  const [immediate, setImmediate] = useState(false);
+  const [hovered, setHovered] = useState<{ readonly command: string; readonly note?: string } | null>(null);
+  const [typed, setTyped] = useState('');
+  const [history, setHistory] = useState<readonly string[]>([]);
+  const [back, setBack] = useState(-1);
+
+  const run = (command: string) => store.getState().act(command);
+  const preview = hovered ?? (typed.trim() !== '' ? { command: typed.trim() } : null);
+  const canImmediate = g !== undefined && HAS_IMMEDIATE.has(g.variant) && g.modules.some((m) => m.livepatch && !m.loaded);
+
+  const button = (label: string, name: string, command: string, enabled = true, note?: string): ReactNode => (
+    <button
+      key={name}
+      type="button"
+      aria-label={name}
+      title={command}
+      disabled={!enabled}
+      onClick={() => {
+        run(command);
+        // The button may be replaced (Load becomes Unload): do not keep showing its command.
+        setHovered(null);
+        if (command.endsWith(' immediate=1')) setImmediate(false);
+      }}
+      onMouseEnter={() => setHovered({ command, note })}
+      onMouseLeave={() => setHovered(null)}
+      onFocus={() => setHovered({ command, note })}
+      onBlur={() => setHovered(null)}
+    >
+      {label}
+    </button>
+  );
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const command = typed.trim();
+    if (command === '') return;
+    run(command);
+    setHistory((h) => [command, ...h.filter((x) => x !== command)].slice(0, 50));
+    setTyped('');
+    setBack(-1);
+  };
+
+  const recall = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    e.preventDefault();
+    const next = Math.max(-1, Math.min(history.length - 1, back + (e.key === 'ArrowUp' ? 1 : -1)));
+    setBack(next);
+    setTyped(next < 0 ? '' : history[next]);
+  };
+
+  return (
+    <div className="actions-bar" role="toolbar" aria-label="Act on the system">
+      {g !== undefined &&
+        targets(g).map((t) => {
+          const m = t.module;
+          const p = t.patch;
+          const loadCmd = `insmod ${t.name}.ko${immediate && canImmediate && m?.livepatch ? ' immediate=1' : ''}`;
+          return (
+            <span key={t.name} className="act-group" role="group" aria-label={`Module ${t.name}`}>
+              <span className="act-name">{t.name}</span>
+              <span className="act-state">{stateOf(t)}</span>
+              {m !== undefined && (m.loaded ? button('Unload', `Unload ${t.name}`, `rmmod ${t.name}`) : button('Load', `Load ${t.name}`, loadCmd))}
+              {p !== undefined &&
+                (p.transition
+                  ? button('Reverse transition', `Reverse transition of ${p.mod}`, `echo ${p.enabled ? 0 : 1} > ${sysfs(p.mod, 'enabled')}`, true, 'a write during the transition reverses it')
+                  : p.enabled
+                    ? button('Disable', `Disable ${p.mod}`, `echo 0 > ${sysfs(p.mod, 'enabled')}`)
+                    : button('Enable', `Enable ${p.mod}`, `echo 1 > ${sysfs(p.mod, 'enabled')}`))}
+              {p !== undefined && g.variant === 'mainline' && button('Force', `Force ${p.mod}`, `echo 1 > ${sysfs(p.mod, 'force')}`, p.transition, p.transition ? 'marks every task switched' : 'only during a transition')}
+            </span>
+          );
+        })}
+      {canImmediate && (
+        <label className="act-check" title="Load the next livepatch module with klp_patch.immediate set: no per-task transition, no consistency guarantee">
+          <input type="checkbox" checked={immediate} onChange={(e) => setImmediate(e.target.checked)} />
+          immediate=1 on the next load
+        </label>
+      )}
+      <form className="act-shell" onSubmit={submit}>
+        <input
+          type="text"
+          aria-label="Shell command"
+          placeholder="Run a command, e.g. cat /proc/cmdline"
+          spellCheck={false}
+          autoComplete="off"
+          disabled={g === undefined}
+          value={typed}
+          onChange={(e) => {
+            setTyped(e.target.value);
+            setBack(-1);
+          }}
+          onKeyDown={recall}
+        />
+        <button type="submit" disabled={g === undefined || typed.trim() === ''}>
+          Run
+        </button>
+      </form>
+      <span className="act-preview">
+        {preview === null ? (
+          'Hover an action to see the command it runs.'
+        ) : (
+          <>
+            will run: <code>{preview.command}</code>
+            {preview.note !== undefined && ` (${preview.note})`}
+          </>
+        )}
+      </span>
+    </div>
+  );
+}
+
+function stateOf(t: Target): string {
+  const { module: m, patch: p } = t;
+  if (p !== undefined) return `${p.enabled ? 'enabled' : 'disabled'}${p.transition ? ', in transition' : ''}${p.immediate ? ', immediate' : ''}`;
+  if (m === undefined) return '';
+  if (!m.loaded) return 'not loaded';
+  return m.livepatch ? 'loaded, no patch' : 'loaded';
 }

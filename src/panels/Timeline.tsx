@@ -1,6 +1,226 @@
-// Placeholder, being written.
+// The timeline: tasks by patch state over simulated time as a stacked area,
+// lanes of milestones and of violations below it, the current point as a
+// line. Drag on the plot to scrub; Shift + drag pans and Ctrl + wheel zooms
+// (d3-zoom, wrapped in a controller); marks are buttons that seek to their
+// step. d3 computes scales and shapes; React renders every element.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { PointerEvent as ReactPointerEvent } from 'react';
+import { zoomIdentity } from 'd3';
+import type { ZoomTransform } from 'd3';
+import { useApp } from '../app/store.ts';
+import type { Frame, ScenarioMeta } from '../worker/protocol.ts';
 import { Panel } from './Panel.tsx';
+import { isFault } from './timeline/marks.ts';
+import { nearestStep, scrubPoints } from './timeline/nearest.ts';
+import { CountAxis, FillPatterns, Legend, MarkLane, TimeAxis, fillIds } from './timeline/parts.tsx';
+import {
+  DEFAULT_WIDTH,
+  US_PER_S,
+  areaPath,
+  countScale,
+  decimate,
+  heldSamples,
+  layout,
+  maxZoom,
+  pendingPath,
+  placeMarks,
+  stackSamples,
+  timeScale,
+  timeTicks,
+  traceEndTime,
+} from './timeline/scales.ts';
+import { frameThrottle } from './timeline/throttle.ts';
+import { createZoomController } from './timeline/zoom.ts';
+import type { ZoomController } from './timeline/zoom.ts';
+import { useElementSize } from './timeline/useElementSize.ts';
+import './timeline.css';
+
+/** Marks closer than this (px) are set apart. */
+const MARK_GAP = 11;
+const ZOOM_STEP = 2;
+
+interface KnownEnd {
+  readonly meta: ScenarioMeta | null;
+  readonly step: number;
+  readonly time: number;
+}
+
+/**
+ * The step and time at the end of the computed trace, as last seen when the
+ * frame was there: after a step back the frame's own time is earlier.
+ */
+function useKnownEnd(frame: Frame | null, meta: ScenarioMeta | null): { readonly step: number; readonly time: number } | null {
+  const [known, setKnown] = useState<KnownEnd | null>(null);
+  if (frame !== null && frame.step === frame.computed && (known === null || known.meta !== meta || known.step !== frame.step || known.time !== frame.time)) {
+    // Derived state, adjusted while rendering (no effect, no extra paint).
+    setKnown({ meta, step: frame.step, time: frame.time });
+  }
+  if (known === null || known.meta !== meta || frame === null || known.step > frame.computed) return null;
+  return known;
+}
 
 export function Timeline() {
-  return <Panel name="Timeline">…</Panel>;
+  const frame = useApp((s) => s.frame);
+  const meta = useApp((s) => s.meta);
+  const samples = useApp((s) => s.samples);
+  const milestones = useApp((s) => s.milestones);
+  const lastLogTime = useApp((s) => s.log.at(-1)?.time ?? 0);
+  const send = useApp((s) => s.send);
+
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const { width } = useElementSize(wrapRef, { width: DEFAULT_WIDTH, height: 0 });
+  const l = useMemo(() => layout(width), [width]);
+  const ids = fillIds(useId());
+  const clipId = `${ids.patched}-clip`;
+
+  const step = frame?.step ?? 0;
+  const now = frame?.time ?? 0;
+  const known = useKnownEnd(frame, meta);
+  const endUs = traceEndTime(samples, milestones, now, lastLogTime, known?.time ?? 0);
+
+  // Zoom: d3-zoom owns the gesture, React the transform it reports.
+  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
+  const zoomRef = useRef<ZoomController | null>(null);
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (svg === null) return;
+    const c = createZoomController(svg, setTransform);
+    zoomRef.current = c;
+    return () => {
+      c.destroy();
+      zoomRef.current = null;
+    };
+  }, []);
+  const maxScale = maxZoom(endUs);
+  useEffect(() => {
+    zoomRef.current?.update({
+      extent: [
+        [l.plotLeft, l.areaTop],
+        [l.plotRight, l.plotBottom],
+      ],
+      maxScale,
+    });
+  }, [l, maxScale]);
+
+  const x0 = useMemo(() => timeScale(endUs, l), [endUs, l]);
+  const x = useMemo(() => transform.rescaleX(x0), [transform, x0]);
+  const y = useMemo(() => countScale(samples, l), [samples, l]);
+  const held = useMemo(() => heldSamples(samples, endUs), [samples, endUs]);
+  const shown = useMemo(() => decimate(held, x, l.plotLeft, l.plotRight), [held, x, l]);
+  const areas = useMemo(() => stackSamples(shown).map((s) => ({ key: s.key, d: areaPath(s, x, y) })), [shown, x, y]);
+  const pending = useMemo(() => pendingPath(shown, x, y), [shown, x, y]);
+  const ticks = useMemo(() => timeTicks(x, l.plotRight - l.plotLeft, endUs), [x, l, endUs]);
+  const placed = useMemo(() => {
+    const plain = milestones.filter((m) => !isFault(m));
+    const faults = milestones.filter(isFault);
+    return { plain: placeMarks(plain, x, MARK_GAP, undefined, l.plotRight), faults: placeMarks(faults, x, MARK_GAP, undefined, l.plotRight) };
+  }, [milestones, x, l]);
+  const points = useMemo(() => scrubPoints(samples, milestones, known !== null ? [known] : []), [samples, milestones, known]);
+
+  // Scrubbing: a plain drag seeks to the nearest recorded step, one request per frame.
+  const seek = useMemo(() => frameThrottle<number>((s) => send({ type: 'seek', step: s })), [send]);
+  useEffect(() => () => seek.cancel(), [seek]);
+  const dragging = useRef(false);
+  const scrubTo = (clientX: number) => {
+    const svg = svgRef.current;
+    if (svg === null) return;
+    const px = clientX - svg.getBoundingClientRect().left;
+    const seconds = Math.min(Math.max(x.invert(px), 0), endUs / US_PER_S);
+    const target = nearestStep(points, seconds * US_PER_S);
+    if (target !== null) seek.push(target);
+  };
+  const onPointerDown = (e: ReactPointerEvent<SVGRectElement>) => {
+    if (e.button !== 0 || e.shiftKey || e.ctrlKey || e.metaKey || e.altKey || frame === null) return;
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    dragging.current = true;
+    seek.reset();
+    scrubTo(e.clientX);
+  };
+  const onPointerMove = (e: ReactPointerEvent<SVGRectElement>) => {
+    if (dragging.current) scrubTo(e.clientX);
+  };
+  const onPointerEnd = () => {
+    dragging.current = false;
+  };
+  const jump = (s: number) => send({ type: 'seek', step: s });
+
+  const clamp = (px: number) => Math.min(Math.max(px, l.plotLeft), l.plotRight);
+  const nowX = x(now / US_PER_S);
+  const futureFrom = clamp(nowX);
+  const futureTo = clamp(x(endUs / US_PER_S));
+  const zoomed = transform.k > 1;
+  const zoomAt = nowX >= l.plotLeft && nowX <= l.plotRight ? nowX : undefined;
+
+  let note: string | null = null;
+  if (frame === null) note = 'Loading…';
+  else if (endUs === 0 && frame.computed === 0) note = 'Nothing computed yet: step forward or play.';
+  else if (endUs === 0) note = `All ${frame.computed.toLocaleString('en')} computed events so far happened at 0 s.`;
+
+  const tools = (
+    <div className="tl-tools">
+      <Legend ids={ids} />
+      <span className="tl-hint">Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</span>
+      <div className="tl-zoom" role="group" aria-label="Zoom">
+        <button type="button" className="tl-btn" aria-label="Zoom in" title="Zoom in" disabled={transform.k >= maxScale} onClick={() => zoomRef.current?.scaleBy(ZOOM_STEP, zoomAt)}>
+          +
+        </button>
+        <button type="button" className="tl-btn" aria-label="Zoom out" title="Zoom out" disabled={!zoomed} onClick={() => zoomRef.current?.scaleBy(1 / ZOOM_STEP, zoomAt)}>
+          −
+        </button>
+        <button type="button" className="tl-btn" aria-label="Reset zoom" title="Reset zoom" disabled={!zoomed} onClick={() => zoomRef.current?.reset()}>
+          Reset
+        </button>
+      </div>
+    </div>
+  );
+
+  return (
+    <Panel name="Timeline" className="timeline-panel" actions={tools}>
+      <div ref={wrapRef} className="tl-wrap">
+        <svg ref={svgRef} className="tl-svg" width={l.width} height={l.height} role="group" aria-label="Tasks by patch state over simulated time, with milestones and violations">
+          <defs>
+            <FillPatterns ids={ids} />
+            <clipPath id={clipId}>
+              <rect x={l.plotLeft} y={l.areaTop - 1} width={l.plotRight - l.plotLeft} height={l.areaBottom - l.areaTop + 2} />
+            </clipPath>
+          </defs>
+          <rect
+            className="tl-scrub"
+            data-testid="timeline-scrub"
+            x={l.plotLeft}
+            y={l.areaTop}
+            width={l.plotRight - l.plotLeft}
+            height={l.plotBottom - l.areaTop}
+            onPointerDown={onPointerDown}
+            onPointerMove={onPointerMove}
+            onPointerUp={onPointerEnd}
+            onPointerCancel={onPointerEnd}
+          />
+          <TimeAxis ticks={ticks} x={x} l={l} />
+          <g clipPath={`url(#${clipId})`} className="tl-plot">
+            {areas.map((a) => (
+              <path key={a.key} className={`tl-area tl-area-${a.key}`} d={a.d} fill={`url(#${ids[a.key]})`} />
+            ))}
+            <path className="tl-pending" d={pending} />
+          </g>
+          <CountAxis y={y} l={l} />
+          {futureTo > futureFrom && <rect className="tl-future" x={futureFrom} y={l.areaTop} width={futureTo - futureFrom} height={l.plotBottom - l.areaTop} />}
+          {note !== null && (
+            <text className="tl-note" x={(l.plotLeft + l.plotRight) / 2} y={(l.areaTop + l.areaBottom) / 2} dy="0.32em" textAnchor="middle">
+              {note}
+            </text>
+          )}
+          <MarkLane placed={placed.plain} y={l.milestoneY} l={l} step={step} onSeek={jump} />
+          <MarkLane placed={placed.faults} y={l.violationY} l={l} step={step} onSeek={jump} empty={frame !== null && endUs > 0 ? 'none so far' : undefined} />
+          {frame !== null && nowX >= l.plotLeft - 0.5 && nowX <= l.plotRight + 0.5 && (
+            <g className="tl-now-mark" transform={`translate(${nowX},0)`} aria-hidden="true">
+              <line className="tl-now" x1={0} x2={0} y1={l.areaTop} y2={l.plotBottom} />
+              <path className="tl-now-head" d={`M-4,${l.areaTop - 6}h8l-4,6z`} />
+            </g>
+          )}
+        </svg>
+      </div>
+    </Panel>
+  );
 }

@@ -213,7 +213,10 @@ export class Engine {
       const e = this.stepForward();
       if (e === undefined) return n;
       if (e.op !== first.op) {
+        // The look-ahead event is not part of the operation: forget it, so
+        // the trace ends where the operation does.
         this.seek(this.step - 1);
+        this.truncateFuture(this.step);
         return n;
       }
       n++;

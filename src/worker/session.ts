@@ -124,6 +124,8 @@ export class Session {
   /** Shows the action's whole effect: every event of the command it became. */
   private runAction(engine: Engine): void {
     engine.stepOperation();
+    // Its look-ahead event was derived before it was discarded.
+    this.truncate(engine.step);
   }
 
   private forwardTo(engine: Engine, step: number): void {
@@ -196,8 +198,11 @@ export class Session {
     const s: Sample = { step: engine.step, time: engine.now, undefined: c[0], unpatched: c[1], patched: c[2], pending: k.tasks.tifCount };
     const last = this.samples[this.samples.length - 1];
     if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
-    if (last !== undefined && last.time === s.time) this.samples[this.samples.length - 1] = s;
-    else this.samples.push(s);
+    if (last !== undefined && last.time === s.time) {
+      this.samples[this.samples.length - 1] = s;
+      // The replaced sample may have been sent already: send it again.
+      this.sent.samples = Math.min(this.sent.samples, this.samples.length - 1);
+    } else this.samples.push(s);
   }
 
   /** Turns an event into log lines and milestones, and samples when the counts may have moved. */

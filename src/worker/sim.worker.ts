@@ -4,4 +4,13 @@ import type { Request } from './protocol.ts';
 
 const session = new Session((reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }));
 
-self.addEventListener('message', (ev: MessageEvent<Request>) => session.handle(ev.data));
+self.addEventListener('message', (ev: MessageEvent<Request>) => {
+  if (ev.data.type === 'crash') {
+    // A real failure of the worker, outside any handler: the app must survive it.
+    setTimeout(() => {
+      throw new Error('the simulation worker crashed (on request)');
+    });
+    return;
+  }
+  session.handle(ev.data);
+});

@@ -157,14 +157,12 @@ function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
     yield k.emit('klp_patch_object', `'${patch.mod}' pushes its funcs for ${obj.name} onto their func stacks: ${obj.funcs.map((id) => g.funcs[id].oldName).join(', ')} now reach the ftrace handler.`);
   }
   yield* klpStartTransition(k);
-  if (v === 'mainline') {
-    // Set before the first pass, which frees a patch that is not enabled.
-    patch.enabled = true;
-    yield* klpTryCompleteTransition(k);
-  } else {
-    yield* klpTryCompleteTransition(k);
-    patch.enabled = true;
-  }
+  // mainline sets `enabled` before the first pass, which frees a patch that
+  // is not enabled. v4.12 sets it after the pass returns; nothing reads it in
+  // between (klp_mutex is held), so setting it first here only lets the
+  // trace show it with the pass.
+  patch.enabled = true;
+  yield* klpTryCompleteTransition(k);
   return 0;
 }
 
@@ -183,13 +181,9 @@ export function* klpDisablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
   yield* klpInitTransition(k, patch, KLP_UNPATCHED);
   // smp_wmb(): funcs are in transition before any task gets its flag.
   yield* klpStartTransition(k);
-  if (v === 'mainline') {
-    patch.enabled = false;
-    yield* klpTryCompleteTransition(k);
-  } else {
-    yield* klpTryCompleteTransition(k);
-    patch.enabled = false;
-  }
+  // As in klpEnable: v4.12 clears it after the first pass, unobservably later.
+  patch.enabled = false;
+  yield* klpTryCompleteTransition(k);
   return 0;
 }
 

@@ -256,7 +256,7 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
     yield k.emit('klp_try_complete_transition', `Every task has switched: '${patch.mod}' is ${stateWord(g.targetState)} complete.${g.targetState === KLP_UNPATCHED ? " Its funcs came off their func stacks (synchronize_rcu follows)." : ''}`);
   } else if (v === 'v4.12') {
     k.klpLog('notice', completeMessage(patch.mod, g.targetState));
-    yield k.emit('klp_try_complete_transition', `Every task has switched to ${stateWord(g.targetState).replace('ing', 'ed')}.`);
+    yield k.emit('klp_try_complete_transition', immediatePatch(k, patch) ? `'${patch.mod}' is immediate: there are no tasks to wait for.` : `Every task has switched to ${stateWord(g.targetState).replace('ing', 'ed')}.`);
   }
   // mainline frees a patch that was disabled once its transition completes.
   yield* klpCompleteTransition(k, v === 'mainline' && !patch.enabled ? () => klpFreePatch(k, patch) : undefined);
@@ -296,7 +296,8 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
   g.transitionPatch = -1;
   g.requested = KLP_UNDEFINED;
   then?.();
-  yield k.emit('klp_complete_transition', `The ${stateWord(T)} transition of '${patch.mod}' is complete: funcs leave transition, every task's patch_state returns to KLP_UNDEFINED and klp_transition_patch is cleared.`);
+  const tidy = immediatePatch(k, patch) ? 'there was no per-task state to tidy up' : "funcs leave transition, every task's patch_state returns to KLP_UNDEFINED";
+  yield k.emit('klp_complete_transition', `The ${stateWord(T)} transition of '${patch.mod}' is complete: ${tidy}, and klp_transition_patch is cleared.`);
 }
 
 /** klp_cancel_transition: undo an enable that failed before it started. */
@@ -384,7 +385,7 @@ export function* klpForceTransition(k: Kernel): KGen {
   for (const t of walkedTasks(k)) if (klpUpdatePatchState(k, t, 'force')) n++;
   // Forcing an unpatch may leave tasks in the patch's code: its module must stay.
   if (k.klp.targetState === KLP_UNPATCHED) patch.forced = true;
-  yield k.emit('klp_force_transition', `${n} task${n === 1 ? '' : 's'} were switched without a stack check; the consistency model is given up for them. The transition completes at the next pass.`);
+  yield k.emit('klp_force_transition', `${n} task${n === 1 ? ' was' : 's were'} switched without a stack check; the consistency model is given up for them. The transition completes at the next pass.`);
 }
 
 /** klp_free_patch (mainline): a disabled patch is freed, its sysfs directory removed. */

@@ -8,7 +8,7 @@
 import type { KGen, Kernel } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
 import { klpFtraceHandler } from '../livepatch/patch.ts';
-import { klpCopyProcess, klpTryCompleteTransition, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
+import { klpCopyProcess, klpTryCompleteTransition, klpTrySwitchTask, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
 import { stateWord } from '../livepatch/state.ts';
 import { KLP_UNDEFINED, usec } from '../types.ts';
 import type { CpuId, SimEvent, SimTime, TaskId } from '../types.ts';
@@ -281,6 +281,12 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
     }
     case Resume.KthreadBusy: {
       kthreadCalls(k, t);
+      // v6.4 "livepatch,sched: Add livepatch task switching to cond_resched()":
+      // a CPU-bound kthread checks its own stack when it calls cond_resched().
+      if (k.variant === 'mainline' && tasks.tif[t] && k.klp.transitionPatch >= 0) {
+        yield k.emit('klp_cond_resched', `${k.name(t)} calls cond_resched() with TIF_PATCH_PENDING set: __klp_sched_try_switch checks its own stack.`, { task: t, cpu, livepatch: true });
+        yield* klpTrySwitchTask(k, t);
+      }
       yield preempt(k, cpu, t);
       return;
     }
@@ -295,6 +301,7 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
       k.current = t;
       yield* klpTryCompleteTransition(k);
       blockOnCpu(k, t, k.s.rng.int(10_000, 500_000));
+      yield k.emit('kthread', `${k.name(t)} is done with klp_transition_work and sleeps; CPU ${cpu} runs ${k.name(cpus.curr[cpu] as TaskId)}.`, { task: t, cpu });
       return;
     }
     default:

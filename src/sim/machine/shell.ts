@@ -121,12 +121,16 @@ function* runAction(k: Kernel, line: ScriptLine): KGen {
     k.tasks.sched[t] = Sched.Runnable;
     popFrames(k.tasks, t, 0);
   }
-  yield* runCommand(k, line, atTerminal);
-  if (atTerminal) sleepIn(k, t, k.world.fn.ttyChain);
+  yield* runCommand(k, line, atTerminal, atTerminal ? () => sleepIn(k, t, k.world.fn.ttyChain) : undefined);
 }
 
 /** Runs one command in the shell's context. */
-export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true): KGen {
+/**
+ * Runs one command in the shell's context. Its last event closes the
+ * command, so that everything the command changed (`then` included) is in
+ * the state at that event.
+ */
+export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, then?: () => void): KGen {
   const c = line.command;
   const t = shellTask(k);
   const startStep = k.s.steps;
@@ -180,9 +184,9 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true): 
   }
   if (!sleeping) popFrames(k.tasks, t, base);
   const sw = returnsToUser && !sleeping ? exitToUser(k, t) : false;
-  if (sw || k.s.steps === startStep) {
-    yield k.emit(sw ? 'klp_update_patch_state' : 'shell', `${summary}${sw ? ' Returning to user space, sh takes its pending patch state.' : ''}`, { task: t, livepatch: sw });
-  }
+  then?.();
+  const done = k.s.steps === startStep ? summary : `\`${line.text}\` is done.`;
+  yield k.emit(sw ? 'klp_update_patch_state' : 'shell', `${done}${sw ? ' Returning to user space, sh takes its pending patch state.' : ''}`, { task: t, livepatch: sw });
 }
 
 function matches(pattern: string, line: string): boolean {

@@ -2,6 +2,17 @@
 // with one patch, where within the first minute one sees tasks switch at
 // their return to user space, by stack checks, in the idle loop, and a
 // sleeper in the patched function hold the transition up until it is woken.
+//
+// PRESETS is the gallery: one scenario per question a student asks about the
+// consistency model, each with a guided tour (tour.ts). The presets live in
+// ./presets/, grouped by theme; the first one is the default scenario.
+import type { Preset } from './presets/preset.ts';
+import { FORK, GETPID_STORM, KTHREADS_IDLE, LARGE_MACHINE } from './presets/machines.ts';
+import { BUG_PRESETS } from './presets/seed-bug.ts';
+import { REVERSE_STALLED, SIGNALS_FORCE, SLEEPER_STALLS, UNRELIABLE_STACK } from './presets/stalls.ts';
+import { IMMEDIATE_MIX, STACKED_PATCHES } from './presets/v412.ts';
+
+export type { Preset, ScenarioDocument } from './presets/preset.ts';
 
 export const DEFAULT_SCENARIO = {
   format: 'klpscope/1',
@@ -19,3 +30,66 @@ export const DEFAULT_SCENARIO = {
   ],
   script: ['insmod test_klp_livepatch.ko', 'sleep 3.5', 'wake slowcat', 'wait test_klp_livepatch', 'cat /proc/cmdline'],
 } as const;
+
+const FIRST_LIVEPATCH: Preset = {
+  id: 'first-livepatch',
+  title: 'Your first livepatch',
+  question: 'How does a livepatch move every task from the old code to the new one, without stopping the machine?',
+  kernel: 'mainline',
+  scenario: DEFAULT_SCENARIO,
+  tour: [
+    {
+      when: { kind: 'start' },
+      text: 'Four CPUs run shells, two sshd daemons, the kernel thread kauditd, and slowcat, which is asleep inside cmdline_proc_show. The script loads test_klp_livepatch, whose new cmdline_proc_show takes over the original through an ftrace hook.',
+    },
+    {
+      when: { kind: 'event', fn: 'klp_start_transition' },
+      text: 'klp_init_transition has marked every task unpatched; klp_start_transition now sets TIF_PATCH_PENDING on each one. From here on, klp_ftrace_handler looks at the calling task\'s patch_state to pick the old or the new cmdline_proc_show.',
+    },
+    {
+      when: { kind: 'switch', comm: 'kauditd', to: 1 },
+      text: 'klp_try_complete_transition calls klp_try_switch_task on every task. kauditd sleeps in worker_thread, far from cmdline_proc_show, so its stack check passes and it switches to patched at once.',
+    },
+    {
+      when: { kind: 'event', fn: 'klp_try_switch_task', comm: 'slowcat' },
+      text: 'slowcat is asleep inside the original cmdline_proc_show. If it switched now, it would return into old code while calling new code, so klp_check_stack refuses: it "is sleeping on function cmdline_proc_show".',
+    },
+    {
+      when: { kind: 'event', fn: 'klp_update_patch_state', comm: 'bash' },
+      text: 'This bash was running on a CPU during the pass, so nobody could walk its stack. At its next return to user space, here from a timer interrupt, the exit-to-user work finds TIF_PATCH_PENDING and klp_update_patch_state switches it: user space holds no kernel frames, so no check is needed.',
+    },
+    {
+      when: { kind: 'event', fn: 'klp_transition_work_fn' },
+      text: 'The first pass left stragglers, so klp_try_complete_transition armed klp_transition_work. Every second a kworker runs another pass; slowcat fails each one.',
+    },
+    {
+      when: { kind: 'switch', comm: 'slowcat', to: 1 },
+      text: 'At 3.5 s the script wakes slowcat. It finishes its read, leaves cmdline_proc_show and switches on its way back to user space.',
+    },
+    {
+      when: { kind: 'log', includes: 'patching complete' },
+      text: 'The next pass finds every task patched. klp_complete_transition clears the funcs\' transition flags and sets every patch_state back to -1; the final cat of /proc/cmdline shows the new text.',
+    },
+  ],
+};
+
+/** The gallery, in the order a course would take it: simplest first, the large machine last. */
+export const PRESETS: readonly Preset[] = [
+  FIRST_LIVEPATCH,
+  SLEEPER_STALLS,
+  REVERSE_STALLED,
+  KTHREADS_IDLE,
+  UNRELIABLE_STACK,
+  FORK,
+  GETPID_STORM,
+  STACKED_PATCHES,
+  SIGNALS_FORCE,
+  IMMEDIATE_MIX,
+  ...BUG_PRESETS,
+  LARGE_MACHINE,
+];
+
+/** The preset with this id, if any. */
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}

@@ -88,13 +88,15 @@ describe('klp_enable_patch', () => {
         );
       });
 
-      it(`sets enabled ${v === 'mainline' ? 'before' : 'after'} the first klp_try_complete_transition`, () => {
+      // mainline sets `enabled` before the first pass; v4.12 right after it, which
+      // nothing can observe under klp_mutex, so the model sets it before in both.
+      it('has enabled set during the first klp_try_complete_transition', () => {
         const m = machine(v, DEF);
         const gen = v === 'mainline' ? klpEnablePatchFresh(m) : klpEnablePatch(m.k, m.patch('p1'));
         const seen: boolean[] = [];
         for (let r = gen.next(); !r.done; r = gen.next()) if (r.value.fn === 'klp_try_switch_task' || r.value.fn === 'klp_try_complete_transition') seen.push(m.k.klp.all[m.k.klp.transitionPatch]?.enabled ?? false);
         expect(seen.length).toBeGreaterThan(0);
-        expect(seen.every((e) => e === (v === 'mainline'))).toBe(true);
+        expect(seen.every((e) => e)).toBe(true);
       });
 
       it('completes synchronously when the first pass switches every task, and keeps an enabled patch', () => {

@@ -78,9 +78,9 @@ describe('parseScriptLine', () => {
     expect(parseScriptLine('  insmod /lib/modules/target.ko block=1 name="a b" ', 4, ctx)).toEqual({
       lineNo: 4,
       text: 'insmod /lib/modules/target.ko block=1 name="a b"',
-      command: { kind: 'insmod', module: 'target', params: { block: '1', name: 'a b' } },
+      command: { kind: 'insmod', path: '/lib/modules/target.ko', module: 'target', params: { block: '1', name: 'a b' } },
     });
-    expect(command('insmod test_klp_livepatch.ko')).toEqual({ kind: 'insmod', module: 'test_klp_livepatch', params: {} });
+    expect(command('insmod test_klp_livepatch.ko')).toEqual({ kind: 'insmod', path: 'test_klp_livepatch.ko', module: 'test_klp_livepatch', params: {} });
     expect(command('rmmod lp')).toEqual({ kind: 'rmmod', module: 'lp' });
   });
 

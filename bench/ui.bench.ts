@@ -1,0 +1,116 @@
+// npm run bench:ui: drives the built app in headless Chromium and prints
+// frame times while playing with 10,000 and 100,000 tasks, the time from a
+// click on "Step forward" to updated panels, the time to the first
+// interactive frame, and the gzipped size of the JavaScript. Figures, not
+// assertions: the budgets are printed beside them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { preview } from 'vite';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+
+function bigScenario(tasks: number, cpus: number) {
+  return {
+    format: 'klpscope/1',
+    name: `${tasks} tasks on ${cpus} CPUs`,
+    kernel: 'mainline',
+    machine: { cpus },
+    tasks: [{ comm: 'worker', count: tasks, syscalls: ['getpid', 'read_cmdline', 'nanosleep'] }],
+    script: ['insmod test_klp_livepatch.ko', 'wait test_klp_livepatch', 'sleep 5'],
+  };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+async function frameTimes(page: Page, tasks: number, cpus: number): Promise<{ median: number; p95: number; frames: number; steps: number }> {
+  await page.evaluate((doc) => window.klpscope?.store.getState().load({ scenario: doc }), bigScenario(tasks, cpus));
+  await page.waitForFunction((n) => (window.klpscope?.store.getState().frame?.tasks.count ?? 0) >= n, tasks, { timeout: 120_000 });
+  return page.evaluate(async () => {
+    const store = window.klpscope!.store;
+    store.getState().send({ type: 'speed', index: 8 });
+    store.getState().send({ type: 'play' });
+    const deltas: number[] = [];
+    let last = performance.now();
+    const start = last;
+    await new Promise<void>((resolve) => {
+      const tick = (t: number) => {
+        deltas.push(t - last);
+        last = t;
+        if (t - start < 4000) requestAnimationFrame(tick);
+        else resolve();
+      };
+      requestAnimationFrame(tick);
+    });
+    store.getState().send({ type: 'pause' });
+    const s = [...deltas.slice(5)].sort((a, b) => a - b);
+    return { median: s[Math.floor(s.length / 2)], p95: s[Math.floor(s.length * 0.95)], frames: s.length, steps: store.getState().frame?.step ?? 0 };
+  });
+}
+
+async function stepLatency(page: Page): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const ms = await page.evaluate(async () => {
+      const store = window.klpscope!.store;
+      const before = store.getState().frame?.step ?? 0;
+      const button = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Step forward');
+      const t0 = performance.now();
+      button?.click();
+      await new Promise<void>((resolve) => {
+        const unsub = store.subscribe((s) => {
+          if ((s.frame?.step ?? 0) !== before) {
+            unsub();
+            resolve();
+          }
+        });
+      });
+      // The panels are updated once React has committed and the browser painted.
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      return performance.now() - t0;
+    });
+    out.push(ms);
+  }
+  return out;
+}
+
+async function main() {
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
+  const url = server.resolvedUrls?.local[0] ?? '';
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame !== null && window.klpscope?.store.getState().frame !== undefined);
+  const firstFrame = Date.now() - t0;
+  const latency = await stepLatency(page);
+  const p10k = await frameTimes(page, 10_000, 64);
+  const p100k = await frameTimes(page, 100_000, 256);
+  await browser.close();
+  await server.close();
+
+  const assets = readdirSync('dist/assets').filter((f) => f.endsWith('.js'));
+  const sizes = assets.map((f) => ({ f, gz: gzipSync(readFileSync(`dist/assets/${f}`)).length }));
+  const total = sizes.reduce((a, b) => a + b.gz, 0);
+
+  const row = (a: string, b: string, c: string) => console.log(`${a.padEnd(44)} ${b.padStart(14)}   ${c}`);
+  row('measure', 'figure', 'budget');
+  row('first interactive frame after navigation', `${firstFrame} ms`, '');
+  row('click "Step forward" → panels updated, median', `${pct(latency, 50).toFixed(1)} ms`, '< 50 ms');
+  row('click "Step forward" → panels updated, p95', `${pct(latency, 95).toFixed(1)} ms`, '');
+  row('10,000 tasks playing: median frame', `${p10k.median.toFixed(1)} ms`, '');
+  row('10,000 tasks playing: p95 frame', `${p10k.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${p10k.frames} frames, ${p10k.steps} steps)`);
+  row('100,000 tasks playing: median frame', `${p100k.median.toFixed(1)} ms`, '');
+  row('100,000 tasks playing: p95 frame', `${p100k.p95.toFixed(1)} ms`, `≤ 33 ms  (${p100k.frames} frames, ${p100k.steps} steps)`);
+  for (const s of sizes) row(`  ${s.f}`, `${(s.gz / 1024).toFixed(1)} kB gz`, '');
+  row('JavaScript, gzipped, total', `${(total / 1024).toFixed(1)} kB`, '');
+}
+
+await main();

@@ -1,0 +1,47 @@
+// Tasks in words: the tooltip, the cursor announcement and the grid's
+// accessible name say what the cells draw.
+import type { GlobalsView } from '../../sim/view.ts';
+import type { TaskColumns } from '../../worker/protocol.ts';
+import { KIND_NAMES, STATE_WORDS } from './layout.ts';
+
+/** RunState (src/sim/machine/tasks.ts) in words. */
+export const RUN_WORDS = ['in user space', 'running', 'runnable', 'sleeping', 'exited'] as const;
+
+export const stateWord = (patchState: number): string => STATE_WORDS[patchState] ?? `state ${patchState}`;
+
+export interface TaskFacts {
+  readonly name: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly pending: boolean;
+  readonly run: string;
+  readonly cpu: number;
+}
+
+export function taskFacts(tasks: TaskColumns, comms: readonly string[], i: number): TaskFacts | undefined {
+  if (i < 0 || i >= tasks.count) return undefined;
+  return {
+    name: `${comms[i] ?? '?'}:${tasks.pid[i]}`,
+    kind: KIND_NAMES[tasks.kind[i]] ?? 'task',
+    state: stateWord(tasks.patchState[i]),
+    pending: tasks.tif[i] === 1,
+    run: RUN_WORDS[tasks.run[i]] ?? 'unknown',
+    cpu: tasks.cpu[i],
+  };
+}
+
+/** One line: "bash:6, user task, patched, TIF_PATCH_PENDING set, running on CPU 0". */
+export function describeTask(t: TaskFacts): string {
+  const where = t.run === 'running' ? `running on CPU ${t.cpu}` : `${t.run}, CPU ${t.cpu}`;
+  return `${t.name}, ${t.kind} task, ${t.state}${t.pending ? ', TIF_PATCH_PENDING set' : ''}, ${where}`;
+}
+
+const n = (x: number): string => x.toLocaleString('en');
+
+/** The grid's accessible name: the counts of the whole machine, then what the filters show. */
+export function gridSummary(counts: GlobalsView['counts'], shown: number, exited: number, filtered: boolean): string {
+  const head = `${n(counts.live)} tasks: ${n(counts.undefined)} undefined, ${n(counts.unpatched)} unpatched, ${n(counts.patched)} patched, ${n(counts.pending)} pending.`;
+  const show = filtered ? ` Showing ${n(shown)} that match the filters.` : '';
+  const gone = exited > 0 ? ` ${n(exited)} exited, not shown.` : '';
+  return `${head}${show}${gone} Arrow keys move, Enter selects.`;
+}

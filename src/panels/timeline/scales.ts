@@ -1,0 +1,225 @@
+// The timeline's maths, free of React: where things go in the SVG, the time
+// and count scales, the stacked series of tasks by patch state, and the
+// horizontal placement of milestone marks. Times in the protocol are
+// microseconds; the scales work in seconds.
+import { area, curveStepAfter, line, scaleLinear, stack } from 'd3';
+import type { ScaleLinear, Series } from 'd3';
+import type { Milestone, Sample } from '../../worker/protocol.ts';
+
+export const US_PER_S = 1_000_000;
+
+/** Width used until the panel has been measured (and in jsdom, where layout is 0). */
+export const DEFAULT_WIDTH = 960;
+
+/** The shortest span the time axis shows, so that a trace all at 0 s still has an axis. */
+export const MIN_SPAN_US = 1_000;
+
+/** The narrowest window zooming in may show. */
+export const MIN_VISIBLE_US = 20;
+
+export interface Layout {
+  readonly width: number;
+  readonly height: number;
+  readonly plotLeft: number;
+  readonly plotRight: number;
+  readonly areaTop: number;
+  readonly areaBottom: number;
+  /** Centre lines of the two lanes. */
+  readonly milestoneY: number;
+  readonly violationY: number;
+  readonly laneHeight: number;
+  /** Bottom of the lanes: the scrub area and the current-point line end here. */
+  readonly plotBottom: number;
+  readonly axisY: number;
+}
+
+const LEFT = 84;
+const RIGHT = 16;
+const TOP = 8;
+const AREA = 74;
+const GAP = 6;
+const LANE = 20;
+const AXIS = 20;
+
+export function layout(width: number): Layout {
+  const w = Math.max(LEFT + RIGHT + 60, width);
+  const areaTop = TOP;
+  const areaBottom = areaTop + AREA;
+  const milestoneY = areaBottom + GAP + LANE / 2;
+  const violationY = milestoneY + LANE;
+  const plotBottom = violationY + LANE / 2;
+  return {
+    width: w,
+    height: plotBottom + AXIS,
+    plotLeft: LEFT,
+    plotRight: w - RIGHT,
+    areaTop,
+    areaBottom,
+    milestoneY,
+    violationY,
+    laneHeight: LANE,
+    plotBottom,
+    axisY: plotBottom,
+  };
+}
+
+/**
+ * The simulated time (µs) the computed trace reaches: the latest of what the
+ * series recorded and of `times` (the current frame's, the last log line's,
+ * the one last seen at the end of the computed trace).
+ */
+export function traceEndTime(samples: readonly Sample[], milestones: readonly Milestone[], ...times: number[]): number {
+  return Math.max(0, samples.at(-1)?.time ?? 0, milestones.at(-1)?.time ?? 0, ...times);
+}
+
+/** Seconds across [plotLeft, plotRight], from 0 to the end of the computed trace. */
+export function timeScale(endUs: number, l: Layout): ScaleLinear<number, number> {
+  return scaleLinear()
+    .domain([0, Math.max(endUs, MIN_SPAN_US) / US_PER_S])
+    .range([l.plotLeft, l.plotRight]);
+}
+
+/** How far zooming in may go: until MIN_VISIBLE_US fill the plot. */
+export function maxZoom(endUs: number): number {
+  return Math.min(1e6, Math.max(1, Math.max(endUs, MIN_SPAN_US) / MIN_VISIBLE_US));
+}
+
+export function taskTotal(s: Sample): number {
+  return s.undefined + s.unpatched + s.patched;
+}
+
+/** Task counts upwards from the bottom of the area. */
+export function countScale(samples: readonly Sample[], l: Layout): ScaleLinear<number, number> {
+  let max = 1;
+  for (const s of samples) max = Math.max(max, taskTotal(s), s.pending);
+  return scaleLinear().domain([0, max]).range([l.areaBottom, l.areaTop]);
+}
+
+/** Whole-number ticks for the count axis: 0, the maximum and a middle one if it fits. */
+export function countTicks(y: ScaleLinear<number, number>): number[] {
+  const max = y.domain()[1];
+  const mid = Math.round(max / 2);
+  return max >= 4 ? [0, mid, max] : [0, max];
+}
+
+/**
+ * Ticks on the time axis, labelled in seconds with the precision the span
+ * needs; while the whole trace is at 0 s, only that one.
+ */
+export function timeTicks(x: ScaleLinear<number, number>, plotWidth: number, endUs = Infinity): { readonly value: number; readonly label: string }[] {
+  if (endUs <= 0) return [{ value: 0, label: '0 s' }];
+  const count = Math.max(2, Math.floor(plotWidth / 90));
+  const format = x.tickFormat(count);
+  return x.ticks(count).map((value) => ({ value, label: `${format(value)} s` }));
+}
+
+/** Patch states stacked bottom to top: patched, unpatched, undefined. */
+export const STATE_KEYS = ['patched', 'unpatched', 'undefined'] as const;
+export type StateKey = (typeof STATE_KEYS)[number];
+
+/**
+ * The samples as a step function held until `endUs`: each sample's counts
+ * hold until the next one, and the last until the end of the trace.
+ */
+export function heldSamples(samples: readonly Sample[], endUs: number): readonly Sample[] {
+  const last = samples.at(-1);
+  if (last === undefined || endUs <= last.time) return samples;
+  return [...samples, { ...last, time: endUs }];
+}
+
+/**
+ * The samples a step-function drawing needs between `left` and `right` (px):
+ * the last one before `left`, then the first and the last of each pixel
+ * column, then the first one past `right`. Whatever changed and changed
+ * back within one column could not be seen anyway; 20,000 samples on a
+ * 1,300 px plot become at most 2,600 points.
+ */
+export function decimate(samples: readonly Sample[], x: X, left: number, right: number): readonly Sample[] {
+  const n = samples.length;
+  if (n <= 2) return samples;
+  // The last sample at or before `left` (or the first sample).
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x(samples[mid].time / US_PER_S) <= left) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Sample[] = [];
+  let col = NaN;
+  let last: Sample | null = null;
+  for (let i = Math.max(0, lo - 1); i < n; i++) {
+    const s = samples[i];
+    const px = x(s.time / US_PER_S);
+    const c = Math.floor(px);
+    if (c !== col) {
+      if (last !== null) out.push(last);
+      last = null;
+      out.push(s);
+      col = c;
+    } else last = s;
+    if (px > right) break;
+  }
+  if (last !== null) out.push(last);
+  return out;
+}
+
+export function stackSamples(samples: readonly Sample[]): Series<Sample, StateKey>[] {
+  return stack<Sample, StateKey>()
+    .keys(STATE_KEYS)
+    .value((d, k) => d[k])([...samples]);
+}
+
+type X = (seconds: number) => number;
+
+export function areaPath(series: Series<Sample, StateKey>, x: X, y: ScaleLinear<number, number>): string {
+  return (
+    area<Series<Sample, StateKey>[number]>()
+      .x((d) => x(d.data.time / US_PER_S))
+      .y0((d) => y(d[0]))
+      .y1((d) => y(d[1]))
+      .curve(curveStepAfter)(series) ?? ''
+  );
+}
+
+export function pendingPath(samples: readonly Sample[], x: X, y: ScaleLinear<number, number>): string {
+  return (
+    line<Sample>()
+      .x((d) => x(d.time / US_PER_S))
+      .y((d) => y(d.pending))
+      .curve(curveStepAfter)(samples) ?? ''
+  );
+}
+
+export interface PlacedMark {
+  readonly milestone: Milestone;
+  /** Where the mark is drawn. */
+  readonly x: number;
+  /** Where its time falls; differs from `x` when it was moved aside from a neighbour. */
+  readonly at: number;
+}
+
+/**
+ * Places marks along a lane in trace order, moving each right of the one
+ * before when they would overlap (by less than `gap` px), but never more
+ * than `maxShift` px from its time: many marks at one time (a command, the
+ * enable, init and start all at 0 s) stay apart and clickable, and a burst
+ * cannot push later marks far from their times. Marks whose time is in view
+ * are kept left of `right` (the plot's end) by moving the last ones left.
+ */
+export function placeMarks(milestones: readonly Milestone[], x: X, gap: number, maxShift = 120, right = Infinity): PlacedMark[] {
+  const at = milestones.map((m) => x(m.time / US_PER_S));
+  const pos: number[] = [];
+  let prev = -Infinity;
+  for (let i = 0; i < at.length; i++) {
+    prev = Math.min(Math.max(at[i], prev + gap), at[i] + maxShift);
+    pos.push(prev);
+  }
+  let limit = right;
+  for (let i = at.length - 1; i >= 0; i--) {
+    if (at[i] > right) continue;
+    if (pos[i] > limit) pos[i] = Math.max(limit, at[i] - maxShift);
+    limit = pos[i] - gap;
+  }
+  return milestones.map((m, i) => ({ milestone: m, x: pos[i], at: at[i] }));
+}

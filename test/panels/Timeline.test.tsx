@@ -1,0 +1,348 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { Timeline } from '../../src/panels/Timeline.tsx';
+import { flush, renderWithSim } from './harness.tsx';
+import { nearestStep, scrubPoints } from '../../src/panels/timeline/nearest.ts';
+import type { ScrubPoint } from '../../src/panels/timeline/nearest.ts';
+import {
+  DEFAULT_WIDTH,
+  MIN_SPAN_US,
+  countScale,
+  decimate,
+  heldSamples,
+  layout,
+  maxZoom,
+  placeMarks,
+  stackSamples,
+  timeScale,
+  timeTicks,
+  traceEndTime,
+} from '../../src/panels/timeline/scales.ts';
+import { frameThrottle } from '../../src/panels/timeline/throttle.ts';
+import { wheelDelta, zoomFilter } from '../../src/panels/timeline/zoom.ts';
+import { isFault, isGivenUp, markLabel } from '../../src/panels/timeline/marks.ts';
+import type { Milestone, Sample } from '../../src/worker/protocol.ts';
+import signalsAndForce from '../scenarios/08-mainline-signals-and-force.json';
+
+afterEach(cleanup);
+
+const sample = (step: number, time: number, c: Partial<Sample> = {}): Sample => ({ step, time, undefined: 0, unpatched: 0, patched: 0, pending: 0, ...c });
+const milestone = (step: number, time: number, kind: Milestone['kind'] = 'command', label = `m${step}`): Milestone => ({ step, time, kind, label });
+
+describe('timeline scales', () => {
+  it('lays out a plot between the margins and a height that fits under a 768 px screen', () => {
+    const l = layout(1000);
+    expect(l.width).toBe(1000);
+    expect(l.plotLeft).toBeGreaterThan(0);
+    expect(l.plotRight).toBeLessThan(1000);
+    expect(l.areaBottom).toBeLessThan(l.milestoneY);
+    expect(l.milestoneY).toBeLessThan(l.violationY);
+    expect(l.height).toBeGreaterThanOrEqual(120);
+    expect(l.height).toBeLessThanOrEqual(160);
+    // Too narrow a panel still leaves a plot.
+    expect(layout(0).plotRight - layout(0).plotLeft).toBeGreaterThan(0);
+  });
+
+  it('maps 0 .. end of the trace (in seconds) onto the plot', () => {
+    const l = layout(DEFAULT_WIDTH);
+    const x = timeScale(4_000_000, l);
+    expect(x.domain()).toEqual([0, 4]);
+    expect(x(0)).toBe(l.plotLeft);
+    expect(x(4)).toBe(l.plotRight);
+    // A trace all at 0 s still gets an axis.
+    expect(timeScale(0, l).domain()).toEqual([0, MIN_SPAN_US / 1e6]);
+  });
+
+  it('labels time ticks in seconds', () => {
+    const l = layout(DEFAULT_WIDTH);
+    const ticks = timeTicks(timeScale(4_000_000, l), l.plotRight - l.plotLeft);
+    expect(ticks[0]).toEqual({ value: 0, label: '0.0 s' });
+    expect(ticks.map((t) => t.label)).toContain('4.0 s');
+    expect(timeTicks(timeScale(0, l), l.plotRight - l.plotLeft, 0)).toEqual([{ value: 0, label: '0 s' }]);
+  });
+
+  it('takes the end of the trace from the series and the times it is given', () => {
+    expect(traceEndTime([], [])).toBe(0);
+    expect(traceEndTime([sample(0, 0), sample(5, 300)], [milestone(7, 500)], 200)).toBe(500);
+    expect(traceEndTime([sample(0, 0)], [], 10, 900)).toBe(900);
+  });
+
+  it('holds the last sample until the end of the trace and stacks patched, unpatched, undefined', () => {
+    const samples = [sample(0, 0, { undefined: 5 }), sample(3, 100, { unpatched: 2, patched: 3, pending: 2 })];
+    const held = heldSamples(samples, 400);
+    expect(held).toHaveLength(3);
+    expect(held[2]).toMatchObject({ time: 400, unpatched: 2, patched: 3 });
+    expect(heldSamples(samples, 100)).toBe(samples);
+    const series = stackSamples(held);
+    expect(series.map((s) => s.key)).toEqual(['patched', 'unpatched', 'undefined']);
+    // At the second sample: patched 0..3, unpatched 3..5, undefined 5..5.
+    expect([...series[0][1]]).toEqual([0, 3]);
+    expect([...series[1][1]]).toEqual([3, 5]);
+    expect([...series[2][1]]).toEqual([5, 5]);
+    expect(countScale(samples, layout(DEFAULT_WIDTH)).domain()).toEqual([0, 5]);
+  });
+
+  it('keeps at most the first and last sample of each pixel column in view', () => {
+    const x = (sec: number) => sec * 1e6 / 10; // 10 µs per px
+    const many = Array.from({ length: 1000 }, (_, i) => sample(i, i, { patched: i })); // 0..999 µs: px 0..99.9
+    const kept = decimate(many, x, 0, 100);
+    expect(kept.length).toBeLessThanOrEqual(200);
+    expect(kept[0]).toBe(many[0]);
+    expect(kept.at(-1)).toBe(many[999]);
+    // Each column keeps its first and last sample, in order.
+    expect(kept.slice(0, 4).map((k) => k.step)).toEqual([0, 9, 10, 19]);
+    // Zoomed to px 50..60: the last sample before, the columns, and the first one after.
+    const window = decimate(many, x, 50, 60);
+    expect(window[0].step).toBe(500);
+    expect(window.at(-1)!.step).toBe(601);
+    expect(window.length).toBeLessThanOrEqual(2 * 12 + 1);
+    const two = [sample(0, 0), sample(1, 5)];
+    expect(decimate(two, x, 0, 100)).toBe(two);
+  });
+
+  it('sets marks at one time apart, in trace order, but never far from their time', () => {
+    const x = (s: number) => s * 1e6; // 1 px per µs
+    const placed = placeMarks([milestone(1, 0), milestone(2, 0), milestone(3, 0), milestone(9, 100)], x, 10);
+    expect(placed.map((p) => p.x)).toEqual([0, 10, 20, 100]);
+    expect(placed.map((p) => p.at)).toEqual([0, 0, 0, 100]);
+    const burst = placeMarks(
+      Array.from({ length: 50 }, (_, i) => milestone(i, 0)),
+      x,
+      10,
+      40,
+    );
+    expect(Math.max(...burst.map((p) => p.x))).toBe(40);
+    // At the plot's end, the last marks move left so that they stay in view.
+    const end = placeMarks([milestone(1, 0), milestone(5, 100), milestone(6, 100), milestone(7, 100)], x, 10, 120, 100);
+    expect(end.map((p) => p.x)).toEqual([0, 80, 90, 100]);
+    // Marks whose time is out of view (zoomed in) are left where they are.
+    expect(placeMarks([milestone(1, 50), milestone(2, 300)], x, 10, 120, 100).map((p) => p.x)).toEqual([50, 300]);
+  });
+
+  it('limits zooming in to a window of a few microseconds', () => {
+    expect(maxZoom(0)).toBeGreaterThan(1);
+    expect(maxZoom(4_000_000)).toBe(200_000);
+    expect(maxZoom(1e12)).toBe(1e6);
+  });
+});
+
+describe('scrubbing: the nearest step', () => {
+  const points: ScrubPoint[] = scrubPoints([sample(0, 0), sample(25, 3600), sample(924, 3_500_000)], [milestone(1, 0), milestone(3, 0), milestone(306, 1_000_000)], [{ time: 4_000_000, step: 1169 }]);
+
+  it('merges samples, milestones and extra points in time then step order', () => {
+    expect(points.map((p) => p.step)).toEqual([0, 1, 3, 25, 306, 924, 1169]);
+  });
+
+  it('picks the step nearest in time, the last one of several at that time', () => {
+    expect(nearestStep([], 5)).toBeNull();
+    expect(nearestStep(points, -100)).toBe(3);
+    expect(nearestStep(points, 0)).toBe(3);
+    expect(nearestStep(points, 1000)).toBe(3);
+    expect(nearestStep(points, 3000)).toBe(25);
+    expect(nearestStep(points, 900_000)).toBe(306);
+    expect(nearestStep(points, 3_800_000)).toBe(1169);
+    expect(nearestStep(points, 9e9)).toBe(1169);
+  });
+});
+
+describe('frameThrottle', () => {
+  it('emits the latest value once per frame and drops repeats until reset', () => {
+    const frames: (() => void)[] = [];
+    const out: number[] = [];
+    const t = frameThrottle<number>(
+      (v) => out.push(v),
+      (cb) => frames.push(cb),
+      () => {},
+    );
+    t.push(1);
+    t.push(2);
+    t.push(3);
+    expect(out).toEqual([]);
+    expect(frames).toHaveLength(1);
+    frames.shift()!();
+    expect(out).toEqual([3]);
+    t.push(3);
+    frames.shift()!();
+    expect(out).toEqual([3]);
+    t.reset();
+    t.push(3);
+    t.flush();
+    expect(out).toEqual([3, 3]);
+    t.push(4);
+    t.cancel();
+    frames.shift()?.();
+    expect(out).toEqual([3, 3]);
+  });
+});
+
+describe('zoom and marks', () => {
+  it('zooms only with a modifier, so plain drags scrub and plain wheels scroll', () => {
+    expect(zoomFilter({ type: 'wheel' })).toBe(false);
+    expect(zoomFilter({ type: 'wheel', ctrlKey: true })).toBe(true);
+    expect(zoomFilter({ type: 'wheel', metaKey: true })).toBe(true);
+    expect(zoomFilter({ type: 'mousedown', button: 0 })).toBe(false);
+    expect(zoomFilter({ type: 'mousedown', button: 0, shiftKey: true })).toBe(true);
+    expect(zoomFilter({ type: 'touchstart', touches: { length: 1 } })).toBe(false);
+    expect(zoomFilter({ type: 'touchstart', touches: { length: 2 } })).toBe(true);
+    expect(zoomFilter({ type: 'dblclick' })).toBe(false);
+  });
+
+  it('zooms about ×1.4 per mouse wheel notch, in or out', () => {
+    expect(2 ** wheelDelta({ deltaY: -100, deltaMode: 0 })).toBeCloseTo(Math.SQRT2, 5);
+    expect(2 ** wheelDelta({ deltaY: 100, deltaMode: 0 })).toBeCloseTo(Math.SQRT1_2, 5);
+    expect(2 ** wheelDelta({ deltaY: -3, deltaMode: 1 })).toBeCloseTo(2 ** 0.3, 5);
+  });
+
+  it('names a mark by what, when and which step', () => {
+    expect(markLabel(milestone(412, 2_000_000, 'reverse', 'klp_reverse_transition'))).toBe('klp_reverse_transition at 2.000 s, step 412');
+    const v = milestone(5, 0, 'violation', 'given up by force: x');
+    expect(isFault(v)).toBe(true);
+    expect(isGivenUp(v)).toBe(true);
+    expect(isGivenUp(milestone(5, 0, 'violation', 'violated: x'))).toBe(false);
+    expect(isFault(milestone(5, 0, 'oops', 'BUG: x'))).toBe(true);
+    expect(isFault(milestone(5, 0, 'force', 'klp_force_transition'))).toBe(false);
+  });
+});
+
+describe('<Timeline />', () => {
+  it('is a region named Timeline with a legend in words and zoom buttons', async () => {
+    await renderWithSim(<Timeline />);
+    const region = screen.getByRole('region', { name: 'Timeline' });
+    const legend = within(region).getByRole('list', { name: /legend/i });
+    for (const word of ['patched', 'unpatched', 'undefined (no transition)', 'pending (TIF_PATCH_PENDING)', 'now']) expect(within(legend).getByText(word)).toBeTruthy();
+    expect(within(region).getByRole('button', { name: 'Zoom in' })).toBeTruthy();
+    expect(within(region).getByRole('button', { name: 'Zoom out' })).toBeTruthy();
+    expect(within(region).getByRole('button', { name: 'Reset zoom' })).toBeTruthy();
+    expect(within(region).getByText('Nothing computed yet: step forward or play.')).toBeTruthy();
+    expect(within(region).getByRole('group', { name: /tasks by patch state/i }).getAttribute('width')).toBe(String(DEFAULT_WIDTH));
+  });
+
+  it('after jumping to the end has marks for init, start and complete, and a mark seeks to its step', async () => {
+    const { store, send } = await renderWithSim(<Timeline />);
+    await send({ type: 'jump', to: 'end' });
+    const end = store.getState().frame!.step;
+    const init = screen.getByRole('button', { name: /^klp_init_transition at 0\.000 s, step \d+$/ });
+    const start = screen.getByRole('button', { name: /^klp_start_transition at 0\.000 s, step \d+$/ });
+    const complete = screen.getByRole('button', { name: /^klp_complete_transition at 4\.000 s, step \d+$/ });
+    // The command run after completion, at the very end, is in view too.
+    expect(screen.getByRole('button', { name: /^cat \/proc\/cmdline at 4\.000 s/ })).toBeTruthy();
+    expect(init.getAttribute('tabindex')).toBe('0');
+    const startStep = store.getState().milestones.find((m) => m.kind === 'start')!.step;
+    expect(start.getAttribute('aria-label')).toBe(`klp_start_transition at 0.000 s, step ${startStep}`);
+
+    fireEvent.click(start);
+    await flush();
+    expect(store.getState().frame!.step).toBe(startStep);
+
+    // The rest of the computed trace is still drawn, dimmed, after the current point.
+    const svg = screen.getByRole('group', { name: /tasks by patch state/i });
+    expect(svg.querySelector('.tl-future')).not.toBeNull();
+    expect(complete.getAttribute('class')).toContain('tl-mark-future');
+
+    const completeStep = store.getState().milestones.find((m) => m.kind === 'complete')!.step;
+    fireEvent.keyDown(complete, { key: 'Enter' });
+    await flush();
+    expect(store.getState().frame!.step).toBe(completeStep);
+    expect(completeStep).toBeLessThanOrEqual(end);
+  });
+
+  it('draws the stacked states, the pending line and the current point', async () => {
+    const { send } = await renderWithSim(<Timeline />);
+    await send({ type: 'jump', to: 'end' });
+    const svg = screen.getByRole('group', { name: /tasks by patch state/i });
+    for (const k of ['patched', 'unpatched', 'undefined']) expect(svg.querySelector(`.tl-area-${k}`)?.getAttribute('d')).toMatch(/^M/);
+    expect(svg.querySelector('path.tl-pending')?.getAttribute('d')).toMatch(/^M/);
+    const now = svg.querySelector('.tl-now-mark');
+    expect(now).not.toBeNull();
+    // At the end, the current point is at the right edge of the plot.
+    const l = layout(DEFAULT_WIDTH);
+    expect(now!.getAttribute('transform')).toBe(`translate(${l.plotRight},0)`);
+    expect(svg.querySelector('.tl-future')).toBeNull();
+    expect(screen.getAllByText(/^\d(\.\d)? s$/).length).toBeGreaterThan(2);
+  });
+
+  it('seeks to the nearest recorded step when dragged', async () => {
+    const { store, send } = await renderWithSim(<Timeline />);
+    await send({ type: 'jump', to: 'end' });
+    const l = layout(DEFAULT_WIDTH);
+    const x = timeScale(4_000_000, l);
+    const scrub = screen.getByTestId('timeline-scrub');
+    // Near 1.0 s: the retry armed at 1 s is the nearest recorded step.
+    const retry = store.getState().milestones.find((m) => m.kind === 'retry' && m.time === 1_000_000)!;
+    fireEvent.pointerDown(scrub, { clientX: x(1.02), button: 0, pointerId: 1 });
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    await flush();
+    expect(store.getState().frame!.step).toBe(retry.step);
+    // Dragging on to ~3.5 s lands on the sample where slowcat switched.
+    const woke = store.getState().samples.find((s) => s.time > 3_500_000 && s.time < 3_600_000)!;
+    fireEvent.pointerMove(scrub, { clientX: x(3.51), pointerId: 1 });
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    await flush();
+    expect(store.getState().frame!.step).toBe(woke.step);
+    fireEvent.pointerUp(scrub, { pointerId: 1 });
+    // A drag with Shift is d3-zoom's pan, not a scrub.
+    fireEvent.pointerDown(scrub, { clientX: x(0.5), button: 0, shiftKey: true, pointerId: 2 });
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    await flush();
+    expect(store.getState().frame!.step).toBe(woke.step);
+  });
+
+  it('zooms in and out with the buttons and resets', async () => {
+    const { send } = await renderWithSim(<Timeline />);
+    await send({ type: 'jump', to: 'end' });
+    const zoomIn = screen.getByRole('button', { name: 'Zoom in' });
+    const zoomOut = screen.getByRole('button', { name: 'Zoom out' }) as HTMLButtonElement;
+    const reset = screen.getByRole('button', { name: 'Reset zoom' }) as HTMLButtonElement;
+    expect(zoomOut.disabled).toBe(true);
+    expect(reset.disabled).toBe(true);
+    const before = screen.getByRole('group', { name: /tasks by patch state/i }).querySelector('.tl-area-patched')!.getAttribute('d');
+    fireEvent.click(zoomIn);
+    fireEvent.click(zoomIn);
+    expect(zoomOut.disabled).toBe(false);
+    expect(reset.disabled).toBe(false);
+    const zoomed = screen.getByRole('group', { name: /tasks by patch state/i }).querySelector('.tl-area-patched')!.getAttribute('d');
+    expect(zoomed).not.toBe(before);
+    // Zoomed in 4× on the current point (the end), the start of the trace is out of view.
+    expect(screen.queryByText('0.0 s')).toBeNull();
+    expect(screen.queryByRole('button', { name: /^klp_init_transition/ })).toBeNull();
+    fireEvent.click(zoomOut);
+    fireEvent.click(reset);
+    expect(reset.disabled).toBe(true);
+    expect(screen.getByRole('button', { name: /^klp_init_transition/ })).toBeTruthy();
+  });
+
+  it('puts given-up guarantees in the violations lane, apart from the milestones', async () => {
+    const { store, send } = await renderWithSim(<Timeline />, signalsAndForce);
+    await send({ type: 'jump', to: 'end' });
+    const given = screen.getAllByRole('button', { name: /^given up by force: / });
+    expect(given.length).toBe(store.getState().milestones.filter((m) => m.kind === 'violation').length);
+    for (const g of given) expect(g.getAttribute('class')).toContain('tl-mark-givenup');
+    const lanes = screen.getByRole('group', { name: /tasks by patch state/i }).querySelectorAll('.tl-lane');
+    expect(lanes).toHaveLength(2);
+    expect(lanes[1].contains(given[0])).toBe(true);
+    expect(lanes[0].contains(screen.getAllByRole('button', { name: /^klp_force_transition/ })[0])).toBe(true);
+  });
+
+  it('follows the panel width reported by a ResizeObserver', async () => {
+    let report: ((w: number) => void) | undefined;
+    class FakeResizeObserver {
+      constructor(private readonly cb: ResizeObserverCallback) {}
+      observe() {
+        report = (w) => this.cb([{ contentRect: { width: w, height: 150 } } as ResizeObserverEntry], this as unknown as ResizeObserver);
+      }
+      disconnect() {}
+      unobserve() {}
+    }
+    vi.stubGlobal('ResizeObserver', FakeResizeObserver);
+    try {
+      await renderWithSim(<Timeline />);
+      const svg = screen.getByRole('group', { name: /tasks by patch state/i });
+      expect(svg.getAttribute('width')).toBe(String(DEFAULT_WIDTH));
+      act(() => report!(1234));
+      expect(svg.getAttribute('width')).toBe('1234');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
