@@ -4,7 +4,7 @@ import { createContext, createElement, useContext, useEffect, useState } from 'r
 import type { ReactNode } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
-import type { Append, Frame, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { Append, ExportKind, Frame, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
 
 export interface AppState {
@@ -24,6 +24,8 @@ export interface AppState {
   readonly helpOpen: boolean;
   /** The last scenario source that loaded, for "reload" after an error. */
   readonly source: ScenarioSource | null;
+  /** The latest export the worker sent (`seq` tells one from the next). */
+  readonly exported: { readonly what: ExportKind; readonly text: string; readonly seq: number } | null;
 
   send(req: Request): void;
   load(source: ScenarioSource): void;
@@ -58,6 +60,7 @@ export function createAppStore(client: SimClient): AppStore {
     unit: 'event',
     helpOpen: false,
     source: null,
+    exported: null,
     send: (req) => client.send(req),
     load: (source) => {
       requested = source;
@@ -104,6 +107,9 @@ export function createAppStore(client: SimClient): AppStore {
         break;
       case 'error':
         store.setState({ error: reply.message });
+        break;
+      case 'export':
+        store.setState((s) => ({ exported: { what: reply.what, text: reply.text, seq: (s.exported?.seq ?? 0) + 1 } }));
         break;
     }
   });

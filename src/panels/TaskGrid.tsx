@@ -4,7 +4,7 @@
 // to inspect it.
 import { useCallback, useState } from 'react';
 import { Panel } from './Panel.tsx';
-import { Controls } from './taskgrid/Controls.tsx';
+import { Controls, GroupControl } from './taskgrid/Controls.tsx';
 import { GridCanvas } from './taskgrid/GridCanvas.tsx';
 import type { GridInfo } from './taskgrid/GridCanvas.tsx';
 import { Legend } from './taskgrid/Legend.tsx';
@@ -17,8 +17,17 @@ export function TaskGrid() {
   const [info, setInfo] = useState<GridInfo>({ detail: 'full', shown: '' });
   const onInfo = useCallback((i: GridInfo) => setInfo(i), []);
   return (
-    <Panel name="Task grid" className="tg-panel">
-      <Controls filters={filters} onChange={setFilters} shown={info.shown} />
+    <Panel
+      name="Task grid"
+      className="tg-panel"
+      actions={
+        <>
+          <GroupControl filters={filters} onChange={setFilters} />
+          <output className="panel-meta">{info.shown}</output>
+        </>
+      }
+    >
+      <Controls filters={filters} onChange={setFilters} />
       <GridCanvas filters={filters} onInfo={onInfo} />
       <Legend detail={info.detail} />
     </Panel>

@@ -11,12 +11,30 @@ export type StepUnit = 'event' | 'livepatch' | 'switch' | 'second';
 export const SPEEDS: readonly number[] = [1, 2, 5, 10, 25, 100, 1_000, 10_000, 100_000, Infinity];
 export const DEFAULT_SPEED = 3;
 
-/** What to open: a scenario document (JSON text or value), the actions taken on it and the step to show. */
-export interface ScenarioSource {
-  readonly scenario: unknown;
+/**
+ * What to open: a preset (by id) or a scenario document (JSON text or value),
+ * the actions taken on it, the step to show and, for a preset, the stop of
+ * its guided tour.
+ */
+export type ScenarioSource = ({ readonly preset: string; readonly scenario?: undefined } | { readonly scenario: unknown; readonly preset?: undefined }) & {
   readonly actions?: readonly Action[];
   readonly step?: number;
+  readonly tour?: number;
+};
+
+export interface TourView {
+  readonly preset: string;
+  readonly title: string;
+  readonly question: string;
+  /** The stop shown, 0-based. */
+  readonly stop: number;
+  readonly stops: number;
+  readonly text: string;
+  /** The step of the stop shown, if it could be reached. */
+  readonly step: number | null;
 }
+
+export type ExportKind = 'trace' | 'log';
 
 export type Request =
   | { readonly type: 'load'; readonly source: ScenarioSource }
@@ -28,6 +46,10 @@ export type Request =
   | { readonly type: 'speed'; readonly index: number }
   | { readonly type: 'act'; readonly command: string }
   | { readonly type: 'select'; readonly task: number | null }
+  /** Go to a stop of the preset's guided tour. */
+  | { readonly type: 'tour'; readonly stop: number }
+  /** The trace (JSON lines, as the CLI's --trace) or the kernel log (text), up to the current step. */
+  | { readonly type: 'export'; readonly what: ExportKind }
   /** For tests of the app's error path: the worker throws. */
   | { readonly type: 'crash' };
 
@@ -73,6 +95,8 @@ export interface Append<T> {
 }
 
 export interface ScenarioMeta {
+  /** The preset it was opened from, if any. */
+  readonly preset: string | null;
   readonly name: string;
   readonly description: string;
   readonly kernel: string;
@@ -110,11 +134,13 @@ export interface Frame {
   readonly milestones: Append<Milestone>;
   readonly selected: (TaskView & { readonly history: readonly SwitchRecord[] }) | null;
   readonly actions: readonly Action[];
+  readonly tour: TourView | null;
 }
 
 export type Reply =
   | { readonly type: 'loaded'; readonly meta: ScenarioMeta }
   | { readonly type: 'frame'; readonly frame: Frame }
+  | { readonly type: 'export'; readonly what: ExportKind; readonly text: string }
   /** A scenario, script line, action or link was refused; the previous scenario stays. */
   | { readonly type: 'invalid'; readonly message: string }
   /** The worker failed. */

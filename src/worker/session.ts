@@ -3,13 +3,17 @@
 // frames the panels draw. The derived series (log, samples, milestones) are
 // kept beside the trace and sent incrementally.
 import { Engine } from '../sim/engine.ts';
+import { presetById } from '../sim/scenario/presets.ts';
+import type { Preset } from '../sim/scenario/presets.ts';
+import { findStopStep } from '../sim/scenario/tour.ts';
+import { formatLogLine, traceLine } from '../sim/trace/format.ts';
 import { idleTask } from '../sim/machine/cpus.ts';
 import { runState } from '../sim/machine/tasks.ts';
 import { ScenarioError } from '../sim/scenario/types.ts';
 import type { SimEvent, TaskId } from '../sim/types.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
-import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, StepUnit, SwitchRecord, TaskColumns } from './protocol.ts';
+import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
 /** After the script ends, the end of a scenario is searched this far ahead. */
 const SETTLE_LIMIT_US = 60_000_000;
@@ -28,6 +32,10 @@ export class Session {
   private playing = false;
   private speed = DEFAULT_SPEED;
   private selected: number | null = null;
+  private preset: Preset | undefined;
+  /** The tour stop shown, and the steps of the stops found so far. */
+  private tourStop = 0;
+  private tourSteps: (number | undefined)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastTick = 0;
 
@@ -83,12 +91,21 @@ export class Session {
       case 'select':
         this.selected = req.task;
         break;
+      case 'tour':
+        this.pause();
+        this.goToStop(engine, req.stop);
+        break;
+      case 'export':
+        this.post({ type: 'export', what: req.what, text: this.exportText(engine, req.what) });
+        return;
     }
     this.sendFrame();
   }
 
   private load(source: ScenarioSource): void {
-    const engine = Engine.load(source.scenario);
+    const preset = source.preset === undefined ? undefined : presetById(source.preset);
+    if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `a known demo (there is no demo '${source.preset.slice(0, 40)}')`);
+    const engine = Engine.load(preset?.scenario ?? source.scenario);
     const actions = source.actions ?? [];
     // Refuse a bad action before anything changes: the previous scenario stays.
     for (const a of actions) engine.parseAction(a.text);
@@ -100,16 +117,49 @@ export class Session {
     this.sent = { log: 0, samples: 0, milestones: 0, comms: -1 };
     this.end = null;
     this.selected = null;
+    this.preset = preset;
+    this.tourStop = 0;
+    this.tourSteps = [];
     this.sample(engine);
     engine.onNewEvent = (e) => this.derive(engine, e);
     for (const a of actions) {
       this.forwardTo(engine, a.step);
       engine.act(a.text);
     }
+    if (source.tour !== undefined && preset !== undefined) this.goToStop(engine, source.tour);
     if (source.step !== undefined) this.seek(engine, source.step);
     const sc = engine.scenario;
-    this.post({ type: 'loaded', meta: { name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2) } });
+    this.post({ type: 'loaded', meta: { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2) } });
     this.sendFrame();
+  }
+
+  /** Finds (computing forward as needed) the step of a tour stop and goes there. */
+  private goToStop(engine: Engine, stop: number): void {
+    const tour = this.preset?.tour ?? [];
+    const i = Math.max(0, Math.min(tour.length - 1, Math.floor(stop)));
+    for (let j = this.tourSteps.length; j <= i; j++) {
+      const from = j === 0 ? 0 : this.tourSteps[j - 1];
+      this.tourSteps.push(from === undefined ? undefined : findStopStep(engine, tour[j].when, from));
+    }
+    this.tourStop = i;
+    const step = this.tourSteps[i];
+    if (step !== undefined) this.seek(engine, step);
+  }
+
+  private tourView(): TourView | null {
+    const p = this.preset;
+    if (p === undefined || p.tour.length === 0) return null;
+    const stop = this.tourStop;
+    return { preset: p.id, title: p.title, question: p.question, stop, stops: p.tour.length, text: p.tour[stop].text, step: this.tourSteps[stop] ?? null };
+  }
+
+  private exportText(engine: Engine, what: 'trace' | 'log'): string {
+    const upto = Math.min(engine.step, engine.trace.length);
+    if (what === 'trace') return engine.trace.slice(0, upto).map(traceLine).join('\n') + (upto > 0 ? '\n' : '');
+    return this.log
+      .filter((l) => l.step <= upto)
+      .map((l) => formatLogLine(l, true))
+      .join('\n');
   }
 
   /** Steps forward, deriving series from each new event, until `stop` holds. */
@@ -295,6 +345,7 @@ export class Session {
       milestones: { from: this.sent.milestones, items: this.milestones.slice(this.sent.milestones) },
       selected: sel === undefined ? null : { ...sel, history: this.history(engine, sel.task) },
       actions: engine.actions,
+      tour: this.tourView(),
     };
     this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n };
     this.post({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);

@@ -1,14 +1,14 @@
-// The grid's filters: by name (comm or pid), kind and state, and grouping.
+// The grid's filters, by name (comm or pid), kind and state, and its grouping.
 import type { Filters, GroupBy, KindName, StateFilter } from './layout.ts';
 import { KIND_NAMES } from './layout.ts';
 
 const STATE_LABELS: Record<StateFilter, string> = { all: 'any state', undefined: 'undefined', unpatched: 'unpatched', patched: 'patched', pending: 'pending' };
 const GROUP_LABELS: Record<GroupBy, string> = { none: 'nothing', name: 'name', kind: 'kind', state: 'state' };
 
-export function Controls(props: { readonly filters: Filters; readonly onChange: (f: Filters) => void; readonly shown: string }) {
+export function Controls(props: { readonly filters: Filters; readonly onChange: (f: Filters) => void }) {
   const { filters: f, onChange } = props;
   return (
-    <div className="tg-controls" role="group" aria-label="Filter and group tasks">
+    <div className="tg-controls" role="group" aria-label="Filter tasks">
       <label>
         <span>Name</span>
         <input type="search" className="tg-text" placeholder="comm or pid" value={f.text} onChange={(e) => onChange({ ...f, text: e.target.value })} />
@@ -34,19 +34,23 @@ export function Controls(props: { readonly filters: Filters; readonly onChange: 
           ))}
         </select>
       </label>
-      <label>
-        <span>Group by</span>
-        <select value={f.group} onChange={(e) => onChange({ ...f, group: e.target.value as GroupBy })}>
-          {(Object.keys(GROUP_LABELS) as GroupBy[]).map((g) => (
-            <option key={g} value={g}>
-              {GROUP_LABELS[g]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <output className="tg-shown" aria-live="off">
-        {props.shown}
-      </output>
     </div>
+  );
+}
+
+/** How the cells are grouped (in the panel's heading). */
+export function GroupControl(props: { readonly filters: Filters; readonly onChange: (f: Filters) => void }) {
+  const { filters: f, onChange } = props;
+  return (
+    <label className="tg-group">
+      <span>Group by</span>
+      <select value={f.group} onChange={(e) => onChange({ ...f, group: e.target.value as GroupBy })}>
+        {(Object.keys(GROUP_LABELS) as GroupBy[]).map((g) => (
+          <option key={g} value={g}>
+            {GROUP_LABELS[g]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -17,13 +17,13 @@ export function Legend(props: { readonly detail: Detail }) {
         <li>
           <StateSwatch state={1} /> patched <span className="tg-how">(solid)</span>
         </li>
+      </ul>
+      <ul aria-label="Legend: pending flag and run state">
         <li>
           <RingSwatch /> ring: <span className="mono">TIF_PATCH_PENDING</span>
         </li>
-      </ul>
-      <ul aria-label="Legend: run state">
         <li>
-          <RunGlyph run={1} /> running in the kernel
+          <RunGlyph run={1} /> running
         </li>
         <li>
           <RunGlyph run={2} /> runnable
@@ -37,7 +37,7 @@ export function Legend(props: { readonly detail: Detail }) {
       </ul>
       {props.detail !== 'full' && (
         <p className="tg-note">
-          {props.detail === 'colour' ? 'Cells this small show only the colour.' : 'Cells this small hide the markers.'} Hover one, or use the arrow keys, for its details.
+          {props.detail === 'colour' ? 'Cells this small show only the colour' : 'Cells this small hide the markers'}: hover one for its details.
         </p>
       )}
     </div>
