@@ -4,7 +4,6 @@ import { App } from './app/App.tsx';
 import { workerClient } from './app/client.ts';
 import { StoreProvider } from './app/store.ts';
 import type { AppStore } from './app/store.ts';
-import { DEFAULT_SCENARIO } from './sim/scenario/presets.ts';
 import './styles.css';
 
 declare global {
@@ -14,9 +13,9 @@ declare global {
   }
 }
 
+// What to open comes from the URL hash (useUrlSync); this only exposes the store.
 const start = (store: AppStore) => {
   window.klpscope = { store };
-  if (store.getState().meta === null) store.getState().load({ scenario: DEFAULT_SCENARIO });
 };
 
 createRoot(document.getElementById('root')!).render(

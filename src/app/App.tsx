@@ -1,5 +1,10 @@
 // The page: header, transport, notices, and the panels.
 import { useCallback } from 'react';
+import type { ReactElement } from 'react';
+import { EMBED_DEFAULT_PANELS, isPanelId } from './link.ts';
+import type { PanelId } from './link.ts';
+import { useUrlSync } from './useUrlSync.ts';
+import { CopyLink } from '../panels/CopyLink.tsx';
 import { COMMANDS } from './commands.ts';
 import { useApp } from './store.ts';
 import { useShortcuts } from './useShortcuts.ts';
@@ -17,7 +22,10 @@ import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
 
 export function App() {
   useShortcuts();
+  useUrlSync();
   const meta = useApp((s) => s.meta);
+  const embed = useApp((s) => s.embed);
+  if (embed) return <EmbeddedApp />;
   return (
     <div className="app">
       <header className="app-head">
@@ -29,7 +37,10 @@ export function App() {
             <strong>{meta.name}</strong> <span className="badge" title="kernel variant">{meta.kernel}</span>
           </p>
         )}
-        <ScenarioPicker />
+        <div className="head-tools">
+          <CopyLink />
+          <ScenarioPicker />
+        </div>
       </header>
       <Notices />
       <Transport />
@@ -57,7 +68,42 @@ export function App() {
   );
 }
 
+const PANELS: Record<PanelId, () => ReactElement> = {
+  narration: Narration,
+  tasks: TaskGrid,
+  cpus: Cpus,
+  stacks: FuncStacks,
+  globals: Globals,
+  inspector: Inspector,
+  timeline: Timeline,
+  log: KernelLog,
+};
+
+/** For a slide or an iframe (`e=1` in the link): the chosen panels and the controls only. */
+function EmbeddedApp() {
+  const panels = useApp((s) => s.panels);
+  const chosen = (panels ?? EMBED_DEFAULT_PANELS).filter(isPanelId);
+  return (
+    <div className="app app-embed">
+      <Notices />
+      <Transport />
+      <main className="embed-panels" style={{ gridTemplateColumns: `repeat(${Math.min(2, Math.max(1, chosen.length))}, minmax(0, 1fr))` }}>
+        {chosen.map((id) => {
+          const P = PANELS[id];
+          return (
+            <div key={id} className={`embed-cell embed-${id}`}>
+              <P />
+            </div>
+          );
+        })}
+      </main>
+      <Help />
+    </div>
+  );
+}
+
 function Notices() {
+  const linkNotice = useApp((s) => s.linkNotice);
   const error = useApp((s) => s.error);
   const invalid = useApp((s) => s.invalid);
   const pendingAct = useApp((s) => s.pendingAct);
@@ -68,6 +114,14 @@ function Notices() {
   const cancelAct = useApp((s) => s.cancelAct);
   return (
     <>
+      {linkNotice && (
+        <div className="notice notice-invalid" role="alert">
+          <p>{linkNotice}</p>
+          <button type="button" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {error && (
         <div className="notice notice-error" role="alert">
           <p>

@@ -42,8 +42,9 @@ export const COMMANDS: readonly AppCommand[] = [
   {
     id: 'step-back',
     label: 'Step back',
-    keys: ['←'],
-    keyTest: plain('ArrowLeft'),
+    keys: ['←', 'PageUp'],
+    // PageUp/PageDown: what presenter remotes send.
+    keyTest: (e) => plain('ArrowLeft')(e) || plain('PageUp')(e),
     enabled: (s) => loaded(s) && (s.frame?.step ?? 0) > 0,
     run: (s) => s.send({ type: 'step', unit: s.unit, direction: -1 }),
     button: true,
@@ -69,8 +70,8 @@ export const COMMANDS: readonly AppCommand[] = [
   {
     id: 'step-forward',
     label: 'Step forward',
-    keys: ['→'],
-    keyTest: plain('ArrowRight'),
+    keys: ['→', 'PageDown'],
+    keyTest: (e) => plain('ArrowRight')(e) || plain('PageDown')(e),
     enabled: loaded,
     run: (s) => s.send({ type: 'step', unit: s.unit, direction: 1 }),
     button: true,

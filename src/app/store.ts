@@ -6,6 +6,8 @@ import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
 import type { Append, ExportKind, Frame, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
+import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
+import { decodeLink } from './url.ts';
 
 export interface AppState {
   readonly meta: ScenarioMeta | null;
@@ -24,11 +26,21 @@ export interface AppState {
   readonly helpOpen: boolean;
   /** The last scenario source that loaded, for "reload" after an error. */
   readonly source: ScenarioSource | null;
+  /** A link that could not be opened (the default scenario opened instead), or a notice about one that did. */
+  readonly linkNotice: string | null;
+  /** Whether the scenario on screen was opened from a link (else by the user, which adds a history entry). */
+  readonly origin: 'link' | 'user';
+  /** Embedded in a slide or an iframe: only the chosen panels and the controls. */
+  readonly embed: boolean;
+  /** Panels an embedded page shows (link field `l=`); null for the default. */
+  readonly panels: readonly string[] | null;
   /** The latest export the worker sent (`seq` tells one from the next). */
   readonly exported: { readonly what: ExportKind; readonly text: string; readonly seq: number } | null;
 
   send(req: Request): void;
   load(source: ScenarioSource): void;
+  /** Opens what a URL hash says; a bad link opens the default scenario and says why. */
+  openLink(hash: string): void;
   /** Runs a shell command at the current step, asking first if that discards computed events. */
   act(command: string, confirmed?: boolean): void;
   cancelAct(): void;
@@ -47,6 +59,15 @@ function merge<T>(have: readonly T[], a: Append<T>): readonly T[] {
 
 export function createAppStore(client: SimClient): AppStore {
   let requested: ScenarioSource | null = null;
+  /** The load in flight came from a link: if it is refused, fall back to the default. */
+  let fromLink = false;
+  const fallBack = (why: string) => {
+    store.setState({ linkNotice: `This link could not be opened: ${why}. The default scenario is open instead.` });
+    requested = DEFAULT_SOURCE;
+    // Still the link's doing: it replaces the history entry, it adds none.
+    fromLink = true;
+    client.send({ type: 'load', source: DEFAULT_SOURCE });
+  };
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
     frame: null,
@@ -60,11 +81,36 @@ export function createAppStore(client: SimClient): AppStore {
     unit: 'event',
     helpOpen: false,
     source: null,
+    linkNotice: null,
+    origin: 'link',
+    embed: false,
+    panels: null,
     exported: null,
     send: (req) => client.send(req),
     load: (source) => {
       requested = source;
+      fromLink = false;
       client.send({ type: 'load', source });
+    },
+    openLink: (hash) => {
+      const h = hash.replace(/^#/, '');
+      if (h === '') {
+        set({ embed: false, panels: null, linkNotice: null });
+        requested = DEFAULT_SOURCE;
+        fromLink = true;
+        client.send({ type: 'load', source: DEFAULT_SOURCE });
+        return;
+      }
+      const r = decodeLink(h);
+      if (!r.ok) {
+        set({ embed: false, panels: null });
+        fallBack(r.error);
+        return;
+      }
+      set({ embed: r.state.embed === true, panels: r.state.panels ?? null, linkNotice: null });
+      requested = sourceFromLink(r.state);
+      fromLink = true;
+      client.send({ type: 'load', source: requested });
     },
     act: (command, confirmed = false) => {
       const f = get().frame;
@@ -78,7 +124,7 @@ export function createAppStore(client: SimClient): AppStore {
     cancelAct: () => set({ pendingAct: null }),
     setUnit: (unit) => set({ unit }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
-    dismiss: () => set({ invalid: null }),
+    dismiss: () => set({ invalid: null, linkNotice: null }),
     reload: () => {
       const source = get().source;
       set({ error: null });
@@ -88,7 +134,8 @@ export function createAppStore(client: SimClient): AppStore {
   client.listen((reply) => {
     switch (reply.type) {
       case 'loaded':
-        store.setState({ meta: reply.meta, log: [], samples: [], milestones: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null });
+        store.setState({ meta: reply.meta, origin: fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
+        fromLink = false;
         break;
       case 'frame': {
         const f = reply.frame;
@@ -103,7 +150,8 @@ export function createAppStore(client: SimClient): AppStore {
         break;
       }
       case 'invalid':
-        store.setState({ invalid: reply.message });
+        if (fromLink && requested !== DEFAULT_SOURCE) fallBack(reply.message);
+        else store.setState({ invalid: reply.message });
         break;
       case 'error':
         store.setState({ error: reply.message });

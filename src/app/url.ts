@@ -38,13 +38,12 @@
 // message that says what was wrong. Messages are plain text for the app to
 // show as text (never as HTML); they quote at most 40 characters of the link.
 // What decodeLink does not check, the caller does: whether a preset exists
-// and whether a scenario document is valid (validateLinkScenario), and
+// and whether a scenario document is valid (the simulation worker refuses
+// either with a message naming the field), and
 // whether the step is past the end of the scenario (the app clamps it to the
 // last step and says so), which only running the engine can tell.
 import { compressToEncodedURIComponent } from 'lz-string';
 import type { Action } from '../sim/engine.ts';
-import { parseScenario } from '../sim/scenario/schema.ts';
-import { ScenarioError } from '../sim/scenario/types.ts';
 
 export const LINK_VERSION = 1;
 /** The longest hash decodeLink reads (characters). encodeLink does not check: test `.length` before sharing. */
@@ -429,7 +428,7 @@ function decode(hash: string): LinkState {
 /**
  * Reads a hash (with or without `#`, or a whole URL). Never throws: a link
  * that cannot be read gives `ok: false` and a message for the reader. The
- * caller still checks the scenario (validateLinkScenario) and clamps a step
+ * caller still checks the scenario (the worker does, on load) and clamps a step
  * past the end of the scenario.
  */
 export function decodeLink(hash: string): LinkResult {
@@ -443,26 +442,3 @@ export function decodeLink(hash: string): LinkResult {
 
 // ------------------------------------------------------------------ the caller's checks
 
-/**
- * Why a decoded link cannot be opened in this klpscope: a preset it does not
- * have, or a scenario document that does not validate (the message names the
- * field as parseScenario does). Undefined when it can be opened.
- */
-export function validateLinkScenario(state: LinkState, presetIds: ReadonlySet<string>): string | undefined {
-  const sc = state.scenario;
-  if ('preset' in sc) {
-    if (presetIds.has(sc.preset)) return undefined;
-    const known = [...presetIds].join(', ');
-    return `this link names the preset ${quote(sc.preset)}, which this klpscope does not have (presets: ${known === '' ? 'none' : sanitize(known, 120)})`;
-  }
-  try {
-    parseScenario(sc.doc);
-    return undefined;
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      const what = e.kind === 'unsupported' ? `not supported yet: ${sanitize(e.where, 60)}` : `${sanitize(e.where, 60)}: ${sanitize(e.expected, 180)}`;
-      return `the scenario in this link is invalid: ${what}`;
-    }
-    return `the scenario in this link could not be checked (${e instanceof Error ? sanitize(e.name, 40) : 'unknown error'})`;
-  }
-}

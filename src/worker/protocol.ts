@@ -138,7 +138,8 @@ export interface Frame {
 }
 
 export type Reply =
-  | { readonly type: 'loaded'; readonly meta: ScenarioMeta }
+  /** `notice`: something about the request that the user should know (a step past the end was clamped). */
+  | { readonly type: 'loaded'; readonly meta: ScenarioMeta; readonly notice?: string }
   | { readonly type: 'frame'; readonly frame: Frame }
   | { readonly type: 'export'; readonly what: ExportKind; readonly text: string }
   /** A scenario, script line, action or link was refused; the previous scenario stays. */

@@ -104,7 +104,7 @@ export class Session {
 
   private load(source: ScenarioSource): void {
     const preset = source.preset === undefined ? undefined : presetById(source.preset);
-    if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `a known demo (there is no demo '${source.preset.slice(0, 40)}')`);
+    if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `no demo is called '${source.preset.slice(0, 40)}'`);
     const engine = Engine.load(preset?.scenario ?? source.scenario);
     const actions = source.actions ?? [];
     // Refuse a bad action before anything changes: the previous scenario stays.
@@ -127,9 +127,13 @@ export class Session {
       engine.act(a.text);
     }
     if (source.tour !== undefined && preset !== undefined) this.goToStop(engine, source.tour);
-    if (source.step !== undefined) this.seek(engine, source.step);
+    let notice: string | undefined;
+    if (source.step !== undefined && !this.reach(engine, source.step)) {
+      notice = `step ${source.step} is past the end of this scenario; showing its last step, ${engine.step}`;
+    }
     const sc = engine.scenario;
-    this.post({ type: 'loaded', meta: { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2) } });
+    const meta = { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2) };
+    this.post(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
     this.sendFrame();
   }
 
@@ -210,6 +214,29 @@ export class Session {
     let s = engine.step - 1;
     while (s > 0 && !match(trace[s - 1])) s--;
     engine.seek(Math.max(0, s));
+  }
+
+  /**
+   * Goes to `step` if the scenario gets there: no further than 60 simulated
+   * seconds after its script ends. False (and at that last step) if not.
+   */
+  private reach(engine: Engine, step: number): boolean {
+    const target = Math.max(0, Math.floor(step));
+    if (target <= engine.trace.length) {
+      engine.seek(target);
+      return true;
+    }
+    engine.seek(engine.trace.length);
+    let limit = Infinity;
+    this.forward(
+      engine,
+      () => {
+        if (limit === Infinity && engine.scriptDone) limit = engine.now + SETTLE_LIMIT_US;
+        return engine.step >= target || engine.now > limit;
+      },
+      MAX_EVENTS_PER_REQUEST,
+    );
+    return engine.step >= target;
   }
 
   /** The step at which the scenario settles, computing forward as far as needed. */

@@ -1,0 +1,37 @@
+// Between the app and its link: what the hash says to open, and what the
+// hash should say for the moment on screen. Inputs only: the scenario (a
+// preset id or the document), the action log, the step, the tour stop.
+import type { ScenarioSource } from '../worker/protocol.ts';
+import type { AppState } from './store.ts';
+import type { LinkState } from './url.ts';
+
+/** The scenario a page with no (or a broken) link opens. */
+export const DEFAULT_SOURCE: ScenarioSource = { preset: 'first-livepatch', tour: 0 };
+
+/** The panels of the page, by their ids in links (`l=`). */
+export const PANEL_IDS = ['narration', 'tasks', 'cpus', 'stacks', 'globals', 'inspector', 'timeline', 'log'] as const;
+export type PanelId = (typeof PANEL_IDS)[number];
+/** What an embedded page shows when its link names no panels. */
+export const EMBED_DEFAULT_PANELS: readonly PanelId[] = ['narration', 'tasks', 'timeline'];
+
+export function sourceFromLink(link: LinkState): ScenarioSource {
+  const rest = { actions: link.actions, step: link.step, ...(link.tour === undefined ? {} : { tour: link.tour }) };
+  return 'preset' in link.scenario ? { preset: link.scenario.preset, ...rest } : { scenario: link.scenario.doc, ...rest };
+}
+
+/** The link of what is on screen, or null before anything loaded. */
+export function linkFromApp(s: Pick<AppState, 'meta' | 'frame' | 'embed' | 'panels'>): LinkState | null {
+  const { meta, frame } = s;
+  if (meta === null || frame === null) return null;
+  return {
+    version: 1,
+    scenario: meta.preset !== null ? { preset: meta.preset } : { doc: JSON.parse(meta.json) as unknown },
+    actions: frame.actions.map((a) => ({ step: a.step, text: a.text })),
+    step: frame.step,
+    ...(frame.tour === null ? {} : { tour: frame.tour.stop }),
+    ...(s.embed ? { embed: true } : {}),
+    ...(s.panels === null ? {} : { panels: s.panels }),
+  };
+}
+
+export const isPanelId = (id: string): id is PanelId => (PANEL_IDS as readonly string[]).includes(id);

@@ -1,0 +1,60 @@
+// Keeps the URL hash and the app in step: opening the page (or going Back)
+// opens what the hash says; moving through time rewrites the hash in place
+// (replaceState, throttled, so Back is not flooded); opening another
+// scenario adds a history entry (pushState).
+import { useEffect } from 'react';
+import { linkFromApp } from './link.ts';
+import { useAppStore } from './store.ts';
+import type { AppStore } from './store.ts';
+import { encodeLink } from './url.ts';
+
+const THROTTLE_MS = 250;
+
+/** The hash for the moment on screen, or null before anything loaded. */
+export function currentHash(store: AppStore): string | null {
+  const link = linkFromApp(store.getState());
+  if (link === null) return null;
+  try {
+    return encodeLink(link);
+  } catch {
+    return null;
+  }
+}
+
+export function useUrlSync(): void {
+  const store = useAppStore();
+  useEffect(() => {
+    let written = location.hash.replace(/^#/, '');
+    let push = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const write = () => {
+      timer = undefined;
+      const hash = currentHash(store);
+      if (hash === null || hash === written) return;
+      written = hash;
+      const url = `${location.pathname}${location.search}#${hash}`;
+      if (push) history.pushState(null, '', url);
+      else history.replaceState(null, '', url);
+      push = false;
+    };
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.meta !== prev.meta && s.meta !== null) push = s.origin === 'user';
+      if (s.frame === prev.frame || s.frame === null) return;
+      if (push) write();
+      else timer ??= setTimeout(write, THROTTLE_MS);
+    });
+    const onHashChange = () => {
+      const hash = location.hash.replace(/^#/, '');
+      if (hash === written) return;
+      written = hash;
+      store.getState().openLink(hash);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    store.getState().openLink(location.hash);
+    return () => {
+      unsubscribe();
+      window.removeEventListener('hashchange', onHashChange);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [store]);
+}
