@@ -5,6 +5,8 @@ import { EMBED_DEFAULT_PANELS, isPanelId } from './link.ts';
 import type { PanelId } from './link.ts';
 import { useUrlSync } from './useUrlSync.ts';
 import { CopyLink } from '../panels/CopyLink.tsx';
+import { Gallery } from '../panels/Gallery.tsx';
+import { Tour } from '../panels/Tour.tsx';
 import { COMMANDS } from './commands.ts';
 import { useApp } from './store.ts';
 import { useShortcuts } from './useShortcuts.ts';
@@ -38,6 +40,7 @@ export function App() {
           </p>
         )}
         <div className="head-tools">
+          <GalleryButton />
           <CopyLink />
           <ScenarioPicker />
         </div>
@@ -45,6 +48,7 @@ export function App() {
       <Notices />
       <Transport />
       <Actions />
+      <Tour />
       <main className="panels">
         <div className="col col-tasks">
           <TaskGrid />
@@ -87,6 +91,7 @@ function EmbeddedApp() {
     <div className="app app-embed">
       <Notices />
       <Transport />
+      <Tour />
       <main className="embed-panels" style={{ gridTemplateColumns: `repeat(${Math.min(2, Math.max(1, chosen.length))}, minmax(0, 1fr))` }}>
         {chosen.map((id) => {
           const P = PANELS[id];
@@ -100,6 +105,12 @@ function EmbeddedApp() {
       <Help />
     </div>
   );
+}
+
+function GalleryButton() {
+  const open = useApp((s) => s.galleryOpen);
+  const setOpen = useApp((s) => s.setGalleryOpen);
+  return <Gallery open={open} onOpenChange={setOpen} />;
 }
 
 function Notices() {

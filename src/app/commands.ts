@@ -115,6 +115,15 @@ export const COMMANDS: readonly AppCommand[] = [
     }),
   ),
   {
+    id: 'demos',
+    label: 'Teaching demos',
+    keys: ['d'],
+    keyTest: plain('d'),
+    enabled: () => true,
+    run: (s) => s.setGalleryOpen(!s.galleryOpen),
+    button: false,
+  },
+  {
     id: 'help',
     label: 'Keyboard shortcuts',
     keys: ['?'],

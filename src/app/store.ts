@@ -24,6 +24,7 @@ export interface AppState {
   readonly pendingAct: string | null;
   readonly unit: StepUnit;
   readonly helpOpen: boolean;
+  readonly galleryOpen: boolean;
   /** The last scenario source that loaded, for "reload" after an error. */
   readonly source: ScenarioSource | null;
   /** A link that could not be opened (the default scenario opened instead), or a notice about one that did. */
@@ -46,6 +47,7 @@ export interface AppState {
   cancelAct(): void;
   setUnit(unit: StepUnit): void;
   setHelpOpen(open: boolean): void;
+  setGalleryOpen(open: boolean): void;
   dismiss(): void;
   reload(): void;
 }
@@ -80,6 +82,7 @@ export function createAppStore(client: SimClient): AppStore {
     pendingAct: null,
     unit: 'event',
     helpOpen: false,
+    galleryOpen: false,
     source: null,
     linkNotice: null,
     origin: 'link',
@@ -124,6 +127,7 @@ export function createAppStore(client: SimClient): AppStore {
     cancelAct: () => set({ pendingAct: null }),
     setUnit: (unit) => set({ unit }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
+    setGalleryOpen: (galleryOpen) => set({ galleryOpen }),
     dismiss: () => set({ invalid: null, linkNotice: null }),
     reload: () => {
       const source = get().source;

@@ -86,6 +86,8 @@ export class Session {
         if (engine.step < engine.trace.length) this.truncate(engine.step);
         engine.act(req.command);
         this.end = null;
+        // Tour stops found on the discarded branch must be found again.
+        this.tourSteps = this.tourSteps.slice(0, firstAfter(this.tourSteps, engine.step));
         this.runAction(engine);
         break;
       case 'select':
@@ -387,6 +389,12 @@ export class Session {
     }
     return out;
   }
+}
+
+/** Index of the first stop not reached by `step` (or not reachable at all). */
+function firstAfter(steps: readonly (number | undefined)[], step: number): number {
+  const i = steps.findIndex((s) => s === undefined || s > step);
+  return i < 0 ? steps.length : i;
 }
 
 function matcher(unit: StepUnit, engine: Engine): (e: SimEvent) => boolean {
