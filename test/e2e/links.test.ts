@@ -1,0 +1,130 @@
+// Links, demos, the editor and embed mode, in Chromium against the build.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/sim/scenario/presets.ts';
+import { startHarness } from './browser.ts';
+import type { Harness } from './browser.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+
+async function openAt(hash: string): Promise<Page> {
+  const page = await h.newPage();
+  await page.goto(`${h.url}#${hash}`);
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame != null);
+  return page;
+}
+
+const state = (page: Page) =>
+  page.evaluate(() => {
+    const s = window.klpscope!.store.getState();
+    const step = s.frame?.step ?? -1;
+    return {
+      step,
+      name: s.meta?.name,
+      notice: s.linkNotice,
+      log: s.log.filter((l) => l.step <= step).map((l) => l.text),
+      tour: s.frame?.tour ?? null,
+    };
+  });
+
+describe('links', () => {
+  it('copies a link at a reversal that reopens the same moment', async () => {
+    const page = await openAt('');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
+    await page.evaluate(() => window.klpscope?.store.getState().send({ type: 'step', unit: 'second', direction: 1 }));
+    await page.evaluate(() => window.klpscope?.store.getState().send({ type: 'step', unit: 'second', direction: 1 }));
+    const input = page.getByRole('textbox', { name: 'Shell command' });
+    await input.fill('echo 0 > /sys/kernel/livepatch/test_klp_livepatch/enabled');
+    await input.press('Enter');
+    await expect.poll(async () => (await state(page)).log.some((l) => l.includes('reversing transition'))).toBe(true);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: 'Link copied' }).waitFor();
+    const url = await page.evaluate(() => navigator.clipboard.readText());
+    expect(url).toContain('#v=1&');
+    const here = await state(page);
+    const globals = await region(page, 'Globals').textContent();
+
+    const other = await h.newPage();
+    await other.goto(url);
+    await expect.poll(async () => (await state(other)).step).toBe(here.step);
+    const there = await state(other);
+    expect(there.log).toEqual(here.log);
+    expect(there.name).toBe(here.name);
+    await expect.poll(() => region(other, 'Globals').textContent()).toBe(globals);
+    await other.context().close();
+    await page.context().close();
+  });
+
+  it('says what is wrong with a bad link and opens the default scenario', async () => {
+    for (const [hash, words] of [
+      ['v=9&p=first-livepatch', 'version 9'],
+      ['v=1&p=no-such-demo', 'no-such-demo'],
+      ['v=1&k=abc&z=NoIgLg', 'damaged'],
+      ['v=1&p=first-livepatch&s=-4', 'step'],
+    ] as const) {
+      const page = await openAt(hash);
+      await page.getByRole('alert').filter({ hasText: words }).waitFor();
+      expect((await state(page)).name).toBe('Your first livepatch');
+      await page.context().close();
+    }
+  });
+
+  it('shows hostile names from a link as text only', async () => {
+    const doc = { format: 'klpscope/1', name: '<img src=x onerror="window.pwned=1">', tasks: [] };
+    const page = await openAt('');
+    const hash = await page.evaluate(async (d) => {
+      window.klpscope!.store.getState().load({ scenario: d });
+      await new Promise((r) => setTimeout(r, 800));
+      return location.hash.slice(1);
+    }, doc);
+    const fresh = await openAt(hash);
+    await fresh.getByText('<img src=x onerror="window.pwned=1">').first().waitFor();
+    expect(await fresh.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await fresh.context().close();
+    await page.context().close();
+  });
+
+  it('embeds only the chosen panels and the controls, stepping with PageDown', async () => {
+    const page = await openAt('v=1&p=first-livepatch&e=1&l=narration,timeline');
+    await region(page, 'Narration').waitFor();
+    await expect(region(page, 'Timeline').isVisible()).resolves.toBe(true);
+    await expect(region(page, 'Task grid').count()).resolves.toBe(0);
+    await expect(region(page, 'Kernel log').count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Step forward', exact: true }).isVisible()).resolves.toBe(true);
+    await page.locator('body').click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press('PageDown');
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await state(page)).step).toBe(2);
+    await page.keyboard.press('PageUp');
+    await expect.poll(async () => (await state(page)).step).toBe(1);
+    await page.context().close();
+  });
+});
+
+describe('demos', () => {
+  it('opens every preset and runs its tour to the last stop', async () => {
+    const page = await openAt('');
+    for (const p of PRESETS) {
+      await page.goto(`${h.url}#v=1&p=${p.id}&t=0`);
+      await expect.poll(async () => (await state(page)).tour?.preset, { timeout: 30_000 }).toBe(p.id);
+      const tour = region(page, 'Guided tour');
+      for (let stop = 1; stop < p.tour.length; stop++) {
+        await tour.getByRole('button', { name: 'Next stop' }).click();
+        await expect.poll(async () => (await state(page)).tour?.stop, { timeout: 60_000 }).toBe(stop);
+      }
+      const end = await state(page);
+      expect(end.tour?.stop).toBe(p.tour.length - 1);
+      expect(end.tour?.step).toBe(end.step);
+      await expect(tour.getByRole('button', { name: 'Next stop' }).isDisabled()).resolves.toBe(true);
+    }
+    await page.context().close();
+  }, 240_000);
+});
