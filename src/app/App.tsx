@@ -6,6 +6,7 @@ import type { PanelId } from './link.ts';
 import { useUrlSync } from './useUrlSync.ts';
 import { CopyLink } from '../panels/CopyLink.tsx';
 import { Gallery } from '../panels/Gallery.tsx';
+import { Export } from '../panels/Export.tsx';
 import { Tour } from '../panels/Tour.tsx';
 import { COMMANDS } from './commands.ts';
 import { useApp } from './store.ts';
@@ -42,6 +43,7 @@ export function App() {
         <div className="head-tools">
           <GalleryButton />
           <CopyLink />
+          <Export />
           <ScenarioPicker />
         </div>
       </header>
