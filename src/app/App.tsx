@@ -7,6 +7,7 @@ import { useUrlSync } from './useUrlSync.ts';
 import { CopyLink } from '../panels/CopyLink.tsx';
 import { Gallery } from '../panels/Gallery.tsx';
 import { Export } from '../panels/Export.tsx';
+import { Editor } from '../panels/editor/Editor.tsx';
 import { Tour } from '../panels/Tour.tsx';
 import { COMMANDS } from './commands.ts';
 import { useApp } from './store.ts';
@@ -44,6 +45,7 @@ export function App() {
           <GalleryButton />
           <CopyLink />
           <Export />
+          <Editor />
           <ScenarioPicker />
         </div>
       </header>

@@ -6,9 +6,10 @@
 import { checkQuiescent } from './invariants.ts';
 import { cloneState, createState, Kernel } from './kernel.ts';
 import type { KGen, SimState } from './kernel.ts';
-import { peek, pop, Timer } from './machine/queue.ts';
+import { peekLive, pop, Timer } from './machine/queue.ts';
+import type { TimerEntry } from './machine/queue.ts';
 import { boot, cpuTimer, idleEnter, taskWake, transitionWorkTimer } from './machine/sched.ts';
-import { scriptDone, shellNext, shellTimer } from './machine/shell.ts';
+import { scriptDone, shellNext, shellReady, shellTimer } from './machine/shell.ts';
 import { parseScenario } from './scenario/schema.ts';
 import { parseScript, parseScriptLine, scriptContext } from './scenario/script.ts';
 import type { ScriptContext } from './scenario/script.ts';
@@ -109,11 +110,15 @@ export class Engine {
     return scriptDone(this.k);
   }
 
-  /** Processes one event; undefined only if nothing at all is left to happen. */
-  stepForward(): SimEvent | undefined {
+  /**
+   * Processes one event; undefined only if nothing at all is left to happen,
+   * or if the next operation would start after `until` (µs).
+   */
+  stepForward(until = Infinity): SimEvent | undefined {
     const k = this.k;
     for (;;) {
       if (this.active === undefined) {
+        if (until !== Infinity && this.nextStart() > until) return undefined;
         checkQuiescent(k);
         this.injectActions();
         if (k.s.steps - this.lastCheckpoint() >= this.every) this.checkpoints.push({ step: k.s.steps, state: cloneState(k.s), injected: this.injected });
@@ -149,55 +154,66 @@ export class Engine {
     return this.checkpoints[this.checkpoints.length - 1].step;
   }
 
+  /** Whether a popped timer still means something (its owner did not move on). */
+  private live = (e: TimerEntry): boolean => {
+    const s = this.k.s;
+    switch (e.type) {
+      case Timer.Cpu:
+        return e.gen === s.cpus.timerGen[e.id] && s.cpus.online[e.id] === 1;
+      case Timer.TaskWake:
+        return e.gen === s.tasks.timerGen[e.id];
+      case Timer.TransitionWork:
+        return e.gen === s.klp.workGen;
+      case Timer.Shell:
+      case Timer.IdleKick:
+        return true;
+      case Timer.IdleEnter:
+        return e.gen === s.cpus.timerGen[e.id];
+    }
+  };
+
   private nextTimer(): KGen | undefined {
     const k = this.k;
-    const q = k.s.timers;
-    for (let e = pop(q); e !== undefined; e = pop(q)) {
-      k.s.now = e.time;
-      switch (e.type) {
-        case Timer.Cpu:
-          if (e.gen === k.s.cpus.timerGen[e.id] && k.s.cpus.online[e.id]) return cpuTimer(k, e.id);
-          break;
-        case Timer.TaskWake:
-          if (e.gen === k.s.tasks.timerGen[e.id]) return taskWake(k, e.id as TaskId);
-          break;
-        case Timer.TransitionWork:
-          if (e.gen === k.s.klp.workGen) return transitionWorkTimer(k);
-          break;
-        case Timer.Shell:
-          return shellTimer(k, e.gen);
-        case Timer.IdleKick:
-          return idleEnter(k, e.id, true);
-        case Timer.IdleEnter:
-          if (e.gen === k.s.cpus.timerGen[e.id]) return idleEnter(k, e.id, false);
-          break;
-      }
+    const e = peekLive(k.s.timers, this.live);
+    if (e === undefined) return undefined;
+    pop(k.s.timers);
+    k.s.now = e.time;
+    switch (e.type) {
+      case Timer.Cpu:
+        return cpuTimer(k, e.id);
+      case Timer.TaskWake:
+        return taskWake(k, e.id as TaskId);
+      case Timer.TransitionWork:
+        return transitionWorkTimer(k);
+      case Timer.Shell:
+        return shellTimer(k, e.gen);
+      case Timer.IdleKick:
+        return idleEnter(k, e.id, true);
+      case Timer.IdleEnter:
+        return idleEnter(k, e.id, false);
     }
-    return undefined;
   }
 
-  /** When the next event happens (now, if something is ready). */
-  nextTime(): number {
-    if (this.active !== undefined || this.k.s.shell.actions.length > 0) return this.k.s.now;
-    const sh = this.k.s.shell;
-    if (sh.wait === 0) return this.k.s.now;
-    return peek(this.k.s.timers)?.time ?? Infinity;
+  /** When the next operation would start, between operations: now if the shell has work. */
+  private nextStart(): number {
+    const k = this.k;
+    if (shellReady(k) || this.injected < this.actionLog.length) return k.s.now;
+    return peekLive(k.s.timers, this.live)?.time ?? Infinity;
   }
 
   /** Steps until a condition, a time or a number of steps; returns the events taken. */
   run(limits: RunLimits): number {
     let n = 0;
     const max = limits.maxSteps ?? Infinity;
+    const until = limits.untilTime ?? Infinity;
     while (n < max) {
-      if (limits.untilTime !== undefined && !this.busy && this.nextTime() > limits.untilTime) break;
-      const e = this.stepForward();
+      const e = this.stepForward(until);
       if (e === undefined) break;
       n++;
       if (limits.until?.(e)) break;
     }
-    if (limits.untilTime !== undefined && !this.busy && this.k.s.now < limits.untilTime && this.nextTime() > limits.untilTime) {
-      this.k.s.now = limits.untilTime as SimTime;
-    }
+    // The clock stays at the last event: time only moves with events, so a
+    // seek to the same step gives the same state.
     return n;
   }
 

@@ -128,3 +128,23 @@ describe('demos', () => {
     await page.context().close();
   }, 240_000);
 });
+
+describe('the scenario editor', () => {
+  it('rejects a bad field and applies a good one', async () => {
+    const page = await openAt('');
+    await page.getByRole('button', { name: 'Edit scenario' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Scenario editor' });
+    const json = dialog.getByRole('textbox', { name: 'Scenario JSON' });
+    await json.waitFor();
+    const doc = JSON.parse(await json.inputValue()) as { machine: { cpus: number }; name: string };
+    await json.fill(JSON.stringify({ ...doc, machine: { ...doc.machine, cpus: 0 } }, null, 2));
+    await dialog.getByRole('alert').filter({ hasText: 'machine.cpus' }).waitFor();
+    await expect(dialog.getByRole('button', { name: 'Apply', exact: true }).isDisabled()).resolves.toBe(true);
+    await json.fill(JSON.stringify({ ...doc, name: 'Two CPUs', machine: { ...doc.machine, cpus: 2 } }, null, 2));
+    await expect.poll(() => dialog.getByRole('button', { name: 'Apply', exact: true }).isDisabled()).toBe(false);
+    await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => window.klpscope?.store.getState().frame?.cpus.length)).toBe(2);
+    expect((await state(page)).name).toBe('Two CPUs');
+    await page.context().close();
+  });
+});

@@ -55,6 +55,15 @@ export function arm(q: TimerQueue, time: SimTime, type: Timer, id: number, gen: 
 
 export const peek = (q: TimerQueue): TimerEntry | undefined => q.heap[0];
 
+/** Drops stale entries from the top (they would be skipped when popped) and returns the first live one. */
+export function peekLive(q: TimerQueue, live: (e: TimerEntry) => boolean): TimerEntry | undefined {
+  for (let e = q.heap[0]; e !== undefined; e = q.heap[0]) {
+    if (live(e)) return e;
+    pop(q);
+  }
+  return undefined;
+}
+
 export function pop(q: TimerQueue): TimerEntry | undefined {
   const h = q.heap;
   const top = h[0];

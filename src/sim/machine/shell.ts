@@ -38,6 +38,12 @@ function waitSatisfied(k: Kernel): boolean {
 }
 
 /** The shell's next piece of work, if it has one now. */
+/** Whether the shell has work now (what shellNext would start), without starting it. */
+export function shellReady(k: Kernel): boolean {
+  const sh = k.s.shell;
+  return sh.actions.length > 0 || (sh.wait === ShellWait.Wait && waitSatisfied(k)) || sh.wait === ShellWait.None;
+}
+
 export function shellNext(k: Kernel): KGen | undefined {
   const sh = k.s.shell;
   if (sh.actions.length > 0) return runAction(k, sh.actions.shift() as ScriptLine);
@@ -57,9 +63,10 @@ function* goToTerminal(k: Kernel): KGen {
   yield k.emit('shell', `The script is done: sh waits at its terminal (asleep in n_tty_read) for your commands.`, { task: t });
 }
 
+/** The shell enters a system call (through the ftrace handler, like any call) and sleeps in it. */
 function sleepIn(k: Kernel, t: TaskId, chain: readonly number[]): void {
   popFrames(k.tasks, t, 0);
-  for (const fn of chain) pushFrame(k.tasks, t, fn, 0);
+  callChain(k, t, chain);
   k.tasks.sched[t] = Sched.Sleeping;
 }
 
