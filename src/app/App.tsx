@@ -5,6 +5,7 @@ import { EMBED_DEFAULT_PANELS, isPanelId } from './link.ts';
 import type { PanelId } from './link.ts';
 import { useUrlSync } from './useUrlSync.ts';
 import { CopyLink } from '../panels/CopyLink.tsx';
+import { trapTab } from '../panels/dialog.ts';
 import { Gallery } from '../panels/Gallery.tsx';
 import { Export } from '../panels/Export.tsx';
 import { Editor } from '../panels/editor/Editor.tsx';
@@ -180,20 +181,24 @@ function Help() {
   const setOpen = useApp((s) => s.setHelpOpen);
   const close = useCallback(() => setOpen(false), [setOpen]);
   if (!open) return null;
-  const seen = new Set<string>();
   return (
     <div className="dialog-backdrop" onClick={close}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="help-title"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') close();
+          else trapTab(e, e.currentTarget);
+        }}
+      >
         <h2 id="help-title">Keyboard shortcuts</h2>
         <table className="shortcuts">
           <tbody>
-            {COMMANDS.filter((c) => {
-              const key = c.keys.join() + (c.id === 'pause' ? '' : '');
-              if (c.id === 'pause') return false;
-              if (seen.has(c.id)) return false;
-              seen.add(key);
-              return true;
-            }).map((c) => (
+            {/* Play and Pause share Space: one row for both. */}
+            {COMMANDS.filter((c) => c.id !== 'pause').map((c) => (
               <tr key={c.id}>
                 <td>
                   {c.keys.map((k) => (

@@ -6,6 +6,7 @@
 //
 // The dialog's open state is the component's own unless the app controls it
 // (`open` and `onOpenChange`), e.g. to open it from a keyboard shortcut.
+import { trapTab } from './dialog.ts';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 import { useApp, useAppStore } from '../app/store.ts';
@@ -62,7 +63,6 @@ export function Gallery(props: GalleryProps) {
   );
 }
 
-const FOCUSABLE = 'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
 
 function GalleryDialog(props: {
   readonly current: string | null;
@@ -94,19 +94,7 @@ function GalleryDialog(props: {
       onClose();
       return;
     }
-    if (e.key !== 'Tab' || dialog.current === null) return;
-    const items = Array.from(dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    if (items.length === 0) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    const active = document.activeElement;
-    if (e.shiftKey && (active === first || active === dialog.current)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && active === last) {
-      e.preventDefault();
-      first.focus();
-    }
+    trapTab(e, dialog.current);
   };
 
   return (
@@ -150,7 +138,7 @@ function Card(props: { readonly preset: Preset; readonly index: number; readonly
       </h3>
       <p className="gal-question">{p.question}</p>
       <p className="gal-facts">
-        <span className="gal-sr">Kernel: </span>
+        <span className="sr-only">Kernel: </span>
         <span className={`badge gal-kernel gal-kernel-${p.kernel.replace(/\W/g, '')}`}>{p.kernel}</span>
         <span className="gal-stops">
           {stops} tour {stops === 1 ? 'stop' : 'stops'}

@@ -125,7 +125,7 @@ export function KernelLog() {
       >
         <span className="log-ts">{timestamp(e.time)}</span>
         <span className="log-text" style={{ width: `${cols}ch` }}>
-          {prefix !== '' && <span className="log-sr">{prefix}</span>}
+          {prefix !== '' && <span className="sr-only">{prefix}</span>}
           {e.text}
         </span>
       </button>,

@@ -65,7 +65,7 @@ export function ScenarioPicker() {
         type="file"
         accept=".json,application/json"
         aria-label="Open a scenario file"
-        className="mdl-visually-hidden"
+        className="sr-only"
         tabIndex={-1}
         onChange={(e) => {
           const file = e.target.files?.[0];

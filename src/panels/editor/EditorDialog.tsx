@@ -4,6 +4,7 @@
 // JSON edit that parses as an object becomes the form's document. Both are
 // checked with parseScenario ~200 ms after the last keystroke, and the error
 // is shown at the control that holds its path and in the summary line.
+import { trapTab } from '../dialog.ts';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 import { useAppStore } from '../../app/store.ts';
@@ -56,7 +57,6 @@ const fromText = (text: string, prev: Doc, undo: EditorState['undo'] = null): Ed
   return { text, doc: doc ?? prev, docOk: doc !== null, undo };
 };
 
-const FOCUSABLE = 'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
 
 const summaryOf = (s: Scenario): string => {
   const tasks = s.tasks.reduce((n, t) => n + t.count, 0);
@@ -198,19 +198,8 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
     } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       apply();
-    } else if (e.key === 'Tab' && dialog.current !== null) {
-      const items = Array.from(dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.tabIndex >= 0);
-      if (items.length === 0) return;
-      const first = items[0];
-      const last = items[items.length - 1];
-      const active = document.activeElement;
-      if (e.shiftKey && (active === first || active === dialog.current)) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && active === last) {
-        e.preventDefault();
-        first.focus();
-      }
+    } else {
+      trapTab(e, dialog.current);
     }
   };
 
@@ -311,7 +300,7 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
               type="file"
               accept=".json,application/json"
               aria-label="Open scenario file in the editor"
-              className="ed-sr"
+              className="sr-only"
               tabIndex={-1}
               onChange={(e) => {
                 const file = e.target.files?.[0];

@@ -32,7 +32,7 @@ export function ScenarioForm(props: { readonly uid: string }) {
 
   return (
     <fieldset className="ed-formset" disabled={form.disabled}>
-      <legend className="ed-sr">Scenario form</legend>
+      <legend className="sr-only">Scenario form</legend>
       <datalist id={lists.functions}>
         {functionNames.map((f) => (
           <option key={f} value={f} />
@@ -109,7 +109,7 @@ export function ScenarioForm(props: { readonly uid: string }) {
       </section>
 
       <section className="ed-section" aria-labelledby={`${props.uid}-s-script`}>
-        <h3 id={`${props.uid}-s-script`} className="ed-sr">
+        <h3 id={`${props.uid}-s-script`} className="sr-only">
           Script
         </h3>
         <ScriptField
