@@ -11,7 +11,9 @@ for (const file of process.argv.slice(2)) {
   }
   const r = JSON.parse(readFileSync(file, 'utf8'));
   passed += r.numPassedTests ?? 0;
-  failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  // A file that failed to load has no failed test of its own: count it once.
+  const tests = r.numFailedTests ?? 0;
+  failed += tests > 0 ? tests : (r.numFailedTestSuites ?? 0);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || missing > 0 || passed === 0 ? 1 : 0);

@@ -29,6 +29,8 @@ export function useUrlSync(): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const write = () => {
       timer = undefined;
+      // The hash moved without us (a link followed, Back): hashchange opens it; do not write over it.
+      if (location.hash.replace(/^#/, '') !== written) return;
       const hash = currentHash(store);
       if (hash === null || hash === written) return;
       written = hash;
