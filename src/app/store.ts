@@ -11,7 +11,10 @@ import { decodeLink } from './url.ts';
 
 export interface AppState {
   readonly meta: ScenarioMeta | null;
+  /** The frame the DOM panels show: while playing, at most about 8 a second. */
   readonly frame: Frame | null;
+  /** The newest frame, for canvases that redraw every animation frame. */
+  readonly live: Frame | null;
   readonly log: readonly LogEntry[];
   readonly samples: readonly Sample[];
   readonly milestones: readonly Milestone[];
@@ -59,8 +62,24 @@ function merge<T>(have: readonly T[], a: Append<T>): readonly T[] {
   return have.slice(0, Math.min(a.from, have.length)).concat(a.items);
 }
 
+/** While playing, DOM panels are updated at most this often. */
+const DOM_INTERVAL_MS = 125;
+
 export function createAppStore(client: SimClient): AppStore {
   let requested: ScenarioSource | null = null;
+  /** Frames received but not yet shown by the DOM panels, with the series they bring. */
+  let held: { frame: Frame; log: readonly LogEntry[]; samples: readonly Sample[]; milestones: readonly Milestone[] } | null = null;
+  let lastCommit = 0;
+  let commitTimer: ReturnType<typeof setTimeout> | undefined;
+  const commit = () => {
+    if (commitTimer !== undefined) clearTimeout(commitTimer);
+    commitTimer = undefined;
+    if (held === null) return;
+    const { frame, log, samples, milestones } = held;
+    held = null;
+    lastCommit = performance.now();
+    store.setState({ frame, log, samples, milestones });
+  };
   /** The load in flight came from a link: if it is refused, fall back to the default. */
   let fromLink = false;
   const fallBack = (why: string) => {
@@ -73,6 +92,7 @@ export function createAppStore(client: SimClient): AppStore {
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
     frame: null,
+    live: null,
     log: [],
     samples: [],
     milestones: [],
@@ -138,19 +158,26 @@ export function createAppStore(client: SimClient): AppStore {
   client.listen((reply) => {
     switch (reply.type) {
       case 'loaded':
+        held = null;
         store.setState({ meta: reply.meta, origin: fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
         fromLink = false;
         break;
       case 'frame': {
         const f = reply.frame;
         const s = store.getState();
-        store.setState({
+        held = {
+          log: merge(held?.log ?? s.log, f.log),
+          samples: merge(held?.samples ?? s.samples, f.samples),
+          milestones: merge(held?.milestones ?? s.milestones, f.milestones),
           frame: f,
-          log: merge(s.log, f.log),
-          samples: merge(s.samples, f.samples),
-          milestones: merge(s.milestones, f.milestones),
-          comms: f.comms ?? s.comms,
-        });
+        };
+        store.setState({ live: f, comms: f.comms ?? s.comms });
+        // Playing, the DOM panels follow at a pace React can keep; the canvas follows every frame.
+        const shown = s.frame;
+        const steady = f.playing && shown !== null && shown.playing && shown.speed === f.speed;
+        const wait = lastCommit + DOM_INTERVAL_MS - performance.now();
+        if (!steady || wait <= 0) commit();
+        else commitTimer ??= setTimeout(commit, wait);
         break;
       }
       case 'invalid':

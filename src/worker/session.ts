@@ -38,6 +38,7 @@ export class Session {
   private tourSteps: (number | undefined)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastTick = 0;
+  private lastSent = 0;
 
   constructor(
     private readonly post: Post,
@@ -331,7 +332,12 @@ export class Session {
       }
     }
     if (settledAt !== undefined) this.pause();
-    this.sendFrame();
+    // A huge machine's frames are sent at 30 a second, leaving the cores to drawing.
+    const every = engine.kernel.tasks.count > 50_000 ? 33 : 0;
+    if (!this.playing || now - this.lastSent >= every) {
+      this.lastSent = now;
+      this.sendFrame();
+    }
     if (this.playing) this.schedule();
   }
 

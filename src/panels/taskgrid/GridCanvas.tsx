@@ -114,7 +114,7 @@ export function GridCanvas(props: { readonly filters: Filters; readonly onInfo: 
 
     const relayout = (s: AppState): GridLayout | null => {
       const st = live.current;
-      const f = s.frame;
+      const f = s.live ?? s.frame;
       const canvas = canvasRef.current;
       if (f === null || canvas === null) return null;
       const i = st.inputs;
@@ -136,7 +136,7 @@ export function GridCanvas(props: { readonly filters: Filters; readonly onInfo: 
       // Read the scroll offset before writing anything, so that no write forces a layout.
       const top = scroller.scrollTop;
       const s = store.getState();
-      const f = s.frame;
+      const f = s.live ?? s.frame;
       if (st.ctx === undefined) st.ctx = canvas.getContext('2d');
       const l = relayout(s);
       const label = f === null || l === null || st.sel === null ? 'Task grid: loading' : gridSummary(f.globals.counts, l.order.length, st.sel.exited, filtering(st.filters));
@@ -226,7 +226,7 @@ export function GridCanvas(props: { readonly filters: Filters; readonly onInfo: 
     measure();
     painter.paint();
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.frame !== prev.frame || s.comms !== prev.comms) painter.schedule();
+      if (s.live !== prev.live || s.frame !== prev.frame || s.comms !== prev.comms) painter.schedule();
     });
     const onScroll = () => painter.schedule();
     scroller.addEventListener('scroll', onScroll, { passive: true });
@@ -266,7 +266,8 @@ export function GridCanvas(props: { readonly filters: Filters; readonly onInfo: 
     const st = live.current;
     st.cursor = task;
     const s = store.getState();
-    const facts = s.frame === null ? undefined : taskFacts(s.frame.tasks, s.comms, task);
+    const f = s.live ?? s.frame;
+    const facts = f === null ? undefined : taskFacts(f.tasks, s.comms, task);
     setAnnounce(facts === undefined ? '' : describeTask(facts));
     // Keep the cursor in view.
     const l = st.layout;
@@ -380,7 +381,8 @@ function focusVisible(el: Element): boolean {
 function TaskTip(props: { readonly tip: Tip }) {
   const { tip } = props;
   const text = useApp((s) => {
-    const facts = s.frame === null ? undefined : taskFacts(s.frame.tasks, s.comms, tip.task);
+    const f = s.live ?? s.frame;
+    const facts = f === null ? undefined : taskFacts(f.tasks, s.comms, tip.task);
     if (facts === undefined) return '';
     const where = facts.run === 'running' ? `running on CPU ${facts.cpu}` : `${facts.run} · CPU ${facts.cpu}`;
     return [facts.name, `${facts.kind} · ${facts.state}${facts.pending ? ' · TIF_PATCH_PENDING' : ''}`, where].join('\n');
