@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { workerClient } from './app/client.ts';
 import { StoreProvider } from './app/store.ts';
+import { PanelBoundary } from './panels/Panel.tsx';
 import type { AppStore } from './app/store.ts';
 import './styles.css';
 
@@ -20,8 +21,10 @@ const start = (store: AppStore) => {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <StoreProvider client={workerClient} onStore={start}>
-      <App />
-    </StoreProvider>
+    <PanelBoundary name="page">
+      <StoreProvider client={workerClient} onStore={start}>
+        <App />
+      </StoreProvider>
+    </PanelBoundary>
   </StrictMode>,
 );
