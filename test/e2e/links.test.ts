@@ -63,6 +63,23 @@ describe('links', () => {
     await page.context().close();
   });
 
+  it('moves through time without flooding Back, and Back returns to the previous scenario', async () => {
+    const page = await openAt('');
+    const length = () => page.evaluate(() => history.length);
+    const before = await length();
+    for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('s=6');
+    expect(await length()).toBe(before);
+    await page.getByRole('button', { name: 'Demos' }).click();
+    await page.getByRole('button', { name: /^Open demo: Reversing a stalled/ }).click();
+    await expect.poll(async () => (await state(page)).tour?.preset).toBe('reverse-stalled');
+    await expect.poll(length).toBe(before + 1);
+    await page.goBack();
+    await expect.poll(async () => (await state(page)).name).toBe('Your first livepatch');
+    await expect.poll(async () => (await state(page)).step).toBe(6);
+    await page.context().close();
+  });
+
   it('says what is wrong with a bad link and opens the default scenario', async () => {
     for (const [hash, words] of [
       ['v=9&p=first-livepatch', 'version 9'],
