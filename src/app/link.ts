@@ -15,7 +15,9 @@ export type PanelId = (typeof PANEL_IDS)[number];
 export const EMBED_DEFAULT_PANELS: readonly PanelId[] = ['narration', 'tasks', 'timeline'];
 
 export function sourceFromLink(link: LinkState): ScenarioSource {
-  const rest = { actions: link.actions, step: link.step, ...(link.tour === undefined ? {} : { tour: link.tour }) };
+  // A hand-written `t=3` with no step means "at stop 3": the stop decides where.
+  const atStop = link.tour !== undefined && link.step === 0;
+  const rest = { actions: link.actions, ...(atStop ? {} : { step: link.step }), ...(link.tour === undefined ? {} : { tour: link.tour }) };
   return 'preset' in link.scenario ? { preset: link.scenario.preset, ...rest } : { scenario: link.scenario.doc, ...rest };
 }
 
