@@ -8,7 +8,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's chromium for the browser tests…"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  exit 0
+  [ -x "$chromium" ] && exit 0
 fi
 echo "The browser tests need Chromium at $chromium: install Debian's package (sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
 exit 1
