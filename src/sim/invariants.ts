@@ -7,7 +7,8 @@ import type { Kernel } from './kernel.ts';
 import { isImmediate, resolveVersion } from './livepatch/patch.ts';
 import { funcsOf, stateWord } from './livepatch/state.ts';
 import type { KlpPatch } from './livepatch/state.ts';
-import { taskCount, transitionPatch } from './livepatch/transition.ts';
+import { transitionPatch } from './livepatch/transition.ts';
+import { idleTask } from './machine/cpus.ts';
 import { frameFn, frameVer, Sched } from './machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
 import type { TaskId, Violation } from './types.ts';
@@ -61,15 +62,16 @@ export function checkCall(k: Kernel, t: TaskId, fn: number, ver: number, module:
     k.violate({ invariant: 12, text: `${k.name(t)} called ${describeVersion(k, fn, ver)}, but module ${module} is gone: oops` }, t);
     return;
   }
-  if (k.s.mixReported.has(t)) return;
   const tasks = k.tasks;
   for (let i = 0; i < tasks.depth[t]; i++) {
     const other = frameFn(tasks, t, i);
     if (other === fn || k.klp.funcStack[other] === undefined) continue;
     const v = frameVer(tasks, t, i);
     if (v === resolveVersion(k, t, other)) continue;
-    k.s.mixReported.add(t);
-    const givenUp = givenUpFor(k, other, undefined) ?? givenUpFor(k, fn, undefined) ?? (forcedAny(k) ? 'force' : undefined);
+    const key = `${t}:${other}:${v}`;
+    if (k.s.mixReported.has(key)) return;
+    k.s.mixReported.add(key);
+    const givenUp = givenUpFor(k, other, undefined) ?? givenUpFor(k, fn, undefined) ?? (k.s.forcedTasks.has(t) ? 'force' : undefined);
     k.violate(
       {
         invariant: 5,
@@ -82,8 +84,6 @@ export function checkCall(k: Kernel, t: TaskId, fn: number, ver: number, module:
   }
 }
 
-const forcedAny = (k: Kernel): boolean => k.klp.all.some((p) => p.forced);
-
 /**
  * At completion: before tidying up, every task is at the target (4); after,
  * the patch is applied exactly when the operation asked for it (11), and an
@@ -95,8 +95,9 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
   if (phase === 'before') {
     if (immediate) return;
     const T = g.targetState;
-    const at = k.tasks.stateCount[T + 1];
-    const all = taskCount(k);
+    const w = walkedCounts(k);
+    const at = w.state[T + 1];
+    const all = w.all;
     if (at !== all) k.violate({ invariant: 4, text: `'${patch.mod}' completes with ${all - at} task(s) not yet ${stateWord(T).replace('ing', 'ed')}` });
     return;
   }
@@ -109,7 +110,7 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
     const what =
       want === KLP_PATCHED
         ? `enabling '${patch.mod}' completed, but ${wrong.map((f) => f.oldName).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} not on the func stack: every call still runs the old code`
-        : `disabling '${patch.mod}' completed, but ${wrong.map((f) => f.oldName).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} still on the func stack: every call still runs the patch's code`;
+        : `${g.cancelling ? `the cancelled enable of '${patch.mod}' completed` : `disabling '${patch.mod}' completed`}, but ${wrong.map((f) => f.oldName).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} still on the func stack: every call still runs the patch's code`;
     k.violate({ invariant: 11, text: what });
   }
   if (want === KLP_UNPATCHED) checkNobodyInside(k, patch);
@@ -131,6 +132,35 @@ function checkNobodyInside(k: Kernel, patch: KlpPatch): void {
   }
 }
 
+/**
+ * The task counters over the tasks a transition walks: every live task, but
+ * in rfc-v2 not the idle tasks of CPUs that are offline now (the RFC walks
+ * only online CPUs). O(CPUs).
+ */
+interface WalkedCounts {
+  readonly all: number;
+  /** Tasks in each patch state, index state + 1. */
+  readonly state: readonly number[];
+  readonly tif: number;
+}
+
+export function walkedCounts(k: Kernel): WalkedCounts {
+  const t = k.tasks;
+  const state = [...t.stateCount];
+  let all = t.live;
+  let tif = t.tifCount;
+  if (k.variant === 'rfc-v2') {
+    for (let cpu = 0; cpu < k.cpus.count; cpu++) {
+      if (k.cpus.online[cpu]) continue;
+      const idle = idleTask(cpu);
+      all--;
+      state[t.patchState[idle] + 1]--;
+      if (t.tif[idle]) tif--;
+    }
+  }
+  return { all, state, tif };
+}
+
 /** Invariants 2 and 3, after every event that ends outside a kernel operation. */
 export function checkQuiescent(k: Kernel): void {
   const g = k.klp;
@@ -139,18 +169,19 @@ export function checkQuiescent(k: Kernel): void {
   if (patch === undefined) {
     const undef = tasks.stateCount[KLP_UNDEFINED + 1];
     if ((k.variant !== 'rfc-v2' && g.targetState !== KLP_UNDEFINED) || undef !== tasks.live || tasks.tifCount !== 0) {
-      once(k, 'inv2', 2, `no transition is in progress, but ${tasks.live - undef} task(s) have a patch_state, ${tasks.tifCount} have TIF_PATCH_PENDING, klp_target_state is ${g.targetState}`);
+      const rfc = k.variant === 'rfc-v2' ? ' (the RFC resets only the idle tasks of online CPUs)' : '';
+      once(k, 'inv2', 2, `no transition is in progress, but ${tasks.live - undef} task(s) have a patch_state${rfc}, ${tasks.tifCount} have TIF_PATCH_PENDING, klp_target_state is ${g.targetState}`);
     }
     return;
   }
   if (k.variant !== 'mainline' && patch.immediate) return;
   const T = g.targetState;
-  const all = taskCount(k);
-  const offlineIdle = tasks.live - all;
-  const undef = tasks.stateCount[KLP_UNDEFINED + 1] - offlineIdle;
-  const notAtTarget = all - tasks.stateCount[T + 1];
-  if (undef !== 0 || (T !== KLP_PATCHED && T !== KLP_UNPATCHED) || tasks.tifCount !== notAtTarget) {
-    once(k, `inv3:${patch.id}:${g.requested}`, 3, `during the transition of '${patch.mod}', ${undef} task(s) have no patch state and ${tasks.tifCount} have TIF_PATCH_PENDING where ${notAtTarget} are not at the target`);
+  const w = walkedCounts(k);
+  const undef = w.state[KLP_UNDEFINED + 1];
+  const notAtTarget = w.all - w.state[T + 1];
+  if (undef !== 0 || (T !== KLP_PATCHED && T !== KLP_UNPATCHED) || w.tif !== notAtTarget) {
+    const rfc = k.variant === 'rfc-v2' && undef > 0 ? ' (a CPU came online after the RFC initialised only the online ones)' : '';
+    once(k, `inv3:${patch.id}:${g.requested}`, 3, `during the transition of '${patch.mod}', ${undef} task(s) have no patch state${rfc} and ${w.tif} have TIF_PATCH_PENDING where ${notAtTarget} are not at the target`);
   }
 }
 

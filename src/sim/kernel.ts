@@ -62,8 +62,10 @@ export interface SimState {
   /** Violations so far that are not given up by immediate or force. */
   violations: number;
   givenUp: number;
-  /** Tasks reported as mixing versions, so that each is reported once. */
-  mixReported: Set<number>;
+  /** Stale frames already reported as mixed with newer code (`task:function:version`), each once. */
+  mixReported: Set<string>;
+  /** Tasks that `force` switched without a check: what they run mixed is given up, not broken. */
+  forcedTasks: Set<number>;
 }
 
 export function createState(world: World, taskCapacity: number): SimState {
@@ -86,6 +88,7 @@ export function createState(world: World, taskCapacity: number): SimState {
     violations: 0,
     givenUp: 0,
     mixReported: new Set(),
+    forcedTasks: new Set(),
   };
 }
 
@@ -100,6 +103,7 @@ export function cloneState(s: SimState): SimState {
     modules: s.modules.map((m) => ({ ...m, params: { ...m.params } })),
     shell: { ...s.shell, actions: s.shell.actions.slice() },
     mixReported: new Set(s.mixReported),
+    forcedTasks: new Set(s.forcedTasks),
   };
 }
 

@@ -307,7 +307,8 @@ function liveDigest(engine: Engine) {
     },
     modules: s.modules,
     shell: { ...s.shell, actions: s.shell.actions.map((a) => a.text) },
-    mixReported: [...s.mixReported].sort((a, b) => a - b),
+    mixReported: [...s.mixReported].sort(),
+    forcedTasks: [...s.forcedTasks].sort((a, b) => a - b),
     tasks: {
       count: n,
       live: t.live,

@@ -36,11 +36,16 @@ const STRERROR: Readonly<Record<number, string>> = {
 };
 export const strerror = (errno: number): string => STRERROR[errno] ?? `Unknown error ${errno}`;
 
-/** kstrtobool: y/Y/1/on are true, n/N/0/off false; anything else is -EINVAL. */
-export function kstrtobool(s: string): boolean | undefined {
+/**
+ * kstrtobool: y/Y/1/on are true, n/N/0/off false; anything else is -EINVAL.
+ * Today's kernel also takes e/E/t/T (enable, true) and d/D/f/F (disable, false).
+ */
+export function kstrtobool(s: string, mainline = false): boolean | undefined {
   const c = s[0];
   if (c === 'y' || c === 'Y' || c === '1') return true;
   if (c === 'n' || c === 'N' || c === '0') return false;
+  if (mainline && c !== undefined && 'eEtT'.includes(c)) return true;
+  if (mainline && c !== undefined && 'dDfF'.includes(c)) return false;
   if ((c === 'o' || c === 'O') && s.length > 1) {
     const d = s[1].toLowerCase();
     if (d === 'n') return true;
@@ -189,7 +194,7 @@ export function* klpDisablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
 
 /** enabled_store: 1 enables, 0 disables, either during a transition reverses it. */
 export function* enabledStore(k: Kernel, patch: KlpPatch, buf: string): KGen<number> {
-  const value = kstrtobool(buf);
+  const value = kstrtobool(buf, k.variant === 'mainline');
   if (value === undefined) return -EINVAL;
   if (patch.enabled === value) return -EINVAL; // already in the requested state
   if (patch.id === k.klp.transitionPatch) {
@@ -202,7 +207,7 @@ export function* enabledStore(k: Kernel, patch: KlpPatch, buf: string): KGen<num
 
 /** force_store (mainline): `1` forces the patch in transition; `0` does nothing. */
 export function* forceStore(k: Kernel, patch: KlpPatch, buf: string): KGen<number> {
-  const value = kstrtobool(buf);
+  const value = kstrtobool(buf, true);
   if (value === undefined) return -EINVAL;
   if (!value) return 0;
   if (patch.id !== k.klp.transitionPatch) return -EINVAL;

@@ -105,7 +105,13 @@ export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): number {
   if (stack === undefined) return ORIGINAL;
   const f = k.klp.funcs[stack[0]];
   if (f.transition && k.tasks.patchState[t] === KLP_UNDEFINED) {
-    k.warnOnce('klp_ftrace_handler', true, 6, `${k.name(t)} calls ${f.oldName} while it is in transition, but its patch_state is KLP_UNDEFINED`);
+    const what = `${k.name(t)} calls ${f.oldName} while it is in transition, but its patch_state is KLP_UNDEFINED`;
+    // The merged code guards this with WARN_ON_ONCE; the RFC had no such guard.
+    if (k.variant !== 'rfc-v2') k.warnOnce('klp_ftrace_handler', true, 6, what);
+    else if (!k.klp.warned.includes('handler')) {
+      k.klp.warned.push('handler');
+      k.violate({ invariant: 6, text: what });
+    }
   }
   return resolveVersion(k, t, fn);
 }

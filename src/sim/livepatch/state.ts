@@ -68,6 +68,8 @@ export interface KlpGlobals {
    * (the seed bug makes it do the opposite).
    */
   requested: KlpState;
+  /** The completion in progress comes from klp_cancel_transition (a failed enable). */
+  cancelling: boolean;
   /** Whether a WARN_ON_ONCE has fired already, by site. */
   warned: string[];
 }
@@ -84,6 +86,7 @@ export function createKlpGlobals(initialTarget: KlpState): KlpGlobals {
     workAt: -1,
     workGen: 0,
     requested: KLP_UNDEFINED,
+    cancelling: false,
     warned: [],
   };
 }

@@ -58,8 +58,6 @@ export function* walkedTasks(k: Kernel): Generator<TaskId> {
   for (let cpu = 0; cpu < ncpu; cpu++) if (k.variant !== 'rfc-v2' || k.cpus.online[cpu]) yield idleTask(cpu);
 }
 
-const taskCount = (k: Kernel): number => k.tasks.live - (k.variant === 'rfc-v2' ? k.cpus.count - onlineCount(k) : 0);
-const onlineCount = (k: Kernel): number => k.cpus.online.reduce((a, b) => a + b, 0);
 
 /** klp_init_transition: every task to the initial state, every func into transition. */
 export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState): KGen {
@@ -295,6 +293,7 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
   if (v !== 'rfc-v2') g.targetState = KLP_UNDEFINED;
   g.transitionPatch = -1;
   g.requested = KLP_UNDEFINED;
+  g.cancelling = false;
   then?.();
   const tidy = immediatePatch(k, patch) ? 'there was no per-task state to tidy up' : "funcs leave transition, every task's patch_state returns to KLP_UNDEFINED";
   yield k.emit('klp_complete_transition', `The ${stateWord(T)} transition of '${patch.mod}' is complete: ${tidy}, and klp_transition_patch is cleared.`);
@@ -307,6 +306,7 @@ export function* klpCancelTransition(k: Kernel): KGen {
   if (k.variant === 'mainline') k.klpLog('debug', cancelMessage(must(k).mod));
   g.targetState = KLP_UNPATCHED;
   g.requested = KLP_UNPATCHED;
+  g.cancelling = true;
   yield* klpCompleteTransition(k);
 }
 
@@ -352,6 +352,7 @@ export function klpUpdatePatchState(k: Kernel, t: TaskId, via?: 'force'): boolea
   const T = k.klp.targetState;
   setPatchState(tasks, t, T);
   k.switched(t, from, T);
+  if (via === 'force') k.s.forcedTasks.add(t);
   const patch = transitionPatch(k);
   if (patch !== undefined) checkSwitch(k, t, patch, via);
   return from !== T;
@@ -397,4 +398,4 @@ export function klpFreePatch(k: Kernel, patch: KlpPatch): void {
 }
 
 export const anyImmediate = (k: Kernel, p: KlpPatch): boolean => funcsOf(k.klp, p).some((f) => isImmediate(k, f));
-export { KLP_PATCHED, KLP_UNPATCHED, taskCount };
+export { KLP_PATCHED, KLP_UNPATCHED };

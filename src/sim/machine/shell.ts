@@ -282,6 +282,10 @@ function* rmmod(k: Kernel, name: string): KGen<string> {
       return `${name} cannot be removed: its patch still needs it.`;
     }
     if (p.registered) klpUnregisterPatch(k, p);
+  } else if (runsCodeOf(k, name)) {
+    // A task inside the module's functions holds it (a driver's file, say).
+    k.printk('info', `rmmod: ERROR: Module ${name} is in use`);
+    return `${name} cannot be removed: a task is running its code.`;
   }
   for (const l of spec.exit) k.printk('info', `${name}: ${l}`);
   ms.loaded = false;
@@ -289,6 +293,16 @@ function* rmmod(k: Kernel, name: string): KGen<string> {
   yield* klpModuleGoing(k, name);
   yield* oopsInModule(k, name);
   return `${name} is unloaded.`;
+}
+
+/** Whether a live task has a frame in the module's own (original) code. */
+function runsCodeOf(k: Kernel, mod: string): boolean {
+  const tasks = k.tasks;
+  for (let t = 0 as TaskId; t < tasks.count; t++) {
+    if (tasks.sched[t] === Sched.Dead) continue;
+    for (let i = 0; i < tasks.depth[t]; i++) if (frameVer(tasks, t, i) === 0 && k.world.fnObject[frameFn(tasks, t, i)] === mod) return true;
+  }
+  return false;
 }
 
 /** Any task still inside code of the module that just left oopses. */
@@ -328,7 +342,7 @@ function* echo(k: Kernel, value: string, path: string): KGen<number> {
   m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
   if (m) {
     const cpu = Number(m[1]);
-    const on = kstrtobool(value);
+    const on = kstrtobool(value, k.variant === 'mainline');
     if (cpu >= k.cpus.count) return -ENOENT;
     if (on === undefined) return -EINVAL;
     if (cpu === 0) return on ? 0 : -EBUSY;
