@@ -26,7 +26,11 @@ export interface Action {
 }
 
 export interface EngineOptions {
-  /** Events between checkpoints; default max(1000, number of tasks). */
+  /**
+   * Events between checkpoints; by default max(100, number of tasks), so a
+   * checkpoint's size per event stays the same whatever the machine, and a
+   * step back on a small machine replays at most ~100 events.
+   */
   readonly checkpointEvery?: number;
   /** Keep every event in `trace` (default true). */
   readonly keepTrace?: boolean;
@@ -73,7 +77,7 @@ export class Engine {
     const taskCount = scenario.tasks.reduce((n, g) => n + g.count, 0) + 2 * scenario.machine.cpus + 1;
     this.k = new Kernel(this.world, createState(this.world, taskCount + 16));
     boot(this.k);
-    this.every = options.checkpointEvery ?? Math.max(1000, taskCount);
+    this.every = options.checkpointEvery ?? Math.max(100, taskCount);
     this.keepTrace = options.keepTrace ?? true;
     this.checkpoints.push({ step: 0, state: cloneState(this.k.s), injected: 0 });
   }
