@@ -61,9 +61,9 @@ export function App() {
         </div>
         <div className="col col-model">
           <Narration />
+          <Inspector />
           <Globals />
           <FuncStacks />
-          <Inspector />
         </div>
         <div className="col col-log">
           <KernelLog />
@@ -164,7 +164,7 @@ function Notices() {
             You are at step {frame.step.toLocaleString('en')} of {frame.computed.toLocaleString('en')} computed. Running <code>{pendingAct}</code> here starts a new branch: the {(frame.computed - frame.step).toLocaleString('en')} later
             events are discarded.
           </p>
-          <button type="button" onClick={() => act(pendingAct, true)}>
+          <button type="button" autoFocus onClick={() => act(pendingAct, true)}>
             Discard them and run it
           </button>
           <button type="button" onClick={cancelAct}>
@@ -179,7 +179,11 @@ function Notices() {
 function Help() {
   const open = useApp((s) => s.helpOpen);
   const setOpen = useApp((s) => s.setHelpOpen);
-  const close = useCallback(() => setOpen(false), [setOpen]);
+  const close = useCallback(() => {
+    setOpen(false);
+    // Back to where help is opened from.
+    document.querySelector<HTMLElement>('.help-button')?.focus();
+  }, [setOpen]);
   if (!open) return null;
   return (
     <div className="dialog-backdrop" onClick={close}>
@@ -190,6 +194,8 @@ function Help() {
         aria-labelledby="help-title"
         onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
+          // A modal: the app's shortcuts do not run behind it.
+          e.stopPropagation();
           if (e.key === 'Escape') close();
           else trapTab(e, e.currentTarget);
         }}

@@ -115,6 +115,24 @@ export const COMMANDS: readonly AppCommand[] = [
     }),
   ),
   {
+    id: 'tour-next',
+    label: 'Next tour stop',
+    keys: [']'],
+    keyTest: plain(']'),
+    enabled: (s) => s.frame?.tour != null && s.frame.tour.stop < s.frame.tour.stops - 1,
+    run: (s) => s.send({ type: 'tour', stop: (s.frame?.tour?.stop ?? 0) + 1 }),
+    button: false,
+  },
+  {
+    id: 'tour-previous',
+    label: 'Previous tour stop',
+    keys: ['['],
+    keyTest: plain('['),
+    enabled: (s) => s.frame?.tour != null && s.frame.tour.stop > 0,
+    run: (s) => s.send({ type: 'tour', stop: (s.frame?.tour?.stop ?? 1) - 1 }),
+    button: false,
+  },
+  {
     id: 'demos',
     label: 'Teaching demos',
     keys: ['d'],
@@ -147,9 +165,18 @@ export function isTyping(target: EventTarget | null): boolean {
   return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
 }
 
+/** Space and Enter on a button, link or menu item press it: they are not shortcuts there. */
+export function isPressable(target: EventTarget | null): boolean {
+  if (target === null || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const el = target as HTMLElement;
+  const role = el.getAttribute('role') ?? '';
+  return ['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) || ['button', 'menuitem', 'link', 'checkbox', 'tab', 'option'].includes(role);
+}
+
 /** The command a key press runs, if any. */
 export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>, s: AppState): AppCommand | undefined {
   if (isTyping(e.target)) return undefined;
+  if ((e.key === ' ' || e.key === 'Enter') && isPressable(e.target)) return undefined;
   return COMMANDS.find((c) => c.keyTest(e) && c.enabled(s));
 }
 

@@ -133,7 +133,7 @@ export function Actions() {
       </form>
       <span className="act-preview">
         {preview === null ? (
-          'Hover an action to see the command it runs.'
+          ''
         ) : (
           <>
             will run: <code>{preview.command}</code>

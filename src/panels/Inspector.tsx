@@ -2,7 +2,7 @@
 // TIF_PATCH_PENDING, its kernel stack with the version each frame runs, why
 // it has not switched yet (the worker's words), its switches so far, and the
 // shell commands that act on it. A chooser picks a task without the grid.
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { Frame, SwitchRecord } from '../worker/protocol.ts';
@@ -21,7 +21,14 @@ const stateWord = (s: number): string => (s === 1 ? 'patched' : s === 0 ? 'unpat
 
 export function Inspector() {
   const selected = useApp((s) => s.frame?.selected ?? null);
+  const task = selected?.task ?? null;
+  const here = useRef<HTMLDivElement>(null);
+  // A task chosen in the grid: bring its inspector into view.
+  useEffect(() => {
+    if (task !== null) here.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [task]);
   return (
+    <div ref={here} className="inspector-anchor">
     <Panel name="Task inspector" actions={<TaskChooser selected={selected?.task ?? null} />}>
       {selected === null ? (
         <div className="mdl-empty">
@@ -32,6 +39,7 @@ export function Inspector() {
         <TaskDetails t={selected} />
       )}
     </Panel>
+    </div>
   );
 }
 

@@ -146,7 +146,7 @@ export function KernelLog() {
           Show per-task debug lines
         </label>
         <span className="log-count" aria-live="off">
-          {count === total ? `${total.toLocaleString('en')} lines` : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} lines`}
+          {count === total ? `${total.toLocaleString('en')} lines` : query.trim() === '' ? `${count.toLocaleString('en')} lines (${(total - count).toLocaleString('en')} debug lines hidden)` : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} lines`}
         </span>
       </div>
       <div ref={listRef} className="log-list" role="group" aria-label="Kernel log lines" onScroll={onScroll}>

@@ -8,10 +8,10 @@ import type { StepUnit } from '../worker/protocol.ts';
 /** Drawn, so no font needs the glyphs. */
 const ICONS: Record<string, string> = {
   'jump-start': 'M3 2h2v12H3zM14 2v12L6 8z',
-  'step-back': 'M12 2v12L4 8z',
+  'step-back': 'M2 2h2v12H2zM14 2v12L6 8z',
   play: 'M4 2v12l10-6z',
   pause: 'M3 2h4v12H3zM9 2h4v12H9z',
-  'step-forward': 'M4 2v12l8-6z',
+  'step-forward': 'M2 2v12l8-6zM12 2h2v12h-2z',
   'jump-end': 'M11 2h2v12h-2zM2 2v12l8-6z',
 };
 
@@ -56,7 +56,7 @@ export function Transport() {
         />
         <output>{speedLabel(f?.speed ?? 0)}</output>
       </label>
-      <span className="where" aria-live="polite">
+      <span className="where" aria-live={f?.playing ? 'off' : 'polite'}>
         {f ? `step ${f.step.toLocaleString('en')}${f.end !== null ? ` / ${f.end.toLocaleString('en')}` : ''} · ${(f.time / 1e6).toFixed(6)} s` : 'loading…'}
       </span>
       <button type="button" className="help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => state.setHelpOpen(true)}>

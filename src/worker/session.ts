@@ -130,6 +130,7 @@ export class Session {
       engine.act(a.text);
     }
     if (source.tour !== undefined && preset !== undefined) this.goToStop(engine, source.tour);
+    else if (preset !== undefined && preset.tour.length > 0) this.findStop(engine, 0);
     let notice: string | undefined;
     if (source.step !== undefined && !this.reach(engine, source.step)) {
       notice = `step ${source.step} is past the end of this scenario; showing its last step, ${engine.step}`;
@@ -142,6 +143,12 @@ export class Session {
 
   /** Finds (computing forward as needed) the step of a tour stop and goes there. */
   private goToStop(engine: Engine, stop: number): void {
+    const step = this.findStop(engine, stop);
+    if (step !== undefined) this.seek(engine, step);
+  }
+
+  /** Makes `stop` the tour's current stop and finds its step (computing forward as needed) without moving. */
+  private findStop(engine: Engine, stop: number): number | undefined {
     const tour = this.preset?.tour ?? [];
     const i = Math.max(0, Math.min(tour.length - 1, Math.floor(stop)));
     for (let j = this.tourSteps.length; j <= i; j++) {
@@ -149,8 +156,7 @@ export class Session {
       this.tourSteps.push(from === undefined ? undefined : findStopStep(engine, tour[j].when, from));
     }
     this.tourStop = i;
-    const step = this.tourSteps[i];
-    if (step !== undefined) this.seek(engine, step);
+    return this.tourSteps[i];
   }
 
   private tourView(): TourView | null {

@@ -87,6 +87,7 @@ describe('klpscope in Chromium', () => {
     await page.getByRole('button', { name: 'Jump to end', exact: true }).click();
     const end = await waitForStep(page, (s) => s > 100);
     const plot = region(page, 'Timeline').locator('.tl-scrub');
+    await plot.scrollIntoViewIfNeeded();
     const box = await plot.boundingBox();
     if (box === null) throw new Error('no timeline plot');
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);

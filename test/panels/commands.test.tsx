@@ -62,9 +62,13 @@ describe('the command registry', () => {
     const editable = Object.assign(document.createElement('div'), { contentEditable: 'true' });
     Object.defineProperty(editable, 'isContentEditable', { value: true });
     expect(commandForKey(key(' ', { target: editable }), store.getState())).toBeUndefined();
+    // On a button, Space and Enter press it; other keys are still shortcuts.
+    const button = document.createElement('button');
+    expect(isTyping(button)).toBe(false);
+    expect(commandForKey(key(' ', { target: button }), store.getState())).toBeUndefined();
+    expect(commandForKey(key('ArrowRight', { target: button }), store.getState())?.id).toBe('step-forward');
     // Elsewhere, the same keys are shortcuts.
-    expect(isTyping(document.createElement('button'))).toBe(false);
-    expect(commandForKey(key(' ', { target: document.createElement('button') }), store.getState())?.id).toBe('play');
+    expect(commandForKey(key(' ', { target: document.body }), store.getState())?.id).toBe('play');
     expect(commandForKey(key('1'), store.getState())?.id).toBe('unit-event');
   });
 

@@ -313,7 +313,8 @@ export function taskAt(l: GridLayout, x: number, y: number): number {
 }
 
 export type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End' | 'PageUp' | 'PageDown';
-export const CURSOR_KEYS: readonly string[] = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'];
+// PageUp/PageDown are left to the app: presenter remotes send them to step.
+export const CURSOR_KEYS: readonly string[] = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'];
 
 /**
  * Where the cursor goes from position `pos` on `key`: left and right follow
