@@ -80,10 +80,12 @@ export function Narration() {
   const pids = useApp((s) => s.frame?.tasks.pid);
   const comms = useApp((s) => s.comms);
   const description = useApp((s) => s.meta?.description);
+  const playing = useApp((s) => s.frame?.playing === true);
   const name = (task: number) => taskName(task, comms, pids);
   return (
     <Panel name="Narration" className="narration-panel">
-      <div className="narration" aria-live="polite">
+      {/* Spoken on each step, not eight times a second while playing. */}
+      <div className="narration" aria-live={playing ? 'off' : 'polite'}>
         {event === null ? <Start description={description} /> : <EventStory event={event} name={name} />}
       </div>
     </Panel>

@@ -108,7 +108,8 @@ export function countTicks(y: ScaleLinear<number, number>): number[] {
  */
 export function timeTicks(x: ScaleLinear<number, number>, plotWidth: number, endUs = Infinity): { readonly value: number; readonly label: string }[] {
   if (endUs <= 0) return [{ value: 0, label: '0 s' }];
-  const count = Math.max(2, Math.floor(plotWidth / 90));
+  // d3 may return up to about twice the count asked for: ask for one per 150 px.
+  const count = Math.max(2, Math.floor(plotWidth / 150));
   const format = x.tickFormat(count);
   return x.ticks(count).map((value) => ({ value, label: `${format(value)} s` }));
 }
