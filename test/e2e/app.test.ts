@@ -116,6 +116,27 @@ describe('klpscope in Chromium', () => {
     await page.context().close();
   });
 
+  it('asks before an action in the past discards the future, then branches', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: 'Jump to end', exact: true }).click();
+    const end = await waitForStep(page, (s) => s > 100);
+    await page.getByRole('button', { name: 'Jump to start', exact: true }).click();
+    await waitForStep(page, (s) => s === 0);
+    const input = page.getByRole('textbox', { name: 'Shell command' });
+    await input.fill('cat /proc/cmdline');
+    await input.press('Enter');
+    const ask = page.getByRole('alertdialog', { name: 'Discard the future?' });
+    await ask.waitFor();
+    expect(await ask.textContent()).toContain(`${end.toLocaleString('en')} later`);
+    await ask.getByRole('button', { name: 'Discard them and run it' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => window.klpscope!.store.getState().frame!.actions.map((a) => a.text))).toEqual(['cat /proc/cmdline']);
+    const f = await page.evaluate(() => window.klpscope!.store.getState().frame!);
+    expect(f.step).toBeGreaterThan(0);
+    expect(f.computed).toBe(f.step);
+    await page.context().close();
+  });
+
   it('answers every keyboard shortcut', async () => {
     const { page } = await open();
     await page.locator('body').click({ position: { x: 5, y: 5 } });
