@@ -12,7 +12,7 @@ import type { Frame, ScenarioMeta } from '../worker/protocol.ts';
 import { Panel } from './Panel.tsx';
 import { isFault } from './timeline/marks.ts';
 import { nearestStep, scrubPoints } from './timeline/nearest.ts';
-import { CountAxis, FillPatterns, Legend, MarkLane, TimeAxis, fillIds } from './timeline/parts.tsx';
+import { CountAxis, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
 import {
   DEFAULT_WIDTH,
   US_PER_S,
@@ -160,6 +160,7 @@ export function Timeline() {
   const tools = (
     <div className="tl-tools">
       <Legend ids={ids} />
+      <MarksLegend />
       <span className="tl-hint">Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</span>
       <div className="tl-zoom" role="group" aria-label="Zoom">
         <button type="button" className="tl-btn" aria-label="Zoom in" title="Zoom in" disabled={transform.k >= maxScale} onClick={() => zoomRef.current?.scaleBy(ZOOM_STEP, zoomAt)}>

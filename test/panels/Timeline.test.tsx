@@ -350,3 +350,18 @@ describe('<Timeline />', () => {
     }
   });
 });
+
+describe('the marks legend', () => {
+  afterEach(cleanup);
+
+  it('names every kind of mark, each with its own glyph', async () => {
+    await renderWithSim(<Timeline />);
+    const list = screen.getByRole('list', { name: 'Milestone marks' });
+    const items = within(list).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toEqual(expect.arrayContaining(['shell command', 'transition started', 'transition reversed', 'transition complete', 'invariant violated']));
+    const glyphs = [...list.querySelectorAll('path')].map((p) => `${p.parentElement?.getAttribute('class')}:${p.getAttribute('d')}`);
+    const complete = glyphs.find((g) => g.startsWith('tl-mark-complete:'));
+    const init = glyphs.find((g) => g.startsWith('tl-mark-init:'));
+    expect(complete?.split(':')[1]).not.toBe(init?.split(':')[1]);
+  });
+});

@@ -23,7 +23,7 @@ export const MARK_STYLES: Readonly<Record<MilestoneKind, MarkStyle>> = {
   reverse: { symbol: symbolWye, size: 70, words: 'transition reversed' },
   signals: { symbol: symbolStar, size: 70, words: 'signals sent' },
   force: { symbol: symbolCross, size: 70, words: 'forced' },
-  complete: { symbol: symbolDiamond, size: 80, words: 'transition complete' },
+  complete: { symbol: symbolSquare, size: 90, hollow: true, words: 'transition complete' },
   violation: { symbol: symbolTriangle, size: 70, words: 'invariant violated' },
   oops: { symbol: symbolTimes, size: 80, hollow: true, words: 'oops' },
 };

@@ -3,7 +3,8 @@
 import type { KeyboardEvent } from 'react';
 import type { ScaleLinear } from 'd3';
 import type { Layout, PlacedMark, StateKey } from './scales.ts';
-import { isGivenUp, labelWidth, markLabel, markPath, markShortLabel, markTitle } from './marks.ts';
+import { isGivenUp, labelWidth, MARK_STYLES, markLabel, markPath, markShortLabel, markTitle } from './marks.ts';
+import type { MilestoneKind } from '../../worker/protocol.ts';
 import { countTicks } from './scales.ts';
 
 /** Pattern ids for the three states, unique per timeline. */
@@ -73,6 +74,27 @@ export function Legend(props: { readonly ids: Fills }) {
         now
       </li>
     </ul>
+  );
+}
+
+/** What each milestone glyph means, behind a disclosure so the header stays one line. */
+export function MarksLegend() {
+  return (
+    <details className="tl-marks">
+      <summary>Marks</summary>
+      <ul aria-label="Milestone marks">
+        {(Object.keys(MARK_STYLES) as MilestoneKind[]).map((kind) => (
+          <li key={kind}>
+            <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true" focusable="false">
+              <g className={`tl-mark-${kind}`}>
+                <path className="tl-mark-glyph" d={markPath(kind)} />
+              </g>
+            </svg>
+            {MARK_STYLES[kind].words}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
