@@ -3,8 +3,6 @@
 /** Simulated time in microseconds since boot. */
 export type SimTime = number & { readonly __brand: 'SimTime' };
 export const usec = (n: number): SimTime => n as SimTime;
-export const msec = (n: number): SimTime => Math.round(n * 1000) as SimTime;
-export const USEC_PER_SEC = 1_000_000;
 
 /** Index of a task in the task table (not its pid: every idle task has pid 0). */
 export type TaskId = number & { readonly __brand: 'TaskId' };
@@ -68,9 +66,6 @@ export interface Switch {
   readonly from: KlpState;
   readonly to: KlpState;
 }
-
-/** Workload events; everything else is named after the kernel function it models. */
-export type WorkloadFn = 'boot' | 'schedule' | 'syscall' | 'sleep' | 'wakeup' | 'kthread' | 'fork' | 'exit' | 'cpu_hotplug' | 'shell' | 'oops' | 'module';
 
 export interface SimEvent {
   /** 1-based position in the trace. */

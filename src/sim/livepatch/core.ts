@@ -5,7 +5,6 @@ import type { KGen, Kernel } from '../kernel.ts';
 import { KLP_PATCHED, KLP_UNPATCHED } from '../types.ts';
 import { MAY_NEVER_COMPLETE, NO_RELIABLE_STACK } from './messages.ts';
 import { klpPatchObject, klpUnpatchObject } from './patch.ts';
-import { stateWord } from './state.ts';
 import type { KlpObject, KlpPatch } from './state.ts';
 import {
   klpCancelTransition,
@@ -249,5 +248,3 @@ export function* klpModuleGoing(k: Kernel, mod: string): KGen {
     }
   }
 }
-
-export const describeDirection = (enable: boolean): string => stateWord(enable ? KLP_PATCHED : KLP_UNPATCHED);

@@ -23,7 +23,7 @@ import {
   startMessage,
 } from './messages.ts';
 import type { StallReason } from './messages.ts';
-import { isImmediate, klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
+import { klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
 import { funcsOf, stateWord } from './state.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';
 
@@ -396,6 +396,3 @@ export function klpFreePatch(k: Kernel, patch: KlpPatch): void {
   // klp_free_patch_finish drops the module reference unless the patch was forced.
   if (!patch.forced) patch.holdsModuleRef = false;
 }
-
-export const anyImmediate = (k: Kernel, p: KlpPatch): boolean => funcsOf(k.klp, p).some((f) => isImmediate(k, f));
-export { KLP_PATCHED, KLP_UNPATCHED };

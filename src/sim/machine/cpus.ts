@@ -1,6 +1,6 @@
 // Per-CPU state: online or not, the task running (`rq->curr`), the run queue
 // of tasks waiting for it, and the end of the current time slice.
-import type { SimTime, TaskId } from '../types.ts';
+import type { TaskId } from '../types.ts';
 
 export const SLICE_US = 4000;
 
@@ -43,5 +43,3 @@ export function cloneCpuTable(c: CpuTable): CpuTable {
 
 /** The idle task of CPU n is task n of the task table. */
 export const idleTask = (cpu: number): TaskId => cpu as TaskId;
-
-export const sliceEndFrom = (now: SimTime): number => now + SLICE_US;

@@ -53,8 +53,6 @@ export function arm(q: TimerQueue, time: SimTime, type: Timer, id: number, gen: 
   h[i] = e;
 }
 
-export const peek = (q: TimerQueue): TimerEntry | undefined => q.heap[0];
-
 /** Drops stale entries from the top (they would be skipped when popped) and returns the first live one. */
 export function peekLive(q: TimerQueue, live: (e: TimerEntry) => boolean): TimerEntry | undefined {
   for (let e = q.heap[0]; e !== undefined; e = q.heap[0]) {

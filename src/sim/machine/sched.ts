@@ -10,7 +10,7 @@ import { checkCall } from '../invariants.ts';
 import { klpFtraceHandler } from '../livepatch/patch.ts';
 import { klpCopyProcess, klpTryCompleteTransition, klpTrySwitchTask, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
 import { stateWord } from '../livepatch/state.ts';
-import { KLP_UNDEFINED, usec } from '../types.ts';
+import { usec } from '../types.ts';
 import type { CpuId, SimEvent, SimTime, TaskId } from '../types.ts';
 import type { MsRange } from '../scenario/types.ts';
 import { idleTask, SLICE_US } from './cpus.ts';
@@ -452,6 +452,4 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
   const w = kworker(k, cpu);
   if (tasks.sched[w] === Sched.Sleeping && tasks.resume[w] === Resume.KthreadWake) sleepFor(k, w, k.s.rng.int(10_000, 500_000));
 }
-
-export const isIdleUndefined = (k: Kernel, t: TaskId): boolean => k.tasks.patchState[t] === KLP_UNDEFINED;
 export { blockOnCpu, pickNext, sleepFor };
