@@ -103,7 +103,7 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
   }
   const want = g.requested;
   if (want === KLP_UNDEFINED) return;
-  const loaded = patch.objects.filter((o) => o.name === 'vmlinux' || k.s.modules[k.world.modules.findIndex((m) => m.name === o.name)]?.loaded);
+  const loaded = patch.objects.filter((o) => k.loaded(o.name));
   const funcs = loaded.flatMap((o) => o.funcs.map((id) => g.funcs[id]));
   const wrong = funcs.filter((f) => f.patched !== (want === KLP_PATCHED));
   if (wrong.length > 0) {

@@ -178,6 +178,17 @@ export class Kernel {
     return true;
   }
 
+  /** A module's run-time state by name, if the scenario has such a module. */
+  module(name: string): ModuleState | undefined {
+    const i = this.world.moduleIndex.get(name);
+    return i === undefined ? undefined : this.s.modules[i];
+  }
+
+  /** vmlinux is always there; a module while it is loaded. */
+  loaded(object: string): boolean {
+    return object === 'vmlinux' || this.module(object)?.loaded === true;
+  }
+
   name(t: TaskId): string {
     return taskName(this.tasks, t);
   }

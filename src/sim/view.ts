@@ -52,7 +52,7 @@ export function globalsView(k: Kernel): GlobalsView {
     nextRetry: g.workAt < 0 ? null : g.workAt,
     signalsCnt: g.signalsCnt,
     patches: g.all
-      .filter((p) => p.registered || p.id === g.transitionPatch || k.s.modules[k.world.modules.findIndex((m) => m.name === p.mod)]?.patch === p.id)
+      .filter((p) => p.registered || p.id === g.transitionPatch || k.module(p.mod)?.patch === p.id)
       .map((p) => ({
         mod: p.mod,
         enabled: p.enabled,
@@ -60,7 +60,7 @@ export function globalsView(k: Kernel): GlobalsView {
         immediate: p.immediate,
         forced: p.forced,
         registered: p.registered,
-        loaded: k.s.modules[k.world.modules.findIndex((m) => m.name === p.mod)]?.loaded ?? false,
+        loaded: k.loaded(p.mod),
         funcs: p.objects.flatMap((o) => o.funcs.map((id) => g.funcs[id].oldName)),
       })),
     modules: k.world.modules.map((m, i) => ({ name: m.name, loaded: k.s.modules[i].loaded, livepatch: m.livepatch !== undefined })),

@@ -31,6 +31,8 @@ export interface World {
   readonly syscalls: readonly CompiledSyscall[];
   readonly groups: readonly CompiledGroup[];
   readonly modules: readonly ModuleSpec[];
+  /** Module name → index in `modules` (and in the state's module array). */
+  readonly moduleIndex: ReadonlyMap<string, number>;
   readonly files: ReadonlyMap<string, number>;
   readonly script: readonly ScriptLine[];
   readonly depthMax: number;
@@ -116,6 +118,7 @@ export function compileWorld(scenario: Scenario, script: readonly ScriptLine[]):
     syscalls,
     groups,
     modules,
+    moduleIndex: new Map(modules.map((m, i) => [m.name, i])),
     files,
     script,
     depthMax: depthMax + 2,

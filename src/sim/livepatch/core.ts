@@ -93,8 +93,6 @@ export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boole
   return patch;
 }
 
-const objectLoaded = (k: Kernel, obj: KlpObject): boolean =>
-  obj.name === 'vmlinux' || k.s.modules[k.world.modules.findIndex((m) => m.name === obj.name)]?.loaded === true;
 
 /** klp_register_patch (rfc-v2, v4.12): the patch gets its sysfs directory. */
 export function klpRegisterPatch(k: Kernel, patch: KlpPatch): number {
@@ -149,7 +147,7 @@ function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
   yield* klpInitTransition(k, patch, KLP_PATCHED);
   // smp_wmb(): funcs are marked in transition before the handler can see them.
   for (const obj of patch.objects) {
-    if (!objectLoaded(k, obj)) continue;
+    if (!k.loaded(obj.name)) continue;
     const ret = klpPatchObject(k, obj);
     if (ret < 0) {
       if (v === 'mainline') k.klpLog('warn', `failed to patch object '${obj.name}'`);

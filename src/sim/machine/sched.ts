@@ -173,10 +173,10 @@ export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
  * picked is in a module that is gone: an oops.
  */
 export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
-  if (!moduleLoaded(k, k.world.fnObject[fn])) return false;
+  if (!k.loaded(k.world.fnObject[fn])) return false;
   const ver = klpFtraceHandler(k, t, fn);
   const module = codeModule(k, fn, ver);
-  const gone = module !== 'vmlinux' && !moduleLoaded(k, module);
+  const gone = !k.loaded(module);
   if (k.klp.funcStack[fn] !== undefined || gone) checkCall(k, t, fn, ver, gone ? module : undefined);
   if (gone) return false;
   pushFrame(k.tasks, t, fn, ver);
@@ -185,12 +185,6 @@ export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
 
 export function codeModule(k: Kernel, fn: number, ver: number): string {
   return ver === 0 ? k.world.fnObject[fn] : k.klp.all[k.klp.funcs[ver - 1].patch].mod;
-}
-
-export function moduleLoaded(k: Kernel, name: string): boolean {
-  if (name === 'vmlinux') return true;
-  const i = k.world.modules.findIndex((m) => m.name === name);
-  return i >= 0 && k.s.modules[i].loaded;
 }
 
 /** Calls a chain of functions; unwinds and returns false if one is not loaded. */

@@ -21,12 +21,11 @@ export const WAIT_LIMIT_S = 60;
 /** kmod's insmod reports some errors in its own words. */
 const insmodError = (errno: number): string => (errno === EINVAL ? 'Invalid parameters' : errno === ENOENT ? 'Unknown symbol in module' : strerror(errno));
 
-const moduleIndex = (k: Kernel, name: string): number => k.world.modules.findIndex((m) => m.name === name);
+const moduleIndex = (k: Kernel, name: string): number => k.world.moduleIndex.get(name) ?? -1;
 
 /** The patch a livepatch module's sysfs directory shows, if it exists. */
 function sysfsPatch(k: Kernel, mod: string) {
-  const i = moduleIndex(k, mod);
-  const p = i >= 0 ? k.s.modules[i].patch : -1;
+  const p = k.module(mod)?.patch ?? -1;
   return p >= 0 && k.klp.all[p].registered ? k.klp.all[p] : undefined;
 }
 
@@ -334,9 +333,8 @@ function* echo(k: Kernel, value: string, path: string): KGen<number> {
   }
   m = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/.exec(path);
   if (m) {
-    const mi = moduleIndex(k, m[1]);
-    const ms = k.s.modules[mi];
-    if (mi < 0 || !ms.loaded || !(m[2] in ms.params)) return -ENOENT;
+    const ms = k.module(m[1]);
+    if (ms === undefined || !ms.loaded || !(m[2] in ms.params)) return -ENOENT;
     return setParam(ms.params, m[2], value) ? 0 : -EINVAL;
   }
   m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
