@@ -8,8 +8,6 @@ import { formatLogLine, summaryLine, traceLine, violationLine } from '../sim/tra
 const USAGE = `usage: klpscope run SCENARIO.json [--timestamps] [--debug-tasks] [--trace FILE] [--summary]
        klpscope run --script SCRIPT.sh [--kernel K] [--cpus N] [--seed S] [--timestamps] [--debug-tasks] [--trace FILE] [--summary]`;
 
-/** After the script ends, a transition still in progress gets this long to finish. */
-const SETTLE_LIMIT_US = 60_000_000;
 const MAX_EVENTS = 50_000_000;
 
 interface Options {
@@ -124,11 +122,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   }
   const trace = o.trace === undefined ? undefined : createWriteStream(o.trace);
   let events = 0;
-  let settleBy = Infinity;
-  while (events < MAX_EVENTS) {
-    if (engine.settled) break;
-    if (settleBy === Infinity && engine.scriptDone) settleBy = engine.now + SETTLE_LIMIT_US;
-    if (engine.now > settleBy) break;
+  while (events < MAX_EVENTS && !engine.settled && !engine.overtime) {
     const e = engine.stepForward();
     if (e === undefined) break;
     events++;

@@ -19,6 +19,9 @@ import type { SimEvent, SimTime, TaskId } from './types.ts';
 import { compileWorld } from './world.ts';
 import type { World } from './world.ts';
 
+/** How long after its script a scenario may go on for a transition to finish. */
+export const SETTLE_LIMIT_US = 60_000_000;
+
 export interface Action {
   /** The action runs after this many events. */
   readonly step: number;
@@ -112,6 +115,15 @@ export class Engine {
   }
   get scriptDone(): boolean {
     return scriptDone(this.k);
+  }
+  /**
+   * More than 60 simulated seconds have passed since the script ended: a
+   * transition still in progress by then is taken to be stuck. With
+   * `settled`, this is where a scenario ends (the CLI, "Jump to end", links).
+   */
+  get overtime(): boolean {
+    const at = this.k.s.scriptDoneAt;
+    return at >= 0 && this.k.s.now > at + SETTLE_LIMIT_US;
   }
 
   /**

@@ -49,6 +49,8 @@ export interface SimState {
   now: SimTime;
   /** Events produced so far. */
   steps: number;
+  /** When the script reached its end (µs), -1 before. */
+  scriptDoneAt: number;
   /** Operations started so far (each command or timer handler is one). */
   ops: number;
   rng: Rng;
@@ -76,6 +78,7 @@ export function createState(world: World, taskCapacity: number): SimState {
   return {
     now: usec(0),
     steps: 0,
+    scriptDoneAt: -1,
     ops: 0,
     rng: Rng.seeded(sc.seed),
     tasks: createTaskTable(taskCapacity, world.depthMax),

@@ -15,8 +15,6 @@ import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts'
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
 import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
-/** After the script ends, the end of a scenario is searched this far ahead. */
-const SETTLE_LIMIT_US = 60_000_000;
 /** No single request computes more events than this. */
 const MAX_EVENTS_PER_REQUEST = 5_000_000;
 
@@ -236,15 +234,7 @@ export class Session {
       return true;
     }
     engine.seek(engine.trace.length);
-    let limit = Infinity;
-    this.forward(
-      engine,
-      () => {
-        if (limit === Infinity && engine.scriptDone) limit = engine.now + SETTLE_LIMIT_US;
-        return engine.step >= target || engine.now > limit;
-      },
-      MAX_EVENTS_PER_REQUEST,
-    );
+    this.forward(engine, () => engine.step >= target || engine.overtime, MAX_EVENTS_PER_REQUEST);
     return engine.step >= target;
   }
 
@@ -253,16 +243,9 @@ export class Session {
     if (this.end !== null) return this.end;
     const here = engine.step;
     engine.seek(engine.trace.length);
-    let limit = Infinity;
-    this.forward(
-      engine,
-      () => {
-        if (limit === Infinity && engine.scriptDone) limit = engine.now + SETTLE_LIMIT_US;
-        return engine.settled || engine.now > limit;
-      },
-      MAX_EVENTS_PER_REQUEST,
-    );
-    if (engine.settled || engine.now > limit) this.end = engine.step;
+    const ended = () => engine.settled || engine.overtime;
+    if (!ended()) this.forward(engine, ended, MAX_EVENTS_PER_REQUEST);
+    if (ended()) this.end = engine.step;
     const end = engine.step;
     engine.seek(here);
     return end;

@@ -58,6 +58,7 @@ export const scriptDone = (k: Kernel): boolean => k.s.shell.wait === ShellWait.T
 function* goToTerminal(k: Kernel): KGen {
   const t = shellTask(k);
   k.s.shell.wait = ShellWait.Tty;
+  if (k.s.scriptDoneAt < 0) k.s.scriptDoneAt = k.now;
   sleepIn(k, t, k.world.fn.ttyChain);
   yield k.emit('shell', `The script is done: sh waits at its terminal (asleep in n_tty_read) for your commands.`, { task: t });
 }
