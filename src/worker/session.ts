@@ -34,6 +34,8 @@ export class Session {
   /** The tour stop shown, and the steps of the stops found so far. */
   private tourStop = 0;
   private tourSteps: (number | undefined)[] = [];
+  /** The selected task's switches found in the trace so far, and how much of the trace was read. */
+  private switches: { task: number; read: number; records: SwitchRecord[] } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastTick = 0;
   private lastSent = 0;
@@ -118,6 +120,7 @@ export class Session {
     this.sent = { log: 0, samples: 0, milestones: 0, comms: -1 };
     this.end = null;
     this.selected = null;
+    this.switches = null;
     this.preset = preset;
     this.tourStop = 0;
     this.tourSteps = [];
@@ -252,6 +255,7 @@ export class Session {
   }
 
   private truncate(step: number): void {
+    this.switches = null;
     this.log = this.log.filter((l) => l.step <= step);
     this.samples = this.samples.filter((s) => s.step <= step);
     this.milestones = this.milestones.filter((m) => m.step <= step);
@@ -375,14 +379,22 @@ export class Session {
     this.post({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
   }
 
+  /**
+   * The selected task's switches up to the current step. The trace is read
+   * once per task, then only what was computed since: a frame costs nothing
+   * that grows with the trace.
+   */
   private history(engine: Engine, task: number): SwitchRecord[] {
-    const out: SwitchRecord[] = [];
-    const upto = Math.min(engine.step, engine.trace.length);
-    for (let i = 0; i < upto; i++) {
-      const e = engine.trace[i];
-      for (const s of e.switches) if (s.task === task) out.push({ step: e.step, time: e.time, from: s.from, to: s.to, fn: e.fn });
+    let h = this.switches;
+    if (h === null || h.task !== task) h = this.switches = { task, read: 0, records: [] };
+    const trace = engine.trace;
+    for (; h.read < trace.length; h.read++) {
+      const e = trace[h.read];
+      for (const s of e.switches) if (s.task === task) h.records.push({ step: e.step, time: e.time, from: s.from, to: s.to, fn: e.fn });
     }
-    return out;
+    const step = engine.step;
+    const last = h.records.findLastIndex((r) => r.step <= step);
+    return h.records.slice(0, last + 1);
   }
 }
 
