@@ -105,10 +105,6 @@ export class Engine {
   get actions(): readonly Action[] {
     return this.actionLog;
   }
-  /** A kernel operation is half done (the next step continues it). */
-  get busy(): boolean {
-    return this.active !== undefined;
-  }
   /** The script has run to its end and no transition is in progress. */
   get settled(): boolean {
     return scriptDone(this.k) && this.k.s.klp.transitionPatch < 0;

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { compressToEncodedURIComponent as lz } from 'lz-string';
 import { describe, expect, it } from 'vitest';
+import { lzBomb } from './lzBomb.ts';
 import { decodeLink, encodeLink } from '../../src/app/url.ts';
 import type { LinkState } from '../../src/app/url.ts';
 
@@ -188,41 +189,6 @@ function buildCases(): Case[] {
   );
   for (const h of sample(noise, TOTAL - cases.length, 31)) add('random', h);
   return cases;
-}
-
-/**
- * Compressed data that expands quadratically (see url.test.ts): one literal,
- * then n codes each naming the entry about to be made.
- */
-function lzBomb(n: number): string {
-  let out = '';
-  let val = 0;
-  let filled = 0;
-  const write = (value: number, bits: number): void => {
-    for (let i = 0; i < bits; i++) {
-      val = (val << 1) | ((value >> i) & 1);
-      if (++filled === 6) {
-        out += ALPHABET[val];
-        val = 0;
-        filled = 0;
-      }
-    }
-  };
-  write(0, 2);
-  write(97, 8);
-  let dictSize = 4;
-  let numBits = 3;
-  let enlargeIn = 4;
-  for (let i = 0; i < n; i++) {
-    write(dictSize++, numBits);
-    if (--enlargeIn === 0) {
-      enlargeIn = 2 ** numBits;
-      numBits++;
-    }
-  }
-  write(2, numBits);
-  if (filled > 0) write(0, 6 - filled);
-  return out;
 }
 
 function safeDecode(text: string): string {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeLink, encodeLink, ID_PATTERN, inflate, MAX_LINK_CHARS } from '../../src/app/url.ts';
 import type { LinkResult, LinkState } from '../../src/app/url.ts';
 import { Engine } from '../../src/sim/engine.ts';
+import { lzBomb } from './lzBomb.ts';
 import type { Action } from '../../src/sim/engine.ts';
 import { parseScenario } from '../../src/sim/scenario/schema.ts';
 
@@ -348,48 +349,7 @@ describe('decodeLink refuses, saying what was wrong', () => {
   });
 });
 
-// ---------------------------------------------------------------- the caller's checks
-
-
 // ---------------------------------------------------------------- the bounded decompressor
-
-/**
- * Compressed data a hostile link could carry: one literal 'a', then n codes
- * each naming the entry about to be made (w + w[0]), so that the k-th expands
- * to k + 1 characters: n²/2 characters from about 2n bytes. Written bit by bit
- * as lz-string's compressor writes them.
- */
-function lzBomb(n: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
-  let out = '';
-  let val = 0;
-  let filled = 0;
-  const write = (value: number, bits: number): void => {
-    for (let i = 0; i < bits; i++) {
-      val = (val << 1) | ((value >> i) & 1);
-      if (++filled === 6) {
-        out += alphabet[val];
-        val = 0;
-        filled = 0;
-      }
-    }
-  };
-  write(0, 2);
-  write('a'.charCodeAt(0), 8);
-  let dictSize = 4;
-  let numBits = 3;
-  let enlargeIn = 4;
-  for (let i = 0; i < n; i++) {
-    write(dictSize++, numBits);
-    if (--enlargeIn === 0) {
-      enlargeIn = 2 ** numBits;
-      numBits++;
-    }
-  }
-  write(2, numBits);
-  if (filled > 0) write(0, 6 - filled);
-  return out;
-}
 
 describe('inflate (lz-string, bounded)', () => {
   it('reads what lz-string writes', () => {

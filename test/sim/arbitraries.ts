@@ -282,9 +282,7 @@ function liveDigest(engine: Engine) {
   }
   const rng = s.rng.clone();
   const g = s.klp;
-  // Not compared: `engine.busy` (true after nearly every event: the generator
-  // that yielded it is still suspended; a seek that lands on a checkpoint
-  // leaves it false) and `kernel.current` (set afresh by every operation).
+  // Not compared: `kernel.current` (set afresh by every operation).
   return {
     step: engine.step,
     now: s.now,

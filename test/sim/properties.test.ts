@@ -341,9 +341,9 @@ describe('regressions found by the properties', () => {
     });
   }
 
-  // Found and fixed: Engine.busy is true after nearly every event (the
-  // generator that yielded it is still suspended), so run() never took its
-  // untilTime exit; it now checks the time before starting an operation.
+  // Found and fixed: an operation's generator stays suspended after its last
+  // event, so run() never took its untilTime exit; it now checks the time
+  // before starting an operation.
   it('run({ untilTime }) stops at the time limit', () => {
     fc.assert(
       fc.property(scenarioArb({ maxTasks: 10 }), fc.integer({ min: 1, max: 2 * SEC }), (doc, limit) => {
