@@ -6,6 +6,7 @@
 import { checkQuiescent } from './invariants.ts';
 import { cloneState, createState, Kernel } from './kernel.ts';
 import type { KGen, SimState } from './kernel.ts';
+import type { ChoiceSource } from './rng.ts';
 import { peekLive, pop, Timer } from './machine/queue.ts';
 import type { TimerEntry } from './machine/queue.ts';
 import { boot, cpuTimer, idleEnter, taskWake, transitionWorkTimer } from './machine/sched.ts';
@@ -37,6 +38,8 @@ export interface EngineOptions {
   readonly checkpointEvery?: number;
   /** Keep every event in `trace` (default true). */
   readonly keepTrace?: boolean;
+  /** Where the run's choices come from (default: the scenario's `choices`, then its seed); the search sets a strategy here. */
+  readonly choices?: ChoiceSource;
 }
 
 export interface RunLimits {
@@ -78,7 +81,7 @@ export class Engine {
     this.ctx = scriptContext(scenario);
     this.world = compileWorld(scenario, parseScript(scenario, this.ctx));
     const taskCount = scenario.tasks.reduce((n, g) => n + g.count, 0) + 2 * scenario.machine.cpus + 1;
-    this.k = new Kernel(this.world, createState(this.world, taskCount + 16));
+    this.k = new Kernel(this.world, createState(this.world, taskCount + 16, options.choices));
     boot(this.k);
     this.every = options.checkpointEvery ?? Math.max(100, taskCount);
     this.keepTrace = options.keepTrace ?? true;

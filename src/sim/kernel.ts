@@ -10,6 +10,7 @@ import type { TaskTable } from './machine/tasks.ts';
 import { cloneKlpGlobals, createKlpGlobals } from './livepatch/state.ts';
 import type { KlpGlobals } from './livepatch/state.ts';
 import { Rng } from './rng.ts';
+import type { ChoiceSource } from './rng.ts';
 import type { ParamValue, ScriptLine } from './scenario/types.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED, usec } from './types.ts';
 import type { CpuId, KlpState, LogLevel, LogLine, SimEvent, SimTime, Switch, TaskId, Violation } from './types.ts';
@@ -70,7 +71,8 @@ export interface SimState {
   forcedTasks: Set<number>;
 }
 
-export function createState(world: World, taskCapacity: number): SimState {
+/** `choices`: where the run's choices come from (default: the scenario's list, then the seed). */
+export function createState(world: World, taskCapacity: number, choices?: ChoiceSource): SimState {
   const sc = world.scenario;
   // rfc-v2 declares `static int klp_target_state;`: 0 (KLP_UNPATCHED) at boot.
   // The merged code initialises it to KLP_UNDEFINED (spec §6.2, A1).
@@ -80,7 +82,7 @@ export function createState(world: World, taskCapacity: number): SimState {
     steps: 0,
     scriptDoneAt: -1,
     ops: 0,
-    rng: Rng.seeded(sc.seed),
+    rng: Rng.seeded(sc.seed, choices ?? { list: sc.choices ?? [] }),
     tasks: createTaskTable(taskCapacity, world.depthMax),
     cpus: createCpuTable(sc.machine.cpus),
     timers: createQueue(),
@@ -133,6 +135,10 @@ export class Kernel {
 
   get variant() {
     return this.world.variant;
+  }
+  /** The "what if" switches of this run: safeguards taken out (not the real kernel). */
+  get whatIf(): ReadonlySet<string> {
+    return this.world.whatIf;
   }
   get tasks(): TaskTable {
     return this.s.tasks;

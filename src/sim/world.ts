@@ -36,6 +36,8 @@ export interface World {
   readonly files: ReadonlyMap<string, number>;
   readonly script: readonly ScriptLine[];
   readonly depthMax: number;
+  /** The scenario's "what if" switches (src/sim/search/whatIf.ts): safeguards taken out. */
+  readonly whatIf: ReadonlySet<string>;
   /** Function ids the kernel itself uses. */
   readonly fn: {
     readonly doSyscall64: number;
@@ -122,6 +124,7 @@ export function compileWorld(scenario: Scenario, script: readonly ScriptLine[]):
     files,
     script,
     depthMax: depthMax + 2,
+    whatIf: new Set(scenario.whatIf ?? []),
     fn: {
       doSyscall64: fnId('do_syscall_64'),
       doIdle: fnId('do_idle'),

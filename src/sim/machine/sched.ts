@@ -17,7 +17,16 @@ import { idleTask, SLICE_US } from './cpus.ts';
 import { arm, Timer } from './queue.ts';
 import { addTask, frameFn, frameVer, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
 
-const randMs = (k: Kernel, r: MsRange): number => k.s.rng.int(Math.round(r[0] * 1000), Math.round(r[1] * 1000));
+/** A duration drawn from a range of milliseconds, in µs: when a sleeper wakes, or how long a task stays in user space. */
+const randMs = (k: Kernel, r: MsRange, kind: 'wake' | 'user'): number => k.s.rng.choose(kind, Math.round(r[0] * 1000), Math.round(r[1] * 1000));
+/** How long a kworker sleeps between its work items. */
+const kworkerSleep = (k: Kernel): number => k.s.rng.choose('wake', 10_000, 500_000);
+/** The phase of the tick: when it ends the slice of a task that just got its CPU (a full slice unless the search says otherwise). */
+const tickPhase = (k: Kernel): number => k.s.rng.choose('tick', TICK_US, SLICE_US, SLICE_US);
+/** One tick at HZ=1000: the earliest a slice can end. */
+const TICK_US = 1000;
+/** How far down its run queue the choice of the next task looks. */
+const PICK_WINDOW = 4;
 
 /** The shell is pid 1, task right after the idle tasks; kworker/N:1 follow. */
 export const shellTask = (k: Kernel): TaskId => k.cpus.count as TaskId;
@@ -51,7 +60,7 @@ export function boot(k: Kernel): void {
     const w = addTask(tasks, { pid: k.s.nextPid++, comm: `kworker/${cpu}:1`, kind: TaskKind.Kworker, group: -1, cpu, sched: Sched.Sleeping, resume: Resume.KthreadWake });
     pushFrame(tasks, w, k.world.fn.kthread, 0);
     pushFrame(tasks, w, k.world.fn.workerThread, 0);
-    if (cpus.online[cpu]) sleepFor(k, w, k.s.rng.int(10_000, 500_000));
+    if (cpus.online[cpu]) sleepFor(k, w, kworkerSleep(k));
   }
   const online = onlineCpus(k);
   let next = 0;
@@ -63,7 +72,7 @@ export function boot(k: Kernel): void {
         const t = addTask(tasks, { pid: k.s.nextPid++, comm: spec.comm, kind: TaskKind.Kthread, group: gi, cpu, sched: Sched.Sleeping, resume: spec.cpuBound ? Resume.KthreadBusy : Resume.KthreadWake });
         for (const fn of g.loop) pushFrame(tasks, t, fn, 0);
         if (spec.cpuBound) enqueue(k, t, false);
-        else if (spec.sleepMs !== 'forever') sleepFor(k, t, randMs(k, spec.sleepMs));
+        else if (spec.sleepMs !== 'forever') sleepFor(k, t, randMs(k, spec.sleepMs, 'wake'));
       } else {
         const t = addTask(tasks, { pid: k.s.nextPid++, comm: spec.comm, kind: TaskKind.User, group: gi, cpu, sched: Sched.Sleeping, resume: Resume.UserBurst });
         if (g.blockedChain.length > 0) {
@@ -71,7 +80,7 @@ export function boot(k: Kernel): void {
           tasks.resume[t] = Resume.FinishSyscall;
           tasks.syscall[t] = -1;
         } else {
-          tasks.remaining[t] = randMs(k, spec.userMs);
+          tasks.remaining[t] = randMs(k, spec.userMs, 'user');
           enqueue(k, t, false);
         }
       }
@@ -100,18 +109,25 @@ function enqueue(k: Kernel, t: TaskId, front: boolean): void {
   else cpus.runqueue[cpu].push(t);
 }
 
-/** Gives the CPU to the first runnable task, or to its idle task. */
+/**
+ * Gives the CPU to a runnable task (by default the first in its queue; one
+ * of the first few is a choice), or to its idle task.
+ */
 function pickNext(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
   const q = cpus.runqueue[cpu];
   cpus.timerGen[cpu]++;
+  const waiting = (c: TaskId): boolean => tasks.sched[c] === Sched.Runnable && tasks.cpu[c] === cpu;
+  while (q.length > 0 && !waiting(q[0] as TaskId)) q.shift();
   let t: TaskId | undefined;
-  while (q.length > 0) {
-    const c = q.shift() as TaskId;
-    if (tasks.sched[c] === Sched.Runnable && tasks.cpu[c] === cpu) {
-      t = c;
-      break;
-    }
+  if (q.length > 0) {
+    let n = 1;
+    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waiting(q[i] as TaskId)) n++;
+    let j = k.s.rng.choose('pick', 0, n - 1, 0);
+    let at = 0;
+    while (j > 0) if (waiting(q[++at] as TaskId)) j--;
+    t = q[at] as TaskId;
+    q.splice(at, 1);
   }
   const wasIdle = cpus.curr[cpu] === idleTask(cpu);
   if (t === undefined) {
@@ -125,7 +141,7 @@ function pickNext(k: Kernel, cpu: CpuId): void {
   cpus.curr[cpu] = t;
   tasks.sched[t] = Sched.Running;
   cpus.since[cpu] = k.now;
-  cpus.sliceEnd[cpu] = k.now + SLICE_US;
+  cpus.sliceEnd[cpu] = k.now + tickPhase(k);
   armCpu(k, cpu);
 }
 
@@ -223,7 +239,7 @@ function switchedText(k: Kernel, t: TaskId): string {
 
 function startBurst(k: Kernel, t: TaskId): void {
   const spec = k.world.groups[k.tasks.group[t]]?.spec;
-  k.tasks.remaining[t] = spec ? randMs(k, spec.userMs) : 1000;
+  k.tasks.remaining[t] = spec ? randMs(k, spec.userMs, 'user') : 1000;
   k.tasks.resume[t] = Resume.UserBurst;
 }
 
@@ -268,7 +284,7 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
     case Resume.KthreadWake: {
       kthreadCalls(k, t);
       const spec = k.world.groups[tasks.group[t]]?.spec;
-      const us = spec ? (spec.sleepMs === 'forever' ? 'forever' : randMs(k, spec.sleepMs)) : k.s.rng.int(10_000, 500_000);
+      const us = spec ? (spec.sleepMs === 'forever' ? 'forever' : randMs(k, spec.sleepMs, 'wake')) : kworkerSleep(k);
       blockOnCpu(k, t, us);
       yield k.emit('kthread', `${k.name(t)} wakes in its loop, does its work and sleeps again${us === 'forever' ? '' : ` for ${(us / 1000).toFixed(1)} ms`}.`, { task: t, cpu });
       return;
@@ -287,14 +303,14 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
     case Resume.TransitionWork: {
       tasks.resume[t] = Resume.KthreadWake;
       if (k.klp.transitionPatch < 0) {
-        blockOnCpu(k, t, k.s.rng.int(10_000, 500_000));
+        blockOnCpu(k, t, kworkerSleep(k));
         yield k.emit('kthread', `${k.name(t)} runs klp_transition_work_fn, but no transition is in progress any more.`, { task: t, cpu });
         return;
       }
       yield k.emit('klp_transition_work_fn', `${k.name(t)} runs the delayed klp_transition_work: another pass of klp_try_complete_transition.`, { task: t, cpu });
       k.current = t;
       yield* klpTryCompleteTransition(k);
-      blockOnCpu(k, t, k.s.rng.int(10_000, 500_000));
+      blockOnCpu(k, t, kworkerSleep(k));
       yield k.emit('kthread', `${k.name(t)} is done with klp_transition_work and sleeps; CPU ${cpu} runs ${k.name(cpus.curr[cpu] as TaskId)}.`, { task: t, cpu });
       return;
     }
@@ -319,7 +335,7 @@ function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const how = switched ? ` The tick's return to user space runs klp_update_patch_state: ${k.name(t)} switches to ${stateWord(k.tasks.patchState[t] as 0 | 1).replace('ing', 'ed')}.` : '';
   const o = { task: t, cpu, livepatch: switched };
   if (cpus.runqueue[cpu].length === 0) {
-    cpus.sliceEnd[cpu] = k.now + SLICE_US;
+    cpus.sliceEnd[cpu] = k.now + tickPhase(k);
     cpus.timerGen[cpu]++;
     armCpu(k, cpu);
     return k.emit(fn, `${k.name(t)} keeps CPU ${cpu}: nothing else is waiting.${how}`, o);
@@ -334,14 +350,14 @@ function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
   const tasks = k.tasks;
   // Children of the shell have no group: they call getpid.
   const calls = k.world.groups[tasks.group[t]]?.syscalls ?? [0];
-  const idx = calls[k.s.rng.int(0, calls.length - 1)];
+  const idx = calls[k.s.rng.choose('syscall', 0, calls.length - 1)];
   const sc = k.world.syscalls[idx];
   const until = sc.sleepAt >= 0 ? sc.sleepAt + 1 : sc.chain.length;
   const entered = callChain(k, t, sc.chain, 0, until);
   if (entered && sc.sleepAt >= 0) {
     tasks.syscall[t] = idx;
     tasks.resume[t] = Resume.FinishSyscall;
-    const us = sc.sleepMs === 'forever' ? 'forever' : randMs(k, sc.sleepMs);
+    const us = sc.sleepMs === 'forever' ? 'forever' : randMs(k, sc.sleepMs, 'wake');
     blockOnCpu(k, t, us);
     return k.emit('syscall', `${k.name(t)} calls ${sc.name} and sleeps in ${k.world.fnNames[sc.chain[sc.sleepAt]]}${us === 'forever' ? ' until woken' : ` for ${(us / 1000).toFixed(1)} ms`}.`, { task: t, cpu });
   }
@@ -444,6 +460,6 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
   // A CPU coming up starts in its idle loop, where a pending state is taken.
   if (tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]);
   const w = kworker(k, cpu);
-  if (tasks.sched[w] === Sched.Sleeping && tasks.resume[w] === Resume.KthreadWake) sleepFor(k, w, k.s.rng.int(10_000, 500_000));
+  if (tasks.sched[w] === Sched.Sleeping && tasks.resume[w] === Resume.KthreadWake) sleepFor(k, w, kworkerSleep(k));
 }
 export { blockOnCpu, pickNext, sleepFor };

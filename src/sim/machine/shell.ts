@@ -78,8 +78,10 @@ function* runScriptLine(k: Kernel, line: ScriptLine): KGen {
     sh.wait = ShellWait.Sleep;
     sh.gen++;
     sleepIn(k, t, k.world.fn.sleepChain);
-    arm(k.s.timers, usec(k.now + Math.round(c.seconds * 1e6)), Timer.Shell, 0, sh.gen);
-    yield k.emit('shell', `sh sleeps for ${c.seconds} s (script line ${line.lineNo}).`, { task: t });
+    // `sleep MIN..MAX` leaves the delay open within its window: a choice.
+    const us = c.upTo === undefined ? Math.round(c.seconds * 1e6) : k.s.rng.choose('delay', Math.round(c.seconds * 1e6), Math.round(c.upTo * 1e6));
+    arm(k.s.timers, usec(k.now + us), Timer.Shell, 0, sh.gen);
+    yield k.emit('shell', `sh sleeps for ${c.upTo === undefined ? c.seconds : (us / 1e6).toFixed(3)} s (script line ${line.lineNo}${c.upTo === undefined ? '' : `, a delay chosen between ${c.seconds} and ${c.upTo} s`}).`, { task: t });
     return;
   }
   if (c.kind === 'wait') {

@@ -7,6 +7,7 @@ import { BUILTIN_FUNCTIONS, BUILTIN_MODULES, BUILTIN_SYSCALLS } from './builtins
 import { KERNEL_VARIANTS, ScenarioError } from './types.ts';
 import type { ModuleSpec, MsRange, ParamValue, Scenario } from './types.ts';
 import { parseScript } from './script.ts';
+import { WHAT_IF_IDS, whatIfById } from '../search/whatIf.ts';
 
 const MAX_TASKS = 1_000_000;
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -118,6 +119,8 @@ const scenarioSchema = obj(
       'an array of modules',
     ).default(() => []),
     script: list(str(), 'an array of strings').default(() => []),
+    whatIf: list(oneOf(WHAT_IF_IDS), 'an array of "what if" ids').optional(),
+    choices: list(intIn(0, Number.MAX_SAFE_INTEGER), 'an array of non-negative integers').optional(),
   },
   'a JSON object',
 );
@@ -208,6 +211,13 @@ function checkSemantics(s: Scenario): void {
     total += t.count;
   });
   if (total > MAX_TASKS) fail('tasks', `expected at most ${MAX_TASKS} tasks over all groups, got ${total}`);
+
+  // "what if" switches: each once, and only where the kernel has the safeguard.
+  (s.whatIf ?? []).forEach((id, i) => {
+    const w = whatIfById(id);
+    if (w !== undefined && !w.variants.includes(kernel)) fail(`whatIf[${i}]`, `'${id}' takes out a safeguard kernel ${kernel} does not have (it applies to ${w.variants.join(', ')})`);
+    if ((s.whatIf ?? []).indexOf(id) !== i) fail(`whatIf[${i}]`, `'${id}' is listed twice`);
+  });
 
   // §6 modules
   s.modules.forEach((m, i) => {

@@ -239,7 +239,16 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
     case 'sleep':
       noRedirect();
       usage('sleep SECONDS', args.length === 1);
-      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0])) fail(`expected a non-negative number of seconds, got ${quote(args[0])}`);
+      {
+        // `sleep MIN..MAX`: a delay the scenario leaves open within a window (a choice point).
+        const w = /^(\d+(?:\.\d*)?|\.\d+)\.\.(\d+(?:\.\d*)?|\.\d+)$/.exec(args[0]);
+        if (w !== null) {
+          if (!(Number(w[1]) <= Number(w[2]))) fail(`expected a window MIN..MAX with MIN <= MAX, got ${quote(args[0])}`);
+          command = { kind: 'sleep', seconds: Number(w[1]), upTo: Number(w[2]) };
+          break;
+        }
+      }
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0])) fail(`expected a non-negative number of seconds, or a window MIN..MAX, got ${quote(args[0])}`);
       command = { kind: 'sleep', seconds: Number(args[0]) };
       break;
     case 'wait':

@@ -83,6 +83,10 @@ export interface Scenario {
   readonly tasks: readonly TaskGroupSpec[];
   readonly modules: readonly ModuleSpec[];
   readonly script: readonly string[];
+  /** "What if" switches: safeguards taken out of the model (src/sim/search/whatIf.ts). Not the real kernel. */
+  readonly whatIf?: readonly string[];
+  /** The run's first choices, in order (src/sim/rng.ts); the seed decides the rest. */
+  readonly choices?: readonly number[];
 }
 
 /** A script line or a user action, parsed (spec/scenario.md §7). */
@@ -94,7 +98,7 @@ export type Command =
   | { readonly kind: 'cat'; readonly path: string; readonly toKmsg: boolean }
   | { readonly kind: 'grep'; readonly pattern: string; readonly path: string; readonly toKmsg: boolean }
   | { readonly kind: 'wake' | 'kill' | 'fork'; readonly task: string }
-  | { readonly kind: 'sleep'; readonly seconds: number }
+  | { readonly kind: 'sleep'; readonly seconds: number; /** `sleep MIN..MAX`: the window's end; the delay is a choice. */ readonly upTo?: number }
   | { readonly kind: 'wait'; readonly patch: string; readonly until: 0 | 1 };
 
 export interface ScriptLine {
