@@ -121,9 +121,10 @@ function excuse(engine: Engine, doc: ScenarioDoc, t: number): string | undefined
   // pass its stack check (it sleeps in, or runs, the original forever).
   if (g.targetState === KLP_PATCHED && loop.some((f) => patched.has(f))) return `sleeps in its patched loop function (${loop.join(' → ')})`;
   if (spec?.kind === 'kthread' && spec.unreliableStack) return 'has an unreliable stack';
-  // Never sleeps: whenever klp_transition_work looks, it is running. Mainline
-  // (v6.4+) switches it from cond_resched(); v4.12 has no such hook.
-  if (spec?.kind === 'kthread' && spec.cpuBound && doc.kernel === 'v4.12') return 'is CPU bound (always running, no cond_resched hook in v4.12)';
+  // Never sleeps: whenever klp_transition_work looks, it is running. v4.12
+  // has no scheduler hook; mainline's (2025) runs only for TASK_FREEZABLE
+  // sleeps, which a CPU-bound kthread never makes.
+  if (spec?.kind === 'kthread' && spec.cpuBound) return 'is CPU bound (always running, and no scheduler hook switches it)';
   return undefined;
 }
 

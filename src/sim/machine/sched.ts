@@ -8,7 +8,7 @@
 import type { KGen, Kernel } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
 import { klpFtraceHandler } from '../livepatch/patch.ts';
-import { klpCopyProcess, klpTryCompleteTransition, klpTrySwitchTask, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
+import { klpCopyProcess, klpTryCompleteTransition, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
 import { stateWord } from '../livepatch/state.ts';
 import { usec } from '../types.ts';
 import type { CpuId, SimEvent, SimTime, TaskId } from '../types.ts';
@@ -291,12 +291,12 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
     }
     case Resume.KthreadBusy: {
       kthreadCalls(k, t);
-      // v6.4 "livepatch,sched: Add livepatch task switching to cond_resched()":
-      // a CPU-bound kthread checks its own stack when it calls cond_resched().
-      if (k.variant === 'mainline' && tasks.tif[t] && k.klp.transitionPatch >= 0) {
-        yield k.emit('klp_cond_resched', `${k.name(t)} calls cond_resched() with TIF_PATCH_PENDING set: __klp_sched_try_switch checks its own stack.`, { task: t, cpu, livepatch: true });
-        yield* klpTrySwitchTask(k, t);
-      }
+      // From v6.4 until 2025 cond_resched() let a CPU-bound kthread check its
+      // own stack. "sched,livepatch: Untangle cond_resched() and
+      // live-patching" moved the hook into __schedule(), for tasks that go to
+      // sleep TASK_FREEZABLE: a kthread that is only ever preempted (it stays
+      // TASK_RUNNING) gets no self-check any more; a pass that finds it
+      // waiting in its run queue switches it.
       yield preempt(k, cpu, t);
       return;
     }

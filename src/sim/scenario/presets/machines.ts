@@ -46,7 +46,7 @@ export const KTHREADS_IDLE: Preset = {
     },
     {
       when: { kind: 'switch', comm: 'kcompactd0', to: 1 },
-      text: 'Pass after pass kcompactd0 was running. This time a kworker had just preempted it, so it sat in the run queue with a checkable stack, outside shrink_node: it switches. Mainline since v6.4 lets such threads switch themselves in cond_resched().',
+      text: 'Pass after pass kcompactd0 was running. This time a kworker had just preempted it, so it sat in the run queue with a checkable stack, outside shrink_node: it switches. From v6.4 until 2025 such threads could also switch themselves in cond_resched(); today\'s kernel checks them only when they sleep TASK_FREEZABLE.',
     },
     { when: { kind: 'log', includes: 'patching complete' }, text: 'kcompactd0 was the last task: the transition completes at 7 s.' },
     { when: { kind: 'settled' }, text: 'The script reads cpu3/online: still 0. An offline CPU never holds a transition up.' },
