@@ -34,7 +34,10 @@ export function checkSwitch(k: Kernel, t: TaskId, patch: KlpPatch, via: 'force' 
     if (!patchReplaces(k, patch, fn)) continue;
     const ver = frameVer(tasks, t, i);
     if (ver === resolveVersion(k, t, fn)) continue;
-    const givenUp = givenUpFor(k, fn, via);
+    // A task that force once switched unchecked may still sleep in a version
+    // older than the one the next patch checks for (klp_check_stack_func
+    // looks only at the entry below it): that is what force gave up.
+    const givenUp = givenUpFor(k, fn, via) ?? (k.s.forcedTasks.has(t) ? 'force' : undefined);
     k.violate(
       {
         invariant: 5,
