@@ -297,12 +297,16 @@ function* rmmod(k: Kernel, name: string): KGen<string> {
   return `${name} is unloaded.`;
 }
 
-/** Whether a live task has a frame in the module's own (original) code. */
+/**
+ * Whether a live task is inside one of the module's functions, in whichever
+ * version: a task in a patch's replacement of it entered through the module
+ * (its caller holds the module), so the module is in use all the same.
+ */
 function runsCodeOf(k: Kernel, mod: string): boolean {
   const tasks = k.tasks;
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead) continue;
-    for (let i = 0; i < tasks.depth[t]; i++) if (frameVer(tasks, t, i) === 0 && k.world.fnObject[frameFn(tasks, t, i)] === mod) return true;
+    for (let i = 0; i < tasks.depth[t]; i++) if (k.world.fnObject[frameFn(tasks, t, i)] === mod) return true;
   }
   return false;
 }
