@@ -424,13 +424,15 @@ function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): st
     } else if (kind === TaskKind.Idle || kind === TaskKind.Shell || kind === TaskKind.Kworker) {
       k.printk('info', `sh: ${what}: (${tasks.pid[t]}) - ${strerror(EPERM)}`);
     } else if (what === 'kill') {
-      killTask(k, t);
+      // kthreadd ignores every signal and its children inherit that: SIGKILL
+      // is delivered to nobody, and the kill still succeeds.
+      if (kind !== TaskKind.Kthread) killTask(k, t);
       n++;
     } else {
       forkTask(k, t);
       n++;
     }
   }
-  const verb = what === 'wake' ? 'woken' : what === 'kill' ? 'killed' : 'forked; each child inherits its parent\'s patch_state';
+  const verb = what === 'wake' ? 'woken' : what === 'kill' ? (found.every((t) => tasks.kind[t] === TaskKind.Kthread) ? 'sent SIGKILL, which a kernel thread ignores' : 'killed') : 'forked; each child inherits its parent\'s patch_state';
   return `${n} task${n === 1 ? '' : 's'} named ${who} ${verb}.`;
 }
