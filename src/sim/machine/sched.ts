@@ -50,8 +50,9 @@ export function boot(k: Kernel): void {
   const sc = k.world.scenario;
   for (let cpu = 0; cpu < cpus.count; cpu++) {
     const idle = addTask(tasks, { pid: 0, comm: `swapper/${cpu}`, kind: TaskKind.Idle, group: -1, cpu, sched: Sched.Running, resume: Resume.None });
-    pushFrame(tasks, idle, k.world.fn.doIdle, 0);
     cpus.online[cpu] = sc.machine.offline.includes(cpu) ? 0 : 1;
+    // An offline CPU's idle task has no stack to speak of: it starts afresh when the CPU comes up.
+    if (cpus.online[cpu]) pushFrame(tasks, idle, k.world.fn.doIdle, 0);
     cpus.curr[cpu] = idle;
   }
   const sh = addTask(tasks, { pid: k.s.nextPid++, comm: 'sh', kind: TaskKind.Shell, group: -1, cpu: 0, sched: Sched.Runnable, resume: Resume.None });
@@ -378,7 +379,12 @@ export function* idleEnter(k: Kernel, cpu: CpuId, kicked: boolean): KGen {
   const idle = idleTask(cpu);
   if (!k.cpus.online[cpu] || k.cpus.curr[cpu] !== idle || !k.tasks.tif[idle]) return;
   k.current = idle;
+  // The tail of do_idle(): nothing of this call is left to run, so the switch
+  // cannot mix versions; the loop's next do_idle() goes through the ftrace
+  // handler with the new state.
+  popFrames(k.tasks, idle, 0);
   klpUpdatePatchState(k, idle);
+  callFunction(k, idle, k.world.fn.doIdle);
   const why = kicked ? 'wake_up_if_idle() sends CPU ' + cpu + ' round its idle loop; at the end of do_idle()' : `CPU ${cpu} goes idle; at the end of do_idle()`;
   yield k.emit('klp_update_patch_state', `${why} ${k.name(idle)} calls klp_update_patch_state and switches to ${stateWord(k.tasks.patchState[idle] as 0 | 1).replace('ing', 'ed')}.`, { task: idle, cpu, livepatch: true });
 }
@@ -444,6 +450,8 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
   const { tasks, cpus } = k;
   if (!online) {
     cpus.online[cpu] = 0;
+    // The idle task parks in the dead loop; a CPU that comes back starts a new stack.
+    popFrames(tasks, idleTask(cpu), 0);
     const curr = cpus.curr[cpu] as TaskId;
     const moving = cpus.runqueue[cpu].splice(0);
     cpus.timerGen[cpu]++;
@@ -455,6 +463,7 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
   }
   cpus.online[cpu] = 1;
   cpus.curr[cpu] = idleTask(cpu);
+  callFunction(k, idleTask(cpu), k.world.fn.doIdle);
   cpus.since[cpu] = k.now;
   cpus.timerGen[cpu]++;
   // A CPU coming up starts in its idle loop, where a pending state is taken.
