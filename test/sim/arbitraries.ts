@@ -5,21 +5,17 @@
 import fc from 'fast-check';
 import type { Engine } from '../../src/sim/engine.ts';
 import { Sched, TaskKind } from '../../src/sim/machine/tasks.ts';
+import { BUILTIN_FUNCTIONS } from '../../src/sim/scenario/builtins.ts';
 import type { SimEvent } from '../../src/sim/types.ts';
 
 // ---------------------------------------------------------------- vocabulary
 
-/** Functions a generated livepatch may replace. */
-export const PATCHABLE = [
-  'cmdline_proc_show',
-  'meminfo_proc_show',
-  'pipe_read',
-  'do_nanosleep',
-  'do_epoll_wait',
-  'vfs_read',
-  '__x64_sys_getpid',
-  'worker_thread',
-] as const;
+/**
+ * Functions a generated livepatch may replace: every built-in function, the
+ * entry path (do_syscall_64), the idle loop and the kthread loops included,
+ * so that no path that calls a function without the ftrace handler can hide.
+ */
+export const PATCHABLE: readonly string[] = Object.keys(BUILTIN_FUNCTIONS);
 
 /** Built-in system calls user tasks may make (read_tty sleeps forever: left out). */
 export const SYSCALLS = ['getpid', 'read_cmdline', 'read_meminfo', 'read_pipe', 'nanosleep', 'epoll_wait'] as const;

@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/sim/engine.ts';
 import { ShellWait } from '../../src/sim/kernel.ts';
-import { Sched } from '../../src/sim/machine/tasks.ts';
+import { Sched, TaskKind } from '../../src/sim/machine/tasks.ts';
 import { KLP_PATCHED } from '../../src/sim/types.ts';
 import type { SimEvent, Violation } from '../../src/sim/types.ts';
 import { actionArb, eventHash, eventsHash, isKthread, PATCHABLE, recount, scenarioArb, stateDigest, stepWithin } from './arbitraries.ts';
@@ -111,10 +111,13 @@ function excuse(engine: Engine, doc: ScenarioDoc, t: number): string | undefined
   const s = engine.state;
   const tasks = s.tasks;
   const kind = tasks.kind[t];
-  if (!isKthread(kind)) return undefined;
   const g = s.klp;
   const patch = g.all[g.transitionPatch];
   const patched = new Set(patch.objects.flatMap((o) => o.funcs.map((f) => g.funcs[f].oldName)));
+  // An idle task is always inside do_idle: it switches only at the loop's
+  // tail, when its CPU goes idle, which a saturated CPU never does.
+  if (kind === TaskKind.Idle && patched.has('do_idle')) return 'is inside the patched do_idle until its CPU goes idle';
+  if (!isKthread(kind)) return undefined;
   const spec = tasks.group[t] >= 0 ? doc.tasks[tasks.group[t]] : undefined;
   const loop = spec?.kind === 'kthread' ? spec.loop : ['kthread', 'worker_thread'];
   // A kthread never leaves its loop: patching a loop function can never

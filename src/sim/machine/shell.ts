@@ -11,8 +11,8 @@ import type { ScriptLine } from '../scenario/types.ts';
 import { usec } from '../types.ts';
 import type { TaskId } from '../types.ts';
 import { arm, Timer } from './queue.ts';
-import { callChain, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
-import { frameFn, frameVer, popFrames, pushFrame, Sched, TaskKind } from './tasks.ts';
+import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
+import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
 
 const EACCES = 13;
 /** `wait` gives up after this many simulated seconds. */
@@ -147,8 +147,10 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
   if (!kmsgOnly) k.printk('info', `% ${line.text}`);
   const base = k.tasks.depth[t];
   const sleeping = k.tasks.sched[t] === Sched.Sleeping;
-  if (!sleeping) pushFrame(k.tasks, t, k.world.fn.doSyscall64, 0);
   k.current = t;
+  // The command enters the kernel like any call: through the ftrace handler,
+  // which picks the version of do_syscall_64 for the shell's patch state.
+  if (!sleeping) callFunction(k, t, k.world.fn.doSyscall64);
   let summary = `sh runs \`${line.text}\`.`;
   switch (c.kind) {
     case 'insmod':
