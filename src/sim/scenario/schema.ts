@@ -208,6 +208,21 @@ function checkSemantics(s: Scenario): void {
     if (t.kind === 'user' && t.syscalls.length === 0) fail(`${at}.syscalls`, 'a user task needs at least one syscall');
     if (t.kind === 'kthread' && t.loop.length === 0) fail(`${at}.loop`, 'a kthread needs at least one function to run in');
     if (t.kind === 'kthread' && t.blockedIn !== undefined) fail(`${at}.blockedIn`, 'only user tasks (kind "user") can start blocked in a syscall');
+    // Tasks exist from boot and no module is loaded at boot: nothing may start inside one.
+    const notLoadedAtBoot = (f: string): string | undefined => {
+      const lives = home.get(f);
+      return lives !== undefined && lives !== 'vmlinux' ? `'${f}' is code of module '${lives}', which is not loaded at boot (expected a vmlinux function)` : undefined;
+    };
+    if (t.kind === 'kthread') {
+      t.loop.forEach((f, j) => {
+        const why = notLoadedAtBoot(f);
+        if (why !== undefined) fail(`${at}.loop[${j}]`, why);
+      });
+    }
+    if (t.blockedIn !== undefined) {
+      const why = notLoadedAtBoot(t.blockedIn);
+      if (why !== undefined) fail(`${at}.blockedIn`, why);
+    }
     total += t.count;
   });
   if (total > MAX_TASKS) fail('tasks', `expected at most ${MAX_TASKS} tasks over all groups, got ${total}`);
