@@ -18,6 +18,7 @@ import {
 
 export const EPERM = 1;
 export const ENOENT = 2;
+export const EACCES = 13;
 export const EBUSY = 16;
 export const EEXIST = 17;
 export const ENODEV = 19;
@@ -27,6 +28,7 @@ export const ENOSYS = 38;
 const STRERROR: Readonly<Record<number, string>> = {
   [EPERM]: 'Operation not permitted',
   [ENOENT]: 'No such file or directory',
+  [EACCES]: 'Permission denied',
   [EBUSY]: 'Device or resource busy',
   [EEXIST]: 'File exists',
   [ENODEV]: 'No such device',

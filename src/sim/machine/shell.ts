@@ -6,7 +6,7 @@
 import type { KGen, Kernel } from '../kernel.ts';
 import { ShellWait } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
-import { EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
+import { EACCES, EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
 import type { ScriptLine } from '../scenario/types.ts';
 import { usec } from '../types.ts';
 import type { TaskId } from '../types.ts';
@@ -14,7 +14,6 @@ import { arm, Timer } from './queue.ts';
 import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
 import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
 
-const EACCES = 13;
 /** `wait` gives up after this many simulated seconds. */
 export const WAIT_LIMIT_S = 60;
 
@@ -161,7 +160,11 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
       break;
     case 'echo': {
       const ret = yield* echo(k, c.value, c.path);
-      if (ret < 0) {
+      if (typeof ret === 'object') {
+        // The shell could not open the file for its redirection: echo never ran.
+        k.printk('info', `sh: ${c.path}: ${strerror(ret.open)}`);
+        summary = `sh cannot open ${c.path}: ${strerror(ret.open)}.`;
+      } else if (ret < 0) {
         k.printk('info', `sh: echo: write error: ${strerror(-ret)}`);
         summary = `The write to ${c.path} is refused: ${strerror(-ret)}.`;
       }
@@ -331,26 +334,36 @@ function* oopsInModule(k: Kernel, mod: string): KGen {
   }
 }
 
-function* echo(k: Kernel, value: string, path: string): KGen<number> {
+/** A failed open(2) of the redirection's file: the error the shell prints. */
+interface OpenError {
+  readonly open: number;
+}
+/** A sysfs directory that does not exist: ENOENT. A file its directory lacks: sysfs cannot create one, so EACCES. */
+const noDir: OpenError = { open: ENOENT };
+const noFile: OpenError = { open: EACCES };
+
+/** The write of `echo VALUE > PATH`: 0, a negative errno from the store, or the open's error. */
+function* echo(k: Kernel, value: string, path: string): KGen<number | OpenError> {
   let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|force|signal)$/.exec(path);
   if (m) {
     const patch = sysfsPatch(k, m[1]);
-    if (patch === undefined) return -ENOENT;
+    if (patch === undefined) return noDir;
     if (m[2] === 'enabled') return yield* enabledStore(k, patch, value);
     if (m[2] === 'force' && k.variant === 'mainline') return yield* forceStore(k, patch, value);
-    return -ENOENT; // `signal` left with v5.1's automatic signals; v4.12 had no `force`
+    return noFile; // `signal` left with v5.1's automatic signals; v4.12 had no `force`
   }
   m = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/.exec(path);
   if (m) {
     const ms = k.module(m[1]);
-    if (ms === undefined || !ms.loaded || !(m[2] in ms.params)) return -ENOENT;
+    if (ms === undefined || !ms.loaded) return noDir;
+    if (!(m[2] in ms.params)) return noFile;
     return setParam(ms.params, m[2], value) ? 0 : -EINVAL;
   }
   m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
   if (m) {
     const cpu = Number(m[1]);
     const on = kstrtobool(value, k.variant === 'mainline');
-    if (cpu >= k.cpus.count) return -ENOENT;
+    if (cpu >= k.cpus.count) return noDir;
     if (on === undefined) return -EINVAL;
     if (cpu === 0) return on ? 0 : -EBUSY;
     if ((k.cpus.online[cpu] === 1) === on) return 0;
@@ -358,7 +371,7 @@ function* echo(k: Kernel, value: string, path: string): KGen<number> {
     yield k.emit('cpu_hotplug', `CPU ${cpu} goes ${on ? 'online' : 'offline'}${on ? '' : '; its tasks move to other CPUs and its idle task stops running'}.`, { cpu });
     return 0;
   }
-  return -ENOENT;
+  return noDir;
 }
 
 interface ReadResult {
