@@ -6,9 +6,8 @@
 import type { Kernel } from './kernel.ts';
 import { resolveVersion } from './livepatch/patch.ts';
 import { stateWord } from './livepatch/state.ts';
-import { transitionPatch } from './livepatch/transition.ts';
+import { klpFrameBlocks, klpSwitchVerdict, offlineIdleSwitchesDirectly, transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
-import { isRunningElsewhere } from './machine/sched.ts';
 import { frameFn, frameVer, runState, Sched, TaskKind } from './machine/tasks.ts';
 import type { RunState } from './machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
@@ -165,18 +164,14 @@ export function taskView(k: Kernel, t: TaskId): TaskView | undefined {
   const tasks = k.tasks;
   if (t < 0 || t >= tasks.count) return undefined;
   const tp = transitionPatch(k);
-  const retired = new Set<string>();
-  if (tp !== undefined) {
-    for (const o of tp.objects) {
-      if (!o.patched) continue;
-      for (const id of o.funcs) retired.add(`${k.klp.funcs[id].oldFn}:${retiredVersion(k, id)}`);
-    }
-  }
+  // Frames are flagged by the same per-frame test klp_check_stack applies.
+  const checked = tp !== undefined && !(k.variant !== 'mainline' && tp.immediate);
   const frames: FrameView[] = [];
   for (let i = 0; i < tasks.depth[t]; i++) {
     const fn = frameFn(tasks, t, i);
     const ver = frameVer(tasks, t, i);
-    frames.push({ fn: k.world.fnNames[fn], version: ver === 0 ? 'original' : k.klp.all[k.klp.funcs[ver - 1].patch].mod, blocking: retired.has(`${fn}:${ver}`) });
+    const blocking = checked && tasks.patchState[t] !== k.klp.targetState && klpFrameBlocks(k, tp, fn, ver) !== undefined;
+    frames.push({ fn: k.world.fnNames[fn], version: ver === 0 ? 'original' : k.klp.all[k.klp.funcs[ver - 1].patch].mod, blocking });
   }
   const onCpu = k.cpus.online[tasks.cpu[t]] === 1 && k.cpus.curr[tasks.cpu[t]] === t;
   return {
@@ -193,14 +188,6 @@ export function taskView(k: Kernel, t: TaskId): TaskView | undefined {
   };
 }
 
-function retiredVersion(k: Kernel, funcId: number): number {
-  const f = k.klp.funcs[funcId];
-  if (k.klp.targetState === KLP_UNPATCHED) return funcId + 1;
-  const stack = k.klp.funcStack[f.oldFn] ?? [];
-  const at = stack.indexOf(funcId);
-  return at >= 0 && at + 1 < stack.length ? stack[at + 1] + 1 : 0;
-}
-
 const stateName = (s: KlpState): string => (s === KLP_UNDEFINED ? 'KLP_UNDEFINED' : s === KLP_PATCHED ? 'patched' : 'unpatched');
 
 /** Why task `t` has not switched yet, in the words a reader of transition.c would use. */
@@ -213,17 +200,35 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[]):
   const T = k.klp.targetState;
   if (k.variant !== 'mainline' && tp.immediate) return `'${tp.mod}' is immediate: there is no per-task transition.`;
   if (tasks.patchState[t] === T) return `${name} has switched to ${stateWord(T).replace('ing', 'ed')}.`;
-  if (tasks.kind[t] === TaskKind.Idle && !k.cpus.online[tasks.cpu[t]]) return `CPU ${tasks.cpu[t]} is offline: the next pass switches its idle task directly.`;
-  const group = tasks.group[t];
-  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return `${name}'s stack cannot be walked reliably, so no stack check can switch it; only a return to user space${tasks.kind[t] === TaskKind.Kthread ? ' (which a kthread never makes)' : ''} or force can.`;
-  if (isRunningElsewhere(k, t)) {
-    const way = tasks.kind[t] === TaskKind.Idle ? 'it switches when its CPU goes round the idle loop' : tasks.kind[t] === TaskKind.User ? 'it switches on its way back to user space, or at a later check' : 'a later check may catch it asleep';
-    return `${name} is running on CPU ${tasks.cpu[t]} and cannot be checked; ${way}.`;
+  if (tasks.kind[t] === TaskKind.Idle && !k.cpus.online[tasks.cpu[t]]) {
+    return offlineIdleSwitchesDirectly(k)
+      ? `CPU ${tasks.cpu[t]} is offline: the next pass switches its idle task directly.`
+      : `CPU ${tasks.cpu[t]} is offline, and the RFC's passes walk only online CPUs: nothing checks or switches its idle task until the CPU comes back.`;
   }
-  const blocking = frames.find((f) => f.blocking);
-  if (blocking) return `${name} is ${tasks.sched[t] === Sched.Sleeping ? 'asleep' : 'stopped'} in ${blocking.version === 'original' ? 'the original' : `${blocking.version}'s`} ${blocking.fn}, which this transition retires, so it stays ${stateWord(klpNotState(T)).replace('ing', 'ed')} for now.`;
-  if (tasks.depth[t] === 0) return `${name} is in user space: it switches at the next stack check or its next return from the kernel.`;
-  return `${name} is not inside anything the transition retires: the next stack check switches it.`;
+  const stays = stateWord(klpNotState(T)).replace('ing', 'ed');
+  // The verdict klp_try_switch_task itself would reach now.
+  const verdict = klpSwitchVerdict(k, t);
+  const other = tasks.kind[t] === TaskKind.User ? 'its next return to user space' : tasks.kind[t] === TaskKind.Idle ? 'its CPU going round the idle loop' : 'force';
+  switch (verdict.kind) {
+    case 'switched':
+      return `${name} has switched to ${stateWord(T).replace('ing', 'ed')}.`;
+    case 'no-reliable-unwinder':
+      return `The architecture has no reliable stack unwinder, so klp_try_switch_task never checks ${name}'s stack; only ${other} can switch it.`;
+    case 'unreliable':
+      return `${name}'s stack cannot be walked reliably, so no stack check can switch it; only a return to user space${tasks.kind[t] === TaskKind.Kthread ? ' (which a kthread never makes)' : ''} or force can.`;
+    case 'running': {
+      const way = tasks.kind[t] === TaskKind.Idle ? 'it switches when its CPU goes round the idle loop' : tasks.kind[t] === TaskKind.User ? 'it switches on its way back to user space, or at a later check' : 'a later check may catch it asleep';
+      return `${name} is running on CPU ${tasks.cpu[t]} and cannot be checked; ${way}.`;
+    }
+    case 'sleeping': {
+      const blocking = frames.find((f) => f.blocking);
+      const where = blocking === undefined ? verdict.fn : `${blocking.version === 'original' ? 'the original' : `${blocking.version}'s`} ${blocking.fn}`;
+      return `${name} is ${tasks.sched[t] === Sched.Sleeping ? 'asleep' : 'stopped'} in ${where}, which this transition retires, so it stays ${stays} for now.`;
+    }
+    case 'switchable':
+      if (tasks.depth[t] === 0) return `${name} is in user space: it switches at the next stack check or its next return from the kernel.`;
+      return `${name} is not inside anything the transition retires: the next stack check switches it.`;
+  }
 }
 
 const klpNotState = (s: KlpState): KlpState => (s === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED);

@@ -22,7 +22,6 @@ import {
   stallMessage,
   startMessage,
 } from './messages.ts';
-import type { StallReason } from './messages.ts';
 import { klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
 import { funcsOf, stateWord } from './state.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';
@@ -110,10 +109,18 @@ export function* klpStartTransition(k: Kernel): KGen {
   yield k.emit('klp_start_transition', `${n} task${n === 1 ? '' : 's'} get TIF_PATCH_PENDING: each must switch to ${stateWord(T).replace('ing', 'ed')}, at a stack check or on its way back to user space.`);
 }
 
-interface Stall {
-  readonly reason: StallReason;
-  readonly fn?: string;
-}
+/**
+ * What klp_try_switch_task would decide for a task now, without doing it:
+ * the one verdict that both the switch and the inspector's "why not switched
+ * yet" use.
+ */
+export type SwitchVerdict =
+  | { readonly kind: 'switched' }
+  | { readonly kind: 'no-reliable-unwinder' }
+  | { readonly kind: 'running' }
+  | { readonly kind: 'unreliable' }
+  | { readonly kind: 'sleeping'; readonly fn: string }
+  | { readonly kind: 'switchable' };
 
 /** The version a task must not be executing for the switch to be safe (-1: none to check). */
 function blockingVersion(k: Kernel, f: KlpFunc): number {
@@ -126,11 +133,27 @@ function blockingVersion(k: Kernel, f: KlpFunc): number {
   return at >= 0 && at + 1 < stack.length ? versionOf(k.klp.funcs[stack[at + 1]]) : ORIGINAL;
 }
 
-/** klp_check_stack: the first func of the patch whose old version the task is inside. */
-function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): Stall | undefined {
+/**
+ * klp_check_stack_func for one frame: whether a frame running version `ver`
+ * of function `fn` stops the patch's transition from switching the task.
+ * Returns the func's old name, or undefined.
+ */
+export function klpFrameBlocks(k: Kernel, patch: KlpPatch, fn: number, ver: number): string | undefined {
+  for (const obj of patch.objects) {
+    if (!obj.patched) continue;
+    for (const id of obj.funcs) {
+      const f = k.klp.funcs[id];
+      if (f.oldFn === fn && blockingVersion(k, f) === ver) return f.oldName;
+    }
+  }
+  return undefined;
+}
+
+/** klp_check_stack: the first func of the patch whose retired version the task is inside. */
+function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): SwitchVerdict {
   const tasks = k.tasks;
   const group = tasks.group[t];
-  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return { reason: 'unreliable' };
+  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return { kind: 'unreliable' };
   for (const obj of patch.objects) {
     if (!obj.patched) continue;
     for (const id of obj.funcs) {
@@ -138,22 +161,37 @@ function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): Stall | undefined
       const version = blockingVersion(k, f);
       if (version < 0) continue;
       for (let i = 0; i < tasks.depth[t]; i++) {
-        if (frameFn(tasks, t, i) === f.oldFn && frameVer(tasks, t, i) === version) return { reason: 'sleeping', fn: f.oldName };
+        if (frameFn(tasks, t, i) === f.oldFn && frameVer(tasks, t, i) === version) return { kind: 'sleeping', fn: f.oldName };
       }
     }
   }
-  return undefined;
+  return { kind: 'switchable' };
 }
 
-function stallText(k: Kernel, t: TaskId, s: Stall): string {
+/** The verdict of klp_try_switch_task for task `t` now (a transition must be in progress). */
+export function klpSwitchVerdict(k: Kernel, t: TaskId): SwitchVerdict {
+  if (k.tasks.patchState[t] === k.klp.targetState) return { kind: 'switched' };
+  // klp_have_reliable_stack(): without a reliable unwinder, no stack check at all.
+  if (!k.world.scenario.machine.reliableStacktrace) return { kind: 'no-reliable-unwinder' };
+  if (isRunningElsewhere(k, t)) return { kind: 'running' };
+  return klpCheckStack(k, t, must(k));
+}
+
+/** Whether klp_try_complete_transition switches an offline CPU's idle task directly (the RFC walked online CPUs only). */
+export const offlineIdleSwitchesDirectly = (k: Kernel): boolean => k.variant !== 'rfc-v2';
+
+function stallText(k: Kernel, t: TaskId, s: SwitchVerdict): string {
   const name = k.name(t);
-  switch (s.reason) {
+  const stays = stateWord(klpNot(k.klp.targetState)).replace('ing', 'ed');
+  switch (s.kind) {
     case 'running':
-      return `${name} is running on CPU ${k.tasks.cpu[t]}, so its stack cannot be checked; it stays ${stateWord(klpNot(k.klp.targetState)).replace('ing', 'ed')} for now.`;
+      return `${name} is running on CPU ${k.tasks.cpu[t]}, so its stack cannot be checked; it stays ${stays} for now.`;
     case 'unreliable':
       return `${name}'s stack cannot be walked reliably, so it cannot be switched by a stack check.`;
     case 'sleeping':
-      return `${name} is inside ${s.fn}, whose version this transition retires, so it stays ${stateWord(klpNot(k.klp.targetState)).replace('ing', 'ed')} for now.`;
+      return `${name} is inside ${s.fn}, whose version this transition retires, so it stays ${stays} for now.`;
+    default:
+      return `${name} cannot be checked: the architecture has no reliable stack unwinder.`;
   }
 }
 
@@ -161,19 +199,23 @@ function stallText(k: Kernel, t: TaskId, s: Stall): string {
 export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
   const tasks = k.tasks;
   const T = k.klp.targetState;
-  if (tasks.patchState[t] === T) return true;
-  // klp_have_reliable_stack(): without a reliable unwinder, no stack check at all.
-  if (!k.world.scenario.machine.reliableStacktrace) {
-    yield k.emit('klp_try_switch_task', `${k.name(t)} cannot be checked: the architecture has no reliable stack unwinder.`, { task: t });
-    return false;
+  const verdict = klpSwitchVerdict(k, t);
+  switch (verdict.kind) {
+    case 'switched':
+      return true;
+    case 'no-reliable-unwinder':
+      yield k.emit('klp_try_switch_task', stallText(k, t, verdict), { task: t });
+      return false;
+    case 'running':
+    case 'unreliable':
+    case 'sleeping':
+      k.klpLog('debug', stallMessage(k.variant, verdict.kind === 'sleeping' ? 'sleeping' : verdict.kind, tasks.comm[t], tasks.pid[t], verdict.kind === 'sleeping' ? verdict.fn : undefined), true);
+      yield k.emit('klp_try_switch_task', stallText(k, t, verdict), { task: t });
+      return false;
+    case 'switchable':
+      break;
   }
   const patch = must(k);
-  const stall: Stall | undefined = isRunningElsewhere(k, t) ? { reason: 'running' } : klpCheckStack(k, t, patch);
-  if (stall !== undefined) {
-    k.klpLog('debug', stallMessage(k.variant, stall.reason, tasks.comm[t], tasks.pid[t], stall.fn), true);
-    yield k.emit('klp_try_switch_task', stallText(k, t, stall), { task: t });
-    return false;
-  }
   const from = tasks.patchState[t] as KlpState;
   setTif(tasks, t, false);
   setPatchState(tasks, t, T);
@@ -221,7 +263,7 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
           // v5.16 "sched,livepatch: Use wake_up_if_idle()": push the idle task round its loop.
           if (v === 'mainline') kickIdle(k, cpu);
         }
-      } else if (v !== 'rfc-v2' && tasks.patchState[idle] !== g.targetState) {
+      } else if (offlineIdleSwitchesDirectly(k) && tasks.patchState[idle] !== g.targetState) {
         // An offline CPU's idle task runs nothing: it can be switched directly.
         const from = tasks.patchState[idle] as KlpState;
         setTif(tasks, idle, false);

@@ -170,9 +170,11 @@ describe('klp_try_switch_task', () => {
         cpus: 1,
         functions: { tgt_fn: 'tgt' },
         targets: { tgt: ['tgt_fn'] },
-        tasks: [{ comm: 'kt', loop: ['kthread', 'tgt_fn'] }],
+        tasks: [{ comm: 'kt', loop: ['kthread', 'worker_thread'] }],
         patches: [{ name: 'pm', object: 'tgt', funcs: ['tgt_fn'] }],
       });
+      // A frame of tgt's code, as if kt had called into tgt (which the patch's object does not see as loaded).
+      pushFrame(m.k.tasks, m.task('kt'), m.fn('tgt_fn'), ORIGINAL);
       const p = m.patch('pm');
       drain(klpInitTransition(m.k, p, KLP_PATCHED));
       drain(klpStartTransition(m.k));
@@ -183,9 +185,10 @@ describe('klp_try_switch_task', () => {
         cpus: 1,
         functions: { tgt_fn: 'tgt' },
         targets: { tgt: ['tgt_fn'] },
-        tasks: [{ comm: 'kt', loop: ['kthread', 'tgt_fn'] }],
+        tasks: [{ comm: 'kt', loop: ['kthread', 'worker_thread'] }],
         patches: [{ name: 'pm', object: 'tgt', funcs: ['tgt_fn'] }],
       });
+      pushFrame(m2.k.tasks, m2.task('kt'), m2.fn('tgt_fn'), ORIGINAL);
       begin(m2, 'pm', KLP_PATCHED);
       expect(drain(klpTrySwitchTask(m2.k, m2.task('kt'))).ret, v).toBe(false);
     }
