@@ -20,14 +20,27 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    // The simulation core is pure: no DOM, React, store, worker or URL code.
+    // The simulation core is pure and deterministic: no DOM, React, store,
+    // worker or URL code, no timers, no wall clock, no outside randomness.
     files: ['src/sim/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'zustand', 'd3', '**/app/**', '**/panels/**', '**/worker/**', 'lz-string'] }],
-      'no-restricted-globals': ['error', 'window', 'document', 'self', 'navigator', 'location'],
+      'no-restricted-imports': ['error', {
+        patterns: ['react', 'react-dom', 'zustand', 'd3', '**/app/**', '**/panels/**', '**/worker/**', 'lz-string'],
+        paths: ['timers', 'node:timers', 'timers/promises', 'node:timers/promises', 'perf_hooks', 'node:perf_hooks', 'crypto', 'node:crypto']
+          .map((name) => ({ name, message: 'the simulation runs on its own clock and its seeded generator' })),
+      }],
+      'no-restricted-globals': ['error',
+        'window', 'document', 'self', 'navigator', 'location', 'globalThis',
+        ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask',
+          'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback']
+          .map((name) => ({ name, message: 'time is the simulated clock: the engine schedules its own events' })),
+        { name: 'performance', message: 'time is the simulated clock, not the wall clock' },
+        { name: 'crypto', message: 'randomness comes from the seeded generator in the state' }],
       'no-restricted-properties': ['error',
         { object: 'Math', property: 'random', message: 'randomness comes from the seeded generator in the state' },
         { object: 'Date', property: 'now', message: 'time is the simulated clock' }],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date']", message: 'time is the simulated clock' }],
     },
   },
 );
