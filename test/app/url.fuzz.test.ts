@@ -220,7 +220,6 @@ describe('decodeLink on 10,000 malformed and hostile hashes', () => {
     const thrown: string[] = [];
     const problems: string[] = [];
     const tally = new Map<string, { ok: number; refused: number }>();
-    const t0 = performance.now();
     for (const c of cases) {
       let r: ReturnType<typeof decodeLink>;
       try {
@@ -251,12 +250,10 @@ describe('decodeLink on 10,000 malformed and hostile hashes', () => {
         problems.push(`${at}: encodeLink threw ${String(e)}`);
       }
     }
-    const ms = performance.now() - t0;
     expect(thrown).toEqual([]);
     expect(problems.slice(0, 20)).toEqual([]);
     // Every kind of case is there.
     expect([...tally.keys()].sort()).toEqual(['damage', 'escape', 'lz', 'markup', 'proto', 'random', 'size', 'truncation', 'version']);
-    expect(ms).toBeLessThan(10_000);
   });
 
   it('pollutes no prototype', () => {

@@ -388,9 +388,7 @@ describe('inflate (lz-string, bounded)', () => {
     expect(lzDecompress(small)).toBe('a'.repeat(length));
     expect(inflate(small)).toEqual({ text: 'a'.repeat(length) });
     expect(inflate(small, length - 1)).toEqual({ error: 'too large' });
-    const t0 = performance.now();
     expect(inflate(lzBomb(20_000))).toEqual({ error: 'too large' });
-    expect(performance.now() - t0).toBeLessThan(1_000);
   });
 
   it('refuses characters outside the alphabet, which lz-string reads as zeros', () => {

@@ -28,12 +28,31 @@ async function open(o: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ page:
 const stepOf = async (page: Page): Promise<number> => page.evaluate(() => window.klpscope?.store.getState().frame?.step ?? -1);
 
 async function waitForStep(page: Page, pred: (s: number) => boolean): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const s = await stepOf(page);
-    if (pred(s)) return s;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`step never satisfied the condition (last ${await stepOf(page)})`);
+  let last = -1;
+  await expect.poll(async () => (last = await stepOf(page)), { timeout: 10_000, message: 'the step never satisfied the condition' }).toSatisfy(pred);
+  return last;
+}
+
+/**
+ * Resolves once the worker has answered everything sent before it (replies
+ * come in order): a request that always gets a reply, an export, is the
+ * barrier. What has not happened by then was not going to happen.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const store = window.klpscope!.store;
+        const seq = store.getState().exported?.seq ?? 0;
+        const unsubscribe = store.subscribe((s) => {
+          if ((s.exported?.seq ?? 0) > seq) {
+            unsubscribe();
+            resolve();
+          }
+        });
+        store.getState().send({ type: 'export', what: 'log' });
+      }),
+  );
 }
 
 const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
@@ -77,8 +96,9 @@ describe('klpscope in Chromium', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
     const paused = await stepOf(page);
-    await page.waitForTimeout(400);
+    await settled(page);
     expect(await stepOf(page)).toBe(paused);
+    expect(await page.evaluate(() => window.klpscope?.store.getState().live?.step)).toBe(paused);
     await page.context().close();
   });
 
@@ -173,7 +193,7 @@ describe('klpscope in Chromium', () => {
     await input.focus();
     const here = await stepOf(page);
     await page.keyboard.press('ArrowRight');
-    await page.waitForTimeout(200);
+    await settled(page);
     expect(await stepOf(page)).toBe(here);
     expect(end).toBeGreaterThan(0);
     await page.context().close();

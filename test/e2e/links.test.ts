@@ -97,11 +97,11 @@ describe('links', () => {
   it('shows hostile names from a link as text only', async () => {
     const doc = { format: 'klpscope/1', name: '<img src=x onerror="window.pwned=1">', tasks: [] };
     const page = await openAt('');
-    const hash = await page.evaluate(async (d) => {
-      window.klpscope!.store.getState().load({ scenario: d });
-      await new Promise((r) => setTimeout(r, 800));
-      return location.hash.slice(1);
-    }, doc);
+    // Opening a scenario adds a history entry carrying its link.
+    const entries = await page.evaluate(() => history.length);
+    await page.evaluate((d) => window.klpscope!.store.getState().load({ scenario: d }), doc);
+    await page.waitForFunction((n) => history.length > n, entries);
+    const hash = await page.evaluate(() => location.hash.slice(1));
     const fresh = await openAt(hash);
     await fresh.getByText('<img src=x onerror="window.pwned=1">').first().waitFor();
     expect(await fresh.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
