@@ -20,6 +20,7 @@ import {
   traceEndTime,
 } from '../../src/panels/timeline/scales.ts';
 import { frameThrottle } from '../../src/panels/timeline/throttle.ts';
+import { createFrameScheduler } from '../../src/app/frames.ts';
 import { wheelDelta, zoomFilter } from '../../src/panels/timeline/zoom.ts';
 import { isFault, isGivenUp, markLabel } from '../../src/panels/timeline/marks.ts';
 import type { Milestone, Sample } from '../../src/worker/protocol.ts';
@@ -156,8 +157,10 @@ describe('frameThrottle', () => {
     const out: number[] = [];
     const t = frameThrottle<number>(
       (v) => out.push(v),
-      (cb) => frames.push(cb),
-      () => {},
+      createFrameScheduler(
+        (cb) => frames.push(cb),
+        () => frames.pop(),
+      ),
     );
     t.push(1);
     t.push(2);

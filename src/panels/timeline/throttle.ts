@@ -1,5 +1,8 @@
 // At most one value per animation frame: the latest pushed wins, and a value
-// equal to the last one emitted is dropped (dragging within one step).
+// equal to the last one emitted is dropped (dragging within one step). The
+// frame is the page's frame scheduler's, in its DOM phase.
+import { frameScheduler } from '../../app/frames.ts';
+import type { FrameScheduler, FrameTask } from '../../app/frames.ts';
 
 export interface FrameThrottle<T> {
   push(value: T): void;
@@ -10,37 +13,31 @@ export interface FrameThrottle<T> {
   reset(): void;
 }
 
-type Raf = (cb: () => void) => number;
-type Caf = (handle: number) => void;
-
-const defaultRaf: Raf = (cb) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(cb) : (setTimeout(cb, 16) as unknown as number));
-const defaultCaf: Caf = (h) => (typeof cancelAnimationFrame === 'function' ? cancelAnimationFrame(h) : clearTimeout(h));
-
-export function frameThrottle<T>(emit: (value: T) => void, raf: Raf = defaultRaf, caf: Caf = defaultCaf): FrameThrottle<T> {
+export function frameThrottle<T>(emit: (value: T) => void, scheduler: FrameScheduler = frameScheduler): FrameThrottle<T> {
   let pending: { value: T } | null = null;
   let last: { value: T } | null = null;
-  let handle: number | null = null;
-  const fire = () => {
-    handle = null;
-    if (pending === null) return;
-    const p = pending;
-    pending = null;
-    if (last !== null && Object.is(last.value, p.value)) return;
-    last = p;
-    emit(p.value);
+  const task: FrameTask = {
+    phase: 'dom',
+    run() {
+      if (pending === null) return;
+      const p = pending;
+      pending = null;
+      if (last !== null && Object.is(last.value, p.value)) return;
+      last = p;
+      emit(p.value);
+    },
   };
   return {
     push(value) {
       pending = { value };
-      if (handle === null) handle = raf(fire);
+      scheduler.request(task);
     },
     flush() {
-      if (handle !== null) caf(handle);
-      fire();
+      scheduler.cancel(task);
+      task.run();
     },
     cancel() {
-      if (handle !== null) caf(handle);
-      handle = null;
+      scheduler.cancel(task);
       pending = null;
     },
     reset() {
