@@ -6,7 +6,7 @@ import { useCallback, useState } from 'react';
 import { Panel } from './Panel.tsx';
 import { Controls, GroupControl } from './taskgrid/Controls.tsx';
 import { GridCanvas } from './taskgrid/GridCanvas.tsx';
-import type { GridInfo } from './taskgrid/GridCanvas.tsx';
+import type { GridInfo } from './taskgrid/controller.ts';
 import { Legend } from './taskgrid/Legend.tsx';
 import { DEFAULT_FILTERS } from './taskgrid/layout.ts';
 import type { Filters } from './taskgrid/layout.ts';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppStore } from '../../src/app/store.ts';
 import { useShortcuts } from '../../src/app/useShortcuts.ts';
 import { TaskGrid } from '../../src/panels/TaskGrid.tsx';
-import { FALLBACK_SIZE } from '../../src/panels/taskgrid/GridCanvas.tsx';
+import { FALLBACK_SIZE } from '../../src/panels/taskgrid/controller.ts';
 import { cellAt, cellRect, DEFAULT_FILTERS, layoutGrid, MAX_CELL, MIN_CELL, moveCursor, selectTasks, taskAt } from '../../src/panels/taskgrid/layout.ts';
 import type { Filters, GridLayout } from '../../src/panels/taskgrid/layout.ts';
 import type { TaskColumns } from '../../src/worker/protocol.ts';

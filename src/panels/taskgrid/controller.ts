@@ -1,0 +1,319 @@
+// The task grid's painter as a controller of its own (the way the timeline's
+// zoom is one): created in an effect on the grid's elements, updated when the
+// filters change, destroyed on unmount. It listens to the store, the
+// scroller, the element's size, the colour scheme and the canvas's pointer,
+// focus and keys, and paints in the canvas phase of the page's frame
+// scheduler: at most once per animation frame, outside React. React hears
+// only what it renders: the summary line, the tooltip and the cursor's words.
+import { frameScheduler } from '../../app/frames.ts';
+import type { FrameScheduler, FrameTask } from '../../app/frames.ts';
+import type { AppState, AppStore } from '../../app/store.ts';
+import { describeTask, gridSummary, taskFacts } from './describe.ts';
+import { drawGrid, readTheme } from './draw.ts';
+import type { Theme } from './draw.ts';
+import type { Detail } from './Legend.tsx';
+import { CURSOR_KEYS, cellRect, layoutGrid, moveCursor, selectTasks, taskAt } from './layout.ts';
+import type { CursorKey, Filters, GridLayout, TaskSelection } from './layout.ts';
+
+/** The viewport assumed when the element has no box (jsdom, or not laid out yet). */
+export const FALLBACK_SIZE = { width: 320, height: 240 } as const;
+
+export interface GridInfo {
+  readonly detail: Detail;
+  /** "19 tasks" or "6 of 19 tasks". */
+  readonly shown: string;
+}
+
+export interface Tip {
+  readonly task: number;
+  /** Cell position in the viewport, CSS px. */
+  readonly x: number;
+  readonly y: number;
+  readonly size: number;
+  readonly flip: boolean;
+}
+
+/** The elements the controller paints and listens to, and what it tells React. */
+export interface GridHost {
+  readonly scroller: HTMLElement;
+  readonly spacer: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+  /** The summary line and the legend's level of detail changed. */
+  onInfo(info: GridInfo): void;
+  /** The tooltip moved, or went (null). */
+  onTip(tip: Tip | null): void;
+  /** Words for screen readers about the task under the keyboard cursor. */
+  onAnnounce(text: string): void;
+}
+
+export interface GridController {
+  update(o: { readonly filters: Filters }): void;
+  /** Paints now, not at the next frame. */
+  paint(): void;
+  destroy(): void;
+}
+
+const filtering = (f: Filters): boolean => f.text.trim() !== '' || f.kind !== 'all' || f.state !== 'all';
+
+const sameTip = (a: Tip | null, b: Tip | null): boolean => a === b || (a !== null && b !== null && a.task === b.task && a.x === b.x && a.y === b.y && a.flip === b.flip);
+
+/** Focus that came from the keyboard (where the browser can tell). */
+function focusVisible(el: Element): boolean {
+  try {
+    return el.matches(':focus-visible');
+  } catch {
+    return false;
+  }
+}
+
+export function createGridController(host: GridHost, store: AppStore, initial: { readonly filters: Filters }, scheduler: FrameScheduler = frameScheduler): GridController {
+  const { scroller, spacer, canvas } = host;
+  let filters = initial.filters;
+  let width: number = FALLBACK_SIZE.width;
+  let height: number = FALLBACK_SIZE.height;
+  let inputs: { tasks: unknown; comms: unknown; filters: unknown; width: number; height: number } | null = null;
+  let sel: TaskSelection | null = null;
+  let layout: GridLayout | null = null;
+  let theme: Theme | null = null;
+  let ctx: CanvasRenderingContext2D | null | undefined;
+  /** Task indices, -1 for none. */
+  let hover = -1;
+  let cursor = -1;
+  let focused = false;
+  /** The cursor shows (outline and tip) while the grid is used from the keyboard, not after a click. */
+  let keyboard = false;
+  let tip: Tip | null = null;
+  let info: GridInfo | null = null;
+  /** What the paint last wrote to the DOM, so that it writes only changes. */
+  let label = '';
+  let spacerHeight = -1;
+
+  const showTip = (next: Tip | null) => {
+    if (sameTip(next, tip)) return;
+    tip = next;
+    host.onTip(next);
+  };
+  const tipFor = (task: number, top: number): Tip | null => {
+    const l = layout;
+    if (task < 0 || l === null) return null;
+    const pos = task < l.slot.length ? l.slot[task] : -1;
+    const r = pos < 0 ? undefined : cellRect(l, pos);
+    if (r === undefined) return null;
+    const y = r.y - top;
+    if (y + r.size < 0 || y > height) return null;
+    return { task, x: r.x, y, size: r.size, flip: r.x > width / 2 };
+  };
+  /** The tip follows the pointer, else the keyboard cursor while the grid has focus. */
+  const refreshTip = (top = scroller.scrollTop) => showTip(tipFor(hover >= 0 ? hover : focused && keyboard ? cursor : -1, top));
+
+  const relayout = (s: AppState): GridLayout | null => {
+    const f = s.live ?? s.frame;
+    if (f === null) return null;
+    const i = inputs;
+    if (layout !== null && i !== null && i.tasks === f.tasks && i.comms === s.comms && i.filters === filters && i.width === width && i.height === height) return layout;
+    const c = ctx;
+    if (c) c.font = `600 11px ${(theme ?? readTheme(canvas)).font}`;
+    sel = selectTasks(f.tasks, s.comms, filters);
+    layout = layoutGrid(sel, width, height, c ? { measure: (t) => c.measureText(t).width } : {});
+    inputs = { tasks: f.tasks, comms: s.comms, filters, width, height };
+    return layout;
+  };
+
+  const paint = () => {
+    // Read the scroll offset before writing anything, so that no write forces a layout.
+    const top = scroller.scrollTop;
+    const s = store.getState();
+    const f = s.live ?? s.frame;
+    if (ctx === undefined) ctx = canvas.getContext('2d');
+    const l = relayout(s);
+    const shownSel = sel;
+    const nextLabel = f === null || l === null || shownSel === null ? 'Task grid: loading' : gridSummary(f.globals.counts, l.order.length, shownSel.exited, filtering(filters));
+    if (nextLabel !== label) {
+      label = nextLabel;
+      canvas.setAttribute('aria-label', nextLabel);
+    }
+    if (f === null || l === null || shownSel === null) return;
+    const filtered = filtering(filters);
+    const tall = Math.max(l.height, height);
+    if (tall !== spacerHeight) {
+      spacerHeight = tall;
+      spacer.style.height = `${tall}px`;
+    }
+    const alive = f.tasks.count - shownSel.exited;
+    const next: GridInfo = {
+      detail: l.metrics.markers ? 'full' : l.metrics.patterns ? 'no-markers' : 'colour',
+      shown: filtered ? `${l.order.length.toLocaleString('en')} of ${alive.toLocaleString('en')} tasks` : `${alive.toLocaleString('en')} tasks`,
+    };
+    if (info === null || info.detail !== next.detail || info.shown !== next.shown) {
+      info = next;
+      host.onInfo(next);
+    }
+    refreshTip(top);
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(width * dpr);
+    const h = Math.round(height * dpr);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    theme ??= readTheme(canvas);
+    const at = (task: number) => (task >= 0 && task < l.slot.length ? l.slot[task] : -1);
+    drawGrid(ctx, theme, {
+      layout: l,
+      tasks: f.tasks,
+      top,
+      width,
+      height,
+      dpr,
+      selected: at(f.selected?.task ?? -1),
+      cursor: focused && keyboard ? at(cursor) : -1,
+      hover: at(hover),
+    });
+  };
+  const redraw: FrameTask = { phase: 'canvas', run: paint };
+  const schedule = () => scheduler.request(redraw);
+
+  const measure = () => {
+    width = scroller.clientWidth || FALLBACK_SIZE.width;
+    height = scroller.clientHeight || FALLBACK_SIZE.height;
+  };
+
+  /** The pointer's position in layout coordinates. */
+  const point = (e: { clientX: number; clientY: number }): [number, number] => {
+    const r = canvas.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top + scroller.scrollTop];
+  };
+  const select = (task: number | null) => store.getState().send({ type: 'select', task });
+
+  const moveTo = (task: number) => {
+    cursor = task;
+    const s = store.getState();
+    const f = s.live ?? s.frame;
+    const facts = f === null ? undefined : taskFacts(f.tasks, s.comms, task);
+    host.onAnnounce(facts === undefined ? '' : describeTask(facts));
+    // Keep the cursor in view.
+    const l = layout;
+    const r = l === null || task < 0 ? undefined : cellRect(l, l.slot[task]);
+    if (l !== null && r !== undefined) {
+      if (r.y - l.pitch < scroller.scrollTop) scroller.scrollTop = Math.max(0, r.y - l.pitch - 16);
+      else if (r.y + 2 * l.pitch > scroller.scrollTop + height) scroller.scrollTop = r.y + 2 * l.pitch - height;
+    }
+    refreshTip();
+    schedule();
+  };
+
+  const onPointerMove = (e: PointerEvent) => {
+    const task = layout === null ? -1 : taskAt(layout, ...point(e));
+    if (task === hover) return;
+    hover = task;
+    refreshTip();
+    schedule();
+  };
+  const onPointerDown = () => {
+    keyboard = false;
+  };
+  const onPointerLeave = () => {
+    hover = -1;
+    refreshTip();
+    schedule();
+  };
+  const onClick = (e: MouseEvent) => {
+    const task = layout === null ? -1 : taskAt(layout, ...point(e));
+    if (task < 0) return;
+    select(task);
+    moveTo(task);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (CURSOR_KEYS.includes(e.key)) {
+      // The grid's own keys: keep them from the page's shortcuts and from scrolling.
+      e.preventDefault();
+      e.stopPropagation();
+      keyboard = true;
+      const l = layout;
+      if (l === null) return;
+      const pos = cursor >= 0 && cursor < l.slot.length ? l.slot[cursor] : -1;
+      const next = moveCursor(l, pos, e.key as CursorKey, height);
+      moveTo(next < 0 ? -1 : l.order[next]);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (cursor >= 0) select(cursor);
+    } else if (e.key === 'Escape') {
+      e.stopPropagation();
+      select(null);
+    }
+  };
+  const onFocus = () => {
+    focused = true;
+    keyboard = focusVisible(canvas);
+    const l = layout;
+    if (cursor < 0 && l !== null && l.order.length > 0) {
+      const selected = store.getState().frame?.selected?.task ?? -1;
+      cursor = selected >= 0 && selected < l.slot.length && l.slot[selected] >= 0 ? selected : l.order[0];
+    }
+    refreshTip();
+    schedule();
+  };
+  const onBlur = () => {
+    focused = false;
+    refreshTip();
+    schedule();
+  };
+
+  measure();
+  paint();
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (s.live !== prev.live || s.frame !== prev.frame || s.comms !== prev.comms) schedule();
+  });
+  scroller.addEventListener('scroll', schedule, { passive: true });
+  const ro =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+          measure();
+          schedule();
+        })
+      : null;
+  ro?.observe(scroller);
+  // The theme's colours change with the colour scheme; read them again then.
+  const scheme = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const onScheme = () => {
+    theme = null;
+    inputs = null;
+    schedule();
+  };
+  scheme?.addEventListener('change', onScheme);
+  canvas.addEventListener('pointermove', onPointerMove);
+  canvas.addEventListener('pointerdown', onPointerDown);
+  canvas.addEventListener('pointerleave', onPointerLeave);
+  canvas.addEventListener('click', onClick);
+  canvas.addEventListener('keydown', onKeyDown);
+  canvas.addEventListener('focus', onFocus);
+  canvas.addEventListener('blur', onBlur);
+
+  return {
+    update(o) {
+      if (o.filters === filters) return;
+      filters = o.filters;
+      schedule();
+    },
+    paint,
+    destroy() {
+      unsubscribe();
+      scroller.removeEventListener('scroll', schedule);
+      ro?.disconnect();
+      scheme?.removeEventListener('change', onScheme);
+      canvas.removeEventListener('pointermove', onPointerMove);
+      canvas.removeEventListener('pointerdown', onPointerDown);
+      canvas.removeEventListener('pointerleave', onPointerLeave);
+      canvas.removeEventListener('click', onClick);
+      canvas.removeEventListener('keydown', onKeyDown);
+      canvas.removeEventListener('focus', onFocus);
+      canvas.removeEventListener('blur', onBlur);
+      scheduler.cancel(redraw);
+    },
+  };
+}
