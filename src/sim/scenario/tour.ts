@@ -26,10 +26,67 @@ export type TourCondition =
   /** The script has run to its end and no transition is in progress. */
   | { readonly kind: 'settled' };
 
+/**
+ * What a stop is about, so that arriving there can show it: the tasks are
+ * selected in the inspector, the CPU row and the function's func_stack are
+ * highlighted, the panel is scrolled into view and the log line is marked
+ * (debug lines are shown when the quoted line is one).
+ */
+export interface StopSpotlight {
+  /** Tasks by comm (every task of that name) or by pid (`"pid 4"` is written `4`); the first is selected in the inspector. */
+  readonly tasks?: readonly (string | number)[];
+  readonly cpu?: number;
+  /** A patched function, as named in the func_stacks panel. */
+  readonly function?: string;
+  /** A panel id, as in links' `l=` (src/app/link.ts PANEL_IDS). */
+  readonly panel?: string;
+  /** Text of a log line (kernel log or `cat` output) up to this step that the stop quotes. */
+  readonly logLine?: string;
+}
+
+/** Which tasks an expectation is about: every live task of a comm, or the one with a pid. */
+export type TaskSelector = { readonly comm: string; readonly pid?: undefined } | { readonly pid: number; readonly comm?: undefined };
+
+/**
+ * A claim a stop makes about the model, checked at the stop's step by a test
+ * of every preset (test/sim/tourExpect.test.ts). Plain data.
+ */
+export type StopExpectation =
+  /** Every selected task has this patch_state and/or TIF_PATCH_PENDING flag. */
+  | (TaskSelector & { readonly kind: 'task'; readonly patchState?: KlpState; readonly pending?: boolean })
+  /** Live tasks by patch_state, and how many have TIF_PATCH_PENDING; only the fields given are checked. */
+  | { readonly kind: 'counts'; readonly undefined?: number; readonly unpatched?: number; readonly patched?: number; readonly pending?: number }
+  /** A line containing `includes` has (or has not) been written by this step. */
+  | { readonly kind: 'log'; readonly includes: string; readonly present: boolean }
+  /** A livepatch global, by the kernel's name. */
+  | { readonly kind: 'global'; readonly name: 'klp_target_state'; readonly value: KlpState }
+  | { readonly kind: 'global'; readonly name: 'klp_transition_patch'; readonly value: string | null }
+  | { readonly kind: 'global'; readonly name: 'klp_signals_cnt'; readonly value: number }
+  /** Whether klp_transition_work is armed (a retry pass is due). */
+  | { readonly kind: 'global'; readonly name: 'klp_transition_work'; readonly value: boolean };
+
+/**
+ * Predict, then reveal: a question asked at a stop, answered when the student
+ * plays on to the next stop. The answer the student picks stays in the page.
+ */
+export interface StopQuestion {
+  readonly ask: string;
+  /** Two to four answers. */
+  readonly answers: readonly string[];
+  /** Index of the right answer. */
+  readonly correct: number;
+  /** Why, in one or two sentences, shown with the answer at the next stop. */
+  readonly why: string;
+}
+
 export interface TourStop {
   /** One to three plain sentences addressed to the student. */
   readonly text: string;
   readonly when: TourCondition;
+  readonly spotlight?: StopSpotlight;
+  /** Claims of `text` about the state at this stop, checked by a test. */
+  readonly expect?: readonly StopExpectation[];
+  readonly question?: StopQuestion;
 }
 
 /** What a condition may look at besides the event: the point in the trace. */
