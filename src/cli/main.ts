@@ -1,139 +1,88 @@
-// klpscope run: runs a scenario headless and prints the kernel log
-// (spec/scenario.md §9).
-import { createWriteStream, readFileSync } from 'node:fs';
-import { Engine } from '../sim/engine.ts';
+// The `klpscope` command: finds the subcommand, runs it, and turns every
+// failure into a one-line message on standard error and its exit status
+// (Exit in io.ts; README and docs/scenario.md §9). No stack trace reaches
+// the user but for a bug of klpscope itself.
 import { ScenarioError } from '../sim/scenario/types.ts';
-import { formatLogLine, summaryLine, traceLine, violationLine } from '../sim/trace/format.ts';
+import { CliError, errnoCode, errnoText, escapeControl, Exit, LineWriter } from './io.ts';
+import type { Io } from './io.ts';
+import { run, RUN_USAGE, UsageError } from './run.ts';
+import type { Bounds } from './run.ts';
 
-const USAGE = `usage: klpscope run SCENARIO.json [--timestamps] [--debug-tasks] [--trace FILE] [--summary]
-       klpscope run --script SCRIPT.sh [--kernel K] [--cpus N] [--seed S] [--timestamps] [--debug-tasks] [--trace FILE] [--summary]`;
+export type { Io } from './io.ts';
 
-const MAX_EVENTS = 50_000_000;
-
-interface Options {
-  scenario?: string;
-  script?: string;
-  kernel?: string;
-  cpus?: string;
-  seed?: string;
-  timestamps: boolean;
-  debugTasks: boolean;
-  trace?: string;
-  summary: boolean;
+interface Command {
+  readonly run: (argv: readonly string[], io: Io, bounds: Bounds) => number | Promise<number>;
+  readonly usage: string;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Options {
-  if (argv[0] !== 'run') throw new UsageError(argv.length === 0 ? 'missing command' : `unknown command '${argv[0]}'`);
-  const o: Options = { timestamps: false, debugTasks: false, summary: false };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    switch (a) {
-      case '--timestamps':
-        o.timestamps = true;
-        break;
-      case '--debug-tasks':
-        o.debugTasks = true;
-        break;
-      case '--summary':
-        o.summary = true;
-        break;
-      case '--trace':
-        o.trace = value(i++, a);
-        break;
-      case '--script':
-        o.script = value(i++, a);
-        break;
-      case '--kernel':
-        o.kernel = value(i++, a);
-        break;
-      case '--cpus':
-        o.cpus = value(i++, a);
-        break;
-      case '--seed':
-        o.seed = value(i++, a);
-        break;
-      default:
-        if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-        if (o.scenario !== undefined) throw new UsageError(`unexpected argument ${a}`);
-        o.scenario = a;
-    }
-  }
-  if ((o.scenario === undefined) === (o.script === undefined)) throw new UsageError('give either a scenario file or --script');
-  if (o.scenario !== undefined && (o.kernel ?? o.cpus ?? o.seed) !== undefined) throw new UsageError('--kernel, --cpus and --seed go with --script');
-  return o;
-}
-
-function integer(flag: string, v: string): number {
-  if (!/^\d+$/.test(v)) throw new ScenarioError(flag, `expected a whole number, got '${v}'`);
-  return Number(v);
-}
-
-function loadScenario(o: Options): unknown {
-  if (o.scenario !== undefined) return readFileSync(o.scenario, 'utf8');
-  const lines = readFileSync(o.script as string, 'utf8').replace(/\n$/, '').split('\n');
-  return {
-    format: 'klpscope/1',
-    name: o.script,
-    ...(o.kernel === undefined ? {} : { kernel: o.kernel }),
-    ...(o.seed === undefined ? {} : { seed: integer('--seed', o.seed) }),
-    ...(o.cpus === undefined ? {} : { machine: { cpus: integer('--cpus', o.cpus) } }),
-    script: lines,
-  };
-}
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
-const stdio: Io = {
-  out: (s) => process.stdout.write(s + '\n'),
-  err: (s) => process.stderr.write(s + '\n'),
+/** The subcommands: one line each. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  run: { run, usage: RUN_USAGE },
 };
 
-/** Runs the CLI; returns the exit status (0 ran, 1 a guarantee broke, 2 bad input). */
-export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
-  let o: Options;
-  let engine: Engine;
+const USAGE = Object.values(COMMANDS)
+  .map((c) => c.usage)
+  .join('\n');
+
+/** Standard output and error, buffered; a write error ends the command (a closed pipe quietly). */
+function stdio(): Io & { flush: () => void } {
+  const out = new LineWriter(1);
+  const err = new LineWriter(2);
+  const guard = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (errnoCode(e) === 'EPIPE') throw new CliError(Exit.Pipe, '');
+      throw new CliError(Exit.Io, `cannot write standard output: ${errnoText(e)}`);
+    }
+  };
+  return {
+    out: (s) => guard(() => out.line(s)),
+    err: (s) => {
+      // What was printed before a report comes before it.
+      guard(() => out.flush());
+      try {
+        err.line(s);
+        err.flush();
+      } catch {
+        // Standard error itself is gone: nowhere left to say anything.
+      }
+    },
+    flush: () => guard(() => out.flush()),
+  };
+}
+
+/** Runs the CLI; returns the exit status (Exit: 0 ran, 1 a guarantee broke, 2 bad input, 3 a limit, 4 I/O). */
+export async function main(argv: readonly string[], io?: Io, bounds: Bounds = {}): Promise<number> {
+  const std = io === undefined ? stdio() : undefined;
+  const use = io ?? (std as Io);
+  const say = (s: string) => {
+    try {
+      use.err(s);
+    } catch {
+      // Nothing more can be said.
+    }
+  };
   try {
-    o = parseArgs(argv);
-    engine = Engine.load(loadScenario(o), { keepTrace: false });
+    const name = argv[0];
+    const command = name === undefined ? undefined : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (command === undefined) throw new UsageError(name === undefined ? 'missing command' : `unknown command '${escapeControl(name)}'`);
+    const status = await command.run(argv.slice(1), use, bounds);
+    std?.flush();
+    return status;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`klpscope: ${e.message}\n${USAGE}`);
-      return 2;
+      say(`klpscope: ${e.message}\n${USAGE}`);
+      return Exit.Invalid;
     }
     if (e instanceof ScenarioError) {
-      io.err(`klpscope: ${e.message}`);
-      return 2;
+      say(`klpscope: ${escapeControl(e.message)}`);
+      return Exit.Invalid;
     }
-    if (e instanceof Error && 'code' in e && typeof e.code === 'string') {
-      io.err(`klpscope: cannot read ${o!.scenario ?? o!.script}: ${e.message}`);
-      return 2;
+    if (e instanceof CliError) {
+      if (e.message !== '') say(`klpscope: ${e.message}`);
+      return e.status;
     }
     throw e;
   }
-  const trace = o.trace === undefined ? undefined : createWriteStream(o.trace);
-  let events = 0;
-  while (events < MAX_EVENTS && !engine.settled && !engine.overtime) {
-    const e = engine.stepForward();
-    if (e === undefined) break;
-    events++;
-    for (const l of e.log) {
-      if (l.taskDebug && !o.debugTasks) continue;
-      io.out(formatLogLine(l, o.timestamps));
-    }
-    for (const v of e.violations) io.err(violationLine(e, v));
-    trace?.write(traceLine(e) + '\n');
-  }
-  if (trace) await new Promise<void>((resolve) => trace.end(resolve));
-  if (o.summary) io.out(summaryLine(engine));
-  return engine.state.violations > 0 ? 1 : 0;
 }

@@ -19,9 +19,14 @@ import type { Scenario, ScriptLine } from './scenario/types.ts';
 import type { SimEvent, SimTime, TaskId } from './types.ts';
 import { compileWorld } from './world.ts';
 import type { World } from './world.ts';
+import { MAX_EVENTS, MAX_RANGE_MS, MAX_SIM_TIME_US } from './limits.ts';
+import type { LimitKind } from './limits.ts';
 
 /** How long after its script a scenario may go on for a transition to finish. */
 export const SETTLE_LIMIT_US = 60_000_000;
+
+/** Further ahead than any timer is armed (the longest range or sleep, twice over). */
+const TIMER_HORIZON_US = 2 * MAX_RANGE_MS * 1000;
 
 export interface Action {
   /** The action runs after this many events. */
@@ -40,6 +45,14 @@ export interface EngineOptions {
   readonly keepTrace?: boolean;
   /** Where the run's choices come from (default: the scenario's `choices`, then its seed); the search sets a strategy here. */
   readonly choices?: ChoiceSource;
+  /** Take checkpoints (default true); without them the engine cannot seek back (the CLI never does). */
+  readonly keepCheckpoints?: boolean;
+  /** Events per run (default MAX_EVENTS): no event past it; `limit` says so. */
+  readonly maxEvents?: number;
+  /** Simulated time per run, µs (default MAX_SIM_TIME_US): no operation starts past it; `limit` says so. */
+  readonly maxTimeUs?: number;
+  /** Tasks a run may ever have (default PID_MAX): a fork past it fails with -EAGAIN. */
+  readonly pidMax?: number;
 }
 
 export interface RunLimits {
@@ -68,6 +81,9 @@ export class Engine {
   private injected = 0;
   private readonly every: number;
   private readonly keepTrace: boolean;
+  private readonly keepCheckpoints: boolean;
+  readonly maxEvents: number;
+  readonly maxTimeUs: number;
   /** Called with each event when it first joins the trace, the state being the one right after it. */
   onNewEvent: ((e: SimEvent) => void) | undefined;
 
@@ -82,10 +98,14 @@ export class Engine {
     this.world = compileWorld(scenario, parseScript(scenario, this.ctx));
     const taskCount = scenario.tasks.reduce((n, g) => n + g.count, 0) + 2 * scenario.machine.cpus + 1;
     this.k = new Kernel(this.world, createState(this.world, taskCount + 16, options.choices));
+    if (options.pidMax !== undefined) this.k.pidMax = options.pidMax;
     boot(this.k);
     this.every = options.checkpointEvery ?? Math.max(100, taskCount);
     this.keepTrace = options.keepTrace ?? true;
-    this.checkpoints.push({ step: 0, state: cloneState(this.k.s), injected: 0 });
+    this.keepCheckpoints = options.keepCheckpoints ?? true;
+    this.maxEvents = options.maxEvents ?? MAX_EVENTS;
+    this.maxTimeUs = options.maxTimeUs ?? MAX_SIM_TIME_US;
+    if (this.keepCheckpoints) this.checkpoints.push({ step: 0, state: cloneState(this.k.s), injected: 0 });
   }
 
   get scenario(): Scenario {
@@ -126,17 +146,34 @@ export class Engine {
   }
 
   /**
+   * The limit this run has reached, if any: the events per run, or the
+   * simulated time (the next operation would start past it). Nothing goes
+   * beyond it: stepForward() returns undefined there.
+   */
+  get limit(): LimitKind | undefined {
+    if (this.k.s.steps >= this.maxEvents) return 'events';
+    if (this.active === undefined && this.nextStart() > this.maxTimeUs && this.nextStart() !== Infinity) return 'time';
+    return undefined;
+  }
+
+  /**
    * Processes one event; undefined only if nothing at all is left to happen,
-   * or if the next operation would start after `until` (µs).
+   * if the next operation would start after `until` (µs), or at a limit (`limit`).
    */
   stepForward(until = Infinity): SimEvent | undefined {
     const k = this.k;
+    if (k.s.steps >= this.maxEvents) return undefined;
     for (;;) {
       if (this.active === undefined) {
-        if (until !== Infinity && this.nextStart() > until) return undefined;
+        // No timer is armed more than MAX_RANGE_MS ahead: far from the time limit, only `until` needs the next start.
+        const next = until !== Infinity || k.s.now >= this.maxTimeUs - TIMER_HORIZON_US ? this.nextStart() : -1;
+        if (next > until || (next > this.maxTimeUs && next !== Infinity)) return undefined;
         checkQuiescent(k);
         this.injectActions();
-        if (k.s.steps - this.lastCheckpoint() >= this.every) this.checkpoints.push({ step: k.s.steps, state: cloneState(k.s), injected: this.injected });
+        // A fork-grown machine is checkpointed less often: a checkpoint's size per event stays the same.
+        if (this.keepCheckpoints && k.s.steps - this.lastCheckpoint() >= Math.max(this.every, k.tasks.count)) {
+          this.checkpoints.push({ step: k.s.steps, state: cloneState(k.s), injected: this.injected });
+        }
         k.current = -1 as TaskId;
         this.active = shellNext(k) ?? this.nextTimer();
         if (this.active === undefined) return undefined;
@@ -166,7 +203,7 @@ export class Engine {
   }
 
   private lastCheckpoint(): number {
-    return this.checkpoints[this.checkpoints.length - 1].step;
+    return this.checkpoints[this.checkpoints.length - 1]?.step ?? 0;
   }
 
   /** Whether a popped timer still means something (its owner did not move on). */
@@ -285,6 +322,7 @@ export class Engine {
   seek(step: number): void {
     const target = Math.max(0, Math.floor(step));
     if (target < this.step) {
+      if (!this.keepCheckpoints) throw new Error('this engine keeps no checkpoints: it cannot go back');
       let cp = this.checkpoints[0];
       for (const c of this.checkpoints) if (c.step <= target) cp = c;
       this.k.s = cloneState(cp.state);

@@ -15,6 +15,7 @@ import type { ParamValue, ScriptLine } from './scenario/types.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED, usec } from './types.ts';
 import type { CpuId, KlpState, LogLevel, LogLine, SimEvent, SimTime, Switch, TaskId, Violation } from './types.ts';
 import type { World } from './world.ts';
+import { PID_MAX } from './limits.ts';
 
 export interface ModuleState {
   loaded: boolean;
@@ -124,6 +125,8 @@ export interface EventOptions {
 export class Kernel {
   /** The task whose context runs kernel code now (`current`). */
   current: TaskId = -1 as TaskId;
+  /** The most tasks the run may ever have (limits.ts PID_MAX; lower in tests). */
+  pidMax = PID_MAX;
   private log: LogLine[] = [];
   private switches: Switch[] = [];
   private violations: Violation[] = [];

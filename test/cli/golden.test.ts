@@ -139,12 +139,6 @@ describe('invalid input: exit status 2 and a message naming the place', () => {
     expect(r.err.join('\n')).toContain('script line 1');
   });
 
-  it('reports a missing scenario file', async () => {
-    const r = await run(['run', join(dir, 'missing.json')]);
-    expect(r.status).toBe(2);
-    expect(r.err.join('\n')).toContain('missing.json');
-  });
-
   it('prints the usage for bad usage', async () => {
     for (const argv of [[], ['frob'], ['run'], ['run', 'a.json', '--bogus'], ['run', 'a.json', 'b.json'], ['run', 'a.json', '--trace'], ['run', 'a.json', '--kernel', 'v4.12']]) {
       const r = await run(argv);

@@ -18,6 +18,7 @@ import {
 
 export const EPERM = 1;
 export const ENOENT = 2;
+export const EAGAIN = 11;
 export const EACCES = 13;
 export const EBUSY = 16;
 export const EEXIST = 17;
@@ -28,6 +29,7 @@ export const ENOSYS = 38;
 const STRERROR: Readonly<Record<number, string>> = {
   [EPERM]: 'Operation not permitted',
   [ENOENT]: 'No such file or directory',
+  [EAGAIN]: 'Resource temporarily unavailable',
   [EACCES]: 'Permission denied',
   [EBUSY]: 'Device or resource busy',
   [EEXIST]: 'File exists',

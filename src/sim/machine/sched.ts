@@ -10,6 +10,7 @@ import { checkCall } from '../invariants.ts';
 import { klpFtraceHandler } from '../livepatch/patch.ts';
 import { klpCopyProcess, klpTryCompleteTransition, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
 import { stateWord } from '../livepatch/state.ts';
+import { EAGAIN } from '../livepatch/core.ts';
 import { usec } from '../types.ts';
 import type { CpuId, SimEvent, SimTime, TaskId } from '../types.ts';
 import type { MsRange } from '../scenario/types.ts';
@@ -423,8 +424,10 @@ export function signalTask(k: Kernel, t: TaskId): void {
 
 // ---------------------------------------------------------------- fork, exit, hotplug
 
-export function forkTask(k: Kernel, parent: TaskId): TaskId {
+/** copy_process(): the child's id, or -EAGAIN once the run has pidMax tasks (limits.ts PID_MAX) (the task table is full). */
+export function forkTask(k: Kernel, parent: TaskId): TaskId | -11 {
   const tasks = k.tasks;
+  if (tasks.count >= k.pidMax) return -EAGAIN as -11;
   const kind = tasks.kind[parent] === TaskKind.Shell ? TaskKind.User : (tasks.kind[parent] as TaskKind);
   const child = addTask(tasks, { pid: k.s.nextPid++, comm: tasks.comm[parent], kind, group: tasks.group[parent], cpu: tasks.cpu[parent], sched: Sched.Sleeping, resume: Resume.RetFromFork });
   klpCopyProcess(k, child, parent);

@@ -6,7 +6,7 @@
 import type { KGen, Kernel } from '../kernel.ts';
 import { ShellWait } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
-import { EACCES, EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
+import { EACCES, EAGAIN, EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
 import type { ScriptLine } from '../scenario/types.ts';
 import { usec } from '../types.ts';
 import type { TaskId } from '../types.ts';
@@ -443,8 +443,11 @@ function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): st
       // is delivered to nobody, and the kill still succeeds.
       if (kind !== TaskKind.Kthread) killTask(k, t);
       n++;
+    } else if (forkTask(k, t) < 0) {
+      // The task table is full (PID_MAX): every further fork would fail the same way.
+      k.printk('info', `sh: fork: (${tasks.pid[t]}) - ${strerror(EAGAIN)}`);
+      break;
     } else {
-      forkTask(k, t);
       n++;
     }
   }

@@ -4,12 +4,13 @@
 // stage-2 features. Every failure is a ScenarioError naming the JSON path.
 import { z } from 'zod';
 import { BUILTIN_FUNCTIONS, BUILTIN_MODULES, BUILTIN_SYSCALLS } from './builtins.ts';
-import { KERNEL_VARIANTS, ScenarioError } from './types.ts';
+import { KERNEL_VARIANTS, listNames, ScenarioError } from './types.ts';
+import { MAX_FILE_BYTES, MAX_GROUP_TASKS, MAX_RANGE_MS } from '../limits.ts';
 import type { ModuleSpec, MsRange, ParamValue, Scenario } from './types.ts';
 import { parseScript } from './script.ts';
 import { WHAT_IF_IDS, whatIfById } from '../search/whatIf.ts';
 
-const MAX_TASKS = 1_000_000;
+const MAX_TASKS = MAX_GROUP_TASKS;
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MODULE_NAME = /^[A-Za-z0-9_-]{1,55}$/;
@@ -19,6 +20,8 @@ function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return v.length <= 4 && v.every((x) => typeof x !== 'object') ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : 'an array';
   if (typeof v === 'object' && v !== null) return 'an object';
+  // JSON has no Infinity: a number too large for a double (1e999) reads as one.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `a number too large to hold (${v})`;
   const s = JSON.stringify(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -43,8 +46,8 @@ function oneOf<T extends string>(values: readonly T[]) {
 }
 
 const isRange = (v: unknown): boolean =>
-  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && 0 <= v[0] && v[0] <= v[1];
-const RANGE = '[MIN, MAX] milliseconds with 0 <= MIN <= MAX';
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && 0 <= v[0] && v[0] <= v[1] && v[1] <= MAX_RANGE_MS;
+const RANGE = `[MIN, MAX] milliseconds with 0 <= MIN <= MAX <= ${MAX_RANGE_MS}`;
 const ms = (lo: number, hi: number) => (): MsRange => [lo, hi];
 const range = () => leaf<MsRange>(RANGE, isRange);
 const rangeOrForever = () => leaf<MsRange | 'forever'>(`${RANGE}, or "forever"`, (v) => v === 'forever' || isRange(v));
@@ -136,7 +139,7 @@ function pathOf(segments: readonly PropertyKey[]): string {
 }
 
 const key = (base: string, k: string): string => pathOf([base, k]);
-const list2 = (names: Iterable<string>): string => [...names].join(', ') || 'none';
+const list2 = (names: Iterable<string>): string => listNames(names);
 
 /** Checks one validated document beyond its shape; throws the first failure. */
 function checkSemantics(s: Scenario): void {
@@ -269,6 +272,21 @@ function checkSemantics(s: Scenario): void {
   });
 }
 
+/**
+ * Refuses a `__proto__` key anywhere: JSON.parse keeps it as a plain key,
+ * but an object built from it would drop it silently.
+ */
+function refuseProtoKeys(v: unknown, path: PropertyKey[]): void {
+  if (typeof v !== 'object' || v === null) return;
+  const entries: [PropertyKey, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+  for (const [k, x] of entries) {
+    path.push(k);
+    if (k === '__proto__') throw new ScenarioError(pathOf(path), "'__proto__' is not allowed as a name");
+    refuseProtoKeys(x, path);
+    path.pop();
+  }
+}
+
 /** Refuses what is specified but not built yet (spec §6, stage 2). */
 function refuseStage2(modules: readonly (ModuleSpec & { readonly work?: unknown })[]): void {
   modules.forEach((m, i) => {
@@ -290,6 +308,9 @@ function refuseStage2(modules: readonly (ModuleSpec & { readonly work?: unknown 
  */
 export function parseScenario(input: unknown): Scenario {
   let doc = input;
+  if (typeof input === 'string' && input.length > MAX_FILE_BYTES) {
+    throw new ScenarioError('scenario', `at most ${MAX_FILE_BYTES / 1024 / 1024} MiB of JSON, got ${(input.length / 1024 / 1024).toFixed(1)} MiB`);
+  }
   if (typeof input === 'string') {
     try {
       doc = JSON.parse(input) as unknown;
@@ -297,6 +318,7 @@ export function parseScenario(input: unknown): Scenario {
       throw new ScenarioError('scenario', `valid JSON (${e instanceof Error ? e.message : String(e)})`);
     }
   }
+  refuseProtoKeys(doc, []);
   const result = scenarioSchema.safeParse(doc);
   if (!result.success) {
     const issue = result.error.issues[0];

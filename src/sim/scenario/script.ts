@@ -1,7 +1,8 @@
 // The script language (spec/scenario.md §7): shell-like words, then one
 // Command per line, checked against what the scenario declares.
 import { BUILTIN_FILES, BUILTIN_MODULES } from './builtins.ts';
-import { ScenarioError } from './types.ts';
+import { listNames, ScenarioError } from './types.ts';
+import { MAX_SLEEP_SECONDS } from '../limits.ts';
 import type { Command, Scenario, ScriptLine } from './types.ts';
 
 interface Token {
@@ -105,8 +106,9 @@ const CPU_FILE = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/;
 const PATCH_STATE_FILE = /^\/proc\/\d+\/patch_state$/;
 const KMSG = '/dev/kmsg';
 
-const names = (set: Iterable<string>): string => [...set].sort().join(', ') || 'none';
-const quote = (s: string): string => `'${s}'`;
+const names = (set: Iterable<string>): string => listNames(set, 10, true);
+/** A word of the input as a message quotes it, cut short past 60 characters. */
+const quote = (s: string): string => `'${s.length > 60 ? `${s.slice(0, 57)}...` : s}'`;
 /** `insmod path/to/foo.ko` and `rmmod foo.ko` name the module `foo`. */
 const moduleOf = (path: string): string => (path.split('/').pop() ?? path).replace(/\.ko$/, '');
 
@@ -244,11 +246,14 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
         const w = /^(\d+(?:\.\d*)?|\.\d+)\.\.(\d+(?:\.\d*)?|\.\d+)$/.exec(args[0]);
         if (w !== null) {
           if (!(Number(w[1]) <= Number(w[2]))) fail(`expected a window MIN..MAX with MIN <= MAX, got ${quote(args[0])}`);
+          if (!(Number(w[2]) <= MAX_SLEEP_SECONDS)) fail(`expected a window MIN..MAX with MAX at most ${MAX_SLEEP_SECONDS} seconds, got ${quote(args[0])}`);
           command = { kind: 'sleep', seconds: Number(w[1]), upTo: Number(w[2]) };
           break;
         }
       }
-      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0])) fail(`expected a non-negative number of seconds, or a window MIN..MAX, got ${quote(args[0])}`);
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0]) || !(Number(args[0]) <= MAX_SLEEP_SECONDS)) {
+        fail(`expected a number of seconds from 0 to ${MAX_SLEEP_SECONDS}, or a window MIN..MAX, got ${quote(args[0])}`);
+      }
       command = { kind: 'sleep', seconds: Number(args[0]) };
       break;
     case 'wait':

@@ -122,3 +122,12 @@ export class ScenarioError extends Error {
     this.name = 'ScenarioError';
   }
 }
+
+/** Names for an error message: at most `max` of them, then how many more (a message stays one short line). */
+export function listNames(names: Iterable<string>, max = 10, sort = false): string {
+  const all = [...names];
+  if (sort) all.sort();
+  if (all.length === 0) return 'none';
+  const shown = all.slice(0, max).join(', ');
+  return all.length > max ? `${shown} and ${(all.length - max).toLocaleString('en')} more` : shown;
+}

@@ -1,0 +1,43 @@
+// Every bound a run is held to, in one place (docs/scenario.md §12). Each
+// keeps one resource finite: memory (tasks, file sizes, events), the cost of
+// a random draw (time ranges), and how long a run may go on (events,
+// simulated time). The CLI, the app and the worker all read them from here.
+
+/** Tasks in all task groups of a scenario together. */
+export const MAX_GROUP_TASKS = 1_000_000;
+
+/**
+ * The most tasks a run ever has, built-in and forked ones included and dead
+ * ones counted (pids are never reused): the simulation's `pid_max`. A fork
+ * past it fails with -EAGAIN, as the kernel's `copy_process()` does once
+ * `max_threads` or the pid space is used up.
+ */
+export const PID_MAX = 1_048_576;
+
+/** A scenario document, a script file and the editor's text: at most this many bytes (4 MiB). */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The upper end of a `[MIN, MAX]` range of milliseconds (one hour): every
+ * draw stays a cheap 32-bit one (3.6e9 µs < 2^32).
+ */
+export const MAX_RANGE_MS = 3_600_000;
+
+/** The longest `sleep` of the script (one hour, as the ranges). */
+export const MAX_SLEEP_SECONDS = 3_600;
+
+/** Events in one run: the run stops there, and says so. */
+export const MAX_EVENTS = 10_000_000;
+
+/** Simulated time of one run (one day, in µs): the run stops there, and says so. */
+export const MAX_SIM_TIME_US = 86_400_000_000;
+
+/** Why a run stopped before its end. */
+export type LimitKind = 'events' | 'time';
+
+/** What the CLI's stderr and the app's timeline say when a run reaches a limit. */
+export function limitMessage(kind: LimitKind, maxEvents = MAX_EVENTS, maxTimeUs = MAX_SIM_TIME_US): string {
+  return kind === 'events'
+    ? `stopped at the limit of ${maxEvents.toLocaleString('en')} events per run, before the scenario ended`
+    : `stopped at the limit of ${(maxTimeUs / 1e6).toLocaleString('en')} simulated seconds per run, before the scenario ended`;
+}
