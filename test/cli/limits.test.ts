@@ -89,11 +89,13 @@ describe('limits of the input', () => {
   });
 
   it('refuses a sleep past its bound or too large to hold, naming the line', async () => {
+    const w = await run(['run', file('window.json', doc({ script: ['sleep 1..99999'] }))]);
+    expect(w.err).toBe("klpscope: script line 1: expected a window MIN..MAX with MAX at most 3600 seconds, got '1..99999'");
     for (const s of ['999999999', '9'.repeat(400)]) {
       const r = await run(['run', file('nap.json', doc({ script: ['# nap', `sleep ${s}`] }))]);
       expect(r.status).toBe(Exit.Invalid);
-      expect(r.err).toMatch(/^klpscope: script line 2: expected a number of seconds from 0 to 3600, got '9+(\.\.\.)?'$/);
-      expect(r.err.length).toBeLessThan(140);
+      expect(r.err).toMatch(/^klpscope: script line 2: expected a number of seconds from 0 to 3600, or a window MIN\.\.MAX, got '9+(\.\.\.)?'$/);
+      expect(r.err.length).toBeLessThan(170);
     }
   });
 

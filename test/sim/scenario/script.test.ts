@@ -160,7 +160,7 @@ describe('parseScriptLine', () => {
     expect(errorOf('echo 1').message).toMatch(/^script line 3: expected 'echo VALUE > PATH'/);
     expect(errorOf('echo 1 > a b').message).toMatch(/expected one path after '>'/);
     expect(errorOf('rmmod').message).toBe("script line 3: expected 'rmmod NAME', got 0 arguments");
-    expect(errorOf('sleep soon').message).toMatch(/expected a number of seconds from 0 to 3600, got 'soon'/);
+    expect(errorOf('sleep soon').message).toMatch(/expected a number of seconds from 0 to 3600, or a window MIN..MAX, got 'soon'/);
     expect(errorOf('sleep -1').message).toMatch(/expected a number of seconds from 0 to 3600/);
     expect(errorOf('sleep 1 > /dev/kmsg').message).toMatch(/^script line 3: sleep does not write output/);
   });
