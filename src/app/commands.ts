@@ -133,6 +133,18 @@ export const COMMANDS: readonly AppCommand[] = [
     button: false,
   },
   {
+    id: 'pin',
+    label: 'Pin or unpin the selected task\'s lane',
+    keys: ['p'],
+    keyTest: plain('p'),
+    enabled: (s) => s.frame?.selected != null,
+    run: (s) => {
+      const t = s.frame?.selected?.task;
+      if (t !== undefined) s.send({ type: 'pin', task: t, on: !(s.frame?.lanes.pinned.includes(t) ?? false) });
+    },
+    button: false,
+  },
+  {
     id: 'demos',
     label: 'Teaching demos',
     keys: ['d'],

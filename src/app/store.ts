@@ -4,7 +4,7 @@ import { createContext, createElement, useContext, useEffect, useState } from 'r
 import type { ReactNode } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
-import type { Append, ExportKind, Frame, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { Append, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
 import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
 import { decodeLink } from './url.ts';
@@ -18,6 +18,9 @@ export interface AppState {
   readonly log: readonly LogEntry[];
   readonly samples: readonly Sample[];
   readonly milestones: readonly Milestone[];
+  /** The timeline's lanes: what each CPU runs (null: not recorded for this machine), and the pinned tasks' changes. */
+  readonly cpuRuns: readonly CpuRun[] | null;
+  readonly laneMarks: readonly LaneMark[];
   readonly comms: readonly string[];
   /** The worker failed: shown with a way to reload the scenario. */
   readonly error: string | null;
@@ -68,17 +71,17 @@ const DOM_INTERVAL_MS = 125;
 export function createAppStore(client: SimClient): AppStore {
   let requested: ScenarioSource | null = null;
   /** Frames received but not yet shown by the DOM panels, with the series they bring. */
-  let held: { frame: Frame; log: readonly LogEntry[]; samples: readonly Sample[]; milestones: readonly Milestone[] } | null = null;
+  let held: { frame: Frame; log: readonly LogEntry[]; samples: readonly Sample[]; milestones: readonly Milestone[]; cpuRuns: readonly CpuRun[] | null; laneMarks: readonly LaneMark[] } | null = null;
   let lastCommit = 0;
   let commitTimer: ReturnType<typeof setTimeout> | undefined;
   const commit = () => {
     if (commitTimer !== undefined) clearTimeout(commitTimer);
     commitTimer = undefined;
     if (held === null) return;
-    const { frame, log, samples, milestones } = held;
+    const { frame, log, samples, milestones, cpuRuns, laneMarks } = held;
     held = null;
     lastCommit = performance.now();
-    store.setState({ frame, log, samples, milestones });
+    store.setState({ frame, log, samples, milestones, cpuRuns, laneMarks });
   };
   /** The load in flight came from a link: if it is refused, fall back to the default. */
   let fromLink = false;
@@ -96,6 +99,8 @@ export function createAppStore(client: SimClient): AppStore {
     log: [],
     samples: [],
     milestones: [],
+    cpuRuns: null,
+    laneMarks: [],
     comms: [],
     error: null,
     invalid: null,
@@ -159,7 +164,7 @@ export function createAppStore(client: SimClient): AppStore {
     switch (reply.type) {
       case 'loaded':
         held = null;
-        store.setState({ meta: reply.meta, origin: fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
+        store.setState({ meta: reply.meta, origin: fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
         fromLink = false;
         break;
       case 'frame': {
@@ -169,6 +174,8 @@ export function createAppStore(client: SimClient): AppStore {
           log: merge(held?.log ?? s.log, f.log),
           samples: merge(held?.samples ?? s.samples, f.samples),
           milestones: merge(held?.milestones ?? s.milestones, f.milestones),
+          cpuRuns: f.lanes.cpuRuns === null ? null : merge(held?.cpuRuns ?? s.cpuRuns ?? [], f.lanes.cpuRuns),
+          laneMarks: merge(held?.laneMarks ?? s.laneMarks, f.lanes.marks),
           frame: f,
         };
         store.setState({ live: f, comms: f.comms ?? s.comms });

@@ -29,7 +29,7 @@ export function Inspector() {
   }, [task]);
   return (
     <div ref={here} className="inspector-anchor">
-    <Panel name="Task inspector" actions={<TaskChooser selected={selected?.task ?? null} />}>
+    <Panel name="Task inspector" actions={<><PinButton task={task} /><TaskChooser selected={selected?.task ?? null} /></>}>
       {selected === null ? (
         <div className="mdl-empty">
           <strong>Click a task in the grid to inspect it</strong>
@@ -40,6 +40,19 @@ export function Inspector() {
       )}
     </Panel>
     </div>
+  );
+}
+
+/** Pins the task's lane on the timeline, or unpins it (shortcut P). */
+function PinButton(props: { readonly task: number | null }) {
+  const pinned = useApp((s) => (props.task === null ? false : (s.frame?.lanes.pinned.includes(props.task) ?? false)));
+  const send = useApp((s) => s.send);
+  const { task } = props;
+  if (task === null) return null;
+  return (
+    <button type="button" className="ins-pin" aria-pressed={pinned} title="Pin this task's lane on the timeline (P)" onClick={() => send({ type: 'pin', task, on: !pinned })}>
+      {pinned ? 'Unpin lane' : 'Pin lane'}
+    </button>
   );
 }
 

@@ -30,6 +30,7 @@ import {
   traceEndTime,
 } from './timeline/scales.ts';
 import { frameThrottle } from './timeline/throttle.ts';
+import { Lanes } from './timeline/lanes/Lanes.tsx';
 import { createZoomController } from './timeline/zoom.ts';
 import type { ZoomController } from './timeline/zoom.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
@@ -221,6 +222,7 @@ export function Timeline() {
             </g>
           )}
         </svg>
+        <Lanes x={x} left={l.plotLeft} right={l.plotRight} width={l.width} endUs={endUs} step={step} now={now} onSeek={jump} />
       </div>
     </Panel>
   );

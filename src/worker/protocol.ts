@@ -46,6 +46,14 @@ export type Request =
   | { readonly type: 'speed'; readonly index: number }
   | { readonly type: 'act'; readonly command: string }
   | { readonly type: 'select'; readonly task: number | null }
+  /** Pins a task's lane on the timeline (`on`), or unpins it. */
+  | { readonly type: 'pin'; readonly task: number; readonly on: boolean }
+  /**
+   * Compare mode: go where the other run is in its script: after the
+   * `command`-th command of the script (0-based; -1 before the first), `after`
+   * µs of simulated time later (the last event at or before that time).
+   */
+  | { readonly type: 'progress'; readonly command: number; readonly after: number }
   /** Go to a stop of the preset's guided tour. */
   | { readonly type: 'tour'; readonly stop: number }
   /** The trace (JSON lines, as the CLI's --trace) or the kernel log (text), up to the current step. */
@@ -113,6 +121,43 @@ export interface SwitchRecord {
   readonly fn: string;
 }
 
+/** From this many tasks on, CPU lanes are neither recorded nor drawn: only pinned lanes. */
+export const LANE_TASK_LIMIT = 10_000;
+
+/** A CPU starts running a task (`task` -1: the CPU went offline). The CPU lanes of the timeline. */
+export interface CpuRun {
+  readonly step: number;
+  readonly time: number;
+  readonly cpu: number;
+  readonly task: number;
+}
+
+/** A stack check of klp_try_switch_task, in a pinned task's lane. */
+export type LaneCheck = 'switched' | 'stalled';
+
+/** A pinned task's lane changes: its state after the event of `step`. */
+export interface LaneMark {
+  readonly step: number;
+  readonly time: number;
+  readonly task: number;
+  readonly patchState: number;
+  readonly tif: number;
+  /** RunState, as TaskColumns.run. */
+  readonly run: number;
+  /** The event checked the task's stack. */
+  readonly check?: LaneCheck;
+  /** The event switched the task: from that patch state (to `patchState`). */
+  readonly switchFrom?: number;
+}
+
+export interface LanesView {
+  /** Tasks pinned, in the order they were pinned. */
+  readonly pinned: readonly number[];
+  /** Null when CPU lanes are not recorded (a machine of 10,000 tasks or more). */
+  readonly cpuRuns: Append<CpuRun> | null;
+  readonly marks: Append<LaneMark>;
+}
+
 export interface Frame {
   readonly step: number;
   readonly time: number;
@@ -135,6 +180,7 @@ export interface Frame {
   readonly selected: (TaskView & { readonly history: readonly SwitchRecord[] }) | null;
   readonly actions: readonly Action[];
   readonly tour: TourView | null;
+  readonly lanes: LanesView;
 }
 
 export type Reply =

@@ -12,6 +12,7 @@ import { runState } from '../sim/machine/tasks.ts';
 import { ScenarioError } from '../sim/scenario/types.ts';
 import type { SimEvent, TaskId } from '../sim/types.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
+import { LaneRecorder } from './lanes.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
 import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
@@ -25,7 +26,8 @@ export class Session {
   private log: LogEntry[] = [];
   private samples: Sample[] = [];
   private milestones: Milestone[] = [];
-  private sent = { log: 0, samples: 0, milestones: 0, comms: -1 };
+  private sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+  private readonly lanes = new LaneRecorder();
   private end: number | null = null;
   private playing = false;
   private speed = DEFAULT_SPEED;
@@ -94,6 +96,13 @@ export class Session {
       case 'select':
         this.selected = req.task;
         break;
+      case 'pin':
+        if (this.lanes.pin(engine, req.task, req.on)) this.sent.marks = 0;
+        break;
+      case 'progress':
+        this.pause();
+        this.seekProgress(engine, req.command, req.after);
+        break;
       case 'tour':
         this.pause();
         this.goToStop(engine, req.stop);
@@ -117,7 +126,8 @@ export class Session {
     this.log = [];
     this.samples = [];
     this.milestones = [];
-    this.sent = { log: 0, samples: 0, milestones: 0, comms: -1 };
+    this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+    this.lanes.reset(engine, engine.kernel.tasks.count);
     this.end = null;
     this.selected = null;
     this.switches = null;
@@ -227,6 +237,44 @@ export class Session {
   }
 
   /**
+   * Compare mode: goes to the last event at or before `after` µs past the
+   * start of the script's `command`-th command (-1: past boot), computing
+   * forward as needed; to the end if the script has no such command.
+   */
+  private seekProgress(engine: Engine, command: number, after: number): void {
+    const commands = () => this.milestones.filter((m) => m.kind === 'command');
+    const ended = () => engine.settled || engine.overtime;
+    if (command >= 0 && commands().length <= command) {
+      engine.seek(engine.trace.length);
+      let seen = commands().length;
+      this.forward(
+        engine,
+        (e) => {
+          if (e.log.some((l) => l.text.startsWith('% '))) seen = commands().length;
+          return seen > command || ended();
+        },
+        MAX_EVENTS_PER_REQUEST,
+      );
+    }
+    const anchor = command < 0 ? { step: 0, time: 0 } : commands()[command];
+    if (anchor === undefined) {
+      this.seek(engine, engine.trace.length);
+      return;
+    }
+    const until = anchor.time + Math.max(0, after);
+    const trace = engine.trace;
+    // The first event past `until` (or the end of what can be computed) bounds the search.
+    let s = anchor.step;
+    for (;;) {
+      while (s < trace.length && trace[s].time <= until) s++;
+      if (s < trace.length || ended()) break;
+      engine.seek(trace.length);
+      if (engine.stepForward() === undefined) break;
+    }
+    engine.seek(Math.max(anchor.step, s));
+  }
+
+  /**
    * Goes to `step` if the scenario gets there: no further than 60 simulated
    * seconds after its script ends. False (and at that last step) if not.
    */
@@ -262,6 +310,9 @@ export class Session {
     this.sent.log = Math.min(this.sent.log, this.log.length);
     this.sent.samples = Math.min(this.sent.samples, this.samples.length);
     this.sent.milestones = Math.min(this.sent.milestones, this.milestones.length);
+    this.lanes.truncate(step);
+    this.sent.cpuRuns = Math.min(this.sent.cpuRuns, this.lanes.cpuRuns.length);
+    this.sent.marks = Math.min(this.sent.marks, this.lanes.marks.length);
   }
 
   /** Records the task counts now, coalescing samples of one simulated time. */
@@ -282,6 +333,7 @@ export class Session {
   private derive(engine: Engine, e: SimEvent): void {
     for (const l of e.log) this.log.push({ ...l, step: e.step });
     for (const m of milestonesOf(e)) this.milestones.push(m);
+    this.lanes.observe(engine.kernel, e);
     if (e.livepatch || e.switches.length > 0 || e.fn === 'fork' || e.fn === 'shell') this.sample(engine);
   }
 
@@ -374,8 +426,13 @@ export class Session {
       selected: sel === undefined ? null : { ...sel, history: this.history(engine, sel.task) },
       actions: engine.actions,
       tour: this.tourView(),
+      lanes: {
+        pinned: this.lanes.pinned,
+        cpuRuns: this.lanes.recordsCpus ? { from: this.sent.cpuRuns, items: this.lanes.cpuRuns.slice(this.sent.cpuRuns) } : null,
+        marks: { from: this.sent.marks, items: this.lanes.marks.slice(this.sent.marks) },
+      },
     };
-    this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n };
+    this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
     this.post({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
   }
 

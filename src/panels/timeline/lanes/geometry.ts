@@ -1,0 +1,158 @@
+// The lanes' shapes, free of React: for a CPU, the stretches of time each
+// task runs and the task switches; for a pinned task, its run state, patch
+// state and pending flag over time, its stack checks and its switches. All
+// in pixels of the timeline's (zoomed) time scale; what lies outside the
+// visible window, or is narrower than a pixel, is not drawn.
+import type { CpuRun, LaneCheck, LaneMark } from '../../../worker/protocol.ts';
+
+export const US_PER_S = 1_000_000;
+
+/** Classes of what a CPU runs, by TaskKind (0 idle, 1 shell, 2 kworker, 3 user, 4 kthread). */
+export const KIND_CLASS = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
+export type KindClass = (typeof KIND_CLASS)[number];
+
+/** Run states (RunState: 0 user, 1 running, 2 runnable, 3 sleeping, 4 dead). */
+export const RUN_CLASS = ['user', 'running', 'runnable', 'sleeping', 'dead'] as const;
+export type RunClass = (typeof RUN_CLASS)[number];
+
+export const STATE_CLASS: Readonly<Record<number, 'undefined' | 'unpatched' | 'patched'>> = { [-1]: 'undefined', 0: 'unpatched', 1: 'patched' };
+
+export interface Window {
+  /** Seconds to pixels. */
+  readonly x: (seconds: number) => number;
+  readonly left: number;
+  readonly right: number;
+  /** The end of the computed trace (µs): the last stretch runs to here. */
+  readonly endUs: number;
+}
+
+interface Span {
+  readonly x0: number;
+  readonly x1: number;
+}
+
+/** A stretch [fromUs, toUs) in pixels, clipped to the window; null when not visible or under half a pixel. */
+function span(w: Window, fromUs: number, toUs: number): Span | null {
+  const x0 = Math.max(w.left, w.x(fromUs / US_PER_S));
+  const x1 = Math.min(w.right, w.x(toUs / US_PER_S));
+  return x1 - x0 >= 0.5 ? { x0, x1 } : null;
+}
+
+const rect = (s: Span, y: number, h: number): string => `M${s.x0.toFixed(1)},${y}H${s.x1.toFixed(1)}V${y + h}H${s.x0.toFixed(1)}Z`;
+
+export interface Label {
+  readonly x: number;
+  readonly width: number;
+  readonly task: number;
+}
+
+export interface CpuLaneShape {
+  /** One path per kind of task run. */
+  readonly fills: Partial<Record<KindClass | 'offline', string>>;
+  /** Vertical ticks where the CPU switches task. */
+  readonly switches: string;
+  /** Stretches wide enough to name their task. */
+  readonly labels: readonly Label[];
+}
+
+/** Splits the CPU runs by CPU, in step order. */
+export function runsByCpu(runs: readonly CpuRun[], cpus: number): CpuRun[][] {
+  const out: CpuRun[][] = Array.from({ length: cpus }, () => []);
+  for (const r of runs) out[r.cpu]?.push(r);
+  return out;
+}
+
+/** The shape of one CPU's lane, `h` pixels high from `y`. */
+export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => number, w: Window, y: number, h: number, minLabel = 44): CpuLaneShape {
+  const fills: Record<string, string> = {};
+  let switches = '';
+  const labels: Label[] = [];
+  let lastTick = -Infinity;
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i];
+    const to = runs[i + 1]?.time ?? w.endUs;
+    if (i > 0) {
+      const px = w.x(r.time / US_PER_S);
+      // One tick per pixel is enough.
+      if (px >= w.left && px <= w.right && px - lastTick >= 1) {
+        switches += `M${px.toFixed(1)},${y - 1}V${y + h + 1}`;
+        lastTick = px;
+      }
+    }
+    const s = span(w, r.time, to);
+    if (s === null) continue;
+    const cls = r.task < 0 ? 'offline' : KIND_CLASS[kindOf(r.task)] ?? 'user';
+    if (cls === 'idle') continue;
+    fills[cls] = (fills[cls] ?? '') + rect(s, y, h);
+    if (r.task >= 0 && s.x1 - s.x0 >= minLabel) labels.push({ x: s.x0, width: s.x1 - s.x0, task: r.task });
+  }
+  return { fills, switches, labels };
+}
+
+export interface CheckMark {
+  readonly x: number;
+  readonly step: number;
+  readonly result: LaneCheck;
+}
+
+export interface SwitchMark {
+  readonly x: number;
+  readonly step: number;
+  readonly time: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface TaskLaneShape {
+  /** Run state stretches, one path per state (the lane's body). */
+  readonly runs: Partial<Record<RunClass, string>>;
+  /** patch_state stretches along the top, one path per state. */
+  readonly states: Partial<Record<'undefined' | 'unpatched' | 'patched', string>>;
+  /** TIF_PATCH_PENDING stretches along the bottom. */
+  readonly pending: string;
+  readonly checks: readonly CheckMark[];
+  readonly switches: readonly SwitchMark[];
+}
+
+/** The shape of one pinned task's lane (its marks in step order), `h` pixels high from `y`. */
+export function taskLane(marks: readonly LaneMark[], w: Window, y: number, h: number): TaskLaneShape {
+  const runs: Record<string, string> = {};
+  const states: Record<string, string> = {};
+  let pending = '';
+  const checks: CheckMark[] = [];
+  const switches: SwitchMark[] = [];
+  const band = Math.max(3, Math.round(h / 4));
+  let lastCheck = -Infinity;
+  for (let i = 0; i < marks.length; i++) {
+    const m = marks[i];
+    const to = marks[i + 1]?.time ?? w.endUs;
+    const s = span(w, m.time, to);
+    if (s !== null) {
+      const run = RUN_CLASS[m.run] ?? 'user';
+      if (run !== 'dead') runs[run] = (runs[run] ?? '') + rect(s, y + band, h - 2 * band);
+      const st = STATE_CLASS[m.patchState] ?? 'undefined';
+      states[st] = (states[st] ?? '') + rect(s, y, band);
+      if (m.tif === 1) pending += rect(s, y + h - band, band);
+    }
+    const px = w.x(m.time / US_PER_S);
+    if (px < w.left - 0.5 || px > w.right + 0.5) continue;
+    if (m.switchFrom !== undefined) switches.push({ x: px, step: m.step, time: m.time, from: m.switchFrom, to: m.patchState });
+    // A failed check per pixel is enough; every successful one is a switch.
+    if (m.check !== undefined && (m.check === 'switched' || px - lastCheck >= 2)) {
+      checks.push({ x: px, step: m.step, result: m.check });
+      lastCheck = px;
+    }
+  }
+  return { runs, states, pending, checks, switches };
+}
+
+/** Each pinned task's marks, in step order. */
+export function marksByTask(marks: readonly LaneMark[]): Map<number, LaneMark[]> {
+  const out = new Map<number, LaneMark[]>();
+  for (const m of marks) {
+    let list = out.get(m.task);
+    if (list === undefined) out.set(m.task, (list = []));
+    list.push(m);
+  }
+  return out;
+}

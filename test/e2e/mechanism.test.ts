@@ -1,0 +1,68 @@
+// The mechanism views in Chromium: the timeline's lanes, compare mode and the
+// kernel code panel.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, startHarness } from './browser.ts';
+import type { Harness } from './browser.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function open(hash: string, o: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await h.newPage(o);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${h.url}#${hash}`);
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame !== null);
+  return { page, errors };
+}
+
+const stepOf = async (page: Page): Promise<number> => page.evaluate(() => window.klpscope?.store.getState().frame?.step ?? -1);
+
+async function until<T>(what: string, get: () => Promise<T>, pred: (v: T) => boolean): Promise<T> {
+  let v = await get();
+  for (let i = 0; i < 200 && !pred(v); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await get();
+  }
+  if (!pred(v)) throw new Error(`${what} never held (last ${JSON.stringify(v)})`);
+  return v;
+}
+
+describe('timeline lanes', () => {
+  it('pinning a task adds its lane, with its switch mark at the step of its switch', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, errors } = await open('v=1&p=sleeper-stalls', { colorScheme });
+      await page.getByRole('button', { name: 'Jump to end', exact: true }).click();
+      const end = await until('the end', () => stepOf(page), (s) => s > 100);
+      const reader = await page.evaluate(() => window.klpscope?.store.getState().frame?.tasks.pid.indexOf(4) ?? -1);
+      await page.getByRole('combobox', { name: 'Choose a task' }).selectOption(String(reader));
+      await page.getByRole('button', { name: 'Pin lane' }).click();
+      const lane = page.locator(`[data-testid="lanes"] [data-task="${reader}"]`);
+      await lane.waitFor();
+      const history = await page.evaluate(() => window.klpscope?.store.getState().frame?.selected?.history.map((r) => r.step) ?? []);
+      expect(history.length).toBeGreaterThan(0);
+      const marks = lane.locator('[role="button"][data-step]');
+      await until('switch marks', () => marks.count(), (n) => n === history.length);
+      const steps = await marks.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
+      expect(steps).toEqual(history);
+      // The mark seeks to the switch.
+      await marks.first().click();
+      expect(await until('the seek', () => stepOf(page), (s) => s === history[0])).toBe(history[0]);
+      expect(end).toBeGreaterThan(history[0]);
+      await page.getByRole('region', { name: 'Timeline', exact: true }).screenshot({ path: `${ARTIFACTS}/lanes-${colorScheme}.png` });
+      // Collapse hides the lanes of a group; expanding shows them again.
+      await page.getByRole('button', { name: /Pinned tasks/ }).click();
+      expect(await lane.count()).toBe(0);
+      await page.getByRole('button', { name: /Pinned tasks/ }).click();
+      await lane.waitFor();
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+});
