@@ -120,7 +120,7 @@ export function run(argv: readonly string[], io: Io, bounds: Bounds = {}): numbe
         io.out(escapeControl(formatLogLine(l, o.timestamps)));
       }
       for (const v of e.violations) io.err(escapeControl(violationLine(e, v)));
-      if (trace !== undefined) traced(() => trace.out.line(traceLine(e)));
+      if (trace !== undefined) traced(() => trace.out.line(traceLine(e, engine.world)));
     }
     if (trace !== undefined) traced(() => trace.out.flush());
   } finally {

@@ -2,7 +2,7 @@
 // kernel function it models; the switches it caused and the guarantees it
 // broke or knowingly gave up. At step 0, what the scenario is and how to start.
 import { useApp } from '../app/store.ts';
-import type { SimEvent } from '../sim/types.ts';
+import type { NarratedEvent } from '../sim/events.ts';
 import { Panel } from './Panel.tsx';
 import { groupSwitches, nameList, seconds, stateName, taskName, violationWords } from './log/narration.ts';
 import './timeline.css';
@@ -20,7 +20,7 @@ function Start(props: { readonly description: string | undefined }) {
   );
 }
 
-function EventStory(props: { readonly event: SimEvent; readonly name: (task: number) => string }) {
+function EventStory(props: { readonly event: NarratedEvent; readonly name: (task: number) => string }) {
   const e = props.event;
   const groups = groupSwitches(e.switches, props.name);
   const each = e.switches.length <= 4;

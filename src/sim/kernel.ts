@@ -13,7 +13,9 @@ import { Rng } from './rng.ts';
 import type { ChoiceSource } from './rng.ts';
 import type { ParamValue, ScriptLine } from './scenario/types.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED, usec } from './types.ts';
-import type { CpuId, KlpState, LogLevel, LogLine, SimEvent, SimTime, Switch, TaskId, Violation } from './types.ts';
+import type { CpuId, EventOf, KlpState, LogLevel, LogLine, SimEvent, SimTime, Switch, TaskId, Violation } from './types.ts';
+import { commandEcho, EVENT_FN, isLivepatchKind } from './events.ts';
+import type { EventArgs, EventKind, TaskRef } from './events.ts';
 import type { World } from './world.ts';
 import { PID_MAX } from './limits.ts';
 
@@ -119,7 +121,6 @@ export type KGen<R = void> = Generator<SimEvent, R, void>;
 export interface EventOptions {
   readonly task?: TaskId;
   readonly cpu?: CpuId;
-  readonly livepatch?: boolean;
 }
 
 export class Kernel {
@@ -165,6 +166,11 @@ export class Kernel {
     this.printk(level, `livepatch: ${text}`, taskDebug);
   }
 
+  /** The `% LINE` echo of a shell command. */
+  commandEcho(text: string): void {
+    this.log.push({ time: this.s.now, text: commandEcho(text), level: 'info', command: true });
+  }
+
   stdout(text: string): void {
     this.log.push({ time: this.s.now, text, level: 'info', stdout: true });
   }
@@ -205,26 +211,33 @@ export class Kernel {
     return taskName(this.tasks, t);
   }
 
-  /** Closes the event being built and returns it. */
-  emit(fn: string, text: string, o: EventOptions = {}): SimEvent {
+  /** Closes the event being built and returns it: a typed record, narrated only when shown (describeEvent). */
+  emit<K extends EventKind>(kind: K, args: EventArgs[K], o: EventOptions = {}): SimEvent {
     const t = o.task;
-    const e: SimEvent = {
+    const fn = EVENT_FN[kind];
+    const e = {
       step: ++this.s.steps,
       op: this.s.ops,
       time: this.s.now,
       fn,
-      livepatch: o.livepatch ?? fn.startsWith('klp_'),
-      ...(t === undefined ? {} : { task: t, pid: this.tasks.pid[t] }),
+      livepatch: isLivepatchKind(kind),
+      ...(t === undefined ? {} : { task: t, pid: this.tasks.pid[t], comm: this.tasks.comm[t] }),
       ...(o.cpu === undefined ? {} : { cpu: o.cpu }),
-      text,
+      kind,
+      args,
       log: this.log,
       switches: this.switches,
       violations: this.violations,
-    };
+    } as EventOf<K> as SimEvent;
     this.log = [];
     this.switches = [];
     this.violations = [];
     return e;
+  }
+
+  /** Another task, as the narration names it. */
+  ref(t: TaskId): TaskRef {
+    return { comm: this.tasks.comm[t], pid: this.tasks.pid[t] };
   }
 
   /** Drops whatever an abandoned event collected (after a restore). */

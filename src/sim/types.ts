@@ -1,4 +1,5 @@
 // Basic vocabulary of the simulation: times, states, events.
+import type { EventArgs, EventKind } from './events.ts';
 
 /** Simulated time in microseconds since boot. */
 export type SimTime = number & { readonly __brand: 'SimTime' };
@@ -24,6 +25,8 @@ export interface LogLine {
   readonly taskDebug?: boolean;
   /** Output of `cat`/`grep` to standard output rather than the kernel log. */
   readonly stdout?: boolean;
+  /** The `% LINE` echo of a shell command (a line written to /dev/kmsg is never one). */
+  readonly command?: boolean;
 }
 
 /**
@@ -67,22 +70,29 @@ export interface Switch {
   readonly to: KlpState;
 }
 
-export interface SimEvent {
+/** The fields every event has, whatever its kind. */
+export interface EventBase {
   /** 1-based position in the trace. */
   readonly step: number;
   /** The operation (a command, a timer's handler) the event belongs to; consecutive events of one operation share it. */
   readonly op: number;
   readonly time: SimTime;
-  /** The kernel function modelled (`klp_try_switch_task`, ...) or a workload kind. */
+  /** The kernel function modelled (`klp_try_switch_task`, ...) or a workload kind: EVENT_FN of the kind. */
   readonly fn: string;
   /** Part of the livepatch machinery, as opposed to the workload. */
   readonly livepatch: boolean;
   readonly task?: TaskId;
   readonly pid?: number;
+  /** The task's comm, for its name in the narration. */
+  readonly comm?: string;
   readonly cpu?: CpuId;
-  /** One or two plain sentences: what happened and why. */
-  readonly text: string;
   readonly log: readonly LogLine[];
   readonly switches: readonly Switch[];
   readonly violations: readonly Violation[];
 }
+
+/** An event of one kind, with that kind's arguments. */
+export type EventOf<K extends EventKind> = EventBase & { readonly kind: K; readonly args: EventArgs[K] };
+
+/** One event of the trace: a typed record; describeEvent writes its narration. */
+export type SimEvent = { [K in EventKind]: EventOf<K> }[EventKind];

@@ -3,7 +3,8 @@
 // that are transferred, not copied.
 import type { Action } from '../sim/engine.ts';
 import type { CpuView, FuncStackView, GlobalsView, TaskView } from '../sim/view.ts';
-import type { LogLine, SimEvent } from '../sim/types.ts';
+import type { LogLine } from '../sim/types.ts';
+import type { NarratedEvent } from '../sim/events.ts';
 
 export type StepUnit = 'event' | 'livepatch' | 'switch' | 'second';
 
@@ -167,7 +168,8 @@ export interface Frame {
   readonly end: number | null;
   readonly playing: boolean;
   readonly speed: number;
-  readonly event: SimEvent | null;
+  /** The event that led here, with its narration written out. */
+  readonly event: NarratedEvent | null;
   readonly globals: GlobalsView;
   readonly cpus: readonly CpuView[];
   readonly funcStacks: readonly FuncStackView[];

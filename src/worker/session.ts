@@ -11,6 +11,10 @@ import { idleTask } from '../sim/machine/cpus.ts';
 import { runState } from '../sim/machine/tasks.ts';
 import { ScenarioError } from '../sim/scenario/types.ts';
 import type { SimEvent, TaskId } from '../sim/types.ts';
+import type { World } from '../sim/world.ts';
+import { KLP_PATCHED } from '../sim/types.ts';
+import { narrate, oopsLine } from '../sim/events.ts';
+import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
 import { LaneRecorder } from './lanes.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
@@ -179,7 +183,7 @@ export class Session {
 
   private exportText(engine: Engine, what: 'trace' | 'log'): string {
     const upto = Math.min(engine.step, engine.trace.length);
-    if (what === 'trace') return engine.trace.slice(0, upto).map(traceLine).join('\n') + (upto > 0 ? '\n' : '');
+    if (what === 'trace') return engine.trace.slice(0, upto).map((e) => traceLine(e, engine.world)).join('\n') + (upto > 0 ? '\n' : '');
     return this.log
       .filter((l) => l.step <= upto)
       .map((l) => formatLogLine(l, true))
@@ -332,7 +336,7 @@ export class Session {
   /** Turns an event into log lines and milestones, and samples when the counts may have moved. */
   private derive(engine: Engine, e: SimEvent): void {
     for (const l of e.log) this.log.push({ ...l, step: e.step });
-    for (const m of milestonesOf(e)) this.milestones.push(m);
+    for (const m of milestonesOf(e, engine.world)) this.milestones.push(m);
     this.lanes.observe(engine.kernel, e);
     if (e.livepatch || e.switches.length > 0 || e.fn === 'fork' || e.fn === 'shell') this.sample(engine);
   }
@@ -414,7 +418,7 @@ export class Session {
       end: this.end,
       playing: this.playing,
       speed: this.speed,
-      event: engine.step > 0 ? (engine.trace[engine.step - 1] ?? null) : null,
+      event: this.currentEvent(engine),
       globals: globalsView(k),
       cpus: cpusView(k),
       funcStacks: funcStacksView(k),
@@ -434,6 +438,12 @@ export class Session {
     };
     this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
     this.post({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
+  }
+
+  /** The event that led to the current state, narrated: the one event a frame shows in words. */
+  private currentEvent(engine: Engine): NarratedEvent | null {
+    const e = engine.step > 0 ? engine.trace[engine.step - 1] : undefined;
+    return e === undefined ? null : narrate(e, engine.world);
   }
 
   /**
@@ -476,25 +486,28 @@ function matcher(unit: StepUnit, engine: Engine): (e: SimEvent) => boolean {
   }
 }
 
-function milestonesOf(e: SimEvent): Milestone[] {
+/** Kinds that mark a stage of a transition on the timeline. */
+const STAGE: Partial<Record<EventKind, MilestoneKind>> = {
+  init: 'init',
+  'init-immediate': 'init',
+  start: 'start',
+  'start-immediate': 'start',
+  reverse: 'reverse',
+  force: 'force',
+  complete: 'complete',
+};
+
+/** The timeline's marks of an event, from its kind and typed fields only: no text is read to decide. */
+export function milestonesOf(e: SimEvent, world: World): Milestone[] {
   const out: Milestone[] = [];
   const add = (kind: MilestoneKind, label: string) => out.push({ step: e.step, time: e.time, kind, label });
-  for (const l of e.log) {
-    if (l.text.startsWith('% ')) add('command', l.text.slice(2));
-    else if (l.text.includes('enabling patch')) add('enable', l.text.replace('livepatch: ', ''));
-    else if (l.text.endsWith('signaling remaining tasks')) add('signals', 'signals sent');
-    else if (l.text.startsWith('BUG:')) add('oops', l.text);
-  }
-  const kinds: Record<string, MilestoneKind> = {
-    klp_init_transition: 'init',
-    klp_start_transition: 'start',
-    klp_reverse_transition: 'reverse',
-    klp_force_transition: 'force',
-    klp_complete_transition: 'complete',
-  };
-  const kind = kinds[e.fn];
-  if (kind !== undefined) add(kind, e.fn);
-  if (e.fn === 'klp_try_complete_transition' && e.text.includes('retries at')) add('retry', 'retry armed');
+  for (const l of e.log) if (l.command === true) add('command', l.text.slice(2));
+  if ((e.kind === 'init' || e.kind === 'init-immediate') && e.args.target === KLP_PATCHED) add('enable', `enabling patch '${e.args.patch}'`);
+  if (e.kind === 'try-complete-retry' && e.args.firstSignals) add('signals', 'signals sent');
+  if (e.kind === 'oops' && e.pid !== undefined && e.comm !== undefined) add('oops', oopsLine(e.comm, e.pid, world.fnNames[e.args.fn], e.args.module));
+  const stage = STAGE[e.kind];
+  if (stage !== undefined) add(stage, e.fn);
+  if (e.kind === 'try-complete-retry') add('retry', 'retry armed');
   for (const v of e.violations) add('violation', `${v.givenUp ? `given up by ${v.givenUp}` : 'violated'}: ${v.text}`);
   return out;
 }

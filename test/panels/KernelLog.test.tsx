@@ -22,10 +22,12 @@ describe('log format', () => {
   });
 
   it('tells commands, their output and kernel lines apart, and styles levels', () => {
-    expect(lineKind({ text: '% insmod test_klp_livepatch.ko' })).toBe('command');
-    expect(lineKind({ text: 'test_klp_livepatch: this has been live patched', stdout: true })).toBe('stdout');
-    expect(lineKind({ text: "livepatch: enabling patch 'x'" })).toBe('kernel');
-    expect(lineClass(entry(1, '% cat /proc/cmdline', { level: 'info' }))).toBe('log-row log-info log-command');
+    expect(lineKind({ command: true })).toBe('command');
+    expect(lineKind({ stdout: true })).toBe('stdout');
+    expect(lineKind({})).toBe('kernel');
+    expect(lineClass(entry(1, '% cat /proc/cmdline', { level: 'info', command: true }))).toBe('log-row log-info log-command');
+    // A line written to /dev/kmsg that looks like a command is still a kernel line.
+    expect(lineClass(entry(1, '% cat /proc/cmdline', { level: 'info' }))).toBe('log-row log-info');
     expect(lineClass(entry(1, 'x', { level: 'debug', taskDebug: true }))).toBe('log-row log-debug log-taskdebug');
     expect(lineClass(entry(1, 'x', { level: 'warn' }))).toBe('log-row log-warn');
     expect(linePrefix(entry(1, 'x', { level: 'err' }))).toBe('error: ');

@@ -5,13 +5,13 @@ import { describe, it, expect } from 'vitest';
 import { Engine } from '../../src/sim/engine.ts';
 import { findStopStep, stopMatches, tourSteps } from '../../src/sim/scenario/tour.ts';
 import type { StopContext, TourCondition } from '../../src/sim/scenario/tour.ts';
-import type { SimEvent, TaskId, Violation } from '../../src/sim/types.ts';
+import type { EventBase, SimEvent, TaskId, Violation } from '../../src/sim/types.ts';
 import { usec } from '../../src/sim/types.ts';
 
 const COMMS = ['swapper/0', 'sh', 'reader', 'worker'];
 
-function event(over: Partial<SimEvent> = {}): SimEvent {
-  return { step: 5, op: 2, time: usec(1_500_000), fn: 'klp_try_switch_task', livepatch: true, task: 2 as TaskId, text: 'x', log: [], switches: [], violations: [], ...over };
+function event(over: Partial<EventBase> = {}): SimEvent {
+  return { step: 5, op: 2, time: usec(1_500_000), fn: 'klp_try_switch_task', livepatch: true, task: 2 as TaskId, kind: 'switch-checked', args: { target: 1 }, log: [], switches: [], violations: [], ...over };
 }
 
 function ctx(over: Partial<Omit<StopContext, 'comm'>> = {}): StopContext {

@@ -18,9 +18,9 @@ export const TIMESTAMP_COLS = timestamp(0).length + 1;
 
 export type LineKind = 'command' | 'stdout' | 'kernel';
 
-export function lineKind(e: Pick<LogEntry, 'text' | 'stdout'>): LineKind {
+export function lineKind(e: Pick<LogEntry, 'stdout' | 'command'>): LineKind {
   if (e.stdout === true) return 'stdout';
-  if (e.text.startsWith('% ')) return 'command';
+  if (e.command === true) return 'command';
   return 'kernel';
 }
 

@@ -156,11 +156,11 @@ function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
     if (ret < 0) {
       if (v === 'mainline') k.klpLog('warn', `failed to patch object '${obj.name}'`);
       k.klpLog('warn', `failed to enable patch '${patch.mod}'`);
-      yield k.emit('klp_patch_object', `${obj.name} of '${patch.mod}' is patched already (WARN_ON(obj->patched)): the enable fails with -EINVAL and is cancelled.`);
+      yield k.emit('patch-object-failed', { patch: patch.mod, object: obj.name });
       yield* klpCancelTransition(k);
       return ret;
     }
-    yield k.emit('klp_patch_object', `'${patch.mod}' pushes its funcs for ${obj.name} onto their func stacks: ${obj.funcs.map((id) => g.funcs[id].oldName).join(', ')} now reach the ftrace handler.`);
+    yield k.emit('patch-object', { patch: patch.mod, object: obj.name, funcs: obj.funcs.map((id) => g.funcs[id].oldName) });
   }
   yield* klpStartTransition(k);
   // mainline sets `enabled` before the first pass, which frees a patch that
@@ -228,10 +228,10 @@ export function* klpModuleComing(k: Kernel, mod: string): KGen<number> {
       if (ret < 0) {
         k.klpLog('warn', `failed to apply patch '${patch.mod}' to module '${mod}' (${ret})`);
         k.klpLog('warn', `patch '${patch.mod}' failed for module '${mod}', refusing to load module '${mod}'`);
-        yield k.emit('klp_module_coming', `Patching ${mod} for '${patch.mod}' failed, so the module is refused.`, { livepatch: true });
+        yield k.emit('module-coming-failed', { patch: patch.mod, module: mod });
         return ret;
       }
-      yield k.emit('klp_module_coming', `${mod} is loading while '${patch.mod}' is ${patch.id === k.klp.transitionPatch ? 'in transition' : 'enabled'}: its funcs for ${mod} go onto their func stacks before the module's code can run.`, { livepatch: true });
+      yield k.emit('module-coming', { patch: patch.mod, module: mod, inTransition: patch.id === k.klp.transitionPatch });
     }
   }
   return 0;
@@ -246,7 +246,7 @@ export function* klpModuleGoing(k: Kernel, mod: string): KGen {
       if (obj.name !== mod) continue;
       k.klpLog('notice', `reverting patch '${patch.mod}' on unloading module '${mod}'`);
       klpUnpatchObject(k, obj, patch.id !== k.klp.transitionPatch);
-      yield k.emit('klp_module_going', `${mod} is going away: '${patch.mod}''s funcs for it leave their func stacks.`, { livepatch: true });
+      yield k.emit('module-going', { patch: patch.mod, module: mod });
     }
   }
 }

@@ -5,6 +5,7 @@
 // `immediate`), `mainline` (signals, force, the v4.15+ messages). Each
 // difference is a branch on `k.variant`, with the kernel change named.
 import type { KGen, Kernel } from '../kernel.ts';
+import { NO_ARGS } from '../events.ts';
 import { idleTask } from '../machine/cpus.ts';
 import { armTransitionWork, isRunningElsewhere, kickIdle, signalTask } from '../machine/sched.ts';
 import { frameFn, frameVer, Sched, setPatchState, setTif, TaskKind } from '../machine/tasks.ts';
@@ -69,8 +70,7 @@ export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState):
   if (v !== 'rfc-v2') g.targetState = state;
   if (v === 'mainline') k.klpLog('debug', initMessage(patch.mod, state));
   if (immediatePatch(k, patch)) {
-    const stale = v === 'rfc-v2' ? ` klp_target_state is not set and keeps ${g.targetState} (${stateWord(g.targetState)}): the bug the RFC's review found.` : '';
-    yield k.emit('klp_init_transition', `'${patch.mod}' is an immediate patch, so klp_init_transition leaves every task's patch_state alone.${stale}`);
+    yield k.emit('init-immediate', { patch: patch.mod, target: state, stale: v === 'rfc-v2' ? g.targetState : null });
     return;
   }
   const initial = klpNot(state);
@@ -83,7 +83,7 @@ export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState):
   // sees func->transition, or it would read KLP_UNDEFINED and pick wrongly.
   for (const f of funcsOf(g, patch)) setFuncState(k, f, f.patched, true);
   if (v === 'rfc-v2') g.targetState = state;
-  yield k.emit('klp_init_transition', `Every task starts in the ${stateWord(initial).replace('ing', 'ed')} state and every func of '${patch.mod}' is marked in transition, so the ftrace handler starts asking each task which version it should run.`);
+  yield k.emit('init', { patch: patch.mod, target: state, initial });
 }
 
 /** klp_start_transition: flag every task that still has to switch. */
@@ -94,7 +94,7 @@ export function* klpStartTransition(k: Kernel): KGen {
   if (k.variant !== 'rfc-v2') k.warnOnce('klp_start_transition', T === KLP_UNDEFINED, 2, 'klp_target_state is KLP_UNDEFINED');
   k.klpLog('notice', startMessage(k.variant, patch.mod, T));
   if (immediatePatch(k, patch)) {
-    yield k.emit('klp_start_transition', `An immediate patch sets no TIF_PATCH_PENDING flags: there is no per-task transition.`);
+    yield k.emit('start-immediate', { patch: patch.mod });
     return;
   }
   const tasks = k.tasks;
@@ -106,7 +106,7 @@ export function* klpStartTransition(k: Kernel): KGen {
     }
   }
   if (k.variant === 'mainline') g.signalsCnt = 0;
-  yield k.emit('klp_start_transition', `${n} task${n === 1 ? '' : 's'} get TIF_PATCH_PENDING: each must switch to ${stateWord(T).replace('ing', 'ed')}, at a stack check or on its way back to user space.`);
+  yield k.emit('start', { patch: patch.mod, target: T, pending: n });
 }
 
 /**
@@ -180,21 +180,6 @@ export function klpSwitchVerdict(k: Kernel, t: TaskId): SwitchVerdict {
 /** Whether klp_try_complete_transition switches an offline CPU's idle task directly (the RFC walked online CPUs only). */
 export const offlineIdleSwitchesDirectly = (k: Kernel): boolean => k.variant !== 'rfc-v2';
 
-function stallText(k: Kernel, t: TaskId, s: SwitchVerdict): string {
-  const name = k.name(t);
-  const stays = stateWord(klpNot(k.klp.targetState)).replace('ing', 'ed');
-  switch (s.kind) {
-    case 'running':
-      return `${name} is running on CPU ${k.tasks.cpu[t]}, so its stack cannot be checked; it stays ${stays} for now.`;
-    case 'unreliable':
-      return `${name}'s stack cannot be walked reliably, so it cannot be switched by a stack check.`;
-    case 'sleeping':
-      return `${name} is inside ${s.fn}, whose version this transition retires, so it stays ${stays} for now.`;
-    default:
-      return `${name} cannot be checked: the architecture has no reliable stack unwinder.`;
-  }
-}
-
 /** klp_try_switch_task: switch a task that is not running and not inside a retired version. */
 export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
   const tasks = k.tasks;
@@ -204,14 +189,16 @@ export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
     case 'switched':
       return true;
     case 'no-reliable-unwinder':
-      yield k.emit('klp_try_switch_task', stallText(k, t, verdict), { task: t });
+      yield k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: tasks.cpu[t], fn: '' }, { task: t });
       return false;
     case 'running':
     case 'unreliable':
-    case 'sleeping':
-      k.klpLog('debug', stallMessage(k.variant, verdict.kind === 'sleeping' ? 'sleeping' : verdict.kind, tasks.comm[t], tasks.pid[t], verdict.kind === 'sleeping' ? verdict.fn : undefined), true);
-      yield k.emit('klp_try_switch_task', stallText(k, t, verdict), { task: t });
+    case 'sleeping': {
+      const fn = verdict.kind === 'sleeping' ? verdict.fn : undefined;
+      k.klpLog('debug', stallMessage(k.variant, verdict.kind, tasks.comm[t], tasks.pid[t], fn), true);
+      yield k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: tasks.cpu[t], fn: fn ?? '' }, { task: t });
       return false;
+    }
     case 'switchable':
       break;
   }
@@ -221,7 +208,7 @@ export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
   setPatchState(tasks, t, T);
   k.switched(t, from, T);
   checkSwitch(k, t, patch, undefined);
-  yield k.emit('klp_try_switch_task', `${k.name(t)}'s stack holds no version this transition retires, so it switches to ${stateWord(T).replace('ing', 'ed')}.`, { task: t });
+  yield k.emit('switch-checked', { target: T }, { task: t });
   return true;
 }
 
@@ -269,21 +256,21 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
         setTif(tasks, idle, false);
         setPatchState(tasks, idle, g.targetState);
         k.switched(idle, from, g.targetState);
-        yield k.emit('klp_try_complete_transition', `CPU ${cpu} is offline, so its idle task ${k.name(idle)} switches directly.`, { task: idle, cpu });
+        yield k.emit('switch-offline-idle', NO_ARGS, { task: idle, cpu });
       }
     }
     if (!complete) {
       let signalled = false;
+      let firstSignals = false;
       if (v === 'mainline') {
         if (g.signalsCnt > 0 && g.signalsCnt % SIGNALS_TIMEOUT === 0) {
-          klpSendSignals(k);
+          firstSignals = klpSendSignals(k);
           signalled = true;
         }
         g.signalsCnt++;
       }
       const at = armTransitionWork(k);
-      const retry = `${stalled} task${stalled === 1 ? '' : 's'} could not switch yet; klp_transition_work retries at ${(at / 1e6).toFixed(3)} s.`;
-      yield k.emit('klp_try_complete_transition', signalled ? `${retry} Stragglers were sent a fake signal.` : retry);
+      yield k.emit('try-complete-retry', { stalled, retryAt: at, signalled, firstSignals });
       return false;
     }
   }
@@ -293,10 +280,10 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
     // patch that is the stale value, so an enable can unpatch (spec §6).
     if (g.targetState === KLP_UNPATCHED) klpUnpatchObjects(k, patch);
     k.klpLog('notice', completeMessage(patch.mod, g.targetState));
-    yield k.emit('klp_try_complete_transition', `Every task has switched: '${patch.mod}' is ${stateWord(g.targetState)} complete.${g.targetState === KLP_UNPATCHED ? " Its funcs came off their func stacks (synchronize_rcu follows)." : ''}`);
+    yield k.emit('try-complete-done', { patch: patch.mod, target: g.targetState, form: 'rfc-v2' });
   } else if (v === 'v4.12') {
     k.klpLog('notice', completeMessage(patch.mod, g.targetState));
-    yield k.emit('klp_try_complete_transition', immediatePatch(k, patch) ? `'${patch.mod}' is immediate: there are no tasks to wait for.` : `Every task has switched to ${stateWord(g.targetState).replace('ing', 'ed')}.`);
+    yield k.emit('try-complete-done', { patch: patch.mod, target: g.targetState, form: immediatePatch(k, patch) ? 'immediate' : 'v4.12' });
   }
   // mainline frees a patch that was disabled once its transition completes.
   yield* klpCompleteTransition(k, v === 'mainline' && !patch.enabled ? () => klpFreePatch(k, patch) : undefined);
@@ -337,8 +324,7 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
   g.requested = KLP_UNDEFINED;
   g.cancelling = false;
   then?.();
-  const tidy = immediatePatch(k, patch) ? 'there was no per-task state to tidy up' : "funcs leave transition, every task's patch_state returns to KLP_UNDEFINED";
-  yield k.emit('klp_complete_transition', `The ${stateWord(T)} transition of '${patch.mod}' is complete: ${tidy}, and klp_transition_patch is cleared.`);
+  yield k.emit('complete', { patch: patch.mod, target: T, immediate: immediatePatch(k, patch) });
 }
 
 /** klp_cancel_transition: undo an enable that failed before it started. */
@@ -377,7 +363,7 @@ export function* klpReverseTransition(k: Kernel): KGen {
   if (g.targetState !== g.requested) {
     k.violate({ invariant: 10, text: `reversing '${patch.mod}' set klp_target_state to ${g.targetState}, but the operation now asks for ${stateWord(g.requested)}` });
   }
-  yield k.emit('klp_reverse_transition', `The ${stateWord(old)} transition of '${patch.mod}' is reversed: the target becomes ${stateWord(g.targetState).replace('ing', 'ed')} and every flag is cleared; tasks that had switched must now switch back.`);
+  yield k.emit('reverse', { patch: patch.mod, from: old, target: g.targetState });
   yield* klpStartTransition(k);
 }
 
@@ -410,14 +396,16 @@ export function klpCopyProcess(k: Kernel, child: TaskId, parent: TaskId): void {
   }
 }
 
-/** klp_send_signals (mainline, every 15th failed pass): nudge stragglers. */
-export function klpSendSignals(k: Kernel): void {
-  if (k.klp.signalsCnt === SIGNALS_TIMEOUT) k.klpLog('notice', SIGNALING);
+/** klp_send_signals (mainline, every 15th failed pass): nudge stragglers. True if it printed its notice (the first time). */
+export function klpSendSignals(k: Kernel): boolean {
+  const notice = k.klp.signalsCnt === SIGNALS_TIMEOUT;
+  if (notice) k.klpLog('notice', SIGNALING);
   const tasks = k.tasks;
   for (let t = k.cpus.count as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead || !tasks.tif[t] || tasks.kind[t] === TaskKind.Idle) continue;
     signalTask(k, t);
   }
+  return notice;
 }
 
 /** klp_force_transition (mainline `force`): switch every flagged task, unchecked. */
@@ -428,7 +416,7 @@ export function* klpForceTransition(k: Kernel): KGen {
   for (const t of walkedTasks(k)) if (klpUpdatePatchState(k, t, 'force')) n++;
   // Forcing an unpatch may leave tasks in the patch's code: its module must stay.
   if (k.klp.targetState === KLP_UNPATCHED) patch.forced = true;
-  yield k.emit('klp_force_transition', `${n} task${n === 1 ? ' was' : 's were'} switched without a stack check; the consistency model is given up for them. The transition completes at the next pass.`);
+  yield k.emit('force', { forced: n });
 }
 
 /** klp_free_patch (mainline): a disabled patch is freed, its sysfs directory removed. */

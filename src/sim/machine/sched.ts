@@ -9,10 +9,10 @@ import type { KGen, Kernel } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
 import { klpFtraceHandler } from '../livepatch/patch.ts';
 import { klpCopyProcess, klpTryCompleteTransition, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
-import { stateWord } from '../livepatch/state.ts';
 import { EAGAIN } from '../livepatch/core.ts';
 import { usec } from '../types.ts';
-import type { CpuId, SimEvent, SimTime, TaskId } from '../types.ts';
+import type { CpuId, KlpState, SimEvent, SimTime, TaskId } from '../types.ts';
+import { NO_ARGS } from '../events.ts';
 import type { MsRange } from '../scenario/types.ts';
 import { idleTask, SLICE_US } from './cpus.ts';
 import { arm, Timer } from './queue.ts';
@@ -235,9 +235,8 @@ export function exitToUser(k: Kernel, t: TaskId): boolean {
   return klpUpdatePatchState(k, t);
 }
 
-function switchedText(k: Kernel, t: TaskId): string {
-  return ` On the way, klp_update_patch_state switches it to ${stateWord(k.tasks.patchState[t] as 0 | 1).replace('ing', 'ed')}.`;
-}
+/** The patch state a task has just switched to. */
+const stateOf = (k: Kernel, t: TaskId): KlpState => k.tasks.patchState[t] as KlpState;
 
 function startBurst(k: Kernel, t: TaskId): void {
   const spec = k.world.groups[k.tasks.group[t]]?.spec;
@@ -273,14 +272,15 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
       const sw = exitToUser(k, t);
       startBurst(k, t);
       armCpu(k, cpu);
-      yield k.emit(sw ? 'klp_update_patch_state' : 'syscall', `${k.name(t)} wakes up and returns to user space from ${sc?.name ?? 'its system call'}.${sw ? switchedText(k, t) : ''}`, { task: t, cpu, livepatch: sw });
+      const syscall = tasks.syscall[t];
+      yield sw ? k.emit('syscall-wake-return-switch', { syscall, to: stateOf(k, t) }, { task: t, cpu }) : k.emit('syscall-wake-return', { syscall }, { task: t, cpu });
       return;
     }
     case Resume.RetFromFork: {
       const sw = exitToUser(k, t);
       startBurst(k, t);
       armCpu(k, cpu);
-      yield k.emit(sw ? 'klp_update_patch_state' : 'fork', `${k.name(t)} runs for the first time and returns from fork to user space.${sw ? switchedText(k, t) : ''}`, { task: t, cpu, livepatch: sw });
+      yield sw ? k.emit('fork-return-switch', { to: stateOf(k, t) }, { task: t, cpu }) : k.emit('fork-return', NO_ARGS, { task: t, cpu });
       return;
     }
     case Resume.KthreadWake: {
@@ -288,7 +288,7 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
       const spec = k.world.groups[tasks.group[t]]?.spec;
       const us = spec ? (spec.sleepMs === 'forever' ? 'forever' : randMs(k, spec.sleepMs, 'wake')) : kworkerSleep(k);
       blockOnCpu(k, t, us);
-      yield k.emit('kthread', `${k.name(t)} wakes in its loop, does its work and sleeps again${us === 'forever' ? '' : ` for ${(us / 1000).toFixed(1)} ms`}.`, { task: t, cpu });
+      yield k.emit('kthread-loop', { sleepUs: us === 'forever' ? -1 : us }, { task: t, cpu });
       return;
     }
     case Resume.KthreadBusy: {
@@ -306,14 +306,14 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
       tasks.resume[t] = Resume.KthreadWake;
       if (k.klp.transitionPatch < 0) {
         blockOnCpu(k, t, kworkerSleep(k));
-        yield k.emit('kthread', `${k.name(t)} runs klp_transition_work_fn, but no transition is in progress any more.`, { task: t, cpu });
+        yield k.emit('work-idle', NO_ARGS, { task: t, cpu });
         return;
       }
-      yield k.emit('klp_transition_work_fn', `${k.name(t)} runs the delayed klp_transition_work: another pass of klp_try_complete_transition.`, { task: t, cpu });
+      yield k.emit('work-run', NO_ARGS, { task: t, cpu });
       k.current = t;
       yield* klpTryCompleteTransition(k);
       blockOnCpu(k, t, kworkerSleep(k));
-      yield k.emit('kthread', `${k.name(t)} is done with klp_transition_work and sleeps; CPU ${cpu} runs ${k.name(cpus.curr[cpu] as TaskId)}.`, { task: t, cpu });
+      yield k.emit('work-done', { next: k.ref(cpus.curr[cpu] as TaskId) }, { task: t, cpu });
       return;
     }
     default:
@@ -333,19 +333,17 @@ function kthreadCalls(k: Kernel, t: TaskId): void {
 /** The end of a time slice: the task goes to the back of the queue if others wait. */
 function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const { cpus } = k;
-  const fn = switched ? 'klp_update_patch_state' : 'schedule';
-  const how = switched ? ` The tick's return to user space runs klp_update_patch_state: ${k.name(t)} switches to ${stateWord(k.tasks.patchState[t] as 0 | 1).replace('ing', 'ed')}.` : '';
-  const o = { task: t, cpu, livepatch: switched };
+  const o = { task: t, cpu };
   if (cpus.runqueue[cpu].length === 0) {
     cpus.sliceEnd[cpu] = k.now + tickPhase(k);
     cpus.timerGen[cpu]++;
     armCpu(k, cpu);
-    return k.emit(fn, `${k.name(t)} keeps CPU ${cpu}: nothing else is waiting.${how}`, o);
+    return switched ? k.emit('slice-kept-switch', { to: stateOf(k, t) }, o) : k.emit('slice-kept', NO_ARGS, o);
   }
   enqueue(k, t, false);
   pickNext(k, cpu);
   const next = cpus.curr[cpu] as TaskId;
-  return k.emit(fn, `${k.name(t)}'s time slice ends; CPU ${cpu} runs ${k.name(next)}.${how}`, o);
+  return switched ? k.emit('slice-end-switch', { next: k.ref(next), to: stateOf(k, t) }, o) : k.emit('slice-end', { next: k.ref(next) }, o);
 }
 
 function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
@@ -361,18 +359,18 @@ function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
     tasks.resume[t] = Resume.FinishSyscall;
     const us = sc.sleepMs === 'forever' ? 'forever' : randMs(k, sc.sleepMs, 'wake');
     blockOnCpu(k, t, us);
-    return k.emit('syscall', `${k.name(t)} calls ${sc.name} and sleeps in ${k.world.fnNames[sc.chain[sc.sleepAt]]}${us === 'forever' ? ' until woken' : ` for ${(us / 1000).toFixed(1)} ms`}.`, { task: t, cpu });
+    return k.emit('syscall-sleep', { syscall: idx, sleepUs: us === 'forever' ? -1 : us }, { task: t, cpu });
   }
   const sw = exitToUser(k, t);
   startBurst(k, t);
   armCpu(k, cpu);
-  return k.emit(sw ? 'klp_update_patch_state' : 'syscall', `${k.name(t)} calls ${sc.name} and returns to user space.${sw ? switchedText(k, t) : ''}`, { task: t, cpu, livepatch: sw });
+  return sw ? k.emit('syscall-return-switch', { syscall: idx, to: stateOf(k, t) }, { task: t, cpu }) : k.emit('syscall-return', { syscall: idx }, { task: t, cpu });
 }
 
 /** A sleeping task's timeout expires. */
 export function* taskWake(k: Kernel, t: TaskId): KGen {
   if (!wakeUpProcess(k, t)) return;
-  yield k.emit('wakeup', `${k.name(t)} wakes up and waits for CPU ${k.tasks.cpu[t]}.`, { task: t, cpu: k.tasks.cpu[t] });
+  yield k.emit('wakeup', NO_ARGS, { task: t, cpu: k.tasks.cpu[t] });
 }
 
 /** do_idle(): back from schedule_idle(), the idle task takes a pending patch state. */
@@ -386,8 +384,7 @@ export function* idleEnter(k: Kernel, cpu: CpuId, kicked: boolean): KGen {
   popFrames(k.tasks, idle, 0);
   klpUpdatePatchState(k, idle);
   callFunction(k, idle, k.world.fn.doIdle);
-  const why = kicked ? 'wake_up_if_idle() sends CPU ' + cpu + ' round its idle loop; at the end of do_idle()' : `CPU ${cpu} goes idle; at the end of do_idle()`;
-  yield k.emit('klp_update_patch_state', `${why} ${k.name(idle)} calls klp_update_patch_state and switches to ${stateWord(k.tasks.patchState[idle] as 0 | 1).replace('ing', 'ed')}.`, { task: idle, cpu, livepatch: true });
+  yield k.emit('idle-switch', { kicked, to: stateOf(k, idle) }, { task: idle, cpu });
 }
 
 export function kickIdle(k: Kernel, cpu: CpuId): void {
@@ -411,7 +408,7 @@ export function* transitionWorkTimer(k: Kernel): KGen {
   const tasks = k.tasks;
   tasks.resume[w] = Resume.TransitionWork;
   if (tasks.sched[w] === Sched.Sleeping) wakeUpProcess(k, w);
-  yield k.emit('klp_transition_work_fn', `The delayed work's timer fires: klp_transition_work is queued on ${k.name(w)}.`, { task: w, cpu: 0 });
+  yield k.emit('work-queued', NO_ARGS, { task: w, cpu: 0 });
 }
 
 /** klp_send_signals' per-task part: wake a kthread, or send a user task a fake signal. */

@@ -8,12 +8,15 @@ import { ShellWait } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
 import { EACCES, EAGAIN, EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
 import type { ScriptLine } from '../scenario/types.ts';
+import { NO_ARGS, oopsLine } from '../events.ts';
+import type { CommandOutcome } from '../events.ts';
 import { usec } from '../types.ts';
 import type { TaskId } from '../types.ts';
 import { arm, Timer } from './queue.ts';
 import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
 import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
 
+const RAN: CommandOutcome = { kind: 'ran' };
 /** `wait` gives up after this many simulated seconds. */
 export const WAIT_LIMIT_S = 60;
 
@@ -59,7 +62,7 @@ function* goToTerminal(k: Kernel): KGen {
   k.s.shell.wait = ShellWait.Tty;
   if (k.s.scriptDoneAt < 0) k.s.scriptDoneAt = k.now;
   sleepIn(k, t, k.world.fn.ttyChain);
-  yield k.emit('shell', `The script is done: sh waits at its terminal (asleep in n_tty_read) for your commands.`, { task: t });
+  yield k.emit('shell-terminal', NO_ARGS, { task: t });
 }
 
 /** The shell enters a system call (through the ftrace handler, like any call) and sleeps in it. */
@@ -80,21 +83,21 @@ function* runScriptLine(k: Kernel, line: ScriptLine): KGen {
     // `sleep MIN..MAX` leaves the delay open within its window: a choice.
     const us = c.upTo === undefined ? Math.round(c.seconds * 1e6) : k.s.rng.choose('delay', Math.round(c.seconds * 1e6), Math.round(c.upTo * 1e6));
     arm(k.s.timers, usec(k.now + us), Timer.Shell, 0, sh.gen);
-    yield k.emit('shell', `sh sleeps for ${c.upTo === undefined ? c.seconds : (us / 1e6).toFixed(3)} s (script line ${line.lineNo}${c.upTo === undefined ? '' : `, a delay chosen between ${c.seconds} and ${c.upTo} s`}).`, { task: t });
+    yield k.emit('shell-sleep', { seconds: c.seconds, upTo: c.upTo ?? null, sleptUs: us, lineNo: line.lineNo }, { task: t });
     return;
   }
   if (c.kind === 'wait') {
     sh.waitPatch = c.patch;
     sh.waitUntil = c.until;
     if (waitSatisfied(k)) {
-      yield k.emit('shell', `sh: /sys/kernel/livepatch/${c.patch}/transition already reads ${c.until}.`, { task: t });
+      yield k.emit('shell-wait-met', { patch: c.patch, until: c.until }, { task: t });
       return;
     }
     sh.wait = ShellWait.Wait;
     sh.gen++;
     sleepIn(k, t, k.world.fn.sleepChain);
     arm(k.s.timers, usec(k.now + WAIT_LIMIT_S * 1e6), Timer.Shell, 0, sh.gen);
-    yield k.emit('shell', `sh waits until /sys/kernel/livepatch/${c.patch}/transition reads ${c.until} (at most ${WAIT_LIMIT_S} s).`, { task: t });
+    yield k.emit('shell-wait', { patch: c.patch, until: c.until, limitS: WAIT_LIMIT_S }, { task: t });
     return;
   }
   yield* runCommand(k, line);
@@ -116,8 +119,7 @@ function* wakeShell(k: Kernel, why: 'sleep' | 'wait' | 'timeout'): KGen {
   k.tasks.sched[t] = Sched.Runnable;
   k.current = t;
   const sw = exitToUser(k, t);
-  const what = why === 'sleep' ? 'sh wakes from sleep' : why === 'wait' ? `sh's wait for ${sh.waitPatch} is over` : `sh's wait for ${sh.waitPatch} timed out`;
-  yield k.emit(sw ? 'klp_update_patch_state' : 'shell', `${what} and returns to user space.${sw ? ' klp_update_patch_state switches it on the way.' : ''}`, { task: t, livepatch: sw });
+  yield k.emit(sw ? 'shell-wake-switch' : 'shell-wake', { why, patch: sh.waitPatch }, { task: t });
 }
 
 /** A user action: the shell leaves its terminal read (if it is there), runs it, and goes back. */
@@ -143,14 +145,14 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
   const t = shellTask(k);
   const startStep = k.s.steps;
   const kmsgOnly = c.kind === 'kmsg' || ((c.kind === 'cat' || c.kind === 'grep') && c.toKmsg);
-  if (!kmsgOnly) k.printk('info', `% ${line.text}`);
+  if (!kmsgOnly) k.commandEcho(line.text);
   const base = k.tasks.depth[t];
   const sleeping = k.tasks.sched[t] === Sched.Sleeping;
   k.current = t;
   // The command enters the kernel like any call: through the ftrace handler,
   // which picks the version of do_syscall_64 for the shell's patch state.
   if (!sleeping) callFunction(k, t, k.world.fn.doSyscall64);
-  let summary = `sh runs \`${line.text}\`.`;
+  let summary: CommandOutcome = RAN;
   switch (c.kind) {
     case 'insmod':
       summary = yield* insmod(k, c.path, c.module, c.params);
@@ -163,10 +165,10 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
       if (typeof ret === 'object') {
         // The shell could not open the file for its redirection: echo never ran.
         k.printk('info', `sh: ${c.path}: ${strerror(ret.open)}`);
-        summary = `sh cannot open ${c.path}: ${strerror(ret.open)}.`;
+        summary = { kind: 'open-failed', path: c.path, error: strerror(ret.open) };
       } else if (ret < 0) {
         k.printk('info', `sh: echo: write error: ${strerror(-ret)}`);
-        summary = `The write to ${c.path} is refused: ${strerror(-ret)}.`;
+        summary = { kind: 'write-refused', path: c.path, error: strerror(-ret) };
       }
       break;
     }
@@ -193,14 +195,13 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
       break;
     case 'sleep':
     case 'wait':
-      summary = `sh: ${c.kind} only works in the script.`;
+      summary = { kind: 'script-only', directive: c.kind };
       break;
   }
   if (!sleeping) popFrames(k.tasks, t, base);
   const sw = returnsToUser && !sleeping ? exitToUser(k, t) : false;
   then?.();
-  const done = k.s.steps === startStep ? summary : `\`${line.text}\` is done.`;
-  yield k.emit(sw ? 'klp_update_patch_state' : 'shell', `${done}${sw ? ' Returning to user space, sh takes its pending patch state.' : ''}`, { task: t, livepatch: sw });
+  yield k.emit(sw ? 'command-done-switch' : 'command-done', { line: line.text, events: k.s.steps !== startStep, outcome: summary }, { task: t });
 }
 
 function matches(pattern: string, line: string): boolean {
@@ -211,13 +212,13 @@ function matches(pattern: string, line: string): boolean {
   }
 }
 
-function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<string, string>>): KGen<string> {
+function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<string, string>>): KGen<CommandOutcome> {
   const mi = moduleIndex(k, name);
   const ms = k.s.modules[mi];
   const spec = k.world.modules[mi];
-  const fail = (errno: number): string => {
+  const fail = (errno: number): CommandOutcome => {
     k.printk('info', `insmod: ERROR: could not insert module ${path}: ${insmodError(errno)}`);
-    return `${name} could not be loaded: ${insmodError(errno)}.`;
+    return { kind: 'load-failed', module: name, error: insmodError(errno) };
   };
   if (ms.loaded) return fail(EEXIST);
   let immediate: boolean | undefined;
@@ -253,7 +254,7 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
       return fail(-ret);
     }
   }
-  return `${name} is loaded.`;
+  return { kind: 'loaded', module: name };
 }
 
 function setParam(params: Record<string, string | number | boolean>, key: string, value: string): boolean {
@@ -270,13 +271,13 @@ function setParam(params: Record<string, string | number | boolean>, key: string
   return true;
 }
 
-function* rmmod(k: Kernel, name: string): KGen<string> {
+function* rmmod(k: Kernel, name: string): KGen<CommandOutcome> {
   const mi = moduleIndex(k, name);
   const ms = k.s.modules[mi];
   const spec = k.world.modules[mi];
   if (!ms.loaded) {
     k.printk('info', `rmmod: ERROR: Module ${name} is not currently loaded`);
-    return `${name} is not loaded.`;
+    return { kind: 'not-loaded', module: name };
   }
   if (ms.patch >= 0) {
     const p = k.klp.all[ms.patch];
@@ -286,20 +287,20 @@ function* rmmod(k: Kernel, name: string): KGen<string> {
     const inUse = k.variant === 'rfc-v2' || p.enabled || p.id === k.klp.transitionPatch || p.holdsModuleRef || (k.variant === 'mainline' && p.registered);
     if (inUse) {
       k.printk('info', `rmmod: ERROR: Module ${name} is in use`);
-      return `${name} cannot be removed: its patch still needs it.`;
+      return { kind: 'in-use', module: name, by: 'patch' };
     }
     if (p.registered) klpUnregisterPatch(k, p);
   } else if (runsCodeOf(k, name)) {
     // A task inside the module's functions holds it (a driver's file, say).
     k.printk('info', `rmmod: ERROR: Module ${name} is in use`);
-    return `${name} cannot be removed: a task is running its code.`;
+    return { kind: 'in-use', module: name, by: 'task' };
   }
   for (const l of spec.exit) k.printk('info', `${name}: ${l}`);
   ms.loaded = false;
   ms.patch = -1;
   yield* klpModuleGoing(k, name);
   yield* oopsInModule(k, name);
-  return `${name} is unloaded.`;
+  return { kind: 'unloaded', module: name };
 }
 
 /**
@@ -326,9 +327,9 @@ function* oopsInModule(k: Kernel, mod: string): KGen {
       const ver = frameVer(tasks, t, i);
       if (codeModule(k, fn, ver) !== mod) continue;
       checkCall(k, t, fn, ver, mod);
-      k.printk('err', `BUG: unable to handle page fault in ${tasks.comm[t]}:${tasks.pid[t]}: ${k.world.fnNames[fn]} of unloaded module ${mod}`);
+      k.printk('err', oopsLine(tasks.comm[t], tasks.pid[t], k.world.fnNames[fn], mod));
       if (tasks.kind[t] !== TaskKind.Idle && tasks.kind[t] !== TaskKind.Shell) killTask(k, t);
-      yield k.emit('oops', `${k.name(t)} was inside ${k.world.fnNames[fn]} of ${mod} when the module was removed: it oopses.`, { task: t });
+      yield k.emit('oops', { fn, module: mod }, { task: t });
       break;
     }
   }
@@ -368,7 +369,7 @@ function* echo(k: Kernel, value: string, path: string): KGen<number | OpenError>
     if (cpu === 0) return on ? 0 : -EBUSY;
     if ((k.cpus.online[cpu] === 1) === on) return 0;
     setCpuOnline(k, cpu, on);
-    yield k.emit('cpu_hotplug', `CPU ${cpu} goes ${on ? 'online' : 'offline'}${on ? '' : '; its tasks move to other CPUs and its idle task stops running'}.`, { cpu });
+    yield k.emit('cpu-hotplug', { online: on }, { cpu });
     return 0;
   }
   return noDir;
@@ -376,7 +377,7 @@ function* echo(k: Kernel, value: string, path: string): KGen<number | OpenError>
 
 interface ReadResult {
   readonly lines: readonly string[];
-  readonly note: string;
+  readonly note: CommandOutcome;
 }
 
 function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
@@ -388,8 +389,8 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
     const out = outputOfTop(k, t);
     const ver = frameVer(k.tasks, t, k.tasks.depth[t] - 1);
     popFrames(k.tasks, t, base);
-    const which = ver === 0 ? 'the original' : `${k.klp.all[k.klp.funcs[ver - 1].patch].mod}'s`;
-    return { lines: out === undefined ? [] : [out], note: `sh reads ${path}: the ftrace handler sends it to ${which} ${k.world.fnNames[fn]}.` };
+    const version = ver === 0 ? null : k.klp.all[k.klp.funcs[ver - 1].patch].mod;
+    return { lines: out === undefined ? [] : [out], note: { kind: 'read-through', path, fn: k.world.fnNames[fn], version } };
   }
   let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|transition|force)$/.exec(path);
   if (m) {
@@ -397,19 +398,19 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
     if (patch === undefined) return ENOENT;
     if (m[2] === 'force') return k.variant === 'mainline' ? EACCES : ENOENT;
     const v = m[2] === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
-    return { lines: [v ? '1' : '0'], note: `sh reads ${path}.` };
+    return { lines: [v ? '1' : '0'], note: { kind: 'read', path } };
   }
   m = /^\/proc\/(\d+)\/patch_state$/.exec(path);
   if (m) {
     const pid = Number(m[1]);
     const tasks = k.tasks;
     for (let i = 0 as TaskId; i < tasks.count; i++) {
-      if (pid > 0 && tasks.pid[i] === pid && tasks.sched[i] !== Sched.Dead) return { lines: [String(tasks.patchState[i])], note: `sh reads ${path}.` };
+      if (pid > 0 && tasks.pid[i] === pid && tasks.sched[i] !== Sched.Dead) return { lines: [String(tasks.patchState[i])], note: { kind: 'read', path } };
     }
     return ENOENT;
   }
   m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
-  if (m && Number(m[1]) < k.cpus.count) return { lines: [String(k.cpus.online[Number(m[1])])], note: `sh reads ${path}.` };
+  if (m && Number(m[1]) < k.cpus.count) return { lines: [String(k.cpus.online[Number(m[1])])], note: { kind: 'read', path } };
   return ENOENT;
 }
 
@@ -424,11 +425,11 @@ function findTasks(k: Kernel, who: string): TaskId[] {
   return out;
 }
 
-function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): string {
+function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): CommandOutcome {
   const found = findTasks(k, who);
   if (found.length === 0) {
     k.printk('info', `sh: ${what}: (${who}) - No such process`);
-    return `No task ${who} to ${what}.`;
+    return { kind: 'no-task', who, what };
   }
   const tasks = k.tasks;
   let n = 0;
@@ -451,6 +452,5 @@ function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): st
       n++;
     }
   }
-  const verb = what === 'wake' ? 'woken' : what === 'kill' ? (found.every((t) => tasks.kind[t] === TaskKind.Kthread) ? 'sent SIGKILL, which a kernel thread ignores' : 'killed') : 'forked; each child inherits its parent\'s patch_state';
-  return `${n} task${n === 1 ? '' : 's'} named ${who} ${verb}.`;
+  return { kind: 'tasks', who, what, n, ignored: what === 'kill' && found.every((t) => tasks.kind[t] === TaskKind.Kthread) };
 }

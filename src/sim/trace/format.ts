@@ -3,6 +3,8 @@
 import type { Engine } from '../engine.ts';
 import { INVARIANT_NAMES } from '../types.ts';
 import type { LogLine, SimEvent, Violation } from '../types.ts';
+import { describeEvent } from '../events.ts';
+import type { World } from '../world.ts';
 
 /** `[SSSSS.UUUUUU] `: seconds since boot, as printk shows them. */
 export function timestamp(us: number): string {
@@ -21,8 +23,26 @@ export function violationLine(e: SimEvent, v: Violation): string {
   return `klpscope: ${timestamp(e.time)}step ${e.step}: ${head}: ${v.text}`;
 }
 
-export function traceLine(e: SimEvent): string {
-  return JSON.stringify(e);
+/** A log line as `--trace` writes it: what the kernel printed, without the simulator's own marks. */
+function traceLog(l: LogLine) {
+  return { time: l.time, text: l.text, level: l.level, ...(l.taskDebug === undefined ? {} : { taskDebug: l.taskDebug }), ...(l.stdout === undefined ? {} : { stdout: l.stdout }) };
+}
+
+/** One `--trace` JSON line: the event with its narration written out. */
+export function traceLine(e: SimEvent, world: World): string {
+  return JSON.stringify({
+    step: e.step,
+    op: e.op,
+    time: e.time,
+    fn: e.fn,
+    livepatch: e.livepatch,
+    ...(e.task === undefined ? {} : { task: e.task, pid: e.pid }),
+    ...(e.cpu === undefined ? {} : { cpu: e.cpu }),
+    text: describeEvent(e, world),
+    log: e.log.map(traceLog),
+    switches: e.switches,
+    violations: e.violations,
+  });
 }
 
 export function summaryLine(engine: Engine): string {

@@ -2,6 +2,7 @@
 // stores, registration and module coming/going (spec/kernel-model.md §2.15,
 // §2.16, §5).
 import { describe, it, expect } from 'vitest';
+import { NO_ARGS } from '../../../src/sim/events.ts';
 import {
   EBUSY,
   EINVAL,
@@ -179,7 +180,7 @@ describe('klp_enable_patch', () => {
     const p = klpCreatePatch(m.k, at('p1'));
     expect(klpRegisterPatch(m.k, p)).toBe(-ENOSYS);
     expect(p.registered).toBe(false);
-    expect(m.k.emit('t', '').log.map((l) => [l.level, l.text])).toEqual([['err', "livepatch: This architecture doesn't have support for the livepatch consistency model."]]);
+    expect(m.k.emit('wakeup', NO_ARGS).log.map((l) => [l.level, l.text])).toEqual([['err', "livepatch: This architecture doesn't have support for the livepatch consistency model."]]);
     const im = klpCreatePatch(m.k, at('im'));
     expect(klpRegisterPatch(m.k, im)).toBe(0);
     expect(im.registered).toBe(true);

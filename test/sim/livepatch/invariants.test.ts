@@ -1,6 +1,7 @@
 // The invariants module (spec/kernel-model.md §7): reports at a switch, at
 // completion, on calls and when quiescent, and what immediate/force give up.
 import { describe, it, expect } from 'vitest';
+import { NO_ARGS } from '../../../src/sim/events.ts';
 import { checkCall, checkCompletion, checkQuiescent, checkSwitch } from '../../../src/sim/invariants.ts';
 import { klpPatchObject, ORIGINAL, versionOf } from '../../../src/sim/livepatch/patch.ts';
 import { klpCompleteTransition, klpTrySwitchTask } from '../../../src/sim/livepatch/transition.ts';
@@ -19,7 +20,7 @@ const DEF: MachineDef = {
 };
 
 /** Violations collected since the kernel's last event. */
-const reported = (k: Kernel): readonly Violation[] => k.emit('test', 'flush').violations;
+const reported = (k: Kernel): readonly Violation[] => k.emit('wakeup', NO_ARGS).violations;
 
 function stack(m: Machine, t: TaskId, frames: [string, number][]) {
   popFrames(m.k.tasks, t, 0);

@@ -1,6 +1,7 @@
 // kernel/livepatch/patch.c: func_stack handling and the ftrace handler's
 // decision table (spec/kernel-model.md §1.6, §2.12, §2.13, invariants 6 and 8).
 import { describe, it, expect } from 'vitest';
+import { NO_ARGS } from '../../../src/sim/events.ts';
 import {
   klpFtraceHandler,
   klpPatchObject,
@@ -38,7 +39,7 @@ function stacked(both: boolean, t1: boolean, t2 = false) {
   const [f2] = m.funcs(p2);
   f1.transition = t1;
   f2.transition = t2;
-  m.k.emit('setup', 'discard what the direct set-up reported');
+  m.k.emit('wakeup', NO_ARGS);
   return { m, f1, f2, kt: m.task('kt'), foo: m.fn('foo') };
 }
 
@@ -61,7 +62,7 @@ describe('klp_ftrace_handler / resolveVersion: the decision table of §2.12', ()
       setPatchState(m.k.tasks, kt, s);
       expect(klpFtraceHandler(m.k, kt, foo), String(s)).toBe(versionOf(f2));
     }
-    expect(m.k.emit('t', '').violations).toEqual([]);
+    expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]);
   });
 
   it('topmost in transition, task patched: the topmost new function', () => {
@@ -93,12 +94,12 @@ describe('klp_ftrace_handler / resolveVersion: the decision table of §2.12', ()
     const { m, f1, kt, foo } = stacked(false, true);
     setPatchState(m.k.tasks, kt, KLP_UNDEFINED);
     expect(klpFtraceHandler(m.k, kt, foo)).toBe(versionOf(f1));
-    const v = m.k.emit('t', '').violations;
+    const v = m.k.emit('wakeup', NO_ARGS).violations;
     expect(v.map((x) => x.invariant)).toEqual([6]);
     expect(v[0].givenUp).toBeUndefined();
     expect(v[0].text).toContain('klp_ftrace_handler');
     expect(klpFtraceHandler(m.k, kt, foo)).toBe(versionOf(f1));
-    expect(m.k.emit('t', '').violations).toEqual([]); // once
+    expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]); // once
     // resolveVersion has no side effect.
     expect(resolveVersion(m.k, kt, foo)).toBe(versionOf(f1));
   });
@@ -152,17 +153,17 @@ describe('func state machine (invariant 8)', () => {
     const m = machine('v4.12', DEF);
     const [f] = m.funcs(m.patch('p1'));
     for (const [p, t] of [[false, true], [true, true], [true, false], [true, true], [false, true], [false, false]] as const) setFuncState(m.k, f, p, t);
-    expect(m.k.emit('t', '').violations).toEqual([]);
+    expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]);
   });
 
   it('a normal func going (0,0)→(1,0) breaks it; an immediate one may', () => {
     const m = machine('v4.12', { ...DEF, patches: [...(DEF.patches ?? []), { name: 'im', funcs: ['foo'], immediate: true }] });
     const [f] = m.funcs(m.patch('p1'));
     setFuncState(m.k, f, true, false);
-    expect(m.k.emit('t', '').violations.map((x) => x.invariant)).toEqual([8]);
+    expect(m.k.emit('wakeup', NO_ARGS).violations.map((x) => x.invariant)).toEqual([8]);
     const [g] = m.funcs(m.patch('im'));
     setFuncState(m.k, g, true, false);
     setFuncState(m.k, g, false, false);
-    expect(m.k.emit('t', '').violations).toEqual([]);
+    expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]);
   });
 });

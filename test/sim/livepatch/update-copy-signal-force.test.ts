@@ -1,6 +1,7 @@
 // klp_update_patch_state, klp_copy_process, klp_send_signals,
 // klp_force_transition (spec/kernel-model.md §2.8–§2.11, §5.4).
 import { describe, it, expect } from 'vitest';
+import { NO_ARGS } from '../../../src/sim/events.ts';
 import { versionOf } from '../../../src/sim/livepatch/patch.ts';
 import {
   klpCopyProcess,
@@ -29,7 +30,7 @@ const DEF: MachineDef = {
 };
 
 /** What the kernel collected since its last event (log lines, switches, violations). */
-const flush = (k: Kernel): SimEvent => k.emit('test', 'flush');
+const flush = (k: Kernel): SimEvent => k.emit('wakeup', NO_ARGS);
 
 describe('klp_update_patch_state', () => {
   for (const v of VARIANTS) {

@@ -1,6 +1,7 @@
 // Where tasks switch outside the stack check (spec/kernel-model.md §3): the
 // return to user space, the idle loop, fork; and the shell's own commands.
 import { describe, it, expect } from 'vitest';
+import { NO_ARGS } from '../../../src/sim/events.ts';
 import { klpTryCompleteTransition } from '../../../src/sim/livepatch/transition.ts';
 import { idleTask } from '../../../src/sim/machine/cpus.ts';
 import { cpuTimer, exitToUser, forkTask, idleEnter, shellTask, wakeUpProcess } from '../../../src/sim/machine/sched.ts';
@@ -31,7 +32,7 @@ describe('return to user space', () => {
       expect(m.k.tasks.depth[u]).toBe(0);
       expect([m.k.tasks.patchState[u], m.k.tasks.tif[u]]).toEqual([KLP_PATCHED, 0]);
       // No kernel frame left: no mixing, nothing to report.
-      expect(m.k.emit('t', '').violations).toEqual([]);
+      expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]);
     });
 
     it(`${v}: a task woken in a system call finishes it and switches on its way out`, () => {
@@ -106,7 +107,7 @@ describe('the idle loop', () => {
       const kicks: number[] = [];
       m.engine.run({
         until: (e) => {
-          if (e.fn === 'klp_update_patch_state' && e.text.includes('wake_up_if_idle')) kicks.push(e.time);
+          if (e.kind === 'idle-switch' && e.args.kicked) kicks.push(e.time);
           return e.fn === 'klp_transition_work_fn';
         },
         maxSteps: 200,
