@@ -1,8 +1,8 @@
 // Validation of a `klpscope/1` scenario document (spec/scenario.md §1–§7):
-// the shape with zod (strict objects, every default filled in), then the
+// the shape with zod/mini (strict objects, every default filled in), then the
 // checks that need more than one field, then the script, then the refusal of
 // stage-2 features. Every failure is a ScenarioError naming the JSON path.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BUILTIN_FUNCTIONS, BUILTIN_MODULES, BUILTIN_SYSCALLS } from './builtins.ts';
 import { KERNEL_VARIANTS, listNames, ScenarioError } from './types.ts';
 import { MAX_FILE_BYTES, MAX_GROUP_TASKS, MAX_RANGE_MS } from '../limits.ts';
@@ -52,13 +52,16 @@ const ms = (lo: number, hi: number) => (): MsRange => [lo, hi];
 const range = () => leaf<MsRange>(RANGE, isRange);
 const rangeOrForever = () => leaf<MsRange | 'forever'>(`${RANGE}, or "forever"`, (v) => v === 'forever' || isRange(v));
 
-function list<T extends z.ZodType>(item: T, what = 'an array') {
+const opt = z.optional;
+const or = z._default;
+
+function list<T extends z.ZodMiniType>(item: T, what = 'an array') {
   return z.array(item, { error: (iss) => expected(what, iss.input) });
 }
-function map<T extends z.ZodType>(value: T, what: string) {
+function map<T extends z.ZodMiniType>(value: T, what: string) {
   return z.record(z.string(), value, { error: (iss) => expected(what, iss.input) });
 }
-function obj<S extends z.ZodRawShape>(shape: S, what = 'an object') {
+function obj<S extends z.core.$ZodLooseShape>(shape: S, what = 'an object') {
   const fields = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field (expected one of ${fields})` : expected(what, iss.input)),
@@ -67,63 +70,84 @@ function obj<S extends z.ZodRawShape>(shape: S, what = 'an object') {
 
 const paramValue = leaf<ParamValue>('a string, number or boolean', (v) => ['string', 'number', 'boolean'].includes(typeof v));
 
-const funcSchema = obj({ old: fn(), output: str().optional(), immediate: bool().default(false) });
-const objectSchema = obj({ name: str(), funcs: list(funcSchema), callbacks: bool().default(false) });
+const funcSchema = obj({ old: fn(), output: opt(str()), immediate: or(bool(), false) });
+const objectSchema = obj({ name: str(), funcs: list(funcSchema), callbacks: or(bool(), false) });
 const livepatchSchema = obj({
   objects: list(objectSchema),
-  immediate: bool().default(false),
-  replace: leaf<boolean | string>('true, false or the name of a module parameter', (v) => typeof v === 'boolean' || typeof v === 'string').default(false),
+  immediate: or(bool(), false),
+  replace: or(
+    leaf<boolean | string>('true, false or the name of a module parameter', (v) => typeof v === 'boolean' || typeof v === 'string'),
+    false,
+  ),
 });
+
+const NON_EMPTY_FUNCS = 'a non-empty array of function names';
 
 const scenarioSchema = obj(
   {
     format: oneOf(['klpscope/1'] as const),
-    name: str().default('untitled'),
-    description: str().default(''),
-    kernel: oneOf(KERNEL_VARIANTS).default('mainline'),
-    seed: intIn(0, 4294967295).default(1),
-    machine: obj({
-      cpus: intIn(1, 4096).default(4),
-      offline: list(intIn(0, 4095), 'an array of CPU ids').default(() => []),
-      reliableStacktrace: bool().default(true),
-    }).prefault({}),
-    functions: map(obj({ object: str().default('vmlinux'), output: str().optional() }), 'an object mapping function names to { object, output }').default(() => ({})),
-    syscalls: map(
-      obj({ chain: list(fn(), 'a non-empty array of function names').min(1, { error: (iss) => expected('a non-empty array of function names', iss.input) }), sleepIn: fn().optional(), sleepMs: rangeOrForever().default(ms(1, 50)) }),
-      'an object mapping syscall names to { chain, sleepIn, sleepMs }',
-    ).default(() => ({})),
-    files: map(fn(), 'an object mapping absolute paths to function names').default(() => ({})),
-    tasks: list(
+    name: or(str(), 'untitled'),
+    description: or(str(), ''),
+    kernel: or(oneOf(KERNEL_VARIANTS), 'mainline'),
+    seed: or(intIn(0, 4294967295), 1),
+    machine: z.prefault(
       obj({
-        comm: leaf<string>('a string of 1 to 15 characters', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 15),
-        count: intIn(1, MAX_TASKS).default(1),
-        kind: oneOf(['user', 'kthread'] as const).default('user'),
-        syscalls: list(str(), 'an array of syscall names').default(() => ['getpid']),
-        userMs: range().default(ms(1, 20)),
-        loop: list(fn(), 'an array of function names').default(() => ['kthread', 'worker_thread']),
-        sleepMs: rangeOrForever().default(ms(10, 500)),
-        calls: list(fn(), 'an array of function names').default(() => []),
-        cpuBound: bool().default(false),
-        unreliableStack: bool().default(false),
-        blockedIn: fn().optional(),
+        cpus: or(intIn(1, 4096), 4),
+        offline: or(list(intIn(0, 4095), 'an array of CPU ids'), () => []),
+        reliableStacktrace: or(bool(), true),
       }),
-      'an array of task groups',
-    ).default(() => []),
-    modules: list(
-      obj({
-        name: leaf<string>('a module name (1 to 55 letters, digits, _ or -)', (v) => typeof v === 'string' && MODULE_NAME.test(v)),
-        params: map(paramValue, 'an object mapping parameter names to default values').default(() => ({})),
-        functions: list(fn(), 'an array of function names').default(() => []),
-        init: list(str(), 'an array of strings').default(() => []),
-        exit: list(str(), 'an array of strings').default(() => []),
-        livepatch: livepatchSchema.optional(),
-        work: z.unknown().optional(),
-      }),
-      'an array of modules',
-    ).default(() => []),
-    script: list(str(), 'an array of strings').default(() => []),
-    whatIf: list(oneOf(WHAT_IF_IDS), 'an array of "what if" ids').optional(),
-    choices: list(intIn(0, Number.MAX_SAFE_INTEGER), 'an array of non-negative integers').optional(),
+      {},
+    ),
+    functions: or(map(obj({ object: or(str(), 'vmlinux'), output: opt(str()) }), 'an object mapping function names to { object, output }'), () => ({})),
+    syscalls: or(
+      map(
+        obj({
+          chain: list(fn(), NON_EMPTY_FUNCS).check(z.minLength(1, { error: (iss) => expected(NON_EMPTY_FUNCS, iss.input) })),
+          sleepIn: opt(fn()),
+          sleepMs: or(rangeOrForever(), ms(1, 50)),
+        }),
+        'an object mapping syscall names to { chain, sleepIn, sleepMs }',
+      ),
+      () => ({}),
+    ),
+    files: or(map(fn(), 'an object mapping absolute paths to function names'), () => ({})),
+    tasks: or(
+      list(
+        obj({
+          comm: leaf<string>('a string of 1 to 15 characters', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 15),
+          count: or(intIn(1, MAX_TASKS), 1),
+          kind: or(oneOf(['user', 'kthread'] as const), 'user'),
+          syscalls: or(list(str(), 'an array of syscall names'), () => ['getpid']),
+          userMs: or(range(), ms(1, 20)),
+          loop: or(list(fn(), 'an array of function names'), () => ['kthread', 'worker_thread']),
+          sleepMs: or(rangeOrForever(), ms(10, 500)),
+          calls: or(list(fn(), 'an array of function names'), () => []),
+          cpuBound: or(bool(), false),
+          unreliableStack: or(bool(), false),
+          blockedIn: opt(fn()),
+        }),
+        'an array of task groups',
+      ),
+      () => [],
+    ),
+    modules: or(
+      list(
+        obj({
+          name: leaf<string>('a module name (1 to 55 letters, digits, _ or -)', (v) => typeof v === 'string' && MODULE_NAME.test(v)),
+          params: or(map(paramValue, 'an object mapping parameter names to default values'), () => ({})),
+          functions: or(list(fn(), 'an array of function names'), () => []),
+          init: or(list(str(), 'an array of strings'), () => []),
+          exit: or(list(str(), 'an array of strings'), () => []),
+          livepatch: opt(livepatchSchema),
+          work: opt(z.unknown()),
+        }),
+        'an array of modules',
+      ),
+      () => [],
+    ),
+    script: or(list(str(), 'an array of strings'), () => []),
+    whatIf: opt(list(oneOf(WHAT_IF_IDS), 'an array of "what if" ids')),
+    choices: opt(list(intIn(0, Number.MAX_SAFE_INTEGER), 'an array of non-negative integers')),
   },
   'a JSON object',
 );

@@ -195,6 +195,10 @@ describe('parseScenario: bad input', () => {
     expect(e.where).toBe('tasks[0].syscalls[1]');
     expect(e.message).toMatch(/unknown syscall 'nope' \(known: .*getpid/);
     expect(errorWith({ syscalls: { s: { chain: [] } } }).where).toBe('syscalls.s.chain');
+    expect(errorWith({ syscalls: { s: { chain: [] } } }).message).toBe('syscalls.s.chain: expected a non-empty array of function names, got []');
+    expect(errorWith({ syscalls: { s: { chain: 'f' } } }).message).toBe('syscalls.s.chain: expected a non-empty array of function names, got "f"');
+    expect(errorWith({ machine: 3 }).message).toBe('machine: expected an object, got 3');
+    expect(errorWith({ machine: { cpus: 2, gpus: 1 } }).message).toBe('machine.gpus: unknown field (expected one of cpus, offline, reliableStacktrace)');
     expect(errorWith({ syscalls: { s: { chain: ['a', 'b'], sleepIn: 'c' } } }).message).toBe(
       'syscalls.s.sleepIn: expected a function of the chain (a, b), got "c"',
     );
