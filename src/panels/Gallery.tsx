@@ -1,6 +1,7 @@
 // The teaching demos: a "Demos" button for the header that opens a modal
 // dialog with one card per preset, in the order a course would take them
-// (PRESETS). Each card says which question the demo answers, on which kernel,
+// (PRESETS, through the small PRESET_INDEX: the documents and tours stay in
+// the worker). Each card says which question the demo answers, on which kernel,
 // and how many stops its guided tour has; "Open" loads it at the first stop.
 // The rfc-v2 bug demos and their v4.12 fixes link to each other.
 //
@@ -11,8 +12,8 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { AppStore } from '../app/store.ts';
-import { PRESETS, presetById } from '../sim/scenario/presets.ts';
-import type { Preset } from '../sim/scenario/presets.ts';
+import { PRESET_INDEX, presetEntry } from '../sim/scenario/presetIndex.ts';
+import type { PresetEntry } from '../sim/scenario/presetIndex.ts';
 import './gallery.css';
 
 /** Loads a preset at a stop of its guided tour (the first one by default). */
@@ -21,8 +22,8 @@ export function openDemo(store: AppStore, id: string, stop = 0): void {
 }
 
 /** The preset with the same script under another kernel, if any. */
-export function twinOf(preset: Preset | undefined): Preset | undefined {
-  return preset?.compare === undefined ? undefined : presetById(preset.compare);
+export function twinOf(preset: { readonly compare?: string } | undefined): PresetEntry | undefined {
+  return preset?.compare === undefined ? undefined : presetEntry(preset.compare);
 }
 
 export interface GalleryProps {
@@ -115,7 +116,7 @@ function GalleryDialog(props: {
           Each demo answers one question about the livepatch consistency model and opens at the first stop of its guided tour. They are in course order, simplest first.
         </p>
         <ol className="gal-list">
-          {PRESETS.map((p, i) => (
+          {PRESET_INDEX.map((p, i) => (
             <Card key={p.id} preset={p} index={i} current={props.current === p.id} onChoose={onChoose} />
           ))}
         </ol>
@@ -124,10 +125,10 @@ function GalleryDialog(props: {
   );
 }
 
-function Card(props: { readonly preset: Preset; readonly index: number; readonly current: boolean; readonly onChoose: (id: string) => void }) {
+function Card(props: { readonly preset: PresetEntry; readonly index: number; readonly current: boolean; readonly onChoose: (id: string) => void }) {
   const p = props.preset;
   const twin = twinOf(p);
-  const stops = p.tour.length;
+  const stops = p.stops;
   return (
     <li className={`gal-card${props.current ? ' is-current' : ''}`} aria-current={props.current ? 'true' : undefined}>
       <h3 className="gal-title">

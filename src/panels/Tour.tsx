@@ -3,7 +3,7 @@
 // the way from stop to stop. The worker finds each stop's step (tour.ts) and
 // goes there; this bar only asks for a stop. Shown while the frame has a tour.
 import { useApp, useAppStore } from '../app/store.ts';
-import { presetById } from '../sim/scenario/presets.ts';
+import { presetEntry } from '../sim/scenario/presetIndex.ts';
 import { openDemo, twinOf } from './Gallery.tsx';
 import './gallery.css';
 
@@ -15,7 +15,7 @@ export function Tour() {
   if (tour === null) return null;
   const n = tour.stop + 1;
   const go = (stop: number) => send({ type: 'tour', stop });
-  const twin = twinOf(presetById(tour.preset));
+  const twin = twinOf(presetEntry(tour.preset));
   const away = tour.step !== null && step !== tour.step;
   return (
     <section className="tour" role="region" aria-label="Guided tour">
