@@ -1,11 +1,11 @@
 // The timeline: tasks by patch state over simulated time as a stacked area,
 // lanes of milestones and of violations below it, the current point as a
 // line. Drag on the plot to scrub; Shift + drag pans and Ctrl + wheel zooms
-// (d3-zoom, wrapped in a controller); marks are buttons that seek to their
-// step. d3 computes scales and shapes; React renders every element.
+// (d3-zoom, wrapped in a controller loaded after the first frame: the first
+// frame does not need it); marks are buttons that seek to their step. d3
+// computes scales and shapes; React renders every element.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
-import { zoomIdentity } from 'd3';
 import type { ZoomTransform } from 'd3';
 import { useApp } from '../app/store.ts';
 import type { Frame, ScenarioMeta } from '../worker/protocol.ts';
@@ -31,7 +31,6 @@ import {
 } from './timeline/scales.ts';
 import { frameThrottle } from './timeline/throttle.ts';
 import { Lanes } from './timeline/lanes/Lanes.tsx';
-import { createZoomController } from './timeline/zoom.ts';
 import type { ZoomController } from './timeline/zoom.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
 import './timeline.css';
@@ -80,21 +79,31 @@ export function Timeline() {
   const known = useKnownEnd(frame, meta);
   const endUs = traceEndTime(samples, milestones, now, lastLogTime, known?.time ?? 0);
 
-  // Zoom: d3-zoom owns the gesture, React the transform it reports.
-  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
+  // Zoom: d3-zoom owns the gesture, React the transform it reports (null: not zoomed yet).
+  const [transform, setTransform] = useState<ZoomTransform | null>(null);
+  const [zoomReady, setZoomReady] = useState(false);
   const zoomRef = useRef<ZoomController | null>(null);
   useEffect(() => {
     const svg = svgRef.current;
     if (svg === null) return;
-    const c = createZoomController(svg, setTransform);
-    zoomRef.current = c;
+    let c: ZoomController | null = null;
+    let gone = false;
+    void import('./timeline/zoom.ts').then(({ createZoomController }) => {
+      if (gone) return;
+      c = createZoomController(svg, setTransform);
+      zoomRef.current = c;
+      setZoomReady(true);
+    });
     return () => {
-      c.destroy();
+      gone = true;
+      c?.destroy();
       zoomRef.current = null;
+      setZoomReady(false);
     };
   }, []);
   const maxScale = maxZoom(endUs);
   useEffect(() => {
+    if (!zoomReady) return;
     zoomRef.current?.update({
       extent: [
         [l.plotLeft, l.areaTop],
@@ -102,10 +111,10 @@ export function Timeline() {
       ],
       maxScale,
     });
-  }, [l, maxScale]);
+  }, [l, maxScale, zoomReady]);
 
   const x0 = useMemo(() => timeScale(endUs, l), [endUs, l]);
-  const x = useMemo(() => transform.rescaleX(x0), [transform, x0]);
+  const x = useMemo(() => (transform === null ? x0 : transform.rescaleX(x0)), [transform, x0]);
   const y = useMemo(() => countScale(samples, l), [samples, l]);
   const held = useMemo(() => heldSamples(samples, endUs), [samples, endUs]);
   const shown = useMemo(() => decimate(held, x, l.plotLeft, l.plotRight), [held, x, l]);
@@ -150,7 +159,8 @@ export function Timeline() {
   const nowX = x(now / US_PER_S);
   const futureFrom = clamp(nowX);
   const futureTo = clamp(x(endUs / US_PER_S));
-  const zoomed = transform.k > 1;
+  const k = transform?.k ?? 1;
+  const zoomed = k > 1;
   const zoomAt = nowX >= l.plotLeft && nowX <= l.plotRight ? nowX : undefined;
 
   let note: string | null = null;
@@ -164,7 +174,7 @@ export function Timeline() {
       <MarksLegend />
       <span className="tl-hint">Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</span>
       <div className="tl-zoom" role="group" aria-label="Zoom">
-        <button type="button" className="tl-btn" aria-label="Zoom in" title="Zoom in" disabled={transform.k >= maxScale} onClick={() => zoomRef.current?.scaleBy(ZOOM_STEP, zoomAt)}>
+        <button type="button" className="tl-btn" aria-label="Zoom in" title="Zoom in" disabled={!zoomReady || k >= maxScale} onClick={() => zoomRef.current?.scaleBy(ZOOM_STEP, zoomAt)}>
           +
         </button>
         <button type="button" className="tl-btn" aria-label="Zoom out" title="Zoom out" disabled={!zoomed} onClick={() => zoomRef.current?.scaleBy(1 / ZOOM_STEP, zoomAt)}>

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Timeline } from '../../src/panels/Timeline.tsx';
 import { flush, renderWithSim } from './harness.tsx';
 import { nearestStep, scrubPoints } from '../../src/panels/timeline/nearest.ts';
@@ -298,9 +298,11 @@ describe('<Timeline />', () => {
   it('zooms in and out with the buttons and resets', async () => {
     const { send } = await renderWithSim(<Timeline />);
     await send({ type: 'jump', to: 'end' });
-    const zoomIn = screen.getByRole('button', { name: 'Zoom in' });
+    const zoomIn = screen.getByRole('button', { name: 'Zoom in' }) as HTMLButtonElement;
     const zoomOut = screen.getByRole('button', { name: 'Zoom out' }) as HTMLButtonElement;
     const reset = screen.getByRole('button', { name: 'Reset zoom' }) as HTMLButtonElement;
+    // d3-zoom comes after the first frame: Zoom in waits for it.
+    await waitFor(() => expect(zoomIn.disabled).toBe(false));
     expect(zoomOut.disabled).toBe(true);
     expect(reset.disabled).toBe(true);
     const before = screen.getByRole('group', { name: /tasks by patch state/i }).querySelector('.tl-area-patched')!.getAttribute('d');
