@@ -24,12 +24,15 @@ import { KernelLog } from '../panels/KernelLog.tsx';
 import { Narration } from '../panels/Narration.tsx';
 import { Actions } from '../panels/Actions.tsx';
 import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
+import { Compare } from '../panels/compare/Compare.tsx';
+import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
 
 export function App() {
   useShortcuts();
   useUrlSync();
   const meta = useApp((s) => s.meta);
   const embed = useApp((s) => s.embed);
+  const comparing = useApp((s) => s.compare !== null);
   if (embed) return <EmbeddedApp />;
   return (
     <div className="app">
@@ -44,6 +47,7 @@ export function App() {
         )}
         <div className="head-tools">
           <GalleryButton />
+          <CompareMenu />
           <CopyLink />
           <Export />
           <Editor />
@@ -52,9 +56,9 @@ export function App() {
       </header>
       <Notices />
       <Transport />
-      <Actions />
-      <Tour />
-      <main className="panels">
+      {!comparing && <Actions />}
+      {!comparing && <Tour />}
+      {comparing ? <Compare /> : <main className="panels">
         <div className="col col-tasks">
           <TaskGrid />
           <Cpus />
@@ -71,7 +75,7 @@ export function App() {
         <div className="row-timeline">
           <Timeline />
         </div>
-      </main>
+      </main>}
       <Help />
     </div>
   );

@@ -22,7 +22,7 @@ export function sourceFromLink(link: LinkState): ScenarioSource {
 }
 
 /** The link of what is on screen, or null before anything loaded. */
-export function linkFromApp(s: Pick<AppState, 'meta' | 'frame' | 'embed' | 'panels'>): LinkState | null {
+export function linkFromApp(s: Pick<AppState, 'meta' | 'frame' | 'embed' | 'panels'> & { readonly compare?: string | null }): LinkState | null {
   const { meta, frame } = s;
   if (meta === null || frame === null) return null;
   return {
@@ -33,6 +33,7 @@ export function linkFromApp(s: Pick<AppState, 'meta' | 'frame' | 'embed' | 'pane
     ...(frame.tour === null ? {} : { tour: frame.tour.stop }),
     ...(s.embed ? { embed: true } : {}),
     ...(s.panels === null ? {} : { panels: s.panels }),
+    ...(s.compare === null || s.compare === undefined ? {} : { compare: s.compare }),
   };
 }
 

@@ -43,6 +43,8 @@ export interface AppState {
   readonly panels: readonly string[] | null;
   /** The latest export the worker sent (`seq` tells one from the next). */
   readonly exported: { readonly what: ExportKind; readonly text: string; readonly seq: number } | null;
+  /** Compare mode: what the second run changes (`c=` of the link, see panels/compare/variation.ts); null when off. */
+  readonly compare: string | null;
 
   send(req: Request): void;
   load(source: ScenarioSource): void;
@@ -56,6 +58,7 @@ export interface AppState {
   setGalleryOpen(open: boolean): void;
   dismiss(): void;
   reload(): void;
+  setCompare(compare: string | null): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -114,6 +117,7 @@ export function createAppStore(client: SimClient): AppStore {
     embed: false,
     panels: null,
     exported: null,
+    compare: null,
     send: (req) => client.send(req),
     load: (source) => {
       requested = source;
@@ -123,7 +127,7 @@ export function createAppStore(client: SimClient): AppStore {
     openLink: (hash) => {
       const h = hash.replace(/^#/, '');
       if (h === '') {
-        set({ embed: false, panels: null, linkNotice: null });
+        set({ embed: false, panels: null, linkNotice: null, compare: null });
         requested = DEFAULT_SOURCE;
         fromLink = true;
         client.send({ type: 'load', source: DEFAULT_SOURCE });
@@ -131,11 +135,11 @@ export function createAppStore(client: SimClient): AppStore {
       }
       const r = decodeLink(h);
       if (!r.ok) {
-        set({ embed: false, panels: null });
+        set({ embed: false, panels: null, compare: null });
         fallBack(r.error);
         return;
       }
-      set({ embed: r.state.embed === true, panels: r.state.panels ?? null, linkNotice: null });
+      set({ embed: r.state.embed === true, panels: r.state.panels ?? null, linkNotice: null, compare: r.state.compare ?? null });
       requested = sourceFromLink(r.state);
       fromLink = true;
       client.send({ type: 'load', source: requested });
@@ -154,6 +158,7 @@ export function createAppStore(client: SimClient): AppStore {
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     setGalleryOpen: (galleryOpen) => set({ galleryOpen }),
     dismiss: () => set({ invalid: null, linkNotice: null }),
+    setCompare: (compare) => set({ compare }),
     reload: () => {
       const source = get().source;
       set({ error: null });
@@ -203,6 +208,7 @@ export function createAppStore(client: SimClient): AppStore {
 }
 
 const StoreContext = createContext<AppStore | null>(null);
+const ClientContext = createContext<(() => SimClient) | null>(null);
 
 /** Creates the app's store for its lifetime, with its own simulation client. */
 export function StoreProvider(props: { readonly client: () => SimClient; readonly children: ReactNode; readonly onStore?: (s: AppStore) => void }) {
@@ -214,7 +220,19 @@ export function StoreProvider(props: { readonly client: () => SimClient; readonl
   useEffect(() => {
     onStore?.(state.store);
   }, [onStore, state.store]);
-  return createElement(StoreContext.Provider, { value: state.store }, props.children);
+  return createElement(ClientContext.Provider, { value: props.client }, createElement(StoreContext.Provider, { value: state.store }, props.children));
+}
+
+/** Panels below this read `store` (compare mode's second run). */
+export function ProvideStore(props: { readonly store: AppStore; readonly children: ReactNode }) {
+  return createElement(StoreContext.Provider, { value: props.store }, props.children);
+}
+
+/** How this app makes a simulation client: for a second store of its own. */
+export function useClientFactory(): () => SimClient {
+  const f = useContext(ClientContext);
+  if (f === null) throw new Error('useClientFactory outside StoreProvider');
+  return f;
 }
 
 export function useAppStore(): AppStore {

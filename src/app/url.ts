@@ -13,6 +13,12 @@
 //   t=N                      tour stop (optional)
 //   e=1 | e=0                embedded view (optional; a bare `e` is 1)
 //   l=ID,ID,...              panels shown (optional; `l=` is none)
+//   c=WHAT:VALUE[:VALUE]     compare mode (optional, added compatibly in
+//                            version 1): the second run is this scenario with
+//                            one thing changed (kernel:v4.12, immediate:1,
+//                            seed:7, whatif:ID:1); it is stepped with the
+//                            first by script progress, so the step above is
+//                            the moment of both
 //   k=CHECK                  check value of what follows (present when z= or
 //                            a= is): FNV-1a (32 bits, base 36) of the preset
 //                            id, the scenario's JSON and the actions' JSON
@@ -52,6 +58,8 @@ export const MAX_LINK_CHARS = 100_000;
 export const MAX_INFLATED_CHARS = 1_000_000;
 /** Preset and panel ids: what the app names them with, and nothing a message would need to escape. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A comparison: `what:value` or `what:value:value`, each part an id. */
+export const COMPARE_PATTERN = /^[a-z]{1,16}(:[A-Za-z0-9._-]{1,64}){1,2}$/;
 
 export interface LinkState {
   readonly version: 1;
@@ -67,6 +75,8 @@ export interface LinkState {
   readonly tour?: number;
   readonly embed?: boolean;
   readonly panels?: readonly string[];
+  /** Compare mode: what the second run changes (see panels/compare/variation.ts). */
+  readonly compare?: string;
 }
 
 export type LinkResult = { readonly ok: true; readonly state: LinkState } | { readonly ok: false; readonly error: string };
@@ -140,6 +150,7 @@ function stateProblem(state: LinkState): string | undefined {
   if (state.embed !== undefined && typeof state.embed !== 'boolean') return `embed ${show(state.embed)} (expected true or false)`;
   const bad = state.panels?.find((p) => typeof p !== 'string' || !ID_PATTERN.test(p));
   if (bad !== undefined) return `panel ${show(bad)} (expected an id of letters, digits, '.', '_' and '-')`;
+  if (state.compare !== undefined && (typeof state.compare !== 'string' || !COMPARE_PATTERN.test(state.compare))) return `comparison ${show(state.compare)} (expected what:value, e.g. kernel:v4.12)`;
   if ('preset' in state.scenario && !ID_PATTERN.test(state.scenario.preset)) return `preset ${show(state.scenario.preset)} (expected an id of letters, digits, '.', '_' and '-')`;
   return actionsProblem(state.actions);
 }
@@ -159,6 +170,7 @@ export function encodeLink(state: LinkState): string {
   if (state.tour !== undefined) fields.push(`t=${state.tour}`);
   if (state.embed !== undefined) fields.push(`e=${state.embed ? 1 : 0}`);
   if (state.panels !== undefined) fields.push(`l=${state.panels.map(encodeURIComponent).join(',')}`);
+  if (state.compare !== undefined) fields.push(`c=${encodeURIComponent(state.compare)}`);
   const sc = state.scenario;
   const preset = 'preset' in sc ? sc.preset : undefined;
   const doc = 'preset' in sc ? undefined : (JSON.stringify(sc.doc) ?? 'null');
@@ -271,8 +283,8 @@ export function inflate(data: string, maxChars: number = MAX_INFLATED_CHARS): In
 
 // ------------------------------------------------------------------ decode
 
-const FIELDS = new Set(['v', 's', 't', 'e', 'l', 'k', 'p', 'z', 'a']);
-const NAMES: Readonly<Record<string, string>> = { v: 'version', s: 'step', t: 'tour stop', e: 'embed setting', l: 'panel list', k: 'check value', p: 'preset', z: 'scenario', a: 'actions' };
+const FIELDS = new Set(['v', 's', 't', 'e', 'l', 'c', 'k', 'p', 'z', 'a']);
+const NAMES: Readonly<Record<string, string>> = { v: 'version', s: 'step', t: 'tour stop', e: 'embed setting', l: 'panel list', c: 'comparison', k: 'check value', p: 'preset', z: 'scenario', a: 'actions' };
 const PLURAL = new Set(['a']);
 
 /** %-decodes (but `+` stays a plus) a value of the field `key`. */
@@ -390,6 +402,9 @@ function decode(hash: string): LinkState {
     }
   }
 
+  const c = valueOf(fields, 'c');
+  if (c === null || (c !== undefined && !COMPARE_PATTERN.test(c))) refuse(`the comparison in this link is ${c === null ? 'empty' : quote(c)} (expected what:value, e.g. c=kernel:v4.12)`);
+
   let preset: string | undefined;
   if (hasPreset) {
     preset = valueOf(fields, 'p') ?? '';
@@ -422,6 +437,7 @@ function decode(hash: string): LinkState {
   if (tour !== undefined) state.tour = tour;
   if (embed !== undefined) state.embed = embed;
   if (panels !== undefined) state.panels = panels;
+  if (c !== undefined) state.compare = c;
   return state;
 }
 

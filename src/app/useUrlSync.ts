@@ -41,7 +41,8 @@ export function useUrlSync(): void {
     };
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.meta !== prev.meta && s.meta !== null) push = s.origin === 'user';
-      if (s.frame === prev.frame || s.frame === null) return;
+      // Compare mode opened or closed: the link says so too.
+      if ((s.frame === prev.frame && s.compare === prev.compare) || s.frame === null) return;
       if (push) write();
       else timer ??= setTimeout(write, THROTTLE_MS);
     });

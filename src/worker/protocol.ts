@@ -49,12 +49,8 @@ export type Request =
   | { readonly type: 'select'; readonly task: number | null }
   /** Pins a task's lane on the timeline (`on`), or unpins it. */
   | { readonly type: 'pin'; readonly task: number; readonly on: boolean }
-  /**
-   * Compare mode: go where the other run is in its script: after the
-   * `command`-th command of the script (0-based; -1 before the first), `after`
-   * µs of simulated time later (the last event at or before that time).
-   */
-  | { readonly type: 'progress'; readonly command: number; readonly after: number }
+  /** Compare mode: go where the other run is in its script (its frame's `progress`). */
+  | ({ readonly type: 'progress' } & ScriptProgress)
   /** Go to a stop of the preset's guided tour. */
   | { readonly type: 'tour'; readonly stop: number }
   /** The trace (JSON lines, as the CLI's --trace) or the kernel log (text), up to the current step. */
@@ -159,6 +155,17 @@ export interface LanesView {
   readonly marks: Append<LaneMark>;
 }
 
+/**
+ * Where a run is in its script, for compare mode: after the `command`-th
+ * command (0-based; -1 before the first), `after` µs of simulated time later,
+ * and `nth` events into that instant (at most the events there are).
+ */
+export interface ScriptProgress {
+  readonly command: number;
+  readonly after: number;
+  readonly nth: number;
+}
+
 export interface Frame {
   readonly step: number;
   readonly time: number;
@@ -183,6 +190,7 @@ export interface Frame {
   readonly actions: readonly Action[];
   readonly tour: TourView | null;
   readonly lanes: LanesView;
+  readonly progress: ScriptProgress;
 }
 
 export type Reply =

@@ -18,7 +18,7 @@ import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
 import { LaneRecorder } from './lanes.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
-import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
 /** No single request computes more events than this. */
 const MAX_EVENTS_PER_REQUEST = 5_000_000;
@@ -105,7 +105,7 @@ export class Session {
         break;
       case 'progress':
         this.pause();
-        this.seekProgress(engine, req.command, req.after);
+        this.seekProgress(engine, req);
         break;
       case 'tour':
         this.pause();
@@ -240,16 +240,36 @@ export class Session {
     engine.seek(Math.max(0, s));
   }
 
+  /** Where the run is in its script (see ScriptProgress). */
+  private progress(engine: Engine): ScriptProgress {
+    const step = engine.step;
+    let command = -1;
+    let anchor = { step: 0, time: 0 };
+    for (const m of this.milestones) {
+      if (m.step > step) break;
+      if (m.kind === 'command') {
+        command++;
+        anchor = m;
+      }
+    }
+    const trace = engine.trace;
+    const now = engine.now;
+    let nth = 0;
+    while (step - nth - 1 >= anchor.step && trace[step - nth - 1]?.time === now) nth++;
+    return { command, after: now - anchor.time, nth };
+  }
+
   /**
-   * Compare mode: goes to the last event at or before `after` µs past the
-   * start of the script's `command`-th command (-1: past boot), computing
-   * forward as needed; to the end if the script has no such command.
+   * Compare mode: goes to the same point of the script as another run: the
+   * start of its `command`-th command (-1: boot), `after` µs later, `nth`
+   * events into that instant, computing forward as needed; to the end if the
+   * script has no such command.
    */
-  private seekProgress(engine: Engine, command: number, after: number): void {
+  private seekProgress(engine: Engine, p: ScriptProgress): void {
+    const { command, after, nth } = p;
     const commands = () => this.milestones.filter((m) => m.kind === 'command');
     const ended = () => engine.settled || engine.overtime;
     if (command >= 0 && commands().length <= command) {
-      engine.seek(engine.trace.length);
       let seen = commands().length;
       this.forward(
         engine,
@@ -267,14 +287,17 @@ export class Session {
     }
     const until = anchor.time + Math.max(0, after);
     const trace = engine.trace;
-    // The first event past `until` (or the end of what can be computed) bounds the search.
+    // Events before the instant, then up to `nth` events of it (computing forward as needed).
     let s = anchor.step;
-    for (;;) {
-      while (s < trace.length && trace[s].time <= until) s++;
-      if (s < trace.length || ended()) break;
+    const more = (): boolean => {
+      if (s < trace.length) return true;
+      if (ended()) return false;
       engine.seek(trace.length);
-      if (engine.stepForward() === undefined) break;
-    }
+      return engine.stepForward() !== undefined;
+    };
+    while (more() && trace[s].time < until) s++;
+    const first = s;
+    while (s - first < nth && more() && trace[s].time === until) s++;
     engine.seek(Math.max(anchor.step, s));
   }
 
@@ -430,6 +453,7 @@ export class Session {
       selected: sel === undefined ? null : { ...sel, history: this.history(engine, sel.task) },
       actions: engine.actions,
       tour: this.tourView(),
+      progress: this.progress(engine),
       lanes: {
         pinned: this.lanes.pinned,
         cpuRuns: this.lanes.recordsCpus ? { from: this.sent.cpuRuns, items: this.lanes.cpuRuns.slice(this.sent.cpuRuns) } : null,

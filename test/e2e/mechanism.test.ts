@@ -66,3 +66,49 @@ describe('timeline lanes', () => {
     }
   });
 });
+
+describe('compare mode', () => {
+  it('opens from the rfc-v2 fresh-boot demo, shows the first divergence, and its link reopens the same comparison', async () => {
+    const { page, errors } = await open('v=1&p=bug-a-rfc', { width: 1366, height: 768 });
+    await page.getByRole('button', { name: 'Compare with its v4.12 twin' }).click();
+    const cmp = page.getByRole('region', { name: 'Compare two runs' });
+    await cmp.waitFor();
+    const jump = page.getByRole('button', { name: 'Jump to the first divergence' });
+    await jump.waitFor({ timeout: 30_000 });
+    const status = (await page.getByRole('status', { name: 'First divergence' }).textContent()) ?? '';
+    const m = /step ([\d,]+) \(A\) \/ ([\d,]+) \(B\)/.exec(status);
+    expect(m).not.toBeNull();
+    const [a, b] = [Number(m?.[1].replace(/,/g, '')), Number(m?.[2].replace(/,/g, ''))];
+    await jump.click();
+    await until('A at the divergence', () => stepOf(page), (s) => s === a);
+    const stepB = () => page.evaluate(() => Number(/B ([\d,]+)/.exec(document.querySelector('.cmp-slider output')?.textContent ?? '')?.[1].replace(/,/g, '') ?? -1));
+    await until('B at the divergence', stepB, (s) => s === b);
+    // Both grids, both globals and the log diff are on screen at 1366×768, the first differing line marked.
+    for (const name of [/^Run A/, /^Run B/]) {
+      const box = await page.getByRole('region', { name }).boundingBox();
+      expect(box !== null && box.y + box.height <= 768).toBe(true);
+    }
+    for (const name of ['Globals compared', 'Kernel logs compared']) {
+      const box = await page.getByRole('region', { name }).boundingBox();
+      expect(box !== null && box.y + box.height <= 768).toBe(true);
+    }
+    await page.locator('.cmp-row.is-first').first().waitFor();
+    expect(await page.locator('.cmp-globals tr.is-diff').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/compare-light.png` });
+
+    // The link holds both runs and the moment.
+    await until('the link', () => page.evaluate(() => location.hash), (h) => h.includes('c=kernel%3Av4.12') && h.includes(`s=${a}&`));
+    const hash = await page.evaluate(() => location.hash.slice(1));
+    const again = await open(hash, { colorScheme: 'dark', width: 1366, height: 768 });
+    await again.page.getByRole('region', { name: 'Compare two runs' }).waitFor();
+    await until('A again', () => stepOf(again.page), (s) => s === a);
+    const stepB2 = () => again.page.evaluate(() => Number(/B ([\d,]+)/.exec(document.querySelector('.cmp-slider output')?.textContent ?? '')?.[1].replace(/,/g, '') ?? -1));
+    await until('B again', stepB2, (s) => s === b);
+    await again.page.getByRole('button', { name: 'Jump to the first divergence' }).waitFor();
+    await again.page.screenshot({ path: `${ARTIFACTS}/compare-dark.png` });
+    expect(again.errors).toEqual([]);
+    expect(errors).toEqual([]);
+    await again.page.context().close();
+    await page.context().close();
+  });
+});
