@@ -77,7 +77,7 @@ export class LaneRecorder {
     const tif = tasks.tif[id];
     const run = runState(tasks, id, onCpu(k, id));
     const sw = e?.switches.find((s) => s.task === t);
-    const checked = e !== null && e.task === t && e.fn === 'klp_try_switch_task';
+    const checked = e !== null && e.task === t && (e.kind === 'switch-checked' || e.kind === 'switch-stalled');
     const check = checked ? (sw !== undefined ? 'switched' : 'stalled') : undefined;
     const prev = this.last.get(t);
     if (prev !== undefined && prev.patchState === patchState && prev.tif === tif && prev.run === run && check === undefined && sw === undefined) return;

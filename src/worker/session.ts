@@ -274,7 +274,7 @@ export class Session {
       this.forward(
         engine,
         (e) => {
-          if (e.log.some((l) => l.text.startsWith('% '))) seen = commands().length;
+          if (e.log.some((l) => l.command === true)) seen = commands().length;
           return seen > command || ended();
         },
         MAX_EVENTS_PER_REQUEST,

@@ -88,7 +88,7 @@ describe('script progress', () => {
     a({ type: 'load', source: { preset: 'bug-a-rfc' } });
     b({ type: 'load', source: { preset: 'bug-a-v412' } });
     const end = a({ type: 'jump', to: 'end' }).step;
-    const texts = (f: Frame) => `${f.event?.fn}:${f.event?.task}`;
+    const texts = (f: Frame) => `${f.event?.kind}:${f.event?.task}`;
     for (let s = 0; s <= end; s++) {
       const fa = a({ type: 'seek', step: s });
       const fb = b({ type: 'progress', ...fa.progress });
