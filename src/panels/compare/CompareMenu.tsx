@@ -2,7 +2,7 @@
 // rfc-v2 bug demo one button that opens its v4.12 twin beside it.
 import { useId, useMemo } from 'react';
 import { useApp } from '../../app/store.ts';
-import { presetById } from '../../sim/scenario/presets.ts';
+import { presetEntry } from '../../sim/scenario/presetIndex.ts';
 import { encodeVariation, variationLabel, variationsFor } from './variation.ts';
 
 export function CompareMenu() {
@@ -13,8 +13,8 @@ export function CompareMenu() {
   const json = meta?.json;
   const options = useMemo(() => (json === undefined ? [] : variationsFor(JSON.parse(json) as unknown)), [json]);
   if (meta === null || compare !== null) return null;
-  const twin = meta.preset === null ? undefined : presetById(meta.preset)?.compare;
-  const twinKernel = twin === undefined ? undefined : presetById(twin)?.kernel;
+  const twin = meta.preset === null ? undefined : presetEntry(meta.preset)?.compare;
+  const twinKernel = twin === undefined ? undefined : presetEntry(twin)?.kernel;
   return (
     <span className="cmp-menu">
       {twinKernel !== undefined && meta.kernel === 'rfc-v2' && (
