@@ -24,7 +24,9 @@ export type CommandOutcome =
   | { readonly kind: 'no-task'; readonly who: string; readonly what: 'wake' | 'kill' | 'fork' }
   /** `ignored`: every task a `kill` found was a kernel thread, which ignores SIGKILL. */
   | { readonly kind: 'tasks'; readonly who: string; readonly what: 'wake' | 'kill' | 'fork'; readonly n: number; readonly ignored: boolean }
-  | { readonly kind: 'script-only'; readonly directive: 'sleep' | 'wait' };
+  | { readonly kind: 'script-only'; readonly directive: 'sleep' | 'wait' }
+  /** `check PATH VALUE`: what the file read. */
+  | { readonly kind: 'checked'; readonly path: string; readonly expected: string; readonly read: string };
 
 /** Why klp_try_switch_task left a task as it was. */
 export type StallWhy = StallReason | 'no-unwinder';
@@ -78,6 +80,8 @@ export interface EventArgs {
   // ---- the livepatch core
   'patch-object': { readonly patch: string; readonly object: string; readonly funcs: readonly string[] };
   'patch-object-failed': { readonly patch: string; readonly object: string };
+  /** An object's pre_patch callback returned `ret` (non-zero): the enable is cancelled. */
+  'pre-patch-failed': { readonly patch: string; readonly object: string; readonly ret: number };
   'module-coming': { readonly patch: string; readonly module: string; readonly inTransition: boolean };
   'module-coming-failed': { readonly patch: string; readonly module: string };
   'module-going': { readonly patch: string; readonly module: string };
@@ -132,6 +136,7 @@ export const EVENT_FN: { readonly [K in EventKind]: string } = {
   'work-done': 'kthread',
   'patch-object': 'klp_patch_object',
   'patch-object-failed': 'klp_patch_object',
+  'pre-patch-failed': 'klp_pre_patch_callback',
   'module-coming': 'klp_module_coming',
   'module-coming-failed': 'klp_module_coming',
   'module-going': 'klp_module_going',
@@ -195,6 +200,8 @@ function outcomeText(o: CommandOutcome, line: string): string {
     }
     case 'script-only':
       return `sh: ${o.directive} only works in the script.`;
+    case 'checked':
+      return o.read === o.expected ? `${o.path} reads ${o.expected}, as the check expects.` : `${o.path} reads ${o.read}, not ${o.expected}: the check fails.`;
   }
 }
 
@@ -283,7 +290,11 @@ export function describeEvent(e: Describable, world: World): string {
     case 'work-done':
       return `${name} is done with klp_transition_work and sleeps; CPU ${cpu} runs ${refName(e.args.next)}.`;
     case 'patch-object':
-      return `'${e.args.patch}' pushes its funcs for ${e.args.object} onto their func stacks: ${e.args.funcs.join(', ')} now reach the ftrace handler.`;
+      return e.args.funcs.length === 0
+        ? `'${e.args.patch}' patches its ${e.args.object} object, which replaces no function (it is there for its callbacks).`
+        : `'${e.args.patch}' pushes its funcs for ${e.args.object} onto their func stacks: ${e.args.funcs.join(', ')} now reach the ftrace handler.`;
+    case 'pre-patch-failed':
+      return `The pre_patch callback of '${e.args.patch}' for ${e.args.object} returned ${e.args.ret}: the enable fails and is cancelled, so the module does not load.`;
     case 'patch-object-failed':
       return `${e.args.object} of '${e.args.patch}' is patched already (WARN_ON(obj->patched)): the enable fails with -EINVAL and is cancelled.`;
     case 'module-coming':

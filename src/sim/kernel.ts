@@ -19,8 +19,16 @@ import type { EventArgs, EventKind, TaskRef } from './events.ts';
 import type { World } from './world.ts';
 import { PID_MAX } from './limits.ts';
 
+/** `enum module_state`: where a module is in its life (`unformed` when not loaded). */
+export type ModuleLifecycle = 'unformed' | 'coming' | 'live' | 'going';
+
 export interface ModuleState {
   loaded: boolean;
+  state: ModuleLifecycle;
+  /** The kworker that runs the module's work item, -1 before it first runs. */
+  worker: number;
+  /** The work item is inside its function. */
+  inWork: boolean;
   params: Record<string, ParamValue>;
   /** The klp_patch this livepatch module created, -1 if none. */
   patch: number;
@@ -90,7 +98,7 @@ export function createState(world: World, taskCapacity: number, choices?: Choice
     cpus: createCpuTable(sc.machine.cpus),
     timers: createQueue(),
     klp: createKlpGlobals(initialTarget),
-    modules: world.modules.map((m) => ({ loaded: false, params: { ...m.params }, patch: -1 })),
+    modules: world.modules.map((m) => ({ loaded: false, state: 'unformed', worker: -1, inWork: false, params: { ...m.params }, patch: -1 })),
     shell: { line: 0, wait: ShellWait.None, waitPatch: '', waitUntil: 0, gen: 0, actions: [] },
     nextPid: 1,
     violations: 0,

@@ -80,7 +80,14 @@ export function compileWorld(scenario: Scenario, script: readonly ScriptLine[]):
       const id = fnId(f);
       fnObject[id] = m.name;
     }
-    for (const o of m.livepatch?.objects ?? []) for (const f of o.funcs) fnId(f.old);
+    for (const o of m.livepatch?.objects ?? []) {
+      for (const f of o.funcs) {
+        const known = index.has(f.old);
+        const id = fnId(f.old);
+        // A function of a module the scenario does not declare lives in that module.
+        if (!known && o.name !== 'vmlinux') fnObject[id] = o.name;
+      }
+    }
   }
 
   const syscallSpecs = { ...BUILTIN_SYSCALLS, ...scenario.syscalls };

@@ -5,6 +5,7 @@ import type { KGen, Kernel } from '../kernel.ts';
 import { KLP_PATCHED, KLP_UNPATCHED } from '../types.ts';
 import { MAY_NEVER_COMPLETE, NO_RELIABLE_STACK } from './messages.ts';
 import { klpPatchObject, klpUnpatchObject } from './patch.ts';
+import { klpPostPatchCallback, klpPostUnpatchCallback, klpPrePatchCallback, klpPreUnpatchCallback } from './callbacks.ts';
 import type { KlpObject, KlpPatch } from './state.ts';
 import {
   klpCancelTransition,
@@ -67,6 +68,9 @@ export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boole
   const objects: KlpObject[] = lp.objects.map((o) => ({
     name: o.name,
     patched: false,
+    // Callbacks came with v4.15: of the three kernels only mainline has them.
+    callbacks: k.variant === 'mainline' && o.callbacks,
+    postUnpatchEnabled: false,
     funcs: o.funcs.map((f) => {
       const fid = g.funcs.length;
       g.funcs.push({
@@ -83,6 +87,9 @@ export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boole
       return fid;
     }),
   }));
+  // `replace` is the flag itself, or an integer parameter read at load time.
+  const params = k.s.modules[moduleIndex].params;
+  const replace = k.variant === 'mainline' && (typeof lp.replace === 'string' ? Number(params[lp.replace] ?? 0) !== 0 : lp.replace);
   const patch: KlpPatch = {
     id,
     mod: spec.name,
@@ -92,11 +99,38 @@ export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boole
     forced: false,
     holdsModuleRef: false,
     registered: false,
+    replace,
   };
   g.all.push(patch);
   return patch;
 }
 
+/**
+ * klp_add_nops (mainline, atomic replace): for every function that a patch
+ * on klp_patches changes and `patch` does not, a no-op func, in an object of
+ * the same name (made for it if `patch` has none), so that every function
+ * ends on this patch's version or on the original.
+ */
+export function klpAddNops(k: Kernel, patch: KlpPatch): void {
+  const g = k.klp;
+  for (const oldId of g.patches) {
+    if (oldId === patch.id) continue;
+    for (const oldObj of g.all[oldId].objects) {
+      for (const fid of oldObj.funcs) {
+        const old = g.funcs[fid];
+        let obj = patch.objects.find((o) => o.name === oldObj.name);
+        if (obj?.funcs.some((id) => g.funcs[id].oldFn === old.oldFn)) continue;
+        if (obj === undefined) {
+          obj = { name: oldObj.name, funcs: [], patched: false, callbacks: false, postUnpatchEnabled: false, dynamic: true };
+          patch.objects = [...patch.objects, obj];
+        }
+        const nop = { id: g.funcs.length, patch: patch.id, oldName: old.oldName, oldFn: old.oldFn, immediate: false, patched: false, transition: false, nop: true };
+        g.funcs.push(nop);
+        obj.funcs = [...obj.funcs, nop.id];
+      }
+    }
+  }
+}
 
 /** klp_register_patch (rfc-v2, v4.12): the patch gets its sysfs directory. */
 export function klpRegisterPatch(k: Kernel, patch: KlpPatch): number {
@@ -126,6 +160,8 @@ export function* klpEnablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
     }
     patch.holdsModuleRef = true;
     patch.registered = true;
+    // klp_init_patch: the nops of an atomic replace, then onto klp_patches.
+    if (patch.replace) klpAddNops(k, patch);
     k.klp.patches.push(patch.id);
     const ret = yield* klpEnable(k, patch);
     if (ret < 0) klpFreePatch(k, patch);
@@ -152,11 +188,16 @@ function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
   // smp_wmb(): funcs are marked in transition before the handler can see them.
   for (const obj of patch.objects) {
     if (!k.loaded(obj.name)) continue;
-    const ret = klpPatchObject(k, obj);
-    if (ret < 0) {
-      if (v === 'mainline') k.klpLog('warn', `failed to patch object '${obj.name}'`);
+    let ret = klpPrePatchCallback(k, patch, obj);
+    if (ret !== 0) {
+      k.klpLog('warn', `pre-patch callback failed for object '${obj.name}'`);
+    } else {
+      ret = klpPatchObject(k, obj);
+      if (ret < 0 && v === 'mainline') k.klpLog('warn', `failed to patch object '${obj.name}'`);
+    }
+    if (ret !== 0) {
       k.klpLog('warn', `failed to enable patch '${patch.mod}'`);
-      yield k.emit('patch-object-failed', { patch: patch.mod, object: obj.name });
+      yield obj.patched ? k.emit('patch-object-failed', { patch: patch.mod, object: obj.name }) : k.emit('pre-patch-failed', { patch: patch.mod, object: obj.name, ret });
       yield* klpCancelTransition(k);
       return ret;
     }
@@ -185,6 +226,7 @@ export function* klpDisablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
   }
   g.requested = KLP_UNPATCHED;
   yield* klpInitTransition(k, patch, KLP_UNPATCHED);
+  for (const obj of patch.objects) if (obj.patched) klpPreUnpatchCallback(k, patch, obj);
   // smp_wmb(): funcs are in transition before any task gets its flag.
   yield* klpStartTransition(k);
   // As in klpEnable: v4.12 clears it after the first pass, unobservably later.
@@ -216,37 +258,60 @@ export function* forceStore(k: Kernel, patch: KlpPatch, buf: string): KGen<numbe
   return 0;
 }
 
-/** klp_module_coming: patches that are enabled or in transition patch the new module. */
-export function* klpModuleComing(k: Kernel, mod: string): KGen<number> {
+/** The patches klp_module_coming and klp_module_going look at, in list order. */
+function* patchesFor(k: Kernel, mod: string): Generator<[KlpPatch, KlpObject]> {
   for (const id of k.klp.patches) {
     const patch = k.klp.all[id];
+    // v4.12's list holds registered patches, enabled or not; mainline's only live ones.
     if (!patch.enabled && patch.id !== k.klp.transitionPatch) continue;
-    for (const obj of patch.objects) {
-      if (obj.name !== mod) continue;
-      k.klpLog('notice', `applying patch '${patch.mod}' to loading module '${mod}'`);
-      const ret = klpPatchObject(k, obj, patch.id !== k.klp.transitionPatch);
-      if (ret < 0) {
-        k.klpLog('warn', `failed to apply patch '${patch.mod}' to module '${mod}' (${ret})`);
-        k.klpLog('warn', `patch '${patch.mod}' failed for module '${mod}', refusing to load module '${mod}'`);
-        yield k.emit('module-coming-failed', { patch: patch.mod, module: mod });
-        return ret;
-      }
-      yield k.emit('module-coming', { patch: patch.mod, module: mod, inTransition: patch.id === k.klp.transitionPatch });
+    const obj = patch.objects.find((o) => o.name === mod);
+    if (obj !== undefined) yield [patch, obj];
+  }
+}
+
+/**
+ * klp_module_coming (the module is MODULE_STATE_COMING, before its init):
+ * every patch with an object for it applies it, with its callbacks; a
+ * failure reverts the patches already applied and refuses the module.
+ */
+export function* klpModuleComing(k: Kernel, mod: string): KGen<number> {
+  const done: [KlpPatch, KlpObject][] = [];
+  for (const [patch, obj] of patchesFor(k, mod)) {
+    const inTransition = patch.id === k.klp.transitionPatch;
+    k.klpLog('notice', `applying patch '${patch.mod}' to loading module '${mod}'`);
+    let ret = klpPrePatchCallback(k, patch, obj);
+    if (ret !== 0) k.klpLog('warn', `pre-patch callback failed for object '${mod}'`);
+    else {
+      ret = klpPatchObject(k, obj, !inTransition);
+      if (ret < 0) k.klpLog('warn', `failed to apply patch '${patch.mod}' to module '${mod}' (${ret})`);
     }
+    if (ret !== 0) {
+      k.klpLog('warn', `patch '${patch.mod}' failed for module '${mod}', refusing to load module '${mod}'`);
+      yield k.emit('module-coming-failed', { patch: patch.mod, module: mod });
+      yield* klpCleanupModulePatches(k, mod, done);
+      return ret;
+    }
+    // A patch in transition runs post_patch when its transition completes.
+    if (!inTransition) klpPostPatchCallback(k, patch, obj);
+    done.push([patch, obj]);
+    yield k.emit('module-coming', { patch: patch.mod, module: mod, inTransition });
   }
   return 0;
 }
 
-/** klp_module_going: patched objects of a departing module are reverted. */
-export function* klpModuleGoing(k: Kernel, mod: string): KGen {
-  for (const id of k.klp.patches) {
-    const patch = k.klp.all[id];
-    if (!patch.enabled && patch.id !== k.klp.transitionPatch) continue;
-    for (const obj of patch.objects) {
-      if (obj.name !== mod) continue;
-      k.klpLog('notice', `reverting patch '${patch.mod}' on unloading module '${mod}'`);
-      klpUnpatchObject(k, obj, patch.id !== k.klp.transitionPatch);
-      yield k.emit('module-going', { patch: patch.mod, module: mod });
-    }
+/** klp_cleanup_module_patches_limited: revert the module's objects of these patches. */
+function* klpCleanupModulePatches(k: Kernel, mod: string, which: Iterable<[KlpPatch, KlpObject]>): KGen {
+  for (const [patch, obj] of which) {
+    const inTransition = patch.id === k.klp.transitionPatch;
+    if (!inTransition) klpPreUnpatchCallback(k, patch, obj);
+    k.klpLog('notice', `reverting patch '${patch.mod}' on unloading module '${mod}'`);
+    klpUnpatchObject(k, obj, !inTransition);
+    klpPostUnpatchCallback(k, patch, obj);
+    yield k.emit('module-going', { patch: patch.mod, module: mod });
   }
+}
+
+/** klp_module_going (after the module's exit, MODULE_STATE_GOING): patched objects of it are reverted. */
+export function* klpModuleGoing(k: Kernel, mod: string): KGen {
+  yield* klpCleanupModulePatches(k, mod, [...patchesFor(k, mod)]);
 }

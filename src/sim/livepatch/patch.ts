@@ -9,7 +9,7 @@ import type { KlpFunc, KlpObject, KlpPatch } from './state.ts';
 
 /** A frame's version: 0 runs the original function, f + 1 the new function of klp func f. */
 export const ORIGINAL = 0;
-export const versionOf = (f: KlpFunc | undefined): number => (f === undefined ? ORIGINAL : f.id + 1);
+export const versionOf = (f: KlpFunc | undefined): number => (f === undefined || f.nop === true ? ORIGINAL : f.id + 1);
 
 /**
  * Moves a func to (patched, transition), checking the documented progression
@@ -45,7 +45,7 @@ function klpPatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
 }
 
 /** klp_unpatch_func: take the func off its func_stack; the last one frees the klp_ops. */
-function klpUnpatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
+export function klpUnpatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
   const stacks = k.klp.funcStack;
   const stack = stacks[f.oldFn];
   if (stack !== undefined) {

@@ -17,20 +17,33 @@ export interface KlpFunc {
   patched: boolean;
   /** Being applied or reverted: the handler consults the task's patch_state. */
   transition: boolean;
+  /**
+   * mainline atomic replace: a dynamic no-op func for a function an older
+   * patch changes and this one does not; its "new" code is the original.
+   */
+  readonly nop?: boolean;
 }
 
 export interface KlpObject {
   /** `vmlinux` or a module name. */
   readonly name: string;
-  readonly funcs: readonly number[];
+  /** Func ids; replaced, never changed in place (checkpoints share it). */
+  funcs: readonly number[];
   patched: boolean;
+  /** It has the four callbacks (mainline, v4.15+). */
+  readonly callbacks: boolean;
+  /** callbacks.post_unpatch_enabled: its pre_patch callback succeeded. */
+  postUnpatchEnabled: boolean;
+  /** Created by atomic replace to hold nops for an object the patch does not name. */
+  readonly dynamic?: boolean;
 }
 
 export interface KlpPatch {
   readonly id: number;
   /** The livepatch module's name (`patch->mod->name`). */
   readonly mod: string;
-  readonly objects: readonly KlpObject[];
+  /** Replaced, never changed in place (checkpoints share it). */
+  objects: readonly KlpObject[];
   /** rfc-v2 and v4.12: patch-level `immediate`, no per-task transition at all. */
   readonly immediate: boolean;
   /** Requested state; flipped by a reversal. */
@@ -41,6 +54,8 @@ export interface KlpPatch {
   holdsModuleRef: boolean;
   /** Its sysfs directory exists (registered in v4.12, not yet freed in mainline). */
   registered: boolean;
+  /** mainline: atomic replace (a cumulative patch that replaces every older one). */
+  readonly replace: boolean;
 }
 
 export interface KlpGlobals {

@@ -23,7 +23,8 @@ import {
   stallMessage,
   startMessage,
 } from './messages.ts';
-import { klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
+import { klpPostPatchCallback, klpPostUnpatchCallback } from './callbacks.ts';
+import { klpUnpatchFunc, klpUnpatchObject, klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
 import { funcsOf, stateWord } from './state.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';
 
@@ -285,8 +286,10 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
     k.klpLog('notice', completeMessage(patch.mod, g.targetState));
     yield k.emit('try-complete-done', { patch: patch.mod, target: g.targetState, form: immediatePatch(k, patch) ? 'immediate' : 'v4.12' });
   }
-  // mainline frees a patch that was disabled once its transition completes.
-  yield* klpCompleteTransition(k, v === 'mainline' && !patch.enabled ? () => klpFreePatch(k, patch) : undefined);
+  // mainline frees a patch that was disabled once its transition completes,
+  // and, after an atomic replace, every patch it replaced.
+  const then = v !== 'mainline' ? undefined : !patch.enabled ? () => klpFreePatch(k, patch) : patch.replace ? () => klpFreeReplacedPatches(k, patch) : undefined;
+  yield* klpCompleteTransition(k, then);
   return true;
 }
 
@@ -298,6 +301,13 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
   const T = g.targetState;
   if (v === 'mainline') k.klpLog('debug', completingMessage(patch.mod, T));
   checkCompletion(k, patch, 'before');
+  // Atomic replace: every older patch leaves the func stacks now, without a
+  // transition of its own (the new one's nops and funcs covered it), and
+  // the nops have done their work.
+  if (patch.replace && T === KLP_PATCHED) {
+    klpUnpatchReplacedPatches(k, patch);
+    klpDiscardNops(k, patch);
+  }
   if (v !== 'rfc-v2' && T === KLP_UNPATCHED) {
     klpUnpatchObjects(k, patch);
     // klp_synchronize_transition(): no handler still sees the removed funcs.
@@ -315,6 +325,11 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
       if (v !== 'rfc-v2') k.warnOnce('klp_complete_transition', tasks.tif[t] === 1, 3, `${k.name(t)} still has TIF_PATCH_PENDING`);
       setPatchState(tasks, t, KLP_UNDEFINED);
     }
+  }
+  for (const obj of patch.objects) {
+    if (!k.loaded(obj.name)) continue;
+    if (T === KLP_PATCHED) klpPostPatchCallback(k, patch, obj);
+    else klpPostUnpatchCallback(k, patch, obj);
   }
   if (v === 'mainline') k.klpLog('notice', completeMessage(patch.mod, T));
   checkCompletion(k, patch, 'after');
@@ -417,6 +432,37 @@ export function* klpForceTransition(k: Kernel): KGen {
   // Forcing an unpatch may leave tasks in the patch's code: its module must stay.
   if (k.klp.targetState === KLP_UNPATCHED) patch.forced = true;
   yield k.emit('force', { forced: n });
+}
+
+/** klp_unpatch_replaced_patches: older patches are disabled and leave the func stacks directly. */
+function klpUnpatchReplacedPatches(k: Kernel, patch: KlpPatch): void {
+  for (const id of k.klp.patches) {
+    if (id === patch.id) continue;
+    const old = k.klp.all[id];
+    old.enabled = false;
+    for (const obj of old.objects) if (obj.patched) klpUnpatchObject(k, obj, true);
+  }
+}
+
+/** klp_discard_nops: the nops leave their func stacks and the patch; dynamic objects go with them. */
+function klpDiscardNops(k: Kernel, patch: KlpPatch): void {
+  const g = k.klp;
+  for (const obj of patch.objects) {
+    const nops = obj.funcs.filter((id) => g.funcs[id].nop === true);
+    if (nops.length === 0) continue;
+    for (const id of nops) {
+      const f = g.funcs[id];
+      if (f.patched) klpUnpatchFunc(k, f, true);
+      f.transition = false;
+    }
+    obj.funcs = obj.funcs.filter((id) => g.funcs[id].nop !== true);
+  }
+  patch.objects = patch.objects.filter((o) => !(o.dynamic === true && o.funcs.length === 0));
+}
+
+/** klp_free_replaced_patches_async: the replaced patches are freed, sysfs and all, without callbacks. */
+function klpFreeReplacedPatches(k: Kernel, patch: KlpPatch): void {
+  for (const id of k.klp.patches.slice()) if (id !== patch.id) klpFreePatch(k, k.klp.all[id]);
 }
 
 /** klp_free_patch (mainline): a disabled patch is freed, its sysfs directory removed. */

@@ -13,6 +13,7 @@ import type { CommandOutcome } from '../events.ts';
 import { usec } from '../types.ts';
 import type { TaskId } from '../types.ts';
 import { arm, Timer } from './queue.ts';
+import { flushWork, paramWritten, startWork } from './work.ts';
 import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
 import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
 
@@ -144,7 +145,7 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
   const c = line.command;
   const t = shellTask(k);
   const startStep = k.s.steps;
-  const kmsgOnly = c.kind === 'kmsg' || ((c.kind === 'cat' || c.kind === 'grep') && c.toKmsg);
+  const kmsgOnly = c.kind === 'kmsg' || c.kind === 'check' || ((c.kind === 'cat' || c.kind === 'grep') && c.toKmsg);
   if (!kmsgOnly) k.commandEcho(line.text);
   const base = k.tasks.depth[t];
   const sleeping = k.tasks.sched[t] === Sched.Sleeping;
@@ -186,6 +187,14 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
         else k.stdout(l);
         summary = r.note;
       }
+      break;
+    }
+    case 'check': {
+      // As the selftests' check_sysfs_value: silent when the file reads VALUE.
+      const r = readFile(k, t, c.path);
+      const got = typeof r === 'number' ? strerror(r) : r.lines.join('\n');
+      if (got !== c.value) k.printk('info', `check: ${c.path}: expected ${c.value}, read ${got}`);
+      summary = { kind: 'checked', path: c.path, expected: c.value, read: got };
       break;
     }
     case 'wake':
@@ -231,9 +240,11 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
     else if (!setParam(ms.params, key, value)) return fail(EINVAL);
   }
   ms.loaded = true;
+  ms.state = 'coming';
   let ret = yield* klpModuleComing(k, name);
-  if (ret < 0) {
+  if (ret !== 0) {
     ms.loaded = false;
+    ms.state = 'unformed';
     return fail(-ret);
   }
   for (const l of spec.init) k.printk('info', `${name}: ${l}`);
@@ -250,10 +261,13 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
     }
     if (ret < 0) {
       ms.loaded = false;
+      ms.state = 'unformed';
       ms.patch = -1;
       return fail(-ret);
     }
   }
+  ms.state = 'live';
+  startWork(k, mi);
   return { kind: 'loaded', module: name };
 }
 
@@ -290,15 +304,18 @@ function* rmmod(k: Kernel, name: string): KGen<CommandOutcome> {
       return { kind: 'in-use', module: name, by: 'patch' };
     }
     if (p.registered) klpUnregisterPatch(k, p);
-  } else if (runsCodeOf(k, name)) {
+  } else if (runsCodeOf(k, name, ms.worker)) {
     // A task inside the module's functions holds it (a driver's file, say).
     k.printk('info', `rmmod: ERROR: Module ${name} is in use`);
     return { kind: 'in-use', module: name, by: 'task' };
   }
+  ms.state = 'going';
+  flushWork(k, mi);
   for (const l of spec.exit) k.printk('info', `${name}: ${l}`);
   ms.loaded = false;
   ms.patch = -1;
   yield* klpModuleGoing(k, name);
+  ms.state = 'unformed';
   yield* oopsInModule(k, name);
   return { kind: 'unloaded', module: name };
 }
@@ -308,10 +325,11 @@ function* rmmod(k: Kernel, name: string): KGen<CommandOutcome> {
  * version: a task in a patch's replacement of it entered through the module
  * (its caller holds the module), so the module is in use all the same.
  */
-function runsCodeOf(k: Kernel, mod: string): boolean {
+function runsCodeOf(k: Kernel, mod: string, ownWorker: number): boolean {
   const tasks = k.tasks;
   for (let t = 0 as TaskId; t < tasks.count; t++) {
-    if (tasks.sched[t] === Sched.Dead) continue;
+    // The module's own work item holds no reference: unloading flushes it.
+    if (tasks.sched[t] === Sched.Dead || t === ownWorker) continue;
     for (let i = 0; i < tasks.depth[t]; i++) if (k.world.fnObject[frameFn(tasks, t, i)] === mod) return true;
   }
   return false;
@@ -358,7 +376,9 @@ function* echo(k: Kernel, value: string, path: string): KGen<number | OpenError>
     const ms = k.module(m[1]);
     if (ms === undefined || !ms.loaded) return noDir;
     if (!(m[2] in ms.params)) return noFile;
-    return setParam(ms.params, m[2], value) ? 0 : -EINVAL;
+    if (!setParam(ms.params, m[2], value)) return -EINVAL;
+    paramWritten(k, moduleIndex(k, m[1]));
+    return 0;
   }
   m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
   if (m) {
@@ -392,13 +412,31 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
     const version = ver === 0 ? null : k.klp.all[k.klp.funcs[ver - 1].patch].mod;
     return { lines: out === undefined ? [] : [out], note: { kind: 'read-through', path, fn: k.world.fnNames[fn], version } };
   }
-  let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|transition|force)$/.exec(path);
+  let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|transition|force|replace|stack_order)$/.exec(path);
   if (m) {
     const patch = sysfsPatch(k, m[1]);
     if (patch === undefined) return ENOENT;
-    if (m[2] === 'force') return k.variant === 'mainline' ? EACCES : ENOENT;
-    const v = m[2] === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
-    return { lines: [v ? '1' : '0'], note: { kind: 'read', path } };
+    const mainline = k.variant === 'mainline';
+    switch (m[2]) {
+      case 'force':
+        return mainline ? EACCES : ENOENT; // write-only
+      case 'replace':
+        return mainline ? { lines: [patch.replace ? '1' : '0'], note: { kind: 'read', path } } : ENOENT;
+      case 'stack_order':
+        // The patch's place on klp_patches, counted from 1.
+        return mainline ? { lines: [String(k.klp.patches.indexOf(patch.id) + 1)], note: { kind: 'read', path } } : ENOENT;
+      default: {
+        const v = m[2] === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
+        return { lines: [v ? '1' : '0'], note: { kind: 'read', path } };
+      }
+    }
+  }
+  m = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)\/patched$/.exec(path);
+  if (m) {
+    const patch = sysfsPatch(k, m[1]);
+    const obj = patch?.objects.find((o) => o.name === m?.[2] && o.dynamic !== true);
+    if (obj === undefined || k.variant !== 'mainline') return ENOENT;
+    return { lines: [obj.patched ? '1' : '0'], note: { kind: 'read', path } };
   }
   m = /^\/proc\/(\d+)\/patch_state$/.exec(path);
   if (m) {

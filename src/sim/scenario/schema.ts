@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { BUILTIN_FUNCTIONS, BUILTIN_MODULES, BUILTIN_SYSCALLS } from './builtins.ts';
 import { KERNEL_VARIANTS, listNames, ScenarioError } from './types.ts';
 import { MAX_FILE_BYTES, MAX_GROUP_TASKS, MAX_RANGE_MS } from '../limits.ts';
-import type { ModuleSpec, MsRange, ParamValue, Scenario } from './types.ts';
+import type { MsRange, ParamValue, Scenario } from './types.ts';
 import { parseScript } from './script.ts';
 import { WHAT_IF_IDS, whatIfById } from '../search/whatIf.ts';
 
@@ -139,7 +139,7 @@ const scenarioSchema = obj(
           init: or(list(str(), 'an array of strings'), () => []),
           exit: or(list(str(), 'an array of strings'), () => []),
           livepatch: opt(livepatchSchema),
-          work: opt(z.unknown()),
+          work: opt(obj({ function: fn(), enter: str(), exit: str(), blockParam: opt(leaf<string>('a parameter name', (v) => typeof v === 'string' && PARAM_NAME.test(v))) })),
         }),
         'an array of modules',
       ),
@@ -267,6 +267,13 @@ function checkSemantics(s: Scenario): void {
     for (const p of Object.keys(m.params)) {
       if (!PARAM_NAME.test(p)) fail(key(`${at}.params`, p), 'expected a parameter name (letters, digits and _)');
     }
+    if (m.work !== undefined) {
+      const w = m.work;
+      if (home.get(w.function) !== m.name) fail(`${at}.work.function`, `expected a function of this module (${list2(m.functions)}), got ${show(w.function)}`);
+      if (w.blockParam !== undefined && typeof m.params[w.blockParam] !== 'boolean') {
+        fail(`${at}.work.blockParam`, `expected the name of a boolean parameter of this module (${list2(Object.keys(m.params).filter((p) => typeof m.params[p] === 'boolean'))}), got ${show(w.blockParam)}`);
+      }
+    }
     if (m.livepatch === undefined) return;
     const lp = m.livepatch;
     if (lp.immediate && kernel !== 'v4.12' && kernel !== 'rfc-v2') {
@@ -280,7 +287,9 @@ function checkSemantics(s: Scenario): void {
     const objs = new Set<string>();
     lp.objects.forEach((o, j) => {
       const ot = `${at}.livepatch.objects[${j}]`;
-      if (o.name !== 'vmlinux' && !moduleNames.has(o.name)) fail(`${ot}.name`, expected(objectNames, o.name));
+      // A module this machine never declares is allowed: that object stays unpatched.
+      if (o.name !== 'vmlinux' && !MODULE_NAME.test(o.name)) fail(`${ot}.name`, expected(`vmlinux or a module name (1 to 55 letters, digits, _ or -), such as ${list2(moduleNames)}`, o.name));
+      if (o.callbacks && kernel !== 'mainline') fail(`${ot}.callbacks`, `object callbacks came with v4.15: of the three kernels only mainline has them (kernel is ${kernel})`);
       if (objs.has(o.name)) fail(`${ot}.name`, `object '${o.name}' is listed twice`);
       objs.add(o.name);
       const olds = new Set<string>();
@@ -309,18 +318,6 @@ function refuseProtoKeys(v: unknown, path: PropertyKey[]): void {
     refuseProtoKeys(x, path);
     path.pop();
   }
-}
-
-/** Refuses what is specified but not built yet (spec §6, stage 2). */
-function refuseStage2(modules: readonly (ModuleSpec & { readonly work?: unknown })[]): void {
-  modules.forEach((m, i) => {
-    if (m.work !== undefined) throw new ScenarioError(`modules[${i}].work`, '', 'unsupported');
-    if (m.livepatch === undefined) return;
-    m.livepatch.objects.forEach((o, j) => {
-      if (o.callbacks) throw new ScenarioError(`modules[${i}].livepatch.objects[${j}].callbacks`, '', 'unsupported');
-    });
-    if (m.livepatch.replace !== false) throw new ScenarioError(`modules[${i}].livepatch.replace`, '', 'unsupported');
-  });
 }
 
 /**
@@ -353,6 +350,5 @@ export function parseScenario(input: unknown): Scenario {
   const scenario: Scenario = data;
   checkSemantics(scenario);
   parseScript(scenario);
-  refuseStage2(data.modules);
   return scenario;
 }

@@ -99,8 +99,9 @@ export function scriptContext(s: Scenario): ScriptContext {
   };
 }
 
-const COMMANDS = ['insmod', 'rmmod', 'echo', 'cat', 'grep', 'wake', 'kill', 'fork', 'sleep', 'wait'] as const;
+const COMMANDS = ['insmod', 'rmmod', 'echo', 'cat', 'grep', 'wake', 'kill', 'fork', 'sleep', 'wait', 'check'] as const;
 const LIVEPATCH_FILE = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)$/;
+const LIVEPATCH_OBJECT_FILE = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)\/patched$/;
 const PARAM_FILE = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/;
 const CPU_FILE = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/;
 const PATCH_STATE_FILE = /^\/proc\/\d+\/patch_state$/;
@@ -176,13 +177,15 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
   const readable = (path: string): string => {
     if (ctx.files.has(path) || PATCH_STATE_FILE.test(path)) return path;
     const lp = LIVEPATCH_FILE.exec(path);
+    const obj = LIVEPATCH_OBJECT_FILE.exec(path);
     const cpu = CPU_FILE.exec(path);
-    if (lp && ['enabled', 'transition', 'force'].includes(lp[2])) knownPatch(lp[1]);
+    if (lp && ['enabled', 'transition', 'force', 'replace', 'stack_order'].includes(lp[2])) knownPatch(lp[1]);
+    else if (obj) knownPatch(obj[1]);
     else if (cpu) knownCpu(cpu[1]);
     else {
       fail(
         `cannot read ${quote(path)} (expected a file of the scenario (${names(ctx.files)}), ` +
-          '/sys/kernel/livepatch/PATCH/{enabled,transition,force}, /proc/PID/patch_state or /sys/devices/system/cpu/cpuN/online)',
+          '/sys/kernel/livepatch/PATCH/{enabled,transition,force,replace,stack_order}, /sys/kernel/livepatch/PATCH/OBJECT/patched, /proc/PID/patch_state or /sys/devices/system/cpu/cpuN/online)',
       );
     }
     return path;
@@ -255,6 +258,11 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
         fail(`expected a number of seconds from 0 to ${MAX_SLEEP_SECONDS}, or a window MIN..MAX, got ${quote(args[0])}`);
       }
       command = { kind: 'sleep', seconds: Number(args[0]) };
+      break;
+    case 'check':
+      noRedirect();
+      usage('check PATH VALUE', args.length === 2);
+      command = { kind: 'check', path: readable(args[0]), value: args[1] };
       break;
     case 'wait':
       noRedirect();

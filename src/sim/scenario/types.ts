@@ -61,6 +61,14 @@ export interface LivepatchSpec {
 
 export type ParamValue = string | number | boolean;
 
+/** A module's work item (stage 2): a kworker runs `function` at load, inside it while `blockParam` is true. */
+export interface WorkSpec {
+  readonly function: string;
+  readonly enter: string;
+  readonly exit: string;
+  readonly blockParam?: string;
+}
+
 export interface ModuleSpec {
   readonly name: string;
   readonly params: Readonly<Record<string, ParamValue>>;
@@ -68,6 +76,7 @@ export interface ModuleSpec {
   readonly init: readonly string[];
   readonly exit: readonly string[];
   readonly livepatch?: LivepatchSpec;
+  readonly work?: WorkSpec;
 }
 
 export interface Scenario {
@@ -99,7 +108,9 @@ export type Command =
   | { readonly kind: 'grep'; readonly pattern: string; readonly path: string; readonly toKmsg: boolean }
   | { readonly kind: 'wake' | 'kill' | 'fork'; readonly task: string }
   | { readonly kind: 'sleep'; readonly seconds: number; /** `sleep MIN..MAX`: the window's end; the delay is a choice. */ readonly upTo?: number }
-  | { readonly kind: 'wait'; readonly patch: string; readonly until: 0 | 1 };
+  | { readonly kind: 'wait'; readonly patch: string; readonly until: 0 | 1 }
+  /** `check PATH VALUE` (a klpscope extension, as the selftests' check_sysfs_value): read without a log line; a mismatch is logged. */
+  | { readonly kind: 'check'; readonly path: string; readonly value: string };
 
 export interface ScriptLine {
   /** 1-based line number in the script, or 0 for a user action. */

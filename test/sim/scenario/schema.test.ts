@@ -209,7 +209,9 @@ describe('parseScenario: bad input', () => {
     const lp = { objects: [{ name: 'vmlinux', funcs: [{ old: 'g' }] }] };
     const e = errorWith({ modules: [{ name: 'm', functions: ['g'] }, { name: 'p', livepatch: lp }] });
     expect(e.message).toBe("modules[1].livepatch.objects[0].funcs[0].old: 'g' lives in m, not in vmlinux");
-    const bad = { objects: [{ name: 'ghost', funcs: [] }] };
+    // A module the scenario does not declare is a valid object (it stays unpatched); a name that is no module name is not.
+    expect(() => parseScenario({ format: F, modules: [{ name: 'p', livepatch: { objects: [{ name: 'ghost', funcs: [{ old: 'ghost_fn' }] }] } }] })).not.toThrow();
+    const bad = { objects: [{ name: 'no such', funcs: [] }] };
     expect(errorWith({ modules: [{ name: 'p', livepatch: bad }] }).where).toBe('modules[0].livepatch.objects[0].name');
   });
 
@@ -241,26 +243,39 @@ describe('parseScenario: bad input', () => {
 });
 
 describe('parseScenario: stage-2 features', () => {
-  const refused = (fields: Record<string, unknown>): ScenarioError => {
-    const e = errorWith(fields);
-    expect(e.kind).toBe('unsupported');
-    return e;
-  };
+  const ok = (fields: Record<string, unknown>) => parseScenario({ format: F, ...fields });
 
-  it('refuses a module work item', () => {
-    expect(refused({ modules: [{ name: 'm', work: { function: 'f' } }] }).message).toBe('not supported yet: modules[0].work');
+  it('takes a module work item, checking its function and block parameter', () => {
+    const work = { function: 'f', enter: 'f enter', exit: 'f exit', blockParam: 'block' };
+    const m = ok({ modules: [{ name: 'm', functions: ['f'], params: { block: false }, work }] });
+    expect(m.modules[0].work).toEqual(work);
+    expect(errorWith({ modules: [{ name: 'm', functions: ['f'], work: { ...work, function: 'g' } }] }).where).toBe('modules[0].work.function');
+    expect(errorWith({ modules: [{ name: 'm', functions: ['f'], params: { block: 1 }, work }] }).message).toMatch(/^modules\[0\]\.work\.blockParam: expected the name of a boolean parameter/);
+    expect(errorWith({ modules: [{ name: 'm', functions: ['f'], work: { function: 'f' } }] }).where).toBe('modules[0].work.enter');
   });
 
-  it('refuses callbacks', () => {
+  it('takes callbacks in mainline and refuses them, naming the field, where the kernel had none', () => {
     const lp = { objects: [{ name: 'vmlinux', funcs: [], callbacks: true }] };
-    expect(refused({ modules: [{ name: 'p', livepatch: lp }] }).message).toBe('not supported yet: modules[0].livepatch.objects[0].callbacks');
+    expect(ok({ modules: [{ name: 'p', livepatch: lp }] }).modules[0].livepatch?.objects[0].callbacks).toBe(true);
+    const e = errorWith({ kernel: 'v4.12', modules: [{ name: 'p', livepatch: lp }] });
+    expect(e.kind).toBe('invalid');
+    expect(e.where).toBe('modules[0].livepatch.objects[0].callbacks');
   });
 
-  it('refuses atomic replace on mainline', () => {
-    const lp = { objects: [], replace: true };
-    expect(refused({ modules: [{ name: 'p', livepatch: lp }] }).message).toBe('not supported yet: modules[0].livepatch.replace');
-    const byParam = { objects: [], replace: 'replace' };
-    expect(refused({ modules: [{ name: 'p', params: { replace: 1 }, livepatch: byParam }] }).where).toBe('modules[0].livepatch.replace');
-    expect(() => parseScenario({ format: F, modules: [{ name: 'p', livepatch: { objects: [], replace: false } }] })).not.toThrow();
+  it('takes atomic replace on mainline, as a flag or an integer parameter', () => {
+    expect(ok({ modules: [{ name: 'p', livepatch: { objects: [], replace: true } }] }).modules[0].livepatch?.replace).toBe(true);
+    expect(ok({ modules: [{ name: 'p', params: { replace: 1 }, livepatch: { objects: [], replace: 'replace' } }] }).modules[0].livepatch?.replace).toBe('replace');
+    expect(errorWith({ modules: [{ name: 'p', params: { replace: 'x' }, livepatch: { objects: [], replace: 'replace' } }] }).where).toBe('modules[0].livepatch.replace');
+  });
+
+  it('refuses nothing in scenario.md as "not supported yet"', () => {
+    const doc = ok({
+      modules: [
+        { name: 't', functions: ['t_fn'], params: { block: true }, work: { function: 't_fn', enter: 'in', exit: 'out', blockParam: 'block' } },
+        { name: 'p', params: { replace: 0, pre_patch_ret: 0 }, livepatch: { replace: 'replace', objects: [{ name: 'vmlinux', funcs: [], callbacks: true }, { name: 't', funcs: [{ old: 't_fn' }], callbacks: true }, { name: 'absent', funcs: [{ old: 'absent_fn' }] }] } },
+      ],
+      script: ['insmod t.ko', 'insmod p.ko replace=1', 'check /sys/kernel/livepatch/p/replace 1', 'cat /sys/kernel/livepatch/p/stack_order', 'cat /sys/kernel/livepatch/p/t/patched', 'echo 0 > /sys/module/t/parameters/block'],
+    });
+    expect(doc.modules).toHaveLength(2);
   });
 });

@@ -114,7 +114,7 @@ describe('parseScriptLine', () => {
 
   it('names the line of every error, or action for line 0', () => {
     expect(errorOf('foo bar', 4).message).toBe(
-      "script line 4: unknown command 'foo' (expected insmod, rmmod, echo, cat, grep, wake, kill, fork, sleep or wait)",
+      "script line 4: unknown command 'foo' (expected insmod, rmmod, echo, cat, grep, wake, kill, fork, sleep, wait or check)",
     );
     expect(errorOf('frob', 0).message).toMatch(/^action: unknown command 'frob'/);
     expect(errorOf('frob', 0).where).toBe('action');
