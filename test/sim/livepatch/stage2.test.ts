@@ -3,6 +3,7 @@
 // atomic replace, module work items, the sysfs files that came with them.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/sim/engine.ts';
+import { NO_ARGS } from '../../../src/sim/events.ts';
 import { klpPostUnpatchCallback, klpPrePatchCallback } from '../../../src/sim/livepatch/callbacks.ts';
 import { klpAddNops, klpModuleComing, klpModuleGoing } from '../../../src/sim/livepatch/core.ts';
 import { klpPatchObject, ORIGINAL, resolveVersion, versionOf } from '../../../src/sim/livepatch/patch.ts';
@@ -53,7 +54,7 @@ describe('callbacks (klp_pre_patch_callback ... klp_post_unpatch_callback)', () 
     expect(obj.postUnpatchEnabled).toBe(true);
     klpPostUnpatchCallback(m.k, p, obj);
     klpPostUnpatchCallback(m.k, p, obj);
-    const log = logOf([m.k.emit('test', '')]);
+    const log = logOf([m.k.emit('wakeup', NO_ARGS)]);
     expect(log.filter((l) => l === 'lp: post_unpatch_callback: vmlinux')).toHaveLength(1);
   });
 
