@@ -13,6 +13,8 @@ import { Tour } from '../panels/Tour.tsx';
 import { COMMANDS } from './commands.ts';
 import { useApp } from './store.ts';
 import { useShortcuts } from './useShortcuts.ts';
+import { useSpotlightArrival } from './spotlight.ts';
+import { Guarantees } from '../panels/Guarantees.tsx';
 import { Transport } from '../panels/Transport.tsx';
 import { TaskGrid } from '../panels/TaskGrid.tsx';
 import { Cpus } from '../panels/Cpus.tsx';
@@ -30,10 +32,13 @@ import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
 export function App() {
   useShortcuts();
   useUrlSync();
+  useSpotlightArrival();
   const meta = useApp((s) => s.meta);
   const embed = useApp((s) => s.embed);
   const comparing = useApp((s) => s.compare !== null);
+  const presenter = useApp((s) => s.presenter && s.frame?.tour != null);
   if (embed) return <EmbeddedApp />;
+  if (presenter) return <PresenterApp />;
   return (
     <div className="app">
       <header className="app-head">
@@ -77,6 +82,34 @@ export function App() {
         </div>
       </main>}
       <Help />
+      <Guarantees />
+    </div>
+  );
+}
+
+/** Presenter mode: the tour and the narration in large type, and only the panel the stop names. */
+function PresenterApp() {
+  const panel = useApp((s) => {
+    const t = s.frame?.tour;
+    const named = t != null && t.stop >= 0 ? s.meta?.tour?.[t.stop]?.spotlight?.panel : undefined;
+    return named !== undefined && isPanelId(named) && named !== 'narration' ? named : 'tasks';
+  });
+  const P = PANELS[panel];
+  return (
+    <div className="app app-presenter">
+      <Notices />
+      <Transport />
+      <Tour />
+      <main className="presenter-panels">
+        <div className="presenter-narration">
+          <Narration />
+        </div>
+        <div className={`presenter-cell embed-${panel}`}>
+          <P />
+        </div>
+      </main>
+      <Help />
+      <Guarantees />
     </div>
   );
 }
@@ -112,6 +145,7 @@ function EmbeddedApp() {
         })}
       </main>
       <Help />
+      <Guarantees />
     </div>
   );
 }
@@ -165,7 +199,7 @@ function Notices() {
       {pendingAct && frame && (
         <div className="notice notice-branch" role="alertdialog" aria-label="Discard the future?">
           <p>
-            You are at step {frame.step.toLocaleString('en')} of {frame.computed.toLocaleString('en')} computed. Running <code>{pendingAct}</code> here starts a new branch: the {(frame.computed - frame.step).toLocaleString('en')} later
+            You are at step {frame.step.toLocaleString('en')} and have seen up to step {frame.seen.toLocaleString('en')}. Running <code>{pendingAct}</code> here starts a new branch: the {(frame.seen - frame.step).toLocaleString('en')} later
             events are discarded.
           </p>
           <button type="button" autoFocus onClick={() => act(pendingAct, true)}>
@@ -183,6 +217,7 @@ function Notices() {
 function Help() {
   const open = useApp((s) => s.helpOpen);
   const setOpen = useApp((s) => s.setHelpOpen);
+  const showGuarantees = useApp((s) => s.showGuarantees);
   const close = useCallback(() => {
     setOpen(false);
     // Back to where help is opened from.
@@ -221,6 +256,18 @@ function Help() {
           </tbody>
         </table>
         <p>Shortcuts are ignored while you type in a field.</p>
+        <p>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setOpen(false);
+              showGuarantees(null);
+            }}
+          >
+            The guarantees of the consistency model, by number
+          </button>
+        </p>
         <button type="button" autoFocus onClick={close}>
           Close
         </button>

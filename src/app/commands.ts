@@ -29,7 +29,92 @@ export const UNITS: readonly { readonly unit: StepUnit; readonly label: string; 
   { unit: 'second', label: 'next second', key: '4' },
 ];
 
+const tourOf = (s: AppState) => s.frame?.tour ?? null;
+/** The next stop: the one presenter mode plays towards, else the one after the stop shown. */
+const nextStop = (s: AppState): number | null => {
+  const t = tourOf(s);
+  if (t === null) return null;
+  if (t.target !== null) return t.target;
+  return t.stop < t.stops - 1 ? t.stop + 1 : null;
+};
+/** The previous stop: the stop shown if the view is after it, else the one before. */
+const previousStop = (s: AppState): number | null => {
+  const t = tourOf(s);
+  if (t === null || t.stop < 0) return null;
+  if (!t.at) return t.stop;
+  return t.stop > 0 ? t.stop - 1 : null;
+};
+const remote = (keys: readonly string[]) => (e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>) => keys.some((k) => plain(k)(e));
+
 export const COMMANDS: readonly AppCommand[] = [
+  // Presenter mode first: there the remote's keys go stop to stop.
+  {
+    id: 'presenter-next',
+    label: 'Presenter: next stop (press again to skip the replay)',
+    keys: ['→', 'PageDown', 'Space', '.'],
+    keyTest: remote(['ArrowRight', 'PageDown', ' ', '.']),
+    enabled: (s) => s.presenter && nextStop(s) !== null,
+    run: (s) => {
+      const next = nextStop(s);
+      if (next !== null) s.send({ type: 'tour', stop: next, play: true });
+    },
+    button: false,
+  },
+  {
+    id: 'presenter-previous',
+    label: 'Presenter: previous stop',
+    keys: ['←', 'PageUp'],
+    keyTest: remote(['ArrowLeft', 'PageUp']),
+    enabled: (s) => s.presenter && previousStop(s) !== null,
+    run: (s) => {
+      const prev = previousStop(s);
+      if (prev !== null) s.send({ type: 'tour', stop: prev });
+    },
+    button: false,
+  },
+  {
+    id: 'presenter-exit',
+    label: 'Leave presenter mode',
+    keys: ['Esc'],
+    keyTest: plain('Escape'),
+    enabled: (s) => s.presenter,
+    run: (s) => s.setPresenter(false),
+    button: false,
+  },
+  {
+    id: 'presenter',
+    label: 'Presenter mode',
+    keys: ['m'],
+    keyTest: plain('m'),
+    enabled: (s) => tourOf(s) !== null,
+    run: (s) => s.setPresenter(!s.presenter),
+    button: false,
+  },
+  {
+    // Remotes send PageDown/PageUp: with a tour they go stop to stop everywhere.
+    id: 'tour-next',
+    label: 'Next tour stop',
+    keys: [']', 'PageDown'],
+    keyTest: remote([']', 'PageDown']),
+    enabled: (s) => nextStop(s) !== null,
+    run: (s) => {
+      const next = nextStop(s);
+      if (next !== null) s.send({ type: 'tour', stop: next });
+    },
+    button: false,
+  },
+  {
+    id: 'tour-previous',
+    label: 'Previous tour stop',
+    keys: ['[', 'PageUp'],
+    keyTest: remote(['[', 'PageUp']),
+    enabled: (s) => previousStop(s) !== null,
+    run: (s) => {
+      const prev = previousStop(s);
+      if (prev !== null) s.send({ type: 'tour', stop: prev });
+    },
+    button: false,
+  },
   {
     id: 'jump-start',
     label: 'Jump to start',
@@ -55,7 +140,7 @@ export const COMMANDS: readonly AppCommand[] = [
     keys: ['Space'],
     keyTest: plain(' '),
     enabled: (s) => loaded(s) && !playing(s),
-    run: (s) => s.send({ type: 'play' }),
+    run: (s) => s.send({ type: 'play', unit: s.unit }),
     button: true,
   },
   {
@@ -114,24 +199,6 @@ export const COMMANDS: readonly AppCommand[] = [
       button: false,
     }),
   ),
-  {
-    id: 'tour-next',
-    label: 'Next tour stop',
-    keys: [']'],
-    keyTest: plain(']'),
-    enabled: (s) => s.frame?.tour != null && s.frame.tour.stop < s.frame.tour.stops - 1,
-    run: (s) => s.send({ type: 'tour', stop: (s.frame?.tour?.stop ?? 0) + 1 }),
-    button: false,
-  },
-  {
-    id: 'tour-previous',
-    label: 'Previous tour stop',
-    keys: ['['],
-    keyTest: plain('['),
-    enabled: (s) => s.frame?.tour != null && s.frame.tour.stop > 0,
-    run: (s) => s.send({ type: 'tour', stop: (s.frame?.tour?.stop ?? 1) - 1 }),
-    button: false,
-  },
   {
     id: 'pin',
     label: 'Pin or unpin the selected task\'s lane',

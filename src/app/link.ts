@@ -8,9 +8,28 @@ import type { LinkState } from './url.ts';
 /** The scenario a page with no (or a broken) link opens. */
 export const DEFAULT_SOURCE: ScenarioSource = { preset: 'first-livepatch', tour: 0 };
 
-/** The panels of the page, by their ids in links (`l=`). */
-export const PANEL_IDS = ['narration', 'tasks', 'cpus', 'stacks', 'globals', 'inspector', 'timeline', 'log'] as const;
-export type PanelId = (typeof PANEL_IDS)[number];
+/**
+ * The panels of the page, in one place: their ids in links (`l=`) and tour
+ * spotlights, and the title their heading shows (which names their region).
+ */
+export const PANEL_TITLES = {
+  narration: 'Narration',
+  tasks: 'Task grid',
+  cpus: 'CPUs',
+  stacks: 'Function stacks',
+  globals: 'Globals',
+  inspector: 'Task inspector',
+  timeline: 'Timeline',
+  log: 'Kernel log',
+} as const;
+export type PanelId = keyof typeof PANEL_TITLES;
+export const PANEL_IDS = Object.keys(PANEL_TITLES) as readonly PanelId[];
+
+/** The element of a panel on the page (its region), if it is shown. */
+export function panelElement(id: PanelId): HTMLElement | null {
+  const head = document.getElementById(`panel-${PANEL_TITLES[id].toLowerCase().replace(/\s+/g, '-')}`);
+  return head?.closest<HTMLElement>('section.panel') ?? null;
+}
 /** What an embedded page shows when its link names no panels. */
 export const EMBED_DEFAULT_PANELS: readonly PanelId[] = ['narration', 'tasks', 'timeline'];
 
@@ -30,7 +49,7 @@ export function linkFromApp(s: Pick<AppState, 'meta' | 'frame' | 'embed' | 'pane
     scenario: meta.preset !== null ? { preset: meta.preset } : { doc: JSON.parse(meta.json) as unknown },
     actions: frame.actions.map((a) => ({ step: a.step, text: a.text })),
     step: frame.step,
-    ...(frame.tour === null ? {} : { tour: frame.tour.stop }),
+    ...(frame.tour === null || frame.tour.stop < 0 ? {} : { tour: frame.tour.stop }),
     ...(s.embed ? { embed: true } : {}),
     ...(s.panels === null ? {} : { panels: s.panels }),
     ...(s.compare === null || s.compare === undefined ? {} : { compare: s.compare }),

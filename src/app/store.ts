@@ -28,9 +28,15 @@ export interface AppState {
   readonly invalid: string | null;
   /** An action waiting for confirmation because it discards the computed future. */
   readonly pendingAct: string | null;
+  /** How the last action sent came out: refused with a message (shown at the command field), or run. */
+  readonly actResult: { readonly command: string; readonly error: string | null; readonly seq: number } | null;
   readonly unit: StepUnit;
   readonly helpOpen: boolean;
   readonly galleryOpen: boolean;
+  /** Presenter mode: stop to stop with a remote's keys, large type, only the stop's panels. */
+  readonly presenter: boolean;
+  /** The invariants help page is open (at this invariant, if any). */
+  readonly guarantees: { readonly invariant: number | null } | null;
   /** The last scenario source that loaded, for "reload" after an error. */
   readonly source: ScenarioSource | null;
   /** A link that could not be opened (the default scenario opened instead), or a notice about one that did. */
@@ -56,6 +62,9 @@ export interface AppState {
   setUnit(unit: StepUnit): void;
   setHelpOpen(open: boolean): void;
   setGalleryOpen(open: boolean): void;
+  setPresenter(on: boolean): void;
+  /** Opens the guarantees page, at one invariant; null closes it. */
+  showGuarantees(invariant: number | null | undefined): void;
   dismiss(): void;
   reload(): void;
   setCompare(compare: string | null): void;
@@ -88,6 +97,13 @@ export function createAppStore(client: SimClient): AppStore {
   };
   /** The load in flight came from a link: if it is refused, fall back to the default. */
   let fromLink = false;
+  /** An action sent and not yet answered: a refusal is the action's, not a scenario's. */
+  let acting: string | null = null;
+  const actDone = (error: string | null) => {
+    const command = acting;
+    acting = null;
+    if (command !== null) store.setState((s) => ({ actResult: { command, error, seq: (s.actResult?.seq ?? 0) + 1 } }));
+  };
   const fallBack = (why: string) => {
     store.setState({ linkNotice: `This link could not be opened: ${why}. The default scenario is open instead.` });
     requested = DEFAULT_SOURCE;
@@ -108,9 +124,12 @@ export function createAppStore(client: SimClient): AppStore {
     error: null,
     invalid: null,
     pendingAct: null,
+    actResult: null,
     unit: 'event',
     helpOpen: false,
     galleryOpen: false,
+    presenter: false,
+    guarantees: null,
     source: null,
     linkNotice: null,
     origin: 'link',
@@ -146,17 +165,20 @@ export function createAppStore(client: SimClient): AppStore {
     },
     act: (command, confirmed = false) => {
       const f = get().frame;
-      if (!confirmed && f !== null && f.step < f.computed) {
+      if (!confirmed && f !== null && f.step < f.seen) {
         set({ pendingAct: command });
         return;
       }
       set({ pendingAct: null });
+      acting = command;
       client.send({ type: 'act', command });
     },
     cancelAct: () => set({ pendingAct: null }),
     setUnit: (unit) => set({ unit }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     setGalleryOpen: (galleryOpen) => set({ galleryOpen }),
+    setPresenter: (presenter) => set({ presenter }),
+    showGuarantees: (invariant) => set({ guarantees: invariant === undefined ? null : { invariant } }),
     dismiss: () => set({ invalid: null, linkNotice: null }),
     setCompare: (compare) => set({ compare }),
     reload: () => {
@@ -169,11 +191,13 @@ export function createAppStore(client: SimClient): AppStore {
     switch (reply.type) {
       case 'loaded':
         held = null;
+        acting = null;
         store.setState({ meta: reply.meta, origin: fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
         fromLink = false;
         break;
       case 'frame': {
         const f = reply.frame;
+        if (acting !== null && !f.playing) actDone(null);
         const s = store.getState();
         held = {
           log: merge(held?.log ?? s.log, f.log),
@@ -193,7 +217,8 @@ export function createAppStore(client: SimClient): AppStore {
         break;
       }
       case 'invalid':
-        if (fromLink && requested !== DEFAULT_SOURCE) fallBack(reply.message);
+        if (acting !== null) actDone(reply.message);
+        else if (fromLink && requested !== DEFAULT_SOURCE) fallBack(reply.message);
         else store.setState({ invalid: reply.message });
         break;
       case 'error':

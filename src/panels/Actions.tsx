@@ -4,7 +4,7 @@
 // action goes through the store's act(), which asks before discarding
 // computed events when acting in the past; the worker decides what the
 // command does, and refusals show in the kernel log.
-import { useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { GlobalsView, PatchView } from '../sim/view.ts';
@@ -31,9 +31,62 @@ function targets(g: GlobalsView): Target[] {
   }));
 }
 
+/** The script's commands (not its sleep and wait directives), with the time each runs at when that is known in advance. */
+export function scriptCommands(json: string | undefined): { readonly command: string; readonly at: number | null }[] {
+  if (json === undefined) return [];
+  let script: unknown;
+  try {
+    script = (JSON.parse(json) as { script?: unknown }).script;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(script)) return [];
+  const out: { command: string; at: number | null }[] = [];
+  let t: number | null = 0;
+  for (const raw of script) {
+    if (typeof raw !== 'string') continue;
+    const line = raw.trim().replace(/\s+/g, ' ');
+    const sleep = /^sleep ([0-9.]+)$/.exec(line);
+    if (sleep !== null) t = t === null ? null : t + Number(sleep[1]);
+    else if (line.startsWith('wait ')) t = null;
+    else if (line !== '' && !line.startsWith('#')) out.push({ command: line, at: t });
+  }
+  return out;
+}
+
+/**
+ * Commands the script will still run from the current step: the script's
+ * commands minus those already echoed in the log (`% command`).
+ */
+function useScriptAhead(): ReadonlyMap<string, number | null> {
+  const json = useApp((s) => s.meta?.json);
+  const actions = useApp((s) => s.frame?.actions.length ?? 0);
+  const log = useApp((s) => s.log);
+  const step = useApp((s) => s.frame?.step ?? 0);
+  const commands = useMemo(() => scriptCommands(json), [json]);
+  return useMemo(() => {
+    const ahead = new Map<string, number | null>();
+    // Once the run has left the script, the user is on their own.
+    if (actions > 0) return ahead;
+    const ran = new Map<string, number>();
+    for (const e of log) if (e.step <= step && e.text.startsWith('% ')) ran.set(e.text.slice(2), (ran.get(e.text.slice(2)) ?? 0) + 1);
+    for (const c of commands) {
+      const n = ran.get(c.command) ?? 0;
+      if (n > 0) ran.set(c.command, n - 1);
+      else if (!ahead.has(c.command)) ahead.set(c.command, c.at);
+    }
+    return ahead;
+  }, [commands, log, step, actions]);
+}
+
 export function Actions() {
   const store = useAppStore();
   const g = useApp((s) => s.frame?.globals);
+  const ahead = useScriptAhead();
+  const actResult = useApp((s) => s.actResult);
+  const errorId = useId();
+  /** The typed command sent last: cleared from the field once it ran, kept if refused. */
+  const submitted = useRef<string | null>(null);
   const [immediate, setImmediate] = useState(false);
   const [hovered, setHovered] = useState<{ readonly command: string; readonly note?: string } | null>(null);
   const [typed, setTyped] = useState('');
@@ -44,12 +97,18 @@ export function Actions() {
   const preview = hovered ?? (typed.trim() !== '' ? { command: typed.trim() } : null);
   const canImmediate = g !== undefined && HAS_IMMEDIATE.has(g.variant) && g.modules.some((m) => m.livepatch && !m.loaded);
 
-  const button = (label: string, name: string, command: string, enabled = true, note?: string): ReactNode => (
+  const button = (label: string, name: string, command: string, enabledIf = true, noteIf?: string): ReactNode => {
+    // What the script is about to do itself is not offered as a click: doing it first would make the script's own line fail.
+    const scripted = ahead.has(command);
+    const at = ahead.get(command);
+    const enabled = enabledIf && !scripted;
+    const note = scripted ? `the script does this ${at === null || at === undefined ? 'later' : `at ${at.toFixed(3)} s`}` : noteIf;
+    return (
     <button
       key={name}
       type="button"
       aria-label={name}
-      title={command}
+      title={scripted ? `${command}: ${note}` : command}
       disabled={!enabled}
       onClick={() => {
         run(command);
@@ -63,17 +122,32 @@ export function Actions() {
       onBlur={() => setHovered(null)}
     >
       {label}
+      {scripted && <span className="act-scripted"> (script)</span>}
     </button>
+    );
+  };
+
+  useEffect(
+    () =>
+      store.subscribe((s, prev) => {
+        const r = s.actResult;
+        if (r !== prev.actResult && r !== null && r.error === null && r.command === submitted.current) {
+          submitted.current = null;
+          setTyped('');
+          setBack(-1);
+        }
+      }),
+    [store],
   );
+  const typedError = actResult !== null && actResult.error !== null && actResult.command === typed.trim() ? actResult.error : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const command = typed.trim();
     if (command === '') return;
+    submitted.current = command;
     run(command);
     setHistory((h) => [command, ...h.filter((x) => x !== command)].slice(0, 50));
-    setTyped('');
-    setBack(-1);
   };
 
   const recall = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -116,6 +190,8 @@ export function Actions() {
         <input
           type="text"
           aria-label="Shell command"
+          aria-invalid={typedError !== null}
+          aria-describedby={typedError !== null ? errorId : undefined}
           placeholder="Run a command, e.g. cat /proc/cmdline"
           spellCheck={false}
           autoComplete="off"
@@ -130,6 +206,11 @@ export function Actions() {
         <button type="submit" disabled={g === undefined || typed.trim() === ''}>
           Run
         </button>
+        {typedError !== null && (
+          <span id={errorId} className="act-error" role="alert">
+            {typedError}
+          </span>
+        )}
       </form>
       <span className="act-preview">
         {preview === null ? (

@@ -2,6 +2,7 @@
 // that task's patch state, and its run-queue length; a button takes it
 // offline or brings it back through the shell, as the script would.
 import { memo } from 'react';
+import { useSpotlight } from '../app/spotlight.ts';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { CpuView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
@@ -14,6 +15,7 @@ export const cpuOnlineCommand = (cpu: number, online: boolean): string => `echo 
 export function Cpus() {
   const cpus = useApp((s) => s.frame?.cpus);
   const comms = useApp((s) => s.comms);
+  const spot = useSpotlight().cpu;
   const online = cpus?.filter((c) => c.online).length ?? 0;
   return (
     <Panel name="CPUs" className="cpus-panel" actions={cpus && <span className="panel-meta">{`${online} of ${cpus.length} online`}</span>}>
@@ -36,7 +38,7 @@ export function Cpus() {
           </thead>
           <tbody>
             {cpus.map((c) => (
-              <CpuRow key={c.cpu} {...rowProps(c, comms)} />
+              <CpuRow key={c.cpu} {...rowProps(c, comms, c.cpu === spot)} />
             ))}
           </tbody>
         </table>
@@ -55,9 +57,11 @@ interface RowProps {
   readonly idleState: number;
   readonly idlePending: boolean;
   readonly queued: number;
+  /** The tour stop is about this CPU. */
+  readonly spotlit: boolean;
 }
 
-function rowProps(c: CpuView, comms: readonly string[]): RowProps {
+function rowProps(c: CpuView, comms: readonly string[], spotlit: boolean): RowProps {
   return {
     cpu: c.cpu,
     online: c.online,
@@ -68,6 +72,7 @@ function rowProps(c: CpuView, comms: readonly string[]): RowProps {
     idleState: c.idle.patchState,
     idlePending: c.idle.pending,
     queued: c.queued,
+    spotlit,
   };
 }
 
@@ -75,7 +80,7 @@ const CpuRow = memo(function CpuRow(p: RowProps) {
   const store = useAppStore();
   const label = p.online ? `Take CPU ${p.cpu} offline` : `Bring CPU ${p.cpu} online`;
   return (
-    <tr className={p.online ? undefined : 'cpu-offline'}>
+    <tr className={[p.online ? '' : 'cpu-offline', p.spotlit ? 'is-spotlit' : ''].join(' ').trim() || undefined} aria-current={p.spotlit ? 'true' : undefined}>
       <th scope="row">{p.cpu}</th>
       <td>
         {!p.online ? (

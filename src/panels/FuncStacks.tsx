@@ -3,6 +3,7 @@
 // bottom. For each version, how many live tasks would run it if they called
 // the function now (the worker resolves that as klp_ftrace_handler would).
 import { useId } from 'react';
+import { useSpotlight } from '../app/spotlight.ts';
 import { useApp } from '../app/store.ts';
 import type { FuncStackView, VersionView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
@@ -11,6 +12,7 @@ import './model.css';
 export function FuncStacks() {
   const stacks = useApp((s) => s.frame?.funcStacks);
   const live = useApp((s) => s.frame?.globals.counts.live ?? 0);
+  const spot = useSpotlight().function;
   return (
     <Panel name="Function stacks">
       {stacks === undefined || stacks.length === 0 ? (
@@ -25,7 +27,7 @@ export function FuncStacks() {
           </p>
           <ul className="fs-list">
             {stacks.map((s) => (
-              <FuncStack key={s.fn} stack={s} live={live} />
+              <FuncStack key={s.fn} stack={s} live={live} spotlit={s.fn === spot} />
             ))}
           </ul>
         </>
@@ -34,11 +36,11 @@ export function FuncStacks() {
   );
 }
 
-function FuncStack(props: { readonly stack: FuncStackView; readonly live: number }) {
+function FuncStack(props: { readonly stack: FuncStackView; readonly live: number; readonly spotlit: boolean }) {
   const { stack, live } = props;
   const headId = useId();
   return (
-    <li>
+    <li className={props.spotlit ? 'is-spotlit' : undefined} aria-current={props.spotlit ? 'true' : undefined}>
       <div className="fs-func-head">
         <h3 id={headId}>{stack.fn}</h3>
         <span>

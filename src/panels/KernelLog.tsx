@@ -4,6 +4,7 @@
 // DOM) and follows the latest line unless the reader scrolled up. A line is a
 // button that seeks to the event that printed it.
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useSpotlight } from '../app/spotlight.ts';
 import type { KeyboardEvent, UIEvent } from 'react';
 import { useApp } from '../app/store.ts';
 import type { LogEntry } from '../worker/protocol.ts';
@@ -40,7 +41,12 @@ export function KernelLog() {
 
   const [query, setQuery] = useState('');
   const [showDebug, setShowDebug] = useState(false);
-  const filter = useMemo<LogFilter>(() => ({ query, showDebug }), [query, showDebug]);
+  // The line a tour stop quotes: marked, and shown even if it is a per-task debug line.
+  const quote = useSpotlight().logLine;
+  const spotIndex = useMemo(() => (quote === undefined ? -1 : log.findLastIndex((e) => e.step <= step && e.text.includes(quote))), [log, step, quote]);
+  const quotesDebug = spotIndex >= 0 && log[spotIndex].taskDebug === true;
+  const debugShown = showDebug || quotesDebug;
+  const filter = useMemo<LogFilter>(() => ({ query, showDebug: debugShown }), [query, debugShown]);
   const filtered = useFiltered(log, filter);
   const count = countUpTo(log, filtered.indices, step);
   const total = linesUpTo(log, step);
@@ -116,7 +122,7 @@ export function KernelLog() {
         key={filtered.indices[r]}
         type="button"
         data-row={r}
-        className={`${lineClass(e)}${e.step === step ? ' log-current' : ''}`}
+        className={`${lineClass(e)}${e.step === step ? ' log-current' : ''}${filtered.indices[r] === spotIndex ? ' is-spotlit' : ''}`}
         style={{ top: tops[r] * LINE_HEIGHT, height: (tops[r + 1] - tops[r]) * LINE_HEIGHT }}
         aria-current={e.step === step ? 'step' : undefined}
         title={`Step ${e.step}: show this event`}
@@ -142,7 +148,7 @@ export function KernelLog() {
       <div className="log-tools">
         <input type="search" aria-label="Filter log" placeholder="Filter…" value={query} onChange={(e) => setFilterAndFollow(() => setQuery(e.target.value))} />
         <label>
-          <input type="checkbox" checked={showDebug} onChange={(e) => setFilterAndFollow(() => setShowDebug(e.target.checked))} />
+          <input type="checkbox" checked={debugShown} disabled={quotesDebug} title={quotesDebug ? 'The tour stop quotes a debug line' : undefined} onChange={(e) => setFilterAndFollow(() => setShowDebug(e.target.checked))} />
           Show per-task debug lines
         </label>
         <span className="log-count" aria-live="off">

@@ -3,18 +3,22 @@
 // broke or knowingly gave up. At step 0, what the scenario is and how to start.
 import { useApp } from '../app/store.ts';
 import type { NarratedEvent } from '../sim/events.ts';
+import { InvariantLink } from './Guarantees.tsx';
 import { Panel } from './Panel.tsx';
 import { groupSwitches, nameList, seconds, stateName, taskName, violationWords } from './log/narration.ts';
 import './timeline.css';
 
-function Start(props: { readonly description: string | undefined }) {
+function Start(props: { readonly description: string | undefined; readonly tour: boolean }) {
   return (
     <>
-      <p className="narration-intro">
-        Nothing has happened yet. Press <kbd>→</kbd>
-        <strong>Step forward</strong> to run the next event, or <kbd>Space</kbd>
-        <strong>Play</strong> to let it run; <kbd>?</kbd> lists every shortcut.
-      </p>
+      {/* With a tour, the tour bar says what to press: one instruction on the page. */}
+      {!props.tour && (
+        <p className="narration-intro">
+          Nothing has happened yet. Press <kbd>→</kbd>
+          <strong>Step forward</strong> to run the next event, or <kbd>Space</kbd>
+          <strong>Play</strong> to let it run; <kbd>?</kbd> lists every shortcut.
+        </p>
+      )}
       {props.description !== undefined && <p className="narration-description">{props.description}</p>}
     </>
   );
@@ -60,7 +64,7 @@ function EventStory(props: { readonly event: NarratedEvent; readonly name: (task
             const w = violationWords(v);
             return (
               <li key={i} className={w.givenUp ? 'narration-givenup' : 'narration-violation'}>
-                <strong>{w.head}:</strong> {w.text}
+                <strong>{w.head}:</strong> {w.text} <InvariantLink invariant={v.invariant}>{`What is invariant ${v.invariant}?`}</InvariantLink>
               </li>
             );
           })}
@@ -81,12 +85,13 @@ export function Narration() {
   const comms = useApp((s) => s.comms);
   const description = useApp((s) => s.meta?.description);
   const playing = useApp((s) => s.frame?.playing === true);
+  const tour = useApp((s) => s.frame?.tour != null);
   const name = (task: number) => taskName(task, comms, pids);
   return (
     <Panel name="Narration" className="narration-panel">
       {/* Spoken on each step, not eight times a second while playing. */}
       <div className="narration" aria-live={playing ? 'off' : 'polite'}>
-        {event === null ? <Start description={description} /> : <EventStory event={event} name={name} />}
+        {event === null ? <Start description={description} tour={tour} /> : <EventStory event={event} name={name} />}
       </div>
     </Panel>
   );

@@ -5,6 +5,7 @@ import type { Action } from '../sim/engine.ts';
 import type { CpuView, FuncStackView, GlobalsView, TaskView } from '../sim/view.ts';
 import type { LogLine } from '../sim/types.ts';
 import type { NarratedEvent } from '../sim/events.ts';
+import type { TourStop } from '../sim/scenario/tour.ts';
 
 export type StepUnit = 'event' | 'livepatch' | 'switch' | 'second';
 
@@ -27,12 +28,26 @@ export interface TourView {
   readonly preset: string;
   readonly title: string;
   readonly question: string;
-  /** The stop shown, 0-based. */
+  /**
+   * The stop shown, 0-based: the last stop reached at or before the current
+   * step (it follows the playhead); -1 before the first one.
+   */
   readonly stop: number;
   readonly stops: number;
+  /** The stop's text ('' before the first stop). */
   readonly text: string;
   /** The step of the stop shown, if it could be reached. */
   readonly step: number | null;
+  /** The current step is the stop's own step (else the view is after it). */
+  readonly at: boolean;
+  /** Steps of the stops found so far in this run, in order. */
+  readonly found: readonly number[];
+  /** This run has left the tour's script (an action) at this step; the later stops describe the original run. */
+  readonly offScript: number | null;
+  /** A stop asked for that this run never reaches (the view stayed where it was). */
+  readonly unreached: number | null;
+  /** Presenter mode plays towards this stop. */
+  readonly target: number | null;
 }
 
 export type ExportKind = 'trace' | 'log';
@@ -42,7 +57,8 @@ export type Request =
   | { readonly type: 'step'; readonly unit: StepUnit; readonly direction: 1 | -1 }
   | { readonly type: 'seek'; readonly step: number }
   | { readonly type: 'jump'; readonly to: 'start' | 'end' }
-  | { readonly type: 'play' }
+  /** Plays; with `unit`, the speed counts only events of that kind (one task switch per tick of the speed, say). */
+  | { readonly type: 'play'; readonly unit?: StepUnit }
   | { readonly type: 'pause' }
   | { readonly type: 'speed'; readonly index: number }
   | { readonly type: 'act'; readonly command: string }
@@ -51,8 +67,10 @@ export type Request =
   | { readonly type: 'pin'; readonly task: number; readonly on: boolean }
   /** Compare mode: go where the other run is in its script (its frame's `progress`). */
   | ({ readonly type: 'progress' } & ScriptProgress)
-  /** Go to a stop of the preset's guided tour. */
-  | { readonly type: 'tour'; readonly stop: number }
+  /** Go to a stop of the preset's guided tour; with `play`, play the events between at a readable pace (presenter mode). */
+  | { readonly type: 'tour'; readonly stop: number; readonly play?: boolean }
+  /** Back to the tour's run: the branch the tour describes, at the step where the run left it. */
+  | { readonly type: 'tour-back' }
   /** The trace (JSON lines, as the CLI's --trace) or the kernel log (text), up to the current step. */
   | { readonly type: 'export'; readonly what: ExportKind }
   /** For tests of the app's error path: the worker throws. */
@@ -108,6 +126,8 @@ export interface ScenarioMeta {
   readonly cpus: number;
   /** The scenario as a JSON text, for the editor and links. */
   readonly json: string;
+  /** The preset's guided tour (stops as data: text, spotlight, question), if any. */
+  readonly tour: readonly TourStop[] | null;
 }
 
 export interface SwitchRecord {
@@ -171,6 +191,8 @@ export interface Frame {
   readonly time: number;
   /** Events computed so far (the trace may run ahead of `step` after a step back). */
   readonly computed: number;
+  /** The furthest step shown in this run: an action before it discards events the user has seen. */
+  readonly seen: number;
   /** Step at which the scenario settles (script done, no transition), once known. */
   readonly end: number | null;
   readonly playing: boolean;

@@ -5,7 +5,7 @@
 import { Engine } from '../sim/engine.ts';
 import { presetById } from '../sim/scenario/presets.ts';
 import type { Preset } from '../sim/scenario/presets.ts';
-import { findStopStep } from '../sim/scenario/tour.ts';
+import { stopMatches } from '../sim/scenario/tour.ts';
 import { formatLogLine, traceLine } from '../sim/trace/format.ts';
 import { idleTask } from '../sim/machine/cpus.ts';
 import { runState } from '../sim/machine/tasks.ts';
@@ -25,26 +25,50 @@ const MAX_EVENTS_PER_REQUEST = 5_000_000;
 
 export type Post = (reply: Reply, transfer?: Transferable[]) => void;
 
+/** A run set aside: its engine and the series derived from it. */
+interface Saved {
+  readonly engine: Engine;
+  readonly log: LogEntry[];
+  readonly samples: Sample[];
+  readonly milestones: Milestone[];
+  readonly tourSteps: number[];
+  readonly end: number | null;
+  readonly lanes: LaneRecorder;
+}
+
 export class Session {
   private engine: Engine | undefined;
   private log: LogEntry[] = [];
   private samples: Sample[] = [];
   private milestones: Milestone[] = [];
   private sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
-  private readonly lanes = new LaneRecorder();
+  private lanes = new LaneRecorder();
   private end: number | null = null;
   private playing = false;
   private speed = DEFAULT_SPEED;
   private selected: number | null = null;
   private preset: Preset | undefined;
-  /** The tour stop shown, and the steps of the stops found so far. */
-  private tourStop = 0;
-  private tourSteps: (number | undefined)[] = [];
+  /** The steps of the tour's stops found so far in this run, in order (found as events are computed). */
+  private tourSteps: number[] = [];
+  /** The step where an action made this run leave the tour's script. */
+  private offScript: number | null = null;
+  /** The tour's own run, kept when an action left it, to go back to at once. */
+  private original: Saved | null = null;
+  /** A stop asked for that this run does not reach. */
+  private unreached: number | null = null;
+  /** Presenter mode: playing towards this stop. */
+  private target: { readonly stop: number; readonly step: number; readonly rate: number } | null = null;
+  /** Events owed by the play speed but not yet played (a fraction of one at low speeds). */
+  private carry = 0;
+  /** While playing, only events of this unit count towards the speed. */
+  private playUnit: StepUnit = 'event';
   /** The selected task's switches found in the trace so far, and how much of the trace was read. */
   private switches: { task: number; read: number; records: SwitchRecord[] } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastTick = 0;
   private lastSent = 0;
+  /** The furthest step shown in this run: acting before it discards events the user has seen. */
+  private seen = 0;
 
   constructor(
     private readonly post: Post,
@@ -68,6 +92,7 @@ export class Session {
     switch (req.type) {
       case 'step':
         this.pause();
+        this.unreached = null;
         this.stepBy(engine, req.unit, req.direction);
         break;
       case 'seek':
@@ -80,6 +105,9 @@ export class Session {
         else this.seek(engine, this.findEnd(engine));
         break;
       case 'play':
+        // Playing "by second" is playing by event: the speed is already per second.
+        this.playUnit = req.unit === undefined || req.unit === 'second' ? 'event' : req.unit;
+        this.target = null;
         this.play();
         return;
       case 'pause':
@@ -90,12 +118,7 @@ export class Session {
         break;
       case 'act':
         this.pause();
-        if (engine.step < engine.trace.length) this.truncate(engine.step);
-        engine.act(req.command);
-        this.end = null;
-        // Tour stops found on the discarded branch must be found again.
-        this.tourSteps = this.tourSteps.slice(0, firstAfter(this.tourSteps, engine.step));
-        this.runAction(engine);
+        this.act(engine, req.command);
         break;
       case 'select':
         this.selected = req.task;
@@ -107,9 +130,17 @@ export class Session {
         this.pause();
         this.seekProgress(engine, req);
         break;
-      case 'tour':
+      case 'tour': {
+        // A second press while playing towards a stop goes there at once.
+        const playingTo = this.target?.stop ?? null;
         this.pause();
-        this.goToStop(engine, req.stop);
+        this.goToStop(engine, req.stop, req.play === true && playingTo !== Math.floor(req.stop));
+        if (this.playing) return;
+        break;
+      }
+      case 'tour-back':
+        this.pause();
+        this.backToTour();
         break;
       case 'export':
         this.post({ type: 'export', what: req.what, text: this.exportText(engine, req.what) });
@@ -132,53 +163,220 @@ export class Session {
     this.milestones = [];
     this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
     this.lanes.reset(engine, engine.kernel.tasks.count);
+    this.seen = 0;
     this.end = null;
     this.selected = null;
     this.switches = null;
     this.preset = preset;
-    this.tourStop = 0;
     this.tourSteps = [];
+    this.offScript = null;
+    this.original = null;
+    this.unreached = null;
+    this.target = null;
     this.sample(engine);
+    this.scanStart(engine);
     engine.onNewEvent = (e) => this.derive(engine, e);
     for (const a of actions) {
       this.forwardTo(engine, a.step);
+      this.leaveScript(engine.step);
       engine.act(a.text);
     }
-    if (source.tour !== undefined && preset !== undefined) this.goToStop(engine, source.tour);
-    else if (preset !== undefined && preset.tour.length > 0) this.findStop(engine, 0);
+    if (source.tour !== undefined && preset !== undefined) this.goToStop(engine, source.tour, false);
     let notice: string | undefined;
     if (source.step !== undefined && !this.reach(engine, source.step)) {
       notice = `step ${source.step} is past the end of this scenario; showing its last step, ${engine.step}`;
     }
     const sc = engine.scenario;
-    const meta = { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2) };
+    const meta = { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2), tour: preset !== undefined && preset.tour.length > 0 ? preset.tour : null };
     this.post(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
     this.sendFrame();
   }
 
-  /** Finds (computing forward as needed) the step of a tour stop and goes there. */
-  private goToStop(engine: Engine, stop: number): void {
-    const step = this.findStop(engine, stop);
-    if (step !== undefined) this.seek(engine, step);
+  /**
+   * Goes to a tour stop, computing forward until it is found. With `play`,
+   * plays the events between at a readable pace (about 2.5 s whatever their
+   * number), unless already playing towards it: then goes there at once.
+   */
+  private goToStop(engine: Engine, stop: number, play: boolean): void {
+    const tour = this.preset?.tour ?? [];
+    if (tour.length === 0) return;
+    const i = Math.max(0, Math.min(tour.length - 1, Math.floor(stop)));
+    this.target = null;
+    const step = this.findStop(engine, i);
+    if (step === undefined) {
+      this.unreached = i;
+      return;
+    }
+    this.unreached = null;
+    if (play && step > engine.step) {
+      this.target = { stop: i, step, rate: Math.max(8, (step - engine.step) / 2.5) };
+      this.playUnit = 'event';
+      this.play();
+      return;
+    }
+    this.seek(engine, step);
   }
 
-  /** Makes `stop` the tour's current stop and finds its step (computing forward as needed) without moving. */
-  private findStop(engine: Engine, stop: number): number | undefined {
-    const tour = this.preset?.tour ?? [];
-    const i = Math.max(0, Math.min(tour.length - 1, Math.floor(stop)));
-    for (let j = this.tourSteps.length; j <= i; j++) {
-      const from = j === 0 ? 0 : this.tourSteps[j - 1];
-      this.tourSteps.push(from === undefined ? undefined : findStopStep(engine, tour[j].when, from));
-    }
-    this.tourStop = i;
+  /** The step of stop `i` in this run, computing forward (not past the end) until it is found. */
+  private findStop(engine: Engine, i: number): number | undefined {
+    if (i < this.tourSteps.length) return this.tourSteps[i];
+    // The stops after the run left the script are not on this branch.
+    if (this.offScript !== null) return undefined;
+    const here = engine.step;
+    engine.seek(engine.trace.length);
+    const ended = () => engine.settled || engine.overtime;
+    if (!ended()) this.forward(engine, () => this.tourSteps.length > i || ended(), MAX_EVENTS_PER_REQUEST);
+    engine.seek(here);
     return this.tourSteps[i];
+  }
+
+  /** The tour's first stop may be step 0 itself. */
+  private scanStart(engine: Engine): void {
+    const first = this.preset?.tour[0];
+    if (first !== undefined && stopMatches(first.when, null, { step: 0, time: 0, settled: engine.settled, comm: () => '' })) this.tourSteps.push(0);
+  }
+
+  /** Whether the new event `e` is where the next stop not yet found is. */
+  private scanStop(engine: Engine, e: SimEvent): void {
+    const tour = this.preset?.tour;
+    if (tour === undefined || this.offScript !== null || this.tourSteps.length >= tour.length) return;
+    const stop = tour[this.tourSteps.length];
+    const comm = (task: number): string => engine.state.tasks.comm[task] ?? '';
+    if (stopMatches(stop.when, e, { step: e.step, time: e.time, settled: engine.settled, comm })) this.tourSteps.push(e.step);
+  }
+
+  /** Records that an action at `step` leaves the tour's script (the first one only). */
+  private leaveScript(step: number): void {
+    if (this.offScript !== null || (this.preset?.tour.length ?? 0) === 0) return;
+    this.offScript = step;
+    this.tourSteps = this.tourSteps.filter((s) => s <= step);
+  }
+
+  /**
+   * Runs a typed command or a button's at the current step. On the tour's
+   * own run, that run is kept (to go back to at once) and the branch is
+   * computed on a new engine. The view then goes to where the action acts.
+   */
+  private act(engine: Engine, command: string): void {
+    engine.parseAction(command);
+    const step = engine.step;
+    const preset = this.preset;
+    if (preset !== undefined && preset.tour.length > 0 && this.offScript === null && engine.actions.length === 0) {
+      this.original = { engine, log: this.log, samples: this.samples, milestones: this.milestones, tourSteps: this.tourSteps, end: this.end, lanes: this.lanes };
+      engine = this.fresh(Engine.load(preset.scenario));
+      this.forwardTo(engine, step);
+      this.tourSteps = this.original.tourSteps.filter((s) => s <= step);
+    }
+    this.leaveScript(step);
+    if (engine.step < engine.trace.length) this.truncate(engine.step);
+    engine.act(command);
+    this.end = null;
+    this.seen = 0;
+    this.unreached = null;
+    this.target = null;
+    this.landAction(engine, command);
+  }
+
+  /** Makes `engine` the session's, with empty series to be sent from scratch. */
+  private fresh(engine: Engine): Engine {
+    this.engine = engine;
+    this.log = [];
+    this.samples = [];
+    this.milestones = [];
+    this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+    this.seen = 0;
+    this.switches = null;
+    this.end = null;
+    const pinned = this.lanes.pinned;
+    this.lanes = new LaneRecorder();
+    this.lanes.reset(engine, engine.kernel.tasks.count);
+    for (const t of pinned) this.lanes.pin(engine, t, true);
+    this.sample(engine);
+    engine.onNewEvent = (e) => this.derive(engine, e);
+    return engine;
+  }
+
+  /** Back to the tour's own run, at the step where the action left it. */
+  private backToTour(): void {
+    const at = this.offScript;
+    const preset = this.preset;
+    if (at === null || preset === undefined) return;
+    const o = this.original;
+    this.offScript = null;
+    this.original = null;
+    this.unreached = null;
+    this.target = null;
+    if (o !== null) {
+      this.engine = o.engine;
+      this.log = o.log;
+      this.samples = o.samples;
+      this.milestones = o.milestones;
+      this.tourSteps = o.tourSteps;
+      this.end = o.end;
+      this.lanes = o.lanes;
+      this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+      this.seen = 0;
+      this.switches = null;
+      this.seek(o.engine, at);
+      return;
+    }
+    // Opened from a link with actions: the tour's run is computed again.
+    const engine = this.fresh(Engine.load(preset.scenario));
+    this.tourSteps = [];
+    this.scanStart(engine);
+    this.forwardTo(engine, at);
+  }
+
+  /**
+   * After an action: forward to the operation the command became (the
+   * script may finish the one in progress first) and through it, so the view
+   * shows the action's effect (the echo, the reversal, the forced switch).
+   * The trace ends there: the next action is not "in the past".
+   */
+  private landAction(engine: Engine, command: string): void {
+    const line = `% ${command.trim().replace(/\s+/g, ' ')}`;
+    let first: SimEvent | undefined;
+    this.forward(
+      engine,
+      (e) => {
+        if (e.log.some((l) => l.text === line)) first = e;
+        return first !== undefined || engine.overtime;
+      },
+      MAX_EVENTS_PER_REQUEST,
+    );
+    if (first === undefined) return;
+    engine.seek(first.step - 1);
+    engine.stepOperation();
+    // Its look-ahead event was derived before it was discarded.
+    this.truncate(engine.step);
+    // Shown: the reversal or the forced switch if the command made one, else
+    // the operation's last event that acts, not the shell's "done".
+    const op = engine.trace.slice(first.step - 1, engine.step);
+    const shown = op.find((e) => e.kind === 'reverse' || e.kind === 'force') ?? op.findLast(actsOn);
+    if (shown !== undefined) engine.seek(shown.step);
   }
 
   private tourView(): TourView | null {
     const p = this.preset;
-    if (p === undefined || p.tour.length === 0) return null;
-    const stop = this.tourStop;
-    return { preset: p.id, title: p.title, question: p.question, stop, stops: p.tour.length, text: p.tour[stop].text, step: this.tourSteps[stop] ?? null };
+    const engine = this.engine;
+    if (p === undefined || p.tour.length === 0 || engine === undefined) return null;
+    const here = engine.step;
+    const stop = this.tourSteps.findLastIndex((s) => s <= here);
+    const step = stop < 0 ? null : this.tourSteps[stop];
+    return {
+      preset: p.id,
+      title: p.title,
+      question: p.question,
+      stop,
+      stops: p.tour.length,
+      text: stop < 0 ? '' : p.tour[stop].text,
+      step,
+      at: step === here,
+      found: this.tourSteps.slice(),
+      offScript: this.offScript,
+      unreached: this.unreached,
+      target: this.target?.stop ?? null,
+    };
   }
 
   private exportText(engine: Engine, what: 'trace' | 'log'): string {
@@ -199,13 +397,6 @@ export class Session {
     }
   }
 
-  /** Shows the action's whole effect: every event of the command it became. */
-  private runAction(engine: Engine): void {
-    engine.stepOperation();
-    // Its look-ahead event was derived before it was discarded.
-    this.truncate(engine.step);
-  }
-
   private forwardTo(engine: Engine, step: number): void {
     if (step <= engine.step) return;
     this.forward(engine, () => engine.step >= step, step - engine.step);
@@ -223,16 +414,20 @@ export class Session {
   private stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): void {
     const match = matcher(unit, engine);
     if (direction === 1) {
-      this.forward(engine, match, MAX_EVENTS_PER_REQUEST);
+      // One end for every way of moving: stepping stops there too, once it is known.
+      const end = this.end ?? Infinity;
+      if (engine.step >= end) return;
+      this.forward(engine, (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end), MAX_EVENTS_PER_REQUEST);
       return;
     }
     const trace = engine.trace;
     if (unit === 'second') {
       const t = trace[engine.step - 1]?.time ?? 0;
       const boundary = Math.ceil(t / 1e6) * 1e6 - 1e6;
+      // The first event at or after the whole second before: time reads that second, when an event falls on it.
       let s = engine.step - 1;
       while (s > 0 && trace[s - 1].time >= boundary) s--;
-      engine.seek(s);
+      engine.seek(boundary <= 0 ? 0 : s + 1);
       return;
     }
     let s = engine.step - 1;
@@ -362,11 +557,18 @@ export class Session {
     for (const m of milestonesOf(e, engine.world)) this.milestones.push(m);
     this.lanes.observe(engine.kernel, e);
     if (e.livepatch || e.switches.length > 0 || e.fn === 'fork' || e.fn === 'shell') this.sample(engine);
+    this.scanStop(engine, e);
+    // The end, in one place: the first step where the run settles (or is taken to be stuck).
+    if (this.end === null && (engine.settled || engine.overtime)) this.end = e.step;
   }
 
   private play(): void {
-    if (this.engine === undefined || this.playing) return;
+    const engine = this.engine;
+    if (engine === undefined || this.playing) return;
+    // Nothing is played past the end.
+    if (this.target === null && this.end !== null && engine.step >= this.end) return;
     this.playing = true;
+    this.carry = 0;
     this.lastTick = this.clock();
     this.sendFrame();
     this.schedule();
@@ -374,6 +576,7 @@ export class Session {
 
   private pause(): void {
     this.playing = false;
+    this.target = null;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -382,31 +585,47 @@ export class Session {
     this.timer = setTimeout(() => this.tick(), 16);
   }
 
-  /** One tick of play: as many events as the speed allows, within ~12 ms. */
+  /**
+   * One tick of play: as many events as the speed allows, within ~12 ms. The
+   * fraction of an event owed at low speeds is carried to the next tick, so
+   * 1/s plays one event a second. With a play unit, only its events count.
+   */
   tick(): void {
     const engine = this.engine;
     if (!this.playing || engine === undefined) return;
     const now = this.clock();
-    const rate = SPEEDS[this.speed];
-    const budget = rate === Infinity ? Infinity : Math.max(1, Math.round((rate * (now - this.lastTick)) / 1000));
+    const target = this.target;
+    const rate = Math.max(SPEEDS[this.speed], target?.rate ?? 0);
+    let budget = Infinity;
+    if (rate !== Infinity) {
+      this.carry += (rate * (now - this.lastTick)) / 1000;
+      budget = Math.floor(this.carry);
+      this.carry -= budget;
+    }
     this.lastTick = now;
     const deadline = now + 12;
+    const counts = matcher(this.playUnit, engine);
     let n = 0;
-    let settledAt: number | undefined;
+    let moved = false;
+    let stop = false;
     while (n < budget && this.clock() < deadline) {
-      if (engine.step >= engine.trace.length) this.forward(engine, () => true, 1);
-      else engine.stepForward();
-      n++;
-      if (engine.settled && this.end === null) this.end = engine.step;
-      if (this.end !== null && engine.step >= this.end) {
-        settledAt = engine.step;
+      if (target !== null ? engine.step >= target.step : this.end !== null && engine.step >= this.end) {
+        stop = true;
         break;
       }
+      const e = engine.stepForward();
+      if (e === undefined) {
+        stop = true;
+        break;
+      }
+      moved = true;
+      if (counts(e)) n++;
     }
-    if (settledAt !== undefined) this.pause();
+    if (!stop && (target !== null ? engine.step >= target.step : this.end !== null && engine.step >= this.end)) stop = true;
+    if (stop) this.pause();
     // A huge machine's frames are sent at 30 a second, leaving the cores to drawing.
     const every = engine.kernel.tasks.count > 50_000 ? 33 : 0;
-    if (!this.playing || now - this.lastSent >= every) {
+    if (!this.playing || (moved && now - this.lastSent >= every)) {
       this.lastSent = now;
       this.sendFrame();
     }
@@ -434,8 +653,10 @@ export class Session {
       cpu: tasks.cpu.slice(0, n),
     };
     const sel = this.selected === null ? undefined : taskView(k, this.selected as TaskId);
+    this.seen = Math.max(this.seen, engine.step);
     const frame: Frame = {
       step: engine.step,
+      seen: this.seen,
       time: engine.now,
       computed: engine.trace.length,
       end: this.end,
@@ -489,11 +710,8 @@ export class Session {
   }
 }
 
-/** Index of the first stop not reached by `step` (or not reachable at all). */
-function firstAfter(steps: readonly (number | undefined)[], step: number): number {
-  const i = steps.findIndex((s) => s === undefined || s > step);
-  return i < 0 ? steps.length : i;
-}
+/** An event that changes livepatch state: part of the machinery, or switching tasks, or breaking a guarantee. */
+const actsOn = (e: SimEvent | undefined): boolean => e !== undefined && (e.livepatch || e.switches.length > 0 || e.violations.length > 0);
 
 function matcher(unit: StepUnit, engine: Engine): (e: SimEvent) => boolean {
   switch (unit) {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Actions } from '../../src/panels/Actions.tsx';
@@ -136,12 +136,34 @@ describe('Actions', () => {
     expect((field as HTMLInputElement).value).toBe('echo hello > /dev/kmsg');
   });
 
-  it('reports a command the shell cannot parse as invalid', async () => {
+  it('reports a command the shell cannot parse at the field, keeping the text; a good one clears it', async () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<Actions />, stalled('mainline'));
-    await user.type(within(bar()).getByRole('textbox', { name: 'Shell command' }), 'frobnicate 3{Enter}');
+    const field = within(bar()).getByRole('textbox', { name: 'Shell command' }) as HTMLInputElement;
+    await user.type(field, 'frobnicate 3{Enter}');
     await flush();
-    expect(store.getState().invalid).toMatch(/frobnicate|command/i);
+    // Not the scenario-loading banner: the message is the field's.
+    expect(store.getState().invalid).toBeNull();
+    expect(field.value).toBe('frobnicate 3');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    const message = within(bar()).getByRole('alert');
+    expect(message.textContent).toMatch(/frobnicate|command/i);
+    expect(field.getAttribute('aria-describedby')).toBe(message.id);
+    await user.clear(field);
+    await user.type(field, 'cat /proc/cmdline{Enter}');
+    await flush();
+    expect(field.value).toBe('');
+    expect(field.getAttribute('aria-invalid')).toBe('false');
+    expect(logged(store, '% cat /proc/cmdline')).toBe(true);
+  });
+
+  it('does not offer as a click what the script is about to do, and says when the script does it', async () => {
+    const { store } = await renderWithSim(<Actions />);
+    await act(async () => store.getState().load({ preset: 'first-livepatch' }));
+    await flush();
+    const load = within(bar()).getByRole('button', { name: 'Load test_klp_livepatch' }) as HTMLButtonElement;
+    expect(load.disabled).toBe(true);
+    expect(load.title).toContain('the script does this at 0.000 s');
   });
 
   it('asks before acting in the past, since that discards the later events', async () => {

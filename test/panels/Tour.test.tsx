@@ -98,30 +98,70 @@ describe('<Tour />', () => {
     expect(button('Go to stop 1').getAttribute('aria-current')).toBeNull();
   });
 
-  it('after moving away from the stop offers a way back to it', async () => {
+  it('follows the playhead: after a stop it says so, Previous goes back to it, stepping onto the next stop shows that one', async () => {
     const user = userEvent.setup();
     const { store, send } = await renderWithSim(<Tour />);
     await openPreset(store, 'sleeper-stalls', 1);
-    expect(screen.queryByRole('button', { name: 'Back to stop 2' })).toBeNull();
+    const p = presetById('sleeper-stalls')!;
     const at = store.getState().frame!.tour!.step!;
+    expect(region().textContent).toContain(`Stop 2 of ${p.tour.length}`);
     await send({ type: 'step', unit: 'event', direction: 1 });
     expect(store.getState().frame?.step).toBe(at + 1);
-    expect(region().textContent).toContain('You have moved on from this stop');
-    await user.click(button('Back to stop 2'));
+    expect(region().textContent).toContain(`After stop 2 of ${p.tour.length}`);
+    await user.click(button('Previous stop'));
     await flush();
     expect(store.getState().frame?.step).toBe(at);
+    expect(store.getState().frame?.tour).toMatchObject({ stop: 1, at: true });
+    // Step by step onto the next stop's step: the bar shows that stop.
+    await send({ type: 'tour', stop: 2 });
+    const next = store.getState().frame!.tour!.found[2];
+    await send({ type: 'seek', step: next - 1 });
     expect(store.getState().frame?.tour?.stop).toBe(1);
-    expect(screen.queryByText(/You have moved on/)).toBeNull();
+    await send({ type: 'step', unit: 'event', direction: 1 });
+    expect(store.getState().frame?.tour).toMatchObject({ stop: 2, at: true });
+    expect(within(region()).getByText(p.tour[2].text)).toBeTruthy();
   });
 
-  it('says so when a stop cannot be reached', async () => {
+  it('says so when a stop cannot be reached in this run', async () => {
     const { store } = await renderWithSim(<Tour />);
     await openPreset(store, 'sleeper-stalls', 2);
     const f = store.getState().frame!;
-    // A stop the worker could not find (e.g. after actions changed the trace).
-    act(() => store.setState({ frame: { ...f, tour: { ...f.tour!, step: null } } }));
-    expect(region().textContent).toContain('This stop is never reached in this run');
-    expect(screen.queryByRole('button', { name: /^Back to stop/ })).toBeNull();
+    act(() => store.setState({ frame: { ...f, tour: { ...f.tour!, unreached: 5 } } }));
+    expect(region().textContent).toContain('Stop 6 is never reached in this run');
+  });
+
+  it('asks a question at a stop, keeps the answer in the page, and reveals it at the next stop', async () => {
+    const user = userEvent.setup();
+    const { store } = await renderWithSim(<Tour />);
+    const p = presetById('first-livepatch')!;
+    const i = p.tour.findIndex((s) => s.question !== undefined);
+    const q = p.tour[i].question!;
+    await openPreset(store, p.id, i);
+    const wrong = q.answers.findIndex((_, k) => k !== q.correct);
+    await user.click(within(region()).getByRole('button', { name: q.answers[wrong] }));
+    expect(within(region()).getByRole('button', { name: q.answers[wrong] }).getAttribute('aria-pressed')).toBe('true');
+    await user.click(button('Next stop'));
+    await flush();
+    const reveal = within(region()).getByRole('status');
+    expect(reveal.textContent).toContain('Not quite');
+    expect(reveal.textContent).toContain(q.answers[q.correct]);
+    expect(reveal.textContent).toContain(q.why);
+  });
+
+  it('after an action says the run left the script, and Back to the tour’s run restores it', async () => {
+    const user = userEvent.setup();
+    const { store, send } = await renderWithSim(<Tour />);
+    await openPreset(store, 'first-livepatch', 3);
+    const at = store.getState().frame!.step;
+    await act(async () => store.getState().act('echo 1 > /sys/kernel/livepatch/test_klp_livepatch/force'));
+    await flush();
+    expect(region().textContent).toContain(`left the tour’s script at step ${at}`);
+    await user.click(button('Back to the tour’s run'));
+    await flush();
+    expect(store.getState().frame).toMatchObject({ step: at, actions: [] });
+    expect(store.getState().frame?.tour?.offScript).toBeNull();
+    await send({ type: 'tour', stop: 7 });
+    expect(store.getState().frame?.tour).toMatchObject({ stop: 7, at: true });
   });
 
   it('loads the same script under the other kernel at the same stop, both ways', async () => {

@@ -82,7 +82,7 @@ describe('the command registry', () => {
   it('maps Space to Play when paused and to Pause when playing', async () => {
     expect(store.getState().frame?.playing).toBe(false);
     expect((await press(' '))?.id).toBe('play');
-    expect(sent.at(-1)).toEqual({ type: 'play' });
+    expect(sent.at(-1)).toEqual({ type: 'play', unit: 'event' });
     expect(store.getState().frame?.playing).toBe(true);
     expect((await press(' '))?.id).toBe('pause');
     expect(sent.at(-1)).toEqual({ type: 'pause' });

@@ -36,7 +36,121 @@ describe('Session', () => {
     send({ type: 'seek', step: full[0].step - 1 });
     const branched = send({ type: 'act', command: 'kill 4' });
     expect(branched.selected?.history).toEqual([]);
-    expect(branched.computed).toBe(branched.step);
+    expect(branched.computed).toBeLessThanOrEqual(branched.seen + 1);
+  });
+});
+
+/** A session on a fake clock, for play. */
+function clocked() {
+  let frame: Frame | null = null;
+  let now = 0;
+  const session = new Session(
+    (r: Reply) => {
+      if (r.type === 'frame') frame = r.frame;
+    },
+    () => now,
+  );
+  const send = (req: Request): Frame => {
+    session.handle(req);
+    if (frame === null) throw new Error('no frame');
+    return frame;
+  };
+  /** Runs the play loop for `ms` of fake time, one tick per 16 ms. */
+  const play = (ms: number): Frame => {
+    for (let t = 0; t < ms; t += 16) {
+      now += 16;
+      session.tick();
+    }
+    return frame as unknown as Frame;
+  };
+  return { send, play };
+}
+
+describe('the tour follows the playhead', () => {
+  it('shows the last stop reached at or before the current step, and says whether the view is on it', () => {
+    const send = open();
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    const third = send({ type: 'tour', stop: 2 });
+    const at = third.tour?.step as number;
+    expect(third.tour).toMatchObject({ stop: 2, at: true, step: at });
+    // One event before the stop's step: the previous stop, and not on it.
+    const before = send({ type: 'step', unit: 'event', direction: -1 });
+    expect(before.tour?.stop).toBe(1);
+    expect(before.tour?.at).toBe(false);
+    // Stepping onto the stop's step shows that stop.
+    expect(send({ type: 'step', unit: 'event', direction: 1 }).tour).toMatchObject({ stop: 2, at: true });
+    // End shows the last stop reached, the step counter and End agree.
+    const end = send({ type: 'jump', to: 'end' });
+    expect(end.end).toBe(end.step);
+    expect(end.tour?.stop).toBe(7);
+    expect(end.tour?.found).toHaveLength(8);
+    // Nothing plays or steps past the end.
+    expect(send({ type: 'step', unit: 'event', direction: 1 }).step).toBe(end.step);
+    expect(send({ type: 'jump', to: 'start' }).tour).toMatchObject({ stop: 0, at: true });
+  });
+
+  it('after an action, says the run left the script there, and goes back to the tour’s run at once', () => {
+    const send = open();
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    const stop = send({ type: 'tour', stop: 3 });
+    const forced = send({ type: 'act', command: 'echo 1 > /sys/kernel/livepatch/test_klp_livepatch/force' });
+    // Force lands on the forced switch.
+    expect(forced.event?.fn).toBe('klp_force_transition');
+    expect(forced.event?.switches.length).toBeGreaterThan(0);
+    expect(forced.globals.counts.unpatched).toBe(0);
+    expect(forced.tour?.offScript).toBe(stop.step);
+    // The stops after the action are not on this branch.
+    expect(send({ type: 'tour', stop: 5 }).tour?.unreached).toBe(5);
+    const back = send({ type: 'tour-back' });
+    expect(back.tour).toMatchObject({ offScript: null, stop: 3, at: true });
+    expect(back.step).toBe(stop.step);
+    expect(back.actions).toEqual([]);
+    expect(back.globals.counts.unpatched).toBeGreaterThan(0);
+    expect(send({ type: 'tour', stop: 7 }).tour).toMatchObject({ stop: 7, at: true, unreached: null });
+  });
+
+  it('presenter play goes to the next stop at a readable pace; a second press goes there at once', () => {
+    const { send, play } = clocked();
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    const first = send({ type: 'tour', stop: 4 });
+    const toward = send({ type: 'tour', stop: 5, play: true });
+    expect(toward.playing).toBe(true);
+    expect(toward.tour?.target).toBe(5);
+    const part = play(500);
+    expect(part.step).toBeGreaterThan(first.step);
+    expect(part.tour?.stop).toBe(4);
+    const there = send({ type: 'tour', stop: 5, play: true });
+    expect(there.playing).toBe(false);
+    expect(there.tour).toMatchObject({ stop: 5, at: true, target: null });
+  });
+});
+
+describe('play speed', () => {
+  it('at 1/s plays one event a second, carrying the fraction between ticks', () => {
+    const { send, play } = clocked();
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    send({ type: 'speed', index: 0 });
+    send({ type: 'play' });
+    expect(play(5000).step).toBe(5);
+  });
+
+  it('by task switch, counts only events that switch a task', () => {
+    const { send, play } = clocked();
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    send({ type: 'speed', index: 0 });
+    send({ type: 'play', unit: 'switch' });
+    const f = play(3000);
+    expect(f.event?.switches.length).toBeGreaterThan(0);
+    expect(f.step).toBeGreaterThan(3);
+  });
+
+  it('stepping back by a second lands on the whole second', () => {
+    const send = open();
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    const two = send({ type: 'seek', step: 0 }) && (send({ type: 'step', unit: 'second', direction: 1 }), send({ type: 'step', unit: 'second', direction: 1 }));
+    expect(two.time).toBe(2_000_000);
+    const one = send({ type: 'step', unit: 'second', direction: -1 });
+    expect(one.time).toBe(1_000_000);
   });
 
   it('marks the timeline from event kinds: a line written to /dev/kmsg forges no milestone', () => {

@@ -68,7 +68,7 @@ export const BUG_A_RFC: Preset = {
   scenario: caseA(
     'rfc-v2',
     'rfc-v2: the seed\'s bug, case A (an immediate patch on a fresh boot)',
-    'Spec kernel-model.md §6.3, case A. In RFC v2, klp_init_transition returns early for an immediate patch before it sets klp_target_state, a static int that is 0 (KLP_UNPATCHED) since boot. Enabling the immediate patch lp_a therefore announces "unpatching...", and since the completion path of klp_try_complete_transition unpatches whenever klp_target_state is KLP_UNPATCHED, lp_a\'s func is pushed onto the func_stack and taken off again. sysfs says enabled, /proc/cmdline still comes from the original: the simulator reports a broken guarantee (invariant 11). The disable that follows says "unpatching" too, right by coincidence. Compare the same script under v4.12.',
+    'The seed bug of the RFC v2 review, case A. In RFC v2, klp_init_transition returns early for an immediate patch before it sets klp_target_state, a static int that is 0 (KLP_UNPATCHED) since boot. Enabling the immediate patch lp_a therefore announces "unpatching...", and since the completion path of klp_try_complete_transition unpatches whenever klp_target_state is KLP_UNPATCHED, lp_a\'s func is pushed onto the func_stack and taken off again. sysfs says enabled, /proc/cmdline still comes from the original: the simulator reports a broken guarantee (invariant 11). The disable that follows says "unpatching" too, right by coincidence. Compare the same script under v4.12.',
   ),
   tour: [
     {
@@ -184,7 +184,7 @@ export const BUG_B_RFC: Preset = {
   scenario: caseB(
     'rfc-v2',
     'rfc-v2: the seed\'s bug, case B (disabling an immediate patch after a normal one)',
-    'Spec kernel-model.md §6.3, case B. The normal patch lp_b is enabled first; its transition leaves klp_target_state at KLP_PATCHED, because RFC v2 never resets it. The immediate patch lp_a is enabled on top ("patching", right by coincidence) and /proc/cmdline shows lp_a\'s version. Disabling lp_a does not set the target either, so the stale KLP_PATCHED decides: the log says "patching..." and "patching complete", klp_unpatch_objects is skipped, and lp_a\'s func stays at the head of the func_stack. enabled reads 0, yet every read of /proc/cmdline still runs lp_a\'s code instead of lp_b\'s: the simulator reports the disable that did not happen (invariant 11). Compare the same script under v4.12.',
+    'The seed bug of the RFC v2 review, case B. The normal patch lp_b is enabled first; its transition leaves klp_target_state at KLP_PATCHED, because RFC v2 never resets it. The immediate patch lp_a is enabled on top ("patching", right by coincidence) and /proc/cmdline shows lp_a\'s version. Disabling lp_a does not set the target either, so the stale KLP_PATCHED decides: the log says "patching..." and "patching complete", klp_unpatch_objects is skipped, and lp_a\'s func stays at the head of the func_stack. enabled reads 0, yet every read of /proc/cmdline still runs lp_a\'s code instead of lp_b\'s: the simulator reports the disable that did not happen (invariant 11). Compare the same script under v4.12.',
   ),
   tour: [
     {
