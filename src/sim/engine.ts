@@ -53,6 +53,8 @@ export interface EngineOptions {
   readonly maxTimeUs?: number;
   /** Tasks a run may ever have (default PID_MAX): a fork past it fails with -EAGAIN. */
   readonly pidMax?: number;
+  /** Called between operations, before the next one starts (the search hashes the state here). */
+  readonly betweenOps?: (k: Kernel) => void;
 }
 
 export interface RunLimits {
@@ -84,6 +86,7 @@ export class Engine {
   private readonly keepCheckpoints: boolean;
   readonly maxEvents: number;
   readonly maxTimeUs: number;
+  private readonly betweenOps: ((k: Kernel) => void) | undefined;
   /** Called with each event when it first joins the trace, the state being the one right after it. */
   onNewEvent: ((e: SimEvent) => void) | undefined;
 
@@ -106,6 +109,7 @@ export class Engine {
     this.maxEvents = options.maxEvents ?? MAX_EVENTS;
     this.maxTimeUs = options.maxTimeUs ?? MAX_SIM_TIME_US;
     if (this.keepCheckpoints) this.checkpoints.push({ step: 0, state: cloneState(this.k.s), injected: 0 });
+    this.betweenOps = options.betweenOps;
   }
 
   get scenario(): Scenario {
@@ -169,6 +173,7 @@ export class Engine {
         const next = until !== Infinity || k.s.now >= this.maxTimeUs - TIMER_HORIZON_US ? this.nextStart() : -1;
         if (next > until || (next > this.maxTimeUs && next !== Infinity)) return undefined;
         checkQuiescent(k);
+        this.betweenOps?.(k);
         this.injectActions();
         // A fork-grown machine is checkpointed less often: a checkpoint's size per event stays the same.
         if (this.keepCheckpoints && k.s.steps - this.lastCheckpoint() >= Math.max(this.every, k.tasks.count)) {

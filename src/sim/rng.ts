@@ -62,6 +62,11 @@ export class Rng {
     return min >= max ? min : uniformInt(this.gen, min, max);
   }
 
+  /** The generator's internal state, as a key (the search hashes it with the kernel state). */
+  stateKey(): string {
+    return this.gen.getState().join(',');
+  }
+
   /** Choice points passed so far. */
   get choicesMade(): number {
     return this.at;

@@ -6,6 +6,7 @@ import { frameFn, frameVer, Sched } from '../machine/tasks.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
 import type { TaskId } from '../types.ts';
 import type { KlpFunc, KlpObject, KlpPatch } from './state.ts';
+import { staleInitRead } from '../search/races.ts';
 
 /** A frame's version: 0 runs the original function, f + 1 the new function of klp func f. */
 export const ORIGINAL = 0;
@@ -104,8 +105,12 @@ export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): number {
   const stack = k.klp.funcStack[fn];
   if (stack === undefined) return ORIGINAL;
   const f = k.klp.funcs[stack[0]];
-  if (f.transition && k.tasks.patchState[t] === KLP_UNDEFINED) {
-    const what = `${k.name(t)} calls ${f.oldName} while it is in transition, but its patch_state is KLP_UNDEFINED`;
+  // What if `no-init-wmb`: this CPU may read the task's patch_state from before klp_init_transition.
+  const stale = f.transition && staleInitRead(k, t);
+  if (f.transition && (stale || k.tasks.patchState[t] === KLP_UNDEFINED)) {
+    const what = stale
+      ? `${k.name(t)} calls ${f.oldName} while it is in transition and, with no barrier in klp_init_transition, reads its patch_state from before the init: KLP_UNDEFINED`
+      : `${k.name(t)} calls ${f.oldName} while it is in transition, but its patch_state is KLP_UNDEFINED`;
     // The merged code guards this with WARN_ON_ONCE; the RFC had no such guard.
     if (k.variant !== 'rfc-v2') k.warnOnce('klp_ftrace_handler', true, 6, what);
     else if (!k.klp.warned.includes('handler')) {
@@ -113,6 +118,8 @@ export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): number {
       k.violate({ invariant: 6, text: what });
     }
   }
+  // KLP_UNDEFINED is not KLP_UNPATCHED: the handler takes the new function.
+  if (stale) return versionOf(f);
   return resolveVersion(k, t, fn);
 }
 

@@ -87,6 +87,8 @@ export interface KlpGlobals {
   cancelling: boolean;
   /** Whether a WARN_ON_ONCE has fired already, by site. */
   warned: string[];
+  /** Each CPU's timer generation when klp_init_transition last ran (what if `no-init-wmb`); replaced, never changed. */
+  initTimerGen: readonly number[];
 }
 
 export function createKlpGlobals(initialTarget: KlpState): KlpGlobals {
@@ -103,6 +105,7 @@ export function createKlpGlobals(initialTarget: KlpState): KlpGlobals {
     requested: KLP_UNDEFINED,
     cancelling: false,
     warned: [],
+    initTimerGen: [],
   };
 }
 

@@ -26,6 +26,7 @@ import {
 import { klpPostPatchCallback, klpPostUnpatchCallback } from './callbacks.ts';
 import { klpUnpatchFunc, klpUnpatchObject, klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
 import { funcsOf, stateWord } from './state.ts';
+import { raceRemovedFuncs } from '../search/races.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';
 
 /** SIGNALS_TIMEOUT: failed passes before stragglers are signalled (mainline). */
@@ -82,6 +83,8 @@ export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState):
   }
   // smp_wmb(): the ftrace handler must see the tasks' initial state before it
   // sees func->transition, or it would read KLP_UNDEFINED and pick wrongly.
+  // (what if `no-init-wmb`: which CPUs could still see the stores out of order.)
+  if (k.whatIf.has('no-init-wmb')) g.initTimerGen = Array.from(k.cpus.timerGen);
   for (const f of funcsOf(g, patch)) setFuncState(k, f, f.patched, true);
   if (v === 'rfc-v2') g.targetState = state;
   yield k.emit('init', { patch: patch.mod, target: state, initial });
@@ -127,6 +130,10 @@ export type SwitchVerdict =
 function blockingVersion(k: Kernel, f: KlpFunc): number {
   if (k.variant === 'v4.12' && f.immediate) return -1;
   if (k.klp.targetState === KLP_UNPATCHED) return versionOf(f); // the new code being removed
+  // What if `no-previous-version-check`: look for the new function, which no
+  // unswitched task runs, instead of the version below it (klp_check_stack_func,
+  // d83a7cb375ee): a task asleep in the old code passes.
+  if (k.whatIf.has('no-previous-version-check')) return versionOf(f);
   const stack = k.klp.funcStack[f.oldFn] ?? [];
   const at = stack.indexOf(f.id);
   // Patching: the version tasks ran before this patch, which is the previous
@@ -242,7 +249,10 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
         stalled++;
       }
     }
-    for (let cpu = 0; cpu < ncpu; cpu++) {
+    // What if `skip-idle-tasks`: no for_each_possible_cpu walk of the idle
+    // tasks (d83a7cb375ee): they are not on the task list, and a busy CPU's
+    // idle task never gets to the end of do_idle() to switch itself.
+    for (let cpu = 0; cpu < (k.whatIf.has('skip-idle-tasks') ? 0 : ncpu); cpu++) {
       const idle = idleTask(cpu);
       if (k.cpus.online[cpu]) {
         if (!(yield* klpTrySwitchTask(k, idle))) {
@@ -311,6 +321,8 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
   if (v !== 'rfc-v2' && T === KLP_UNPATCHED) {
     klpUnpatchObjects(k, patch);
     // klp_synchronize_transition(): no handler still sees the removed funcs.
+    // What if `no-complete-sync`: one on another CPU may (a race choice).
+    raceRemovedFuncs(k, patch);
   }
   if (!immediatePatch(k, patch)) {
     let immediateFunc = false;
@@ -404,8 +416,11 @@ export function klpUpdatePatchState(k: Kernel, t: TaskId, via?: 'force'): boolea
 /** klp_copy_process: a child starts in its parent's patch state, with its flag. */
 export function klpCopyProcess(k: Kernel, child: TaskId, parent: TaskId): void {
   const tasks = k.tasks;
-  setPatchState(tasks, child, tasks.patchState[parent] as KlpState);
-  setTif(tasks, child, tasks.tif[parent] === 1);
+  // What if `no-fork-inherit`: the child starts at the target, unflagged,
+  // whatever its parent's state (klp_copy_process, d83a7cb375ee).
+  const ablated = k.whatIf.has('no-fork-inherit') && k.klp.transitionPatch >= 0;
+  setPatchState(tasks, child, ablated ? k.klp.targetState : (tasks.patchState[parent] as KlpState));
+  setTif(tasks, child, ablated ? false : tasks.tif[parent] === 1);
   if (tasks.patchState[child] !== tasks.patchState[parent]) {
     k.violate({ invariant: 9, text: `${k.name(child)} did not inherit ${k.name(parent)}'s patch_state` }, child);
   }

@@ -1,0 +1,339 @@
+// Bounded search for counterexamples: runs a scenario again and again with
+// different choices (rng.ts), checking every invariant at every event, and
+// stops at the first broken guarantee, or when its bounds are spent.
+//
+// - `dfs`: depth-first over the choice points, bounded by the number of
+//   choices that differ from what the seed would choose (iteratively: the
+//   seed's own run, then every run with one changed choice, then two, ...).
+//   Each run replays the choices of the path so far, and lets the seed
+//   decide at every new point. Between operations the kernel state and the
+//   generator's state are hashed (hash.ts): a run that reaches a state
+//   already explored with as many changes left stops there, so equal
+//   states are explored once.
+// - `random`: random walks, each choice point taking a random alternative.
+//
+// Depth is counted in operations (a command, a timer's handler) from boot.
+// A result with no violation means exactly: none in N states to depth D.
+// Pure and deterministic: time comes in through `clock`, never read here.
+import { Engine } from '../engine.ts';
+import { parseScenario } from '../scenario/schema.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { CHOICE_KINDS } from '../rng.ts';
+import type { ChoiceKind, Strategy } from '../rng.ts';
+import type { SimEvent, Violation } from '../types.ts';
+import { stateKey } from './hash.ts';
+import { Rng } from '../rng.ts';
+
+export type SearchStrategy = 'dfs' | 'random';
+
+/** Kinds the search explores unless told otherwise: every kind but the tick's phase. */
+export const DEFAULT_EXPLORE: readonly ChoiceKind[] = CHOICE_KINDS.filter((k) => k !== 'tick');
+
+export interface SearchOptions {
+  readonly strategy?: SearchStrategy;
+  /** Distinct states to visit at most (default 100,000). */
+  readonly maxStates?: number;
+  /** Operations from boot a run goes to at most (default 400). */
+  readonly maxDepth?: number;
+  /** `dfs`: choices changed from the seed's, at most (default 3). */
+  readonly maxChanges?: number;
+  /** Choice kinds explored; the others are left to the seed and the fixed defaults. */
+  readonly explore?: readonly ChoiceKind[];
+  /** The random walks' own seed. */
+  readonly walkSeed?: number;
+  /** Milliseconds since some origin, for the time bound and the rate; the search reads no clock itself. */
+  readonly clock?: () => number;
+  /** Wall-clock bound in ms (needs `clock`). */
+  readonly timeLimitMs?: number;
+  /** Called every `progressEvery` runs (default 16) and at the end. */
+  readonly onProgress?: (p: SearchProgress) => void;
+  readonly progressEvery?: number;
+  /** Polled with progress: true cancels. */
+  readonly shouldStop?: () => boolean;
+  /** Shrink a counterexample to the shortest prefix of choices that still shows it (default true). */
+  readonly shrink?: boolean;
+}
+
+export interface SearchProgress {
+  /** Distinct kernel states visited (between operations). */
+  readonly states: number;
+  /** Deepest run so far, in operations. */
+  readonly depth: number;
+  /** Runs started. */
+  readonly runs: number;
+  readonly elapsedMs: number;
+}
+
+export interface Counterexample {
+  /** The scenario's `choices` that replay it: the run shows the violation at `step`. */
+  readonly choices: readonly number[];
+  /** Choices of the run as found, before shrinking. */
+  readonly foundLength: number;
+  readonly step: number;
+  readonly time: number;
+  readonly fn: string;
+  readonly violation: Violation;
+}
+
+export type SearchStop = 'violation' | 'exhausted' | 'states' | 'time' | 'cancelled';
+
+export interface SearchResult extends SearchProgress {
+  readonly stop: SearchStop;
+  readonly maxDepth: number;
+  readonly found?: Counterexample;
+}
+
+/**
+ * The order in which the points of a run are changed: the races a "what if"
+ * switch opens and the script's windows first (few, and what the scenario
+ * asks about), then which call, which task, and last the many durations.
+ */
+const RANK: Readonly<Record<ChoiceKind, number>> = { race: 0, delay: 1, syscall: 2, pick: 3, wake: 4, user: 5, tick: 6 };
+
+/** The alternatives the search tries at a choice point, first the one a plain run would not prefer. */
+export function alternatives(kind: ChoiceKind, lo: number, hi: number): number[] {
+  switch (kind) {
+    case 'pick':
+    case 'syscall':
+    case 'race': {
+      const out: number[] = [];
+      for (let v = lo; v <= hi && out.length < 4; v++) out.push(v);
+      return out;
+    }
+    case 'delay':
+      return hi - lo >= 2 ? [lo, Math.round((lo + hi) / 2), hi] : [lo, hi];
+    default:
+      return [lo, hi];
+  }
+}
+
+class Pruned extends Error {}
+
+interface RunOutcome {
+  readonly violation?: { readonly event: SimEvent; readonly v: Violation; readonly choices: number[] };
+  readonly depth: number;
+}
+
+const isError = (v: Violation): boolean => v.givenUp === undefined;
+
+/** A run to its end (settled, overtime, or `maxDepth` operations), stopping at the first violation. */
+function runOnce(scenario: Scenario, strategy: Strategy, maxDepth: number, record: number[], betweenOps?: (ops: number, made: number, key: () => string) => void): RunOutcome {
+  const engine = new Engine(scenario, {
+    keepTrace: false,
+    checkpointEvery: Number.MAX_SAFE_INTEGER,
+    choices: { list: [], strategy, record },
+    betweenOps: betweenOps === undefined ? undefined : (k) => betweenOps(k.s.ops, k.s.rng.choicesMade, () => `${stateKey(k.s)}/${k.s.rng.stateKey()}`),
+  });
+  let depth = 0;
+  try {
+    while (!engine.settled && !engine.overtime) {
+      if (engine.state.ops >= maxDepth) break;
+      const e = engine.stepForward();
+      if (e === undefined) break;
+      depth = Math.max(depth, engine.state.ops);
+      const v = e.violations.find(isError);
+      if (v !== undefined) return { violation: { event: e, v, choices: record.slice(0, engine.state.rng.choicesMade) }, depth };
+    }
+  } catch (err) {
+    if (!(err instanceof Pruned)) throw err;
+  }
+  return { depth: Math.max(depth, engine.state.ops) };
+}
+
+/** A choice point of a run: what it chose between, and what the run took. */
+interface Point {
+  readonly kind: ChoiceKind;
+  readonly lo: number;
+  readonly hi: number;
+  readonly value: number;
+}
+
+/** A run on the depth-first stack, and the next change to try below it. */
+interface Node {
+  readonly points: readonly Point[];
+  /** The points it may change, in the order they are tried (`RANK`, then position). */
+  readonly order: readonly number[];
+  /** The entry of `order` to change next, and which of its other alternatives. */
+  i: number;
+  alt: number;
+  /** Choices this run changed from the seed's. */
+  readonly changes: number;
+}
+
+/**
+ * Searches the scenario's choices for a broken guarantee.
+ * @throws ScenarioError when the scenario is invalid
+ */
+export function search(input: unknown, options: SearchOptions = {}): SearchResult {
+  const scenario = parseScenario(input);
+  const base: Scenario = { ...scenario, choices: undefined };
+  const maxStates = options.maxStates ?? 100_000;
+  const maxDepth = options.maxDepth ?? 400;
+  const explore = new Set<ChoiceKind>(options.explore ?? DEFAULT_EXPLORE);
+  const clock = options.clock;
+  const t0 = clock?.() ?? 0;
+  const every = options.progressEvery ?? 16;
+  const maxChanges = options.maxChanges ?? 3;
+  const visited = new Map<string, number>();
+  let states = 0;
+  let depth = 0;
+  let runs = 0;
+  const progress = (): SearchProgress => ({ states, depth, runs, elapsedMs: (clock?.() ?? t0) - t0 });
+  const outOfBounds = (): SearchStop | undefined => {
+    if (states >= maxStates) return 'states';
+    if (options.timeLimitMs !== undefined && clock !== undefined && clock() - t0 >= options.timeLimitMs) return 'time';
+    return undefined;
+  };
+  const finish = (stop: SearchStop, found?: Counterexample): SearchResult => {
+    const p = progress();
+    options.onProgress?.(p);
+    return { ...p, stop, maxDepth, ...(found ? { found } : {}) };
+  };
+  const report = (o: RunOutcome): Counterexample | undefined => {
+    const f = o.violation;
+    if (f === undefined) return undefined;
+    const choices = options.shrink === false ? f.choices : shrink(base, f.choices, f.v.invariant, f.event.step);
+    return { choices, foundLength: f.choices.length, step: f.event.step, time: f.event.time, fn: f.event.fn, violation: f.v };
+  };
+  const tick = (): SearchStop | undefined => {
+    runs++;
+    if (runs % every === 0) {
+      options.onProgress?.(progress());
+      if (options.shouldStop?.()) return 'cancelled';
+    }
+    return outOfBounds();
+  };
+
+  if (options.strategy === 'random') {
+    const walk = Rng.seeded(options.walkSeed ?? 1);
+    for (;;) {
+      // Each point: the seed's value (undefined) or one of the alternatives.
+      const strategy: Strategy = (kind, lo, hi) => {
+        if (!explore.has(kind)) return undefined;
+        const alts = alternatives(kind, lo, hi);
+        const i = walk.int(0, alts.length);
+        return i === alts.length ? undefined : alts[i];
+      };
+      const o = runOnce(base, strategy, maxDepth, [], (ops, _made, key) => {
+        const k = key();
+        if (!visited.has(k)) {
+          visited.set(k, ops);
+          states++;
+        }
+      });
+      depth = Math.max(depth, o.depth);
+      const found = report(o);
+      if (found) return finish('violation', found);
+      const stop = tick();
+      if (stop) return finish(stop);
+    }
+  }
+
+  for (let bound = 0; ; bound++) {
+    visited.clear();
+    const r = depthFirst(bound);
+    if (r !== 'exhausted' || bound >= maxChanges) return typeof r === 'string' ? finish(r) : finish('violation', r);
+  }
+
+  /** Runs the scenario with `prefix` as its first choices, the seed deciding the rest; hashes the states past `from`. */
+  function runWith(prefix: readonly number[], from: number, left: number): { o: RunOutcome; points: Point[] } {
+    const points: Point[] = [];
+    const strategy: Strategy = (kind, lo, hi, index) => {
+      points.push({ kind, lo, hi, value: index < prefix.length ? prefix[index] : -1 });
+      return index < prefix.length ? prefix[index] : undefined;
+    };
+    const record: number[] = [];
+    const o = runOnce(base, strategy, maxDepth, record, (ops, made, key) => {
+      // States before the changed point were explored by the runs before.
+      if (made <= from) return;
+      const k = `${key()}/${left}`;
+      const seen = visited.get(k);
+      if (seen !== undefined && seen <= ops) throw new Pruned();
+      visited.set(k, ops);
+      states++;
+      if (states >= maxStates) throw new Pruned();
+    });
+    for (let i = 0; i < points.length && i < record.length; i++) points[i] = { ...points[i], value: record[i] };
+    points.length = Math.min(points.length, record.length);
+    return { o, points };
+  }
+
+  /**
+   * Depth-first over the sets of changed choices, at most `bound` of them:
+   * the seed's run first; below a run, each run that also changes one of
+   * its later choice points to another alternative, earliest point first.
+   */
+  function depthFirst(bound: number): SearchStop | Counterexample {
+    const root = runWith([], -1, bound);
+    depth = Math.max(depth, root.o.depth);
+    const found = report(root.o);
+    if (found) return found;
+    const stop = tick();
+    if (stop) return stop;
+    if (bound === 0) return 'exhausted';
+    const stack: Node[] = [node(root.points, 0, 0)];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      let alts: number[] = [];
+      while (top.i < top.order.length) {
+        const p = top.points[top.order[top.i]];
+        alts = alternatives(p.kind, p.lo, p.hi).filter((a) => a !== p.value);
+        if (top.alt < alts.length) break;
+        top.i++;
+        top.alt = 0;
+      }
+      if (top.i >= top.order.length) {
+        stack.pop();
+        continue;
+      }
+      const q = top.order[top.i];
+      const prefix = top.points.slice(0, q).map((p) => p.value);
+      prefix.push(alts[top.alt++]);
+      const left = bound - top.changes - 1;
+      const child = runWith(prefix, q, left);
+      depth = Math.max(depth, child.o.depth);
+      const f = report(child.o);
+      if (f) return f;
+      const st = tick();
+      if (st) return st;
+      if (left > 0) stack.push(node(child.points, q + 1, top.changes + 1));
+    }
+    return 'exhausted';
+  }
+
+  /** A run's node: the points from `from` on that the search explores, in the order they are tried. */
+  function node(points: readonly Point[], from: number, changes: number): Node {
+    const order: number[] = [];
+    for (let i = from; i < points.length; i++) if (explore.has(points[i].kind)) order.push(i);
+    order.sort((a, b) => RANK[points[a].kind] - RANK[points[b].kind] || a - b);
+    return { points, order, i: 0, alt: 0, changes };
+  }
+}
+
+/** Whether the scenario with these choices (the seed deciding the rest) breaks invariant `inv` by `maxStep`. */
+export function replayShows(scenario: Scenario, choices: readonly number[], inv: number, maxStep: number): boolean {
+  const engine = new Engine({ ...scenario, choices }, { keepTrace: false, checkpointEvery: Number.MAX_SAFE_INTEGER });
+  try {
+    while (engine.step < maxStep && !engine.settled && !engine.overtime) {
+      const e = engine.stepForward();
+      if (e === undefined) return false;
+      if (e.violations.some((v) => isError(v) && v.invariant === inv)) return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/**
+ * The shortest prefix of `choices` that, with the seed deciding the rest,
+ * still breaks the same invariant (within twice the steps the full list
+ * needed, and at least 1,000).
+ */
+export function shrink(scenario: Scenario, choices: readonly number[], inv: number, step: number): number[] {
+  const maxStep = Math.max(1000, 2 * step);
+  for (let n = 0; n < choices.length; n++) {
+    if (replayShows(scenario, choices.slice(0, n), inv, maxStep)) return choices.slice(0, n);
+  }
+  return choices.slice();
+}
