@@ -9,7 +9,7 @@ import { cloneTaskTable, createTaskTable, taskName } from './machine/tasks.ts';
 import type { TaskTable } from './machine/tasks.ts';
 import { cloneKlpGlobals, createKlpGlobals } from './livepatch/state.ts';
 import type { KlpGlobals } from './livepatch/state.ts';
-import { Rng } from './rng.ts';
+import { choiceSource, Rng } from './rng.ts';
 import type { ChoiceSource } from './rng.ts';
 import type { ParamValue, ScriptLine } from './scenario/types.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED, usec } from './types.ts';
@@ -93,7 +93,7 @@ export function createState(world: World, taskCapacity: number, choices?: Choice
     steps: 0,
     scriptDoneAt: -1,
     ops: 0,
-    rng: Rng.seeded(sc.seed, choices ?? { list: sc.choices ?? [] }),
+    rng: Rng.seeded(sc.seed, choices ?? choiceSource(sc.choices)),
     tasks: createTaskTable(taskCapacity, world.depthMax),
     cpus: createCpuTable(sc.machine.cpus),
     timers: createQueue(),

@@ -6,12 +6,14 @@
 // its window, and the races the "what if" switches open. A point with one
 // possibility is no choice and is not counted.
 //
-// Who decides, in order: the scenario's `choices` list (the i-th choice
-// point takes the i-th value), then a strategy (the search), then the
-// default: the seeded xoroshiro128+ for what the model draws at random, a
-// fixed value for what it does not (the head of the run queue, a full
-// slice, no race). So a run is the scenario plus its list of choices, and
-// without a list every trace is what the seeded generator made before.
+// Who decides, in order: the scenario's `choices` (pairs [POINT, VALUE]:
+// choice point number POINT, counted from 0 in the order the run meets
+// them, takes VALUE), then a strategy (the search), then the default: the
+// seeded xoroshiro128+ for what the model draws at random, a fixed value
+// for what it does not (the head of the run queue, a full slice, no race).
+// A point decided by a pair draws nothing from the generator. So a run is
+// the scenario plus its list of choices, and without one every trace is
+// what the seeded generator made before.
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
@@ -35,15 +37,24 @@ export type ChoiceKind = (typeof CHOICE_KINDS)[number];
  */
 export type Strategy = (kind: ChoiceKind, lo: number, hi: number, index: number) => number | undefined;
 
+/** A scenario's `choices` entry: choice point number, value. */
+export type ChoicePair = readonly [point: number, value: number];
+
 /** What a run's choices come from; shared by every clone of the state. */
 export interface ChoiceSource {
-  readonly list: readonly number[];
+  /** Point number → [value, index of its entry in the scenario's `choices`]. */
+  readonly fixed?: ReadonlyMap<number, readonly [number, number]>;
   strategy?: Strategy;
   /** When set, every choice made is appended (value), in order. */
   record?: number[];
 }
 
-const NO_CHOICES: ChoiceSource = { list: [] };
+const NO_CHOICES: ChoiceSource = {};
+
+/** The source of a scenario's `choices` (pairs [POINT, VALUE]). */
+export function choiceSource(pairs: readonly ChoicePair[] = []): ChoiceSource {
+  return pairs.length === 0 ? NO_CHOICES : { fixed: new Map(pairs.map(([point, value], i) => [point, [value, i] as const])) };
+}
 
 export class Rng {
   private constructor(
@@ -75,16 +86,17 @@ export class Rng {
   /**
    * A choice point: a value in [lo, hi]. `fixed` is the default when the
    * model does not draw this at random; otherwise the seeded generator draws.
-   * @throws ScenarioError naming `choices[i]` when the list's value does not fit.
+   * @throws ScenarioError naming the `choices` entry whose value does not fit.
    */
   choose(kind: ChoiceKind, lo: number, hi: number, fixed?: number): number {
     if (lo >= hi) return lo;
     const i = this.at++;
     const src = this.source;
     let v: number | undefined;
-    if (i < src.list.length) {
-      v = src.list[i];
-      if (!Number.isInteger(v) || v < lo || v > hi) throw new ScenarioError(`choices[${i}]`, `expected an integer from ${lo} to ${hi} for this ${kind} choice, got ${v}`);
+    const pair = src.fixed?.get(i);
+    if (pair !== undefined) {
+      v = pair[0];
+      if (!Number.isInteger(v) || v < lo || v > hi) throw new ScenarioError(`choices[${pair[1]}]`, `expected a value from ${lo} to ${hi} for choice point ${i} (${kind}), got ${v}`);
     } else {
       v = src.strategy?.(kind, lo, hi, i);
       v ??= fixed ?? uniformInt(this.gen, lo, hi);

@@ -147,7 +147,12 @@ const scenarioSchema = obj(
     ),
     script: or(list(str(), 'an array of strings'), () => []),
     whatIf: opt(list(oneOf(WHAT_IF_IDS), 'an array of "what if" ids')),
-    choices: opt(list(intIn(0, Number.MAX_SAFE_INTEGER), 'an array of non-negative integers')),
+    choices: opt(
+      list(
+        leaf<readonly [number, number]>('a pair [POINT, VALUE] of non-negative integers', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => isInt(x, 0, Number.MAX_SAFE_INTEGER))),
+        'an array of [POINT, VALUE] pairs',
+      ),
+    ),
   },
   'a JSON object',
 );
@@ -253,6 +258,11 @@ function checkSemantics(s: Scenario): void {
     total += t.count;
   });
   if (total > MAX_TASKS) fail('tasks', `expected at most ${MAX_TASKS} tasks over all groups, got ${total}`);
+
+  // choices: each point once, in the order the run meets them.
+  (s.choices ?? []).forEach(([point], i, all) => {
+    if (i > 0 && point <= all[i - 1][0]) fail(`choices[${i}]`, `expected choice point numbers in increasing order, got ${point} after ${all[i - 1][0]}`);
+  });
 
   // "what if" switches: each once, and only where the kernel has the safeguard.
   (s.whatIf ?? []).forEach((id, i) => {

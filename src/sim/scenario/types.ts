@@ -94,8 +94,8 @@ export interface Scenario {
   readonly script: readonly string[];
   /** "What if" switches: safeguards taken out of the model (src/sim/search/whatIf.ts). Not the real kernel. */
   readonly whatIf?: readonly string[];
-  /** The run's first choices, in order (src/sim/rng.ts); the seed decides the rest. */
-  readonly choices?: readonly number[];
+  /** Choices the run takes, as [POINT, VALUE] pairs (src/sim/rng.ts); the seed decides the rest. */
+  readonly choices?: readonly (readonly [number, number])[];
 }
 
 /** A script line or a user action, parsed (spec/scenario.md §7). */

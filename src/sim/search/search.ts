@@ -5,8 +5,9 @@
 // - `dfs`: depth-first over the choice points, bounded by the number of
 //   choices that differ from what the seed would choose (iteratively: the
 //   seed's own run, then every run with one changed choice, then two, ...).
-//   Each run replays the choices of the path so far, and lets the seed
-//   decide at every new point. Between operations the kernel state and the
+//   A run is the scenario with a few choice points set ([POINT, VALUE]
+//   pairs, as a scenario's `choices`), the seed deciding the rest; below
+//   each run, the search tries each later point at its other alternatives. Between operations the kernel state and the
 //   generator's state are hashed (hash.ts): a run that reaches a state
 //   already explored with as many changes left stops there, so equal
 //   states are explored once.
@@ -18,11 +19,10 @@
 import { Engine } from '../engine.ts';
 import { parseScenario } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { CHOICE_KINDS } from '../rng.ts';
-import type { ChoiceKind, Strategy } from '../rng.ts';
+import { CHOICE_KINDS, Rng } from '../rng.ts';
+import type { ChoiceKind, ChoicePair, Strategy } from '../rng.ts';
 import type { SimEvent, Violation } from '../types.ts';
 import { stateKey } from './hash.ts';
-import { Rng } from '../rng.ts';
 
 export type SearchStrategy = 'dfs' | 'random';
 
@@ -50,12 +50,12 @@ export interface SearchOptions {
   readonly progressEvery?: number;
   /** Polled with progress: true cancels. */
   readonly shouldStop?: () => boolean;
-  /** Shrink a counterexample to the shortest prefix of choices that still shows it (default true). */
+  /** Shrink a counterexample to the fewest changed choices that still show it (default true). */
   readonly shrink?: boolean;
 }
 
 export interface SearchProgress {
-  /** Distinct kernel states visited (between operations). */
+  /** Distinct states visited (kernel and generator state between operations). */
   readonly states: number;
   /** Deepest run so far, in operations. */
   readonly depth: number;
@@ -65,10 +65,11 @@ export interface SearchProgress {
 }
 
 export interface Counterexample {
-  /** The scenario's `choices` that replay it: the run shows the violation at `step`. */
-  readonly choices: readonly number[];
-  /** Choices of the run as found, before shrinking. */
+  /** The scenario's `choices` that replay it: with them the run breaks `violation.invariant`. */
+  readonly choices: readonly ChoicePair[];
+  /** Changed choices of the run as found, before shrinking. */
   readonly foundLength: number;
+  /** Where the run as found broke it. */
   readonly step: number;
   readonly time: number;
   readonly fn: string;
@@ -80,6 +81,8 @@ export type SearchStop = 'violation' | 'exhausted' | 'states' | 'time' | 'cancel
 export interface SearchResult extends SearchProgress {
   readonly stop: SearchStop;
   readonly maxDepth: number;
+  /** `dfs`: changed choices the runs had at most. */
+  readonly maxChanges?: number;
   readonly found?: Counterexample;
 }
 
@@ -90,7 +93,7 @@ export interface SearchResult extends SearchProgress {
  */
 const RANK: Readonly<Record<ChoiceKind, number>> = { race: 0, delay: 1, syscall: 2, pick: 3, wake: 4, user: 5, tick: 6 };
 
-/** The alternatives the search tries at a choice point, first the one a plain run would not prefer. */
+/** The alternatives the search tries at a choice point: every index (up to 4), or a range's ends (and a window's middle). */
 export function alternatives(kind: ChoiceKind, lo: number, hi: number): number[] {
   switch (kind) {
     case 'pick':
@@ -109,55 +112,71 @@ export function alternatives(kind: ChoiceKind, lo: number, hi: number): number[]
 
 class Pruned extends Error {}
 
-interface RunOutcome {
-  readonly violation?: { readonly event: SimEvent; readonly v: Violation; readonly choices: number[] };
-  readonly depth: number;
-}
-
-const isError = (v: Violation): boolean => v.givenUp === undefined;
-
-/** A run to its end (settled, overtime, or `maxDepth` operations), stopping at the first violation. */
-function runOnce(scenario: Scenario, strategy: Strategy, maxDepth: number, record: number[], betweenOps?: (ops: number, made: number, key: () => string) => void): RunOutcome {
-  const engine = new Engine(scenario, {
-    keepTrace: false,
-    checkpointEvery: Number.MAX_SAFE_INTEGER,
-    choices: { list: [], strategy, record },
-    betweenOps: betweenOps === undefined ? undefined : (k) => betweenOps(k.s.ops, k.s.rng.choicesMade, () => `${stateKey(k.s)}/${k.s.rng.stateKey()}`),
-  });
-  let depth = 0;
-  try {
-    while (!engine.settled && !engine.overtime) {
-      if (engine.state.ops >= maxDepth) break;
-      const e = engine.stepForward();
-      if (e === undefined) break;
-      depth = Math.max(depth, engine.state.ops);
-      const v = e.violations.find(isError);
-      if (v !== undefined) return { violation: { event: e, v, choices: record.slice(0, engine.state.rng.choicesMade) }, depth };
-    }
-  } catch (err) {
-    if (!(err instanceof Pruned)) throw err;
-  }
-  return { depth: Math.max(depth, engine.state.ops) };
-}
-
 /** A choice point of a run: what it chose between, and what the run took. */
 interface Point {
   readonly kind: ChoiceKind;
   readonly lo: number;
   readonly hi: number;
-  readonly value: number;
+  value: number;
+}
+
+interface RunOutcome {
+  readonly violation?: { readonly event: SimEvent; readonly v: Violation };
+  readonly depth: number;
+  readonly points: readonly Point[];
+}
+
+const isError = (v: Violation): boolean => v.givenUp === undefined;
+
+/**
+ * A run to its end (settled, overtime, or `maxDepth` operations), stopping
+ * at the first violation. `decide` sets a point (undefined: the seed);
+ * `betweenOps` sees each state between operations.
+ */
+function runOnce(scenario: Scenario, decide: Strategy, maxDepth: number, betweenOps?: (ops: number, made: number, key: () => string) => void): RunOutcome {
+  const points: Point[] = [];
+  const record: number[] = [];
+  const strategy: Strategy = (kind, lo, hi, index) => {
+    points.push({ kind, lo, hi, value: -1 });
+    return decide(kind, lo, hi, index);
+  };
+  const engine = new Engine(scenario, {
+    keepTrace: false,
+    keepCheckpoints: false,
+    choices: { strategy, record },
+    betweenOps: betweenOps === undefined ? undefined : (k) => betweenOps(k.s.ops, k.s.rng.choicesMade, () => `${stateKey(k.s)}/${k.s.rng.stateKey()}`),
+  });
+  let depth = 0;
+  let violation: RunOutcome['violation'];
+  try {
+    while (!engine.settled && !engine.overtime && engine.state.ops < maxDepth) {
+      const e = engine.stepForward();
+      if (e === undefined) break;
+      depth = Math.max(depth, engine.state.ops);
+      const v = e.violations.find(isError);
+      if (v !== undefined) {
+        violation = { event: e, v };
+        break;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof Pruned)) throw err;
+  }
+  points.length = record.length;
+  points.forEach((p, i) => (p.value = record[i]));
+  return { depth: Math.max(depth, engine.state.ops), points, ...(violation ? { violation } : {}) };
 }
 
 /** A run on the depth-first stack, and the next change to try below it. */
 interface Node {
+  /** The choices this run set, in point order. */
+  readonly changes: readonly ChoicePair[];
   readonly points: readonly Point[];
   /** The points it may change, in the order they are tried (`RANK`, then position). */
   readonly order: readonly number[];
   /** The entry of `order` to change next, and which of its other alternatives. */
   i: number;
   alt: number;
-  /** Choices this run changed from the seed's. */
-  readonly changes: number;
 }
 
 /**
@@ -169,52 +188,53 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
   const base: Scenario = { ...scenario, choices: undefined };
   const maxStates = options.maxStates ?? 100_000;
   const maxDepth = options.maxDepth ?? 400;
+  const maxChanges = options.maxChanges ?? 3;
   const explore = new Set<ChoiceKind>(options.explore ?? DEFAULT_EXPLORE);
   const clock = options.clock;
   const t0 = clock?.() ?? 0;
   const every = options.progressEvery ?? 16;
-  const maxChanges = options.maxChanges ?? 3;
   const visited = new Map<string, number>();
   let states = 0;
   let depth = 0;
   let runs = 0;
   const progress = (): SearchProgress => ({ states, depth, runs, elapsedMs: (clock?.() ?? t0) - t0 });
-  const outOfBounds = (): SearchStop | undefined => {
-    if (states >= maxStates) return 'states';
-    if (options.timeLimitMs !== undefined && clock !== undefined && clock() - t0 >= options.timeLimitMs) return 'time';
-    return undefined;
-  };
   const finish = (stop: SearchStop, found?: Counterexample): SearchResult => {
     const p = progress();
     options.onProgress?.(p);
-    return { ...p, stop, maxDepth, ...(found ? { found } : {}) };
+    return { ...p, stop, maxDepth, ...(options.strategy === 'random' ? {} : { maxChanges }), ...(found ? { found } : {}) };
   };
-  const report = (o: RunOutcome): Counterexample | undefined => {
+  const report = (o: RunOutcome, changes: readonly ChoicePair[]): Counterexample | undefined => {
     const f = o.violation;
     if (f === undefined) return undefined;
-    const choices = options.shrink === false ? f.choices : shrink(base, f.choices, f.v.invariant, f.event.step);
-    return { choices, foundLength: f.choices.length, step: f.event.step, time: f.event.time, fn: f.event.fn, violation: f.v };
+    const choices = options.shrink === false ? changes : shrink(base, changes, f.v.invariant, f.event.step);
+    return { choices, foundLength: changes.length, step: f.event.step, time: f.event.time, fn: f.event.fn, violation: f.v };
   };
+  /** After a run: progress, cancel, bounds. */
   const tick = (): SearchStop | undefined => {
     runs++;
     if (runs % every === 0) {
       options.onProgress?.(progress());
       if (options.shouldStop?.()) return 'cancelled';
     }
-    return outOfBounds();
+    if (states >= maxStates) return 'states';
+    if (options.timeLimitMs !== undefined && clock !== undefined && clock() - t0 >= options.timeLimitMs) return 'time';
+    return undefined;
   };
 
   if (options.strategy === 'random') {
     const walk = Rng.seeded(options.walkSeed ?? 1);
     for (;;) {
-      // Each point: the seed's value (undefined) or one of the alternatives.
-      const strategy: Strategy = (kind, lo, hi) => {
+      // Each point: the seed's value, or one of the alternatives.
+      const changes: ChoicePair[] = [];
+      const decide: Strategy = (kind, lo, hi, index) => {
         if (!explore.has(kind)) return undefined;
         const alts = alternatives(kind, lo, hi);
         const i = walk.int(0, alts.length);
-        return i === alts.length ? undefined : alts[i];
+        if (i === alts.length) return undefined;
+        changes.push([index, alts[i]]);
+        return alts[i];
       };
-      const o = runOnce(base, strategy, maxDepth, [], (ops, _made, key) => {
+      const o = runOnce(base, decide, maxDepth, (ops, _made, key) => {
         const k = key();
         if (!visited.has(k)) {
           visited.set(k, ops);
@@ -222,7 +242,7 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
         }
       });
       depth = Math.max(depth, o.depth);
-      const found = report(o);
+      const found = report(o, changes);
       if (found) return finish('violation', found);
       const stop = tick();
       if (stop) return finish(stop);
@@ -235,15 +255,10 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
     if (r !== 'exhausted' || bound >= maxChanges) return typeof r === 'string' ? finish(r) : finish('violation', r);
   }
 
-  /** Runs the scenario with `prefix` as its first choices, the seed deciding the rest; hashes the states past `from`. */
-  function runWith(prefix: readonly number[], from: number, left: number): { o: RunOutcome; points: Point[] } {
-    const points: Point[] = [];
-    const strategy: Strategy = (kind, lo, hi, index) => {
-      points.push({ kind, lo, hi, value: index < prefix.length ? prefix[index] : -1 });
-      return index < prefix.length ? prefix[index] : undefined;
-    };
-    const record: number[] = [];
-    const o = runOnce(base, strategy, maxDepth, record, (ops, made, key) => {
+  /** The run with these choices set; states after point `from` are hashed with `left` changes to go. */
+  function runWith(changes: readonly ChoicePair[], from: number, left: number): RunOutcome {
+    const set = new Map(changes);
+    return runOnce(base, (_kind, _lo, _hi, index) => set.get(index), maxDepth, (ops, made, key) => {
       // States before the changed point were explored by the runs before.
       if (made <= from) return;
       const k = `${key()}/${left}`;
@@ -253,25 +268,30 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
       states++;
       if (states >= maxStates) throw new Pruned();
     });
-    for (let i = 0; i < points.length && i < record.length; i++) points[i] = { ...points[i], value: record[i] };
-    points.length = Math.min(points.length, record.length);
-    return { o, points };
+  }
+
+  /** A run's node: the points after `from` that the search explores, in the order they are tried. */
+  function node(changes: readonly ChoicePair[], points: readonly Point[], from: number): Node {
+    const order: number[] = [];
+    for (let i = from + 1; i < points.length; i++) if (explore.has(points[i].kind)) order.push(i);
+    order.sort((a, b) => RANK[points[a].kind] - RANK[points[b].kind] || a - b);
+    return { changes, points, order, i: 0, alt: 0 };
   }
 
   /**
    * Depth-first over the sets of changed choices, at most `bound` of them:
    * the seed's run first; below a run, each run that also changes one of
-   * its later choice points to another alternative, earliest point first.
+   * its later choice points to another alternative.
    */
   function depthFirst(bound: number): SearchStop | Counterexample {
     const root = runWith([], -1, bound);
-    depth = Math.max(depth, root.o.depth);
-    const found = report(root.o);
+    depth = Math.max(depth, root.depth);
+    const found = report(root, []);
     if (found) return found;
     const stop = tick();
     if (stop) return stop;
     if (bound === 0) return 'exhausted';
-    const stack: Node[] = [node(root.points, 0, 0)];
+    const stack: Node[] = [node([], root.points, -1)];
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       let alts: number[] = [];
@@ -287,32 +307,23 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
         continue;
       }
       const q = top.order[top.i];
-      const prefix = top.points.slice(0, q).map((p) => p.value);
-      prefix.push(alts[top.alt++]);
-      const left = bound - top.changes - 1;
-      const child = runWith(prefix, q, left);
-      depth = Math.max(depth, child.o.depth);
-      const f = report(child.o);
+      const changes: ChoicePair[] = [...top.changes, [q, alts[top.alt++]]];
+      const left = bound - changes.length;
+      const child = runWith(changes, q, left);
+      depth = Math.max(depth, child.depth);
+      const f = report(child, changes);
       if (f) return f;
       const st = tick();
       if (st) return st;
-      if (left > 0) stack.push(node(child.points, q + 1, top.changes + 1));
+      if (left > 0) stack.push(node(changes, child.points, q));
     }
     return 'exhausted';
   }
-
-  /** A run's node: the points from `from` on that the search explores, in the order they are tried. */
-  function node(points: readonly Point[], from: number, changes: number): Node {
-    const order: number[] = [];
-    for (let i = from; i < points.length; i++) if (explore.has(points[i].kind)) order.push(i);
-    order.sort((a, b) => RANK[points[a].kind] - RANK[points[b].kind] || a - b);
-    return { points, order, i: 0, alt: 0, changes };
-  }
 }
 
-/** Whether the scenario with these choices (the seed deciding the rest) breaks invariant `inv` by `maxStep`. */
-export function replayShows(scenario: Scenario, choices: readonly number[], inv: number, maxStep: number): boolean {
-  const engine = new Engine({ ...scenario, choices }, { keepTrace: false, checkpointEvery: Number.MAX_SAFE_INTEGER });
+/** Whether the scenario with these `choices` breaks invariant `inv` within `maxStep` events, as `klpscope run` would run it. */
+export function replayShows(scenario: Scenario, choices: readonly ChoicePair[], inv: number, maxStep: number): boolean {
+  const engine = new Engine({ ...scenario, choices }, { keepTrace: false, keepCheckpoints: false });
   try {
     while (engine.step < maxStep && !engine.settled && !engine.overtime) {
       const e = engine.stepForward();
@@ -326,14 +337,16 @@ export function replayShows(scenario: Scenario, choices: readonly number[], inv:
 }
 
 /**
- * The shortest prefix of `choices` that, with the seed deciding the rest,
- * still breaks the same invariant (within twice the steps the full list
- * needed, and at least 1,000).
+ * The fewest of these changed choices that still break the same invariant
+ * (within twice the steps the run as found took, and at least 1,000): drops
+ * one change at a time while the rest still show it.
  */
-export function shrink(scenario: Scenario, choices: readonly number[], inv: number, step: number): number[] {
+export function shrink(scenario: Scenario, choices: readonly ChoicePair[], inv: number, step: number): ChoicePair[] {
   const maxStep = Math.max(1000, 2 * step);
-  for (let n = 0; n < choices.length; n++) {
-    if (replayShows(scenario, choices.slice(0, n), inv, maxStep)) return choices.slice(0, n);
+  let best = choices.slice();
+  for (let i = best.length - 1; i >= 0; i--) {
+    const fewer = [...best.slice(0, i), ...best.slice(i + 1)];
+    if (replayShows(scenario, fewer, inv, maxStep)) best = fewer;
   }
-  return choices.slice();
+  return best;
 }

@@ -46,12 +46,12 @@ const BEFORE_CHOOSER: Record<string, string> = {
   '24-v412-case-b-aftermath': 'cbb2d460:763',
 };
 
-/** The choices a default run makes, recorded to its end. */
-function recordChoices(scenario: unknown, maxEvents = 20_000): number[] {
+/** The choices a default run makes, recorded to its end, as `choices` pairs [POINT, VALUE]. */
+function recordChoices(scenario: unknown, maxEvents = 20_000): [number, number][] {
   const record: number[] = [];
-  const engine = Engine.load(scenario, { keepTrace: false, choices: { list: [], record } });
+  const engine = Engine.load(scenario, { keepTrace: false, choices: { record } });
   for (let n = 0; n < maxEvents && !engine.settled && !engine.overtime; n++) if (engine.stepForward() === undefined) break;
-  return record;
+  return record.map((v, i) => [i, v]);
 }
 
 describe('the default chooser', () => {
@@ -83,23 +83,22 @@ describe('a list of choices', () => {
     expect(traceFingerprint(other)).not.toEqual(traceFingerprint(doc));
   });
 
-  it('changes the run where it differs from the default', () => {
+  it('changes the run where a pair differs from the default', () => {
     const doc = golden('07-fork-during-transition');
     const choices = recordChoices(doc);
-    const i = choices.findIndex((v) => v > 1000);
-    const changed = choices.slice(0, i + 1);
-    changed[i] = choices[i] - 1;
-    expect(traceFingerprint({ ...doc, choices: changed })).not.toEqual(traceFingerprint(doc));
+    const [point, value] = choices.find(([, v]) => v > 1000) ?? [0, 0];
+    const changed = { ...doc, choices: [[point, value - 1]] };
+    expect(traceFingerprint(changed)).not.toEqual(traceFingerprint(doc));
   });
 
   it('names the entry that does not fit its choice point', () => {
-    // The first choice point (a kworker's first sleep, at boot) takes 10,000 to 500,000 µs.
-    const doc = { ...golden('07-fork-during-transition'), choices: [0] };
+    // Choice point 0 (a kworker's first sleep, at boot) takes 10,000 to 500,000 µs.
+    const doc = { ...golden('07-fork-during-transition'), choices: [[0, 5]] };
     const run = (): number => Engine.load(doc).run({ maxSteps: 1000 });
     expect(run).toThrow(ScenarioError);
-    expect(run).toThrow(/^choices\[0\]: expected an integer from 10000 to 500000 for this wake choice, got 0$/);
-    // A value that fits, then one that does not: the error names the second.
-    const later = { ...doc, choices: [10_000, 7] };
-    expect(() => Engine.load(later).run({ maxSteps: 1000 })).toThrow(/^choices\[1\]: expected an integer from \d+ to \d+ for this \w+ choice, got 7$/);
+    expect(run).toThrow(/^choices\[0\]: expected a value from 10000 to 500000 for choice point 0 \(wake\), got 5$/);
+    // A pair that fits, then one that does not: the error names the second.
+    const later = { ...doc, choices: [[0, 10_000], [3, 1e12]] };
+    expect(() => Engine.load(later).run({ maxSteps: 1000 })).toThrow(/^choices\[1\]: expected a value from \d+ to \d+ for choice point 3 \(\w+\), got 1000000000000$/);
   });
 });

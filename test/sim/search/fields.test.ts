@@ -41,15 +41,16 @@ describe('whatIf', () => {
 });
 
 describe('choices', () => {
-  it('takes non-negative integers', () => {
-    expect(parseScenario({ ...base, choices: [0, 3, 250000] }).choices).toEqual([0, 3, 250000]);
+  it('takes [POINT, VALUE] pairs of non-negative integers', () => {
+    expect(parseScenario({ ...base, choices: [[0, 3], [7, 250000]] }).choices).toEqual([[0, 3], [7, 250000]]);
   });
 
   it.each([
-    [{ choices: 5 }, 'choices: expected an array of non-negative integers, got 5'],
-    [{ choices: [1, -2] }, 'choices[1]: expected an integer from 0 to 9007199254740991, got -2'],
-    [{ choices: [1.5] }, 'choices[0]: expected an integer from 0 to 9007199254740991, got 1.5'],
-    [{ choices: ['3'] }, 'choices[0]: expected an integer from 0 to 9007199254740991, got "3"'],
+    [{ choices: 5 }, 'choices: expected an array of [POINT, VALUE] pairs, got 5'],
+    [{ choices: [[1, 2], [3, -2]] }, 'choices[1]: expected a pair [POINT, VALUE] of non-negative integers, got [3, -2]'],
+    [{ choices: [[1.5, 0]] }, 'choices[0]: expected a pair [POINT, VALUE] of non-negative integers, got [1.5, 0]'],
+    [{ choices: [3] }, 'choices[0]: expected a pair [POINT, VALUE] of non-negative integers, got 3'],
+    [{ choices: [[4, 1], [4, 2]] }, 'choices[1]: expected choice point numbers in increasing order, got 4 after 4'],
   ])('refuses %j', (extra, message) => {
     expect(error({ ...base, ...extra }).message).toBe(message);
   });
@@ -58,7 +59,7 @@ describe('choices', () => {
 describe('sleep MIN..MAX', () => {
   it('sleeps a delay within the window, chosen by the list when one is given', () => {
     const doc = { ...base, machine: { cpus: 1 } };
-    const at = (choices?: number[]): number => {
+    const at = (choices?: [number, number][]): number => {
       const e = Engine.load({ ...doc, script: ['sleep 0.5..2', 'echo done > /dev/kmsg'], ...(choices ? { choices } : {}) });
       e.run({ until: (ev) => ev.log.some((l) => l.text === 'done') });
       return e.now;
@@ -66,8 +67,8 @@ describe('sleep MIN..MAX', () => {
     const t = at();
     expect(t).toBeGreaterThanOrEqual(500_000);
     expect(t).toBeLessThanOrEqual(2_000_000);
-    // The kworker's first sleep is choice 0; the window is choice 1.
-    expect(at([10_000, 1_234_567])).toBe(1_234_567);
+    // The kworker's first sleep is choice point 0; the window is point 1.
+    expect(at([[1, 1_234_567]])).toBe(1_234_567);
   });
 
   it('names the line of a window that runs backwards', () => {
