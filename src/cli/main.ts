@@ -6,6 +6,7 @@ import { ScenarioError } from '../sim/scenario/types.ts';
 import { CliError, errnoCode, errnoText, escapeControl, Exit, LineWriter } from './io.ts';
 import type { Io } from './io.ts';
 import { run, RUN_USAGE, UsageError } from './run.ts';
+import { check, CHECK_USAGE } from './check.ts';
 import type { Bounds } from './run.ts';
 
 export type { Io } from './io.ts';
@@ -18,6 +19,7 @@ interface Command {
 /** The subcommands: one line each. */
 const COMMANDS: Readonly<Record<string, Command>> = {
   run: { run, usage: RUN_USAGE },
+  check: { run: check, usage: CHECK_USAGE },
 };
 
 const USAGE = Object.values(COMMANDS)

@@ -23,7 +23,7 @@ export type CommandOutcome =
   | { readonly kind: 'read-through'; readonly path: string; readonly fn: string; readonly version: string | null }
   | { readonly kind: 'no-task'; readonly who: string; readonly what: 'wake' | 'kill' | 'fork' }
   /** `ignored`: every task a `kill` found was a kernel thread, which ignores SIGKILL. */
-  | { readonly kind: 'tasks'; readonly who: string; readonly what: 'wake' | 'kill' | 'fork'; readonly n: number; readonly ignored: boolean }
+  | { readonly kind: 'tasks'; readonly who: string; readonly what: 'wake' | 'kill' | 'fork'; readonly n: number; readonly ignored: boolean; /** what if `no-fork-inherit`: children start at the target. */ readonly uninherited?: true }
   | { readonly kind: 'script-only'; readonly directive: 'sleep' | 'wait' }
   /** `check PATH VALUE`: what the file read. */
   | { readonly kind: 'checked'; readonly path: string; readonly expected: string; readonly read: string };
@@ -195,7 +195,7 @@ function outcomeText(o: CommandOutcome, line: string): string {
     case 'no-task':
       return `No task ${o.who} to ${o.what}.`;
     case 'tasks': {
-      const verb = o.what === 'wake' ? 'woken' : o.what === 'kill' ? (o.ignored ? 'sent SIGKILL, which a kernel thread ignores' : 'killed') : "forked; each child inherits its parent's patch_state";
+      const verb = o.what === 'wake' ? 'woken' : o.what === 'kill' ? (o.ignored ? 'sent SIGKILL, which a kernel thread ignores' : 'killed') : o.uninherited ? 'forked; each child starts at the target state (what if: no-fork-inherit)' : "forked; each child inherits its parent's patch_state";
       return `${o.n} task${plural(o.n)} named ${o.who} ${verb}.`;
     }
     case 'script-only':

@@ -141,7 +141,8 @@ describe.each(PRESETS.map((p) => [p.id, p] as const))('preset %s', (_id, p) => {
     // The tour ends within the run: every stop is at or before the point where the script settled.
     expect(steps[steps.length - 1] as number).toBeLessThanOrEqual(end);
 
-    if (p.kernel === 'rfc-v2') expect(e.state.violations, 'the seed bug breaks a guarantee').toBeGreaterThan(0);
+    // bug-order-open leaves the order that shows the bug to the search (test/sim/search/demos.test.ts).
+    if (p.kernel === 'rfc-v2' && p.id !== 'bug-order-open') expect(e.state.violations, 'the seed bug breaks a guarantee').toBeGreaterThan(0);
     else expect(e.state.violations, 'v4.12 and mainline promise every guarantee').toBe(0);
     // Only the presets about immediate and force give anything up knowingly.
     if (!GIVE_UP.includes(p.id)) expect(e.state.givenUp).toBe(0);

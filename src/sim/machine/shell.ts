@@ -490,5 +490,6 @@ function taskCommand(k: Kernel, what: 'wake' | 'kill' | 'fork', who: string): Co
       n++;
     }
   }
-  return { kind: 'tasks', who, what, n, ignored: what === 'kill' && found.every((t) => tasks.kind[t] === TaskKind.Kthread) };
+  const uninherited = what === 'fork' && k.whatIf.has('no-fork-inherit') && k.klp.transitionPatch >= 0;
+  return { kind: 'tasks', who, what, n, ignored: what === 'kill' && found.every((t) => tasks.kind[t] === TaskKind.Kthread), ...(uninherited ? { uninherited } : {}) };
 }

@@ -11,6 +11,7 @@ import { FORK, GETPID_STORM, KTHREADS_IDLE, LARGE_MACHINE } from './presets/mach
 import { BUG_PRESETS } from './presets/seed-bug.ts';
 import { REVERSE_STALLED, SIGNALS_FORCE, SLEEPER_STALLS, UNRELIABLE_STACK } from './presets/stalls.ts';
 import { IMMEDIATE_MIX, STACKED_PATCHES } from './presets/v412.ts';
+import { WHATIF_PRESETS } from './presets/whatif.ts';
 
 export type { Preset, ScenarioDocument } from './presets/preset.ts';
 
@@ -140,6 +141,7 @@ export const PRESETS: readonly Preset[] = [
   IMMEDIATE_MIX,
   ...BUG_PRESETS,
   LARGE_MACHINE,
+  ...WHATIF_PRESETS,
 ];
 
 /** The preset with this id, if any. */

@@ -44,6 +44,8 @@ export interface ScenarioDocument {
     };
   }[];
   readonly script: readonly string[];
+  /** "What if" switches (docs/scenario.md §11): not the real kernel. */
+  readonly whatIf?: readonly string[];
 }
 
 export interface Preset {
