@@ -114,7 +114,8 @@ describe('<Gallery />', () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<Gallery />);
     const dialog = await openGallery(user);
-    const rfc = PRESETS.filter((p) => p.kernel === 'rfc-v2');
+    // The rfc-v2 presets with a twin (bug-order-open has none: its fix is what the search does not find in v4.12).
+    const rfc = PRESETS.filter((p) => p.kernel === 'rfc-v2' && p.compare !== undefined);
     expect(rfc.length).toBeGreaterThan(0);
     expect(within(dialog).getAllByRole('button', { name: /^Compare with v4\.12/ })).toHaveLength(rfc.length);
     const cards = within(dialog).getAllByRole('listitem');
