@@ -125,6 +125,48 @@ export const PRESET_INDEX: readonly PresetEntry[] = [
     kernel: "mainline",
     stops: 8,
   },
+  {
+    id: "whatif-prev-version",
+    title: "What if the stack check looked for the wrong version?",
+    question: "Why does the stack check look for the version a task runs now, and not for the new function?",
+    kernel: "mainline",
+    stops: 4,
+  },
+  {
+    id: "whatif-skip-idle",
+    title: "What if the transition skipped the idle tasks?",
+    question: "Why does klp_try_complete_transition walk the idle task of every CPU?",
+    kernel: "mainline",
+    stops: 4,
+  },
+  {
+    id: "whatif-fork",
+    title: "What if a forked child did not inherit its parent's state?",
+    question: "Why does klp_copy_process give a child its parent's patch_state?",
+    kernel: "mainline",
+    stops: 4,
+  },
+  {
+    id: "whatif-init-wmb",
+    title: "What if klp_init_transition had no write barrier?",
+    question: "Why is there an smp_wmb() between the tasks' initial patch_state and func->transition?",
+    kernel: "mainline",
+    stops: 4,
+  },
+  {
+    id: "whatif-complete-sync",
+    title: "What if klp_complete_transition did not synchronise?",
+    question: "Why does klp_complete_transition wait for every CPU after it takes the funcs off the func_stack?",
+    kernel: "mainline",
+    stops: 4,
+  },
+  {
+    id: "bug-order-open",
+    title: "The RFC v2 bug, with the order of the two patches left open",
+    question: "Does the RFC v2 bug need a particular order of a normal and an immediate patch?",
+    kernel: "rfc-v2",
+    stops: 4,
+  },
 ];
 
 /** The entry of the preset with this id, if any. */
