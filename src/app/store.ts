@@ -52,22 +52,22 @@ export interface AppState {
   /** Compare mode: what the second run changes (`c=` of the link, see panels/compare/variation.ts); null when off. */
   readonly compare: string | null;
 
-  send(req: Request): void;
-  load(source: ScenarioSource): void;
+  readonly send: (req: Request) => void;
+  readonly load: (source: ScenarioSource) => void;
   /** Opens what a URL hash says; a bad link opens the default scenario and says why. */
-  openLink(hash: string): void;
+  readonly openLink: (hash: string) => void;
   /** Runs a shell command at the current step, asking first if that discards computed events. */
-  act(command: string, confirmed?: boolean): void;
-  cancelAct(): void;
-  setUnit(unit: StepUnit): void;
-  setHelpOpen(open: boolean): void;
-  setGalleryOpen(open: boolean): void;
-  setPresenter(on: boolean): void;
+  readonly act: (command: string, confirmed?: boolean) => void;
+  readonly cancelAct: () => void;
+  readonly setUnit: (unit: StepUnit) => void;
+  readonly setHelpOpen: (open: boolean) => void;
+  readonly setGalleryOpen: (open: boolean) => void;
+  readonly setPresenter: (on: boolean) => void;
   /** Opens the guarantees page, at one invariant; null closes it. */
-  showGuarantees(invariant: number | null | undefined): void;
-  dismiss(): void;
-  reload(): void;
-  setCompare(compare: string | null): void;
+  readonly showGuarantees: (invariant: number | null | undefined) => void;
+  readonly dismiss: () => void;
+  readonly reload: () => void;
+  readonly setCompare: (compare: string | null) => void;
 }
 
 export type AppStore = StoreApi<AppState>;

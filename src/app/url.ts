@@ -116,9 +116,7 @@ function show(v: unknown): string {
 const kB = (chars: number): string => `${Math.ceil(chars / 100) / 10} kB`;
 
 /** A refusal inside decode, caught by decodeLink. */
-class Refusal {
-  constructor(readonly message: string) {}
-}
+class Refusal extends Error {}
 function refuse(message: string): never {
   throw new Refusal(message);
 }
@@ -144,7 +142,7 @@ function actionsProblem(actions: readonly { readonly step: unknown; readonly tex
 
 /** Why the state cannot be encoded (or could not be decoded back), or undefined. */
 function stateProblem(state: LinkState): string | undefined {
-  if (state.version !== LINK_VERSION) return `version ${show(state.version)} (expected ${LINK_VERSION})`;
+  if (state.version !== LINK_VERSION) return `version ${show(state.version)} (expected ${String(LINK_VERSION)})`;
   if (!isCount(state.step)) return `step ${show(state.step)} (expected an integer from 0 to ${MAX_SAFE})`;
   if (state.tour !== undefined && !isCount(state.tour)) return `tour ${show(state.tour)} (expected an integer from 0 to ${MAX_SAFE})`;
   if (state.embed !== undefined && typeof state.embed !== 'boolean') return `embed ${show(state.embed)} (expected true or false)`;

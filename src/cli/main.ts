@@ -56,8 +56,9 @@ function stdio(): Io & { flush: () => void } {
 
 /** Runs the CLI; returns the exit status (Exit: 0 ran, 1 a guarantee broke, 2 bad input, 3 a limit, 4 I/O). */
 export async function main(argv: readonly string[], io?: Io, bounds: Bounds = {}): Promise<number> {
+  // Standard streams only when no Io is given; they are flushed at the end.
   const std = io === undefined ? stdio() : undefined;
-  const use = io ?? (std as Io);
+  const use: Io = io ?? std ?? stdio();
   const say = (s: string) => {
     try {
       use.err(s);

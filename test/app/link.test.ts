@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { linkFromApp, sourceFromLink } from '../../src/app/link.ts';
-import type { AppState } from '../../src/app/store.ts';
 
 describe('sourceFromLink', () => {
   it('opens a preset at the step the link gives', () => {
@@ -24,6 +23,6 @@ describe('sourceFromLink', () => {
 
 describe('linkFromApp', () => {
   it('is null before anything loaded', () => {
-    expect(linkFromApp({ meta: null, frame: null, embed: false, panels: null } as Pick<AppState, 'meta' | 'frame' | 'embed' | 'panels'>)).toBeNull();
+    expect(linkFromApp({ meta: null, frame: null, embed: false, panels: null })).toBeNull();
   });
 });

@@ -77,7 +77,7 @@ describe('Actions', () => {
     const { send, store } = await renderWithSim(<Actions />, stalled('mainline', ['insmod lp_pipe.ko']));
     await send({ type: 'step', unit: 'livepatch', direction: 1 });
     await send({ type: 'step', unit: 'second', direction: 1 });
-    const force = within(bar()).getByRole('button', { name: 'Force lp_pipe' }) as HTMLButtonElement;
+    const force = within(bar()).getByRole<HTMLButtonElement>('button', { name: 'Force lp_pipe' });
     expect(force.disabled).toBe(false);
     expect(force.getAttribute('title')).toBe('echo 1 > /sys/kernel/livepatch/lp_pipe/force');
     await user.click(force);
@@ -85,7 +85,7 @@ describe('Actions', () => {
     expect(logged(store, 'forcing remaining tasks to the patched state')).toBe(true);
     await send({ type: 'jump', to: 'end' });
     expect(store.getState().frame!.globals.transitionPatch).toBeNull();
-    expect((within(bar()).getByRole('button', { name: 'Force lp_pipe' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(bar()).getByRole<HTMLButtonElement>('button', { name: 'Force lp_pipe' })).disabled).toBe(true);
     const disable = within(bar()).getByRole('button', { name: 'Disable lp_pipe' });
     expect(disable.getAttribute('title')).toBe('echo 0 > /sys/kernel/livepatch/lp_pipe/enabled');
   });
@@ -139,7 +139,7 @@ describe('Actions', () => {
   it('reports a command the shell cannot parse at the field, keeping the text; a good one clears it', async () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<Actions />, stalled('mainline'));
-    const field = within(bar()).getByRole('textbox', { name: 'Shell command' }) as HTMLInputElement;
+    const field = within(bar()).getByRole<HTMLInputElement>('textbox', { name: 'Shell command' });
     await user.type(field, 'frobnicate 3{Enter}');
     await flush();
     // Not the scenario-loading banner: the message is the field's.
@@ -161,7 +161,7 @@ describe('Actions', () => {
     const { store } = await renderWithSim(<Actions />);
     await act(async () => store.getState().load({ preset: 'first-livepatch' }));
     await flush();
-    const load = within(bar()).getByRole('button', { name: 'Load test_klp_livepatch' }) as HTMLButtonElement;
+    const load = within(bar()).getByRole<HTMLButtonElement>('button', { name: 'Load test_klp_livepatch' });
     expect(load.disabled).toBe(true);
     expect(load.title).toContain('the script does this at 0.000 s');
   });

@@ -63,7 +63,7 @@ describe('<CPUs>', () => {
 
   it('takes a CPU offline and back online through the shell; CPU 0 cannot go', async () => {
     const { store } = await renderWithSim(<Cpus />);
-    expect((screen.getByRole('button', { name: 'Take CPU 0 offline' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole<HTMLButtonElement>('button', { name: 'Take CPU 0 offline' })).disabled).toBe(true);
 
     fireEvent.click(screen.getByRole('button', { name: 'Take CPU 2 offline' }));
     await waitFor(() => expect(frameOf(store).cpus[2].online).toBe(false));

@@ -22,8 +22,8 @@ async function openEditor(user: User) {
   return {
     dialog,
     d,
-    json: d.getByRole('textbox', { name: 'Scenario JSON' }) as HTMLTextAreaElement,
-    apply: d.getByRole('button', { name: 'Apply' }) as HTMLButtonElement,
+    json: d.getByRole<HTMLTextAreaElement>('textbox', { name: 'Scenario JSON' }),
+    apply: d.getByRole<HTMLButtonElement>('button', { name: 'Apply' }),
     section: (name: string) => within(d.getByRole('region', { name: new RegExp(`^${name}`) })),
     task: (n: number) => within(d.getByRole('group', { name: new RegExp(`^Task group ${n}(:|$)`) })),
   };
@@ -61,24 +61,24 @@ describe('<Editor />', { timeout: 20_000 }, () => {
 
     // The form holds the same.
     const scen = section('Scenario');
-    expect((scen.getByLabelText('Name') as HTMLInputElement).value).toBe('Your first livepatch');
-    expect((scen.getByLabelText('Kernel') as HTMLSelectElement).value).toBe('mainline');
-    expect((scen.getByLabelText('Seed') as HTMLInputElement).value).toBe('7');
+    expect((scen.getByLabelText<HTMLInputElement>('Name')).value).toBe('Your first livepatch');
+    expect((scen.getByLabelText<HTMLSelectElement>('Kernel')).value).toBe('mainline');
+    expect((scen.getByLabelText<HTMLInputElement>('Seed')).value).toBe('7');
     const machine = section('Machine');
-    expect((machine.getByLabelText('CPUs') as HTMLInputElement).value).toBe('4');
-    expect((machine.getByLabelText('Reliable stack traces') as HTMLInputElement).checked).toBe(true);
+    expect((machine.getByLabelText<HTMLInputElement>('CPUs')).value).toBe('4');
+    expect((machine.getByLabelText<HTMLInputElement>('Reliable stack traces')).checked).toBe(true);
     expect(section('Task groups').getAllByRole('group', { name: /^Task group \d+/ })).toHaveLength(4);
-    expect((task(1).getByLabelText('Comm') as HTMLInputElement).value).toBe('bash');
-    expect((task(1).getByLabelText('Count') as HTMLInputElement).value).toBe('6');
-    const syscalls = task(1).getByLabelText('Syscalls') as HTMLSelectElement;
+    expect((task(1).getByLabelText<HTMLInputElement>('Comm')).value).toBe('bash');
+    expect((task(1).getByLabelText<HTMLInputElement>('Count')).value).toBe('6');
+    const syscalls = task(1).getByLabelText<HTMLSelectElement>('Syscalls');
     expect(Array.from(syscalls.selectedOptions, (o) => o.value)).toEqual(['getpid', 'read_cmdline', 'nanosleep']);
-    expect((task(1).getByLabelText('User time (ms) min') as HTMLInputElement).value).toBe('2');
-    expect((task(1).getByLabelText('User time (ms) max') as HTMLInputElement).value).toBe('30');
-    expect((task(3).getByLabelText('Kind') as HTMLSelectElement).value).toBe('kthread');
-    expect((task(3).getByLabelText('Loop') as HTMLInputElement).value).toBe('kthread, worker_thread');
+    expect((task(1).getByLabelText<HTMLInputElement>('User time (ms) min')).value).toBe('2');
+    expect((task(1).getByLabelText<HTMLInputElement>('User time (ms) max')).value).toBe('30');
+    expect((task(3).getByLabelText<HTMLSelectElement>('Kind')).value).toBe('kthread');
+    expect((task(3).getByLabelText<HTMLInputElement>('Loop')).value).toBe('kthread, worker_thread');
     expect(task(3).queryByLabelText('Syscalls')).toBeNull();
-    expect((task(4).getByLabelText('Blocked in') as HTMLInputElement).value).toBe('cmdline_proc_show');
-    expect((section('Script').getByLabelText('Script') as HTMLTextAreaElement).value).toBe(DEFAULT_SCENARIO.script.join('\n'));
+    expect((task(4).getByLabelText<HTMLInputElement>('Blocked in')).value).toBe('cmdline_proc_show');
+    expect((section('Script').getByLabelText<HTMLTextAreaElement>('Script')).value).toBe(DEFAULT_SCENARIO.script.join('\n'));
 
     expect(apply.disabled).toBe(false);
     expect(within(dialog).getByRole('status').textContent).toMatch(/Valid: mainline, 4 CPUs, 10 tasks in 4 groups/);
@@ -89,7 +89,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<Editor />);
     const { dialog, json, apply, section } = await openEditor(user);
-    const cpus = section('Machine').getByLabelText('CPUs') as HTMLInputElement;
+    const cpus = section('Machine').getByLabelText<HTMLInputElement>('CPUs');
 
     await user.clear(cpus);
     await user.type(cpus, '0');
@@ -124,7 +124,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const { dialog, json, apply, task } = await openEditor(user);
 
     setJson(json, json.value.replace('"count": 2', '"count": 0'));
-    const count = task(2).getByLabelText('Count') as HTMLInputElement;
+    const count = task(2).getByLabelText<HTMLInputElement>('Count');
     expect(count.value).toBe('0'); // the form follows at once
     await waitFor(() => expect(invalid(count)).toBe(true));
     expect(description(count)).toContain('expected an integer from 1 to 1000000, got 0');
@@ -145,11 +145,11 @@ describe('<Editor />', { timeout: 20_000 }, () => {
 
     const edited = { ...doc(json), name: 'Edited in JSON', kernel: 'v4.12', functions: { my_fn: { output: 'mine' } }, files: { '/proc/mine': 'my_fn' } };
     setJson(json, JSON.stringify(edited));
-    expect((section('Scenario').getByLabelText('Name') as HTMLInputElement).value).toBe('Edited in JSON');
-    expect((section('Scenario').getByLabelText('Kernel') as HTMLSelectElement).value).toBe('v4.12');
+    expect((section('Scenario').getByLabelText<HTMLInputElement>('Name')).value).toBe('Edited in JSON');
+    expect((section('Scenario').getByLabelText<HTMLSelectElement>('Kernel')).value).toBe('v4.12');
 
     // A form edit rewrites the JSON from the document: nothing else is lost.
-    const comm = task(1).getByLabelText('Comm') as HTMLInputElement;
+    const comm = task(1).getByLabelText<HTMLInputElement>('Comm');
     await user.clear(comm);
     await user.type(comm, 'zsh');
     const after = doc(json);
@@ -165,7 +165,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     await renderWithSim(<Editor />);
     const { dialog, json, apply, section } = await openEditor(user);
-    const script = section('Script').getByLabelText('Script') as HTMLTextAreaElement;
+    const script = section('Script').getByLabelText<HTMLTextAreaElement>('Script');
 
     await user.click(script);
     await user.keyboard('{Control>}{End}{/Control}{Enter}frobnicate now');
@@ -194,7 +194,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const good = json.value;
 
     setJson(json, good.slice(0, 40));
-    const cpus = section('Machine').getByLabelText('CPUs') as HTMLInputElement;
+    const cpus = section('Machine').getByLabelText<HTMLInputElement>('CPUs');
     expect(cpus.matches(':disabled')).toBe(true);
     expect(cpus.value).toBe('4'); // the last version that parsed
     await waitFor(() => expect(invalid(json)).toBe(true));
@@ -227,7 +227,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const preset = presetById('sleeper-stalls')!;
     const { d, json, section } = await openEditor(user);
     expect(d.queryByRole('button', { name: 'Reset' })).toBeNull();
-    const cpus = section('Machine').getByLabelText('CPUs') as HTMLInputElement;
+    const cpus = section('Machine').getByLabelText<HTMLInputElement>('CPUs');
     const before = cpus.value;
     await user.clear(cpus);
     await user.type(cpus, '9');
@@ -260,7 +260,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<Editor />);
     const first = await openEditor(user);
-    const seed = first.section('Scenario').getByLabelText('Seed') as HTMLInputElement;
+    const seed = first.section('Scenario').getByLabelText<HTMLInputElement>('Seed');
     await user.clear(seed);
     await user.type(seed, '42');
     await user.keyboard('{Escape}');
@@ -269,7 +269,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     expect(store.getState().meta?.name).toBe('Your first livepatch');
 
     const again = await openEditor(user);
-    expect((again.section('Scenario').getByLabelText('Seed') as HTMLInputElement).value).toBe('42');
+    expect((again.section('Scenario').getByLabelText<HTMLInputElement>('Seed')).value).toBe('42');
     expect(doc(again.json).seed).toBe(42);
   });
 
@@ -293,7 +293,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<Editor />);
     const { json, section } = await openEditor(user);
-    const cpus = section('Machine').getByLabelText('CPUs') as HTMLInputElement;
+    const cpus = section('Machine').getByLabelText<HTMLInputElement>('CPUs');
     await user.clear(cpus);
     await user.type(cpus, '3');
     expect(doc(json).machine.cpus).toBe(3);
@@ -311,7 +311,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     await renderWithSim(<Editor />);
     const { json, section, task } = await openEditor(user);
     await user.click(section('Task groups').getByRole('button', { name: 'Add task group' }));
-    const comm = task(5).getByLabelText('Comm') as HTMLInputElement;
+    const comm = task(5).getByLabelText<HTMLInputElement>('Comm');
     expect(document.activeElement).toBe(comm);
     expect(doc(json).tasks[4]).toEqual({ comm: 'task1', count: 1, syscalls: ['getpid'] });
 
@@ -321,7 +321,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     await user.click(task(5).getByLabelText('forever'));
     await user.click(task(5).getByLabelText('CPU-bound'));
     expect(doc(json).tasks[4]).toEqual({ comm: 'task1', count: 1, kind: 'kthread', syscalls: ['getpid'], loop: ['kthread', 'smpboot_thread_fn'], sleepMs: 'forever', cpuBound: true });
-    expect((task(5).getByLabelText('Sleep (ms) min') as HTMLInputElement).disabled).toBe(true);
+    expect((task(5).getByLabelText<HTMLInputElement>('Sleep (ms) min')).disabled).toBe(true);
 
     await user.click(task(1).getByRole('button', { name: 'Remove task group 1' }));
     expect(doc(json).tasks.map((t) => t.comm)).toEqual(['sshd', 'kauditd', 'slowcat', 'task1']);
@@ -341,7 +341,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     expect(description(syscalls)).toContain('a user task needs at least one syscall');
     await user.selectOptions(syscalls, ['read_tty']);
 
-    const max = task(1).getByLabelText('User time (ms) max') as HTMLInputElement;
+    const max = task(1).getByLabelText<HTMLInputElement>('User time (ms) max');
     await user.clear(max);
     await user.type(max, '1');
     expect(doc(json).tasks[0].userMs).toEqual([2, 1]);
@@ -349,7 +349,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     expect(description(max)).toContain('[MIN, MAX] milliseconds with 0 <= MIN <= MAX');
     await user.type(max, '00');
 
-    const offline = section('Machine').getByLabelText('Offline CPUs') as HTMLInputElement;
+    const offline = section('Machine').getByLabelText<HTMLInputElement>('Offline CPUs');
     await user.type(offline, '3, ');
     expect(offline.value).toBe('3, '); // kept as typed
     expect(doc(json).machine.offline).toEqual([3]);
@@ -444,7 +444,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const text = JSON.stringify(file, null, 4);
     await user.upload(d.getByLabelText('Open scenario file in the editor'), new File([text], 'x.json', { type: 'application/json' }));
     await waitFor(() => expect(json.value).toBe(text));
-    expect((section('Machine').getByLabelText('CPUs') as HTMLInputElement).value).toBe('8');
+    expect((section('Machine').getByLabelText<HTMLInputElement>('CPUs')).value).toBe('8');
     expect(section('Task groups').queryAllByRole('group', { name: /^Task group/ })).toHaveLength(0);
     expect(store.getState().meta?.name).toBe('Your first livepatch');
     expect(d.getByRole('button', { name: 'Undo open file' })).toBeTruthy();

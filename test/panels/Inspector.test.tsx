@@ -77,7 +77,7 @@ describe('Inspector', () => {
     await flush();
     expect(store.getState().log.some((l) => l.text === '% kill 6')).toBe(true);
     expect(region().textContent).toContain('exited');
-    for (const name of ['Wake', 'Kill', 'Fork']) expect((within(region()).getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
+    for (const name of ['Wake', 'Kill', 'Fork']) expect((within(region()).getByRole<HTMLButtonElement>('button', { name })).disabled).toBe(true);
   });
 
   it('disables what does not apply to an idle task', async () => {
@@ -85,7 +85,7 @@ describe('Inspector', () => {
     await renderWithSim(<Inspector />);
     await choose(user, 'swapper/1:0');
     expect(within(region()).getByRole('heading', { name: 'swapper/1:0' })).toBeTruthy();
-    for (const name of ['Wake', 'Kill', 'Fork']) expect((within(region()).getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
+    for (const name of ['Wake', 'Kill', 'Fork']) expect((within(region()).getByRole<HTMLButtonElement>('button', { name })).disabled).toBe(true);
   });
 
   it('lists the switches and goes to a switch step on click', async () => {

@@ -144,7 +144,7 @@ describe('<KernelLog />', () => {
     await send({ type: 'jump', to: 'end' });
     const all = rowTexts();
     expect(all.some((t) => t?.includes('klp_try_switch_task'))).toBe(false);
-    const debug = screen.getByRole('checkbox', { name: 'Show per-task debug lines' }) as HTMLInputElement;
+    const debug = screen.getByRole<HTMLInputElement>('checkbox', { name: 'Show per-task debug lines' });
     expect(debug.checked).toBe(false);
     fireEvent.click(debug);
     expect(rowTexts()).toContain('livepatch: klp_try_switch_task: slowcat:15 is sleeping on function cmdline_proc_show');

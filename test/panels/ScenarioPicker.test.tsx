@@ -15,7 +15,7 @@ describe('ScenarioPicker', () => {
     const user = userEvent.setup();
     const { store } = await renderWithSim(<ScenarioPicker />);
     expect(store.getState().meta?.name).toBe('Your first livepatch');
-    const input = screen.getByLabelText('Open a scenario file') as HTMLInputElement;
+    const input = screen.getByLabelText<HTMLInputElement>('Open a scenario file');
     const click = vi.spyOn(input, 'click');
     await user.click(screen.getByRole('button', { name: 'Open scenario…' }));
     expect(click).toHaveBeenCalled();

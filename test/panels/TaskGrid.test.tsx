@@ -359,7 +359,7 @@ describe('<TaskGrid>', () => {
 
   it('draws grouped by name by default and regroups on request', async () => {
     await renderWithSim(<TaskGrid />);
-    const group = screen.getByLabelText('Group by') as HTMLSelectElement;
+    const group = screen.getByLabelText<HTMLSelectElement>('Group by');
     expect(group.value).toBe('name');
     fireEvent.change(group, { target: { value: 'state' } });
     expect(group.value).toBe('state');

@@ -298,9 +298,9 @@ describe('<Timeline />', () => {
   it('zooms in and out with the buttons and resets', async () => {
     const { send } = await renderWithSim(<Timeline />);
     await send({ type: 'jump', to: 'end' });
-    const zoomIn = screen.getByRole('button', { name: 'Zoom in' }) as HTMLButtonElement;
-    const zoomOut = screen.getByRole('button', { name: 'Zoom out' }) as HTMLButtonElement;
-    const reset = screen.getByRole('button', { name: 'Reset zoom' }) as HTMLButtonElement;
+    const zoomIn = screen.getByRole<HTMLButtonElement>('button', { name: 'Zoom in' });
+    const zoomOut = screen.getByRole<HTMLButtonElement>('button', { name: 'Zoom out' });
+    const reset = screen.getByRole<HTMLButtonElement>('button', { name: 'Reset zoom' });
     // d3-zoom comes after the first frame: Zoom in waits for it.
     await waitFor(() => expect(zoomIn.disabled).toBe(false));
     expect(zoomOut.disabled).toBe(true);
@@ -338,7 +338,7 @@ describe('<Timeline />', () => {
     class FakeResizeObserver {
       constructor(private readonly cb: ResizeObserverCallback) {}
       observe() {
-        report = (w) => this.cb([{ contentRect: { width: w, height: 150 } } as ResizeObserverEntry], this as unknown as ResizeObserver);
+        report = (w) => this.cb([{ contentRect: { width: w, height: 150 } } as ResizeObserverEntry], this);
       }
       disconnect() {}
       unobserve() {}

@@ -15,7 +15,7 @@ async function openPreset(store: AppStore, preset: string, tour = 0) {
 }
 
 const region = () => screen.getByRole('region', { name: 'Guided tour' });
-const button = (name: string) => within(region()).getByRole('button', { name }) as HTMLButtonElement;
+const button = (name: string) => within(region()).getByRole<HTMLButtonElement>('button', { name });
 
 describe('<Tour />', () => {
   it('is not shown for a scenario without a tour', async () => {

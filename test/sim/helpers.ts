@@ -119,25 +119,25 @@ export interface Machine {
   readonly engine: Engine;
   readonly k: Kernel;
   /** A world function id by name. */
-  fn(name: string): number;
+  readonly fn: (name: string) => number;
   /** The first live task whose comm is `comm`. */
-  task(comm: string): TaskId;
+  readonly task: (comm: string) => TaskId;
   /** Every task whose comm is `comm`. */
-  tasksNamed(comm: string): TaskId[];
+  readonly tasksNamed: (comm: string) => TaskId[];
   /**
    * The klp_patch of livepatch module `name`, created as its module's init
    * would, registered (v4.12, rfc-v2: klp_register_patch; mainline: on the
    * klp_patches list with its module reference) but not enabled. Created once.
    */
-  patch(name: string): KlpPatch;
+  readonly patch: (name: string) => KlpPatch;
   /**
    * Loads livepatch module `name` as `insmod` does: creates its patch and
    * enables it (v4.12, rfc-v2: register, then klp_enable_patch; mainline:
    * klp_enable_patch, which registers). The events, the return value, the patch.
    */
-  insmod(name: string): { events: SimEvent[]; ret: number; patch: KlpPatch };
+  readonly insmod: (name: string) => { events: SimEvent[]; ret: number; patch: KlpPatch };
   /** The patch's funcs, in declaration order. */
-  funcs(p: KlpPatch): KlpFunc[];
+  readonly funcs: (p: KlpPatch) => KlpFunc[];
 }
 
 export function machine(variant: KernelVariant, def: MachineDef = {}): Machine {

@@ -92,7 +92,7 @@ const ORDER = {
 function ordered(v: unknown, keys: readonly string[], inner: (k: string, x: unknown) => unknown = (_, x) => x): unknown {
   if (!isPlainObject(v)) return v;
   const known = keys.filter((k) => Object.hasOwn(v, k));
-  const other = Object.keys(v).filter((k) => !(keys as readonly string[]).includes(k));
+  const other = Object.keys(v).filter((k) => !keys.includes(k));
   return Object.fromEntries([...known, ...other].map((k) => [k, inner(k, v[k])]));
 }
 

@@ -236,7 +236,7 @@ export function RangeField(props: Common & { readonly defaults: readonly [number
   const isForever = f.value === 'forever';
   const pair = Array.isArray(f.value) ? f.value : [];
   const edit = (end: 0 | 1, raw: string) => {
-    const base: unknown[] = Array.isArray(f.value) ? [...f.value] : [...props.defaults];
+    const base: unknown[] = Array.isArray(f.value) ? [...(f.value as unknown[])] : [...props.defaults];
     base[end] = raw === '' ? null : Number(raw);
     f.set(base[0] === null && base[1] === null ? undefined : base.slice(0, 2));
   };

@@ -120,15 +120,15 @@ function pickNext(k: Kernel, cpu: CpuId): void {
   const q = cpus.runqueue[cpu];
   cpus.timerGen[cpu]++;
   const waiting = (c: TaskId): boolean => tasks.sched[c] === Sched.Runnable && tasks.cpu[c] === cpu;
-  while (q.length > 0 && !waiting(q[0] as TaskId)) q.shift();
+  while (q.length > 0 && !waiting(q[0])) q.shift();
   let t: TaskId | undefined;
   if (q.length > 0) {
     let n = 1;
-    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waiting(q[i] as TaskId)) n++;
+    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waiting(q[i])) n++;
     let j = k.s.rng.choose('pick', 0, n - 1, 0);
     let at = 0;
-    while (j > 0) if (waiting(q[++at] as TaskId)) j--;
-    t = q[at] as TaskId;
+    while (j > 0) if (waiting(q[++at])) j--;
+    t = q[at];
     q.splice(at, 1);
   }
   const wasIdle = cpus.curr[cpu] === idleTask(cpu);
