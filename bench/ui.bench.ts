@@ -1,8 +1,9 @@
 // npm run bench:ui: drives the built app in headless Chromium and prints
 // frame times while playing with 10,000 and 100,000 tasks, the time from a
 // click on "Step forward" to updated panels, the time to the first
-// interactive frame, and the gzipped size of the JavaScript. Figures, not
-// assertions: the budgets are printed beside them.
+// interactive frame, and the gzipped size of the JavaScript (all of it, and
+// what the first interactive frame needs: the entry chunk, what it preloads,
+// and the worker). Figures, not assertions: the budgets are printed beside them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -90,10 +91,21 @@ async function main() {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   // tsx keeps function names with a helper that the page does not have.
   await page.addInitScript({ content: 'window.__name = (f) => f;' });
-  const t0 = Date.now();
+  // From the navigation's start (the page's clock) to the first frame of the default scenario on screen.
   await page.goto(url);
-  await page.waitForFunction(() => window.klpscope?.store.getState().frame !== null && window.klpscope?.store.getState().frame !== undefined);
-  const firstFrame = Date.now() - t0;
+  const firstFrame = await page.evaluate(async () => {
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        const f = window.klpscope?.store.getState().frame;
+        if (f !== null && f !== undefined) resolve();
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    // Painted: the next animation frame after the first frame reached the store.
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    return performance.now();
+  });
   const latency = await stepLatency(page);
   const p10k = await frameTimes(page, 10_000, 64);
   const p100k = await frameTimes(page, 100_000, 256);
@@ -103,19 +115,26 @@ async function main() {
   const assets = readdirSync('dist/assets').filter((f) => f.endsWith('.js'));
   const sizes = assets.map((f) => ({ f, gz: gzipSync(readFileSync(`dist/assets/${f}`)).length }));
   const total = sizes.reduce((a, b) => a + b.gz, 0);
+  // The first interactive frame needs the entry chunk and what index.html preloads, and the worker's chunk.
+  const html = readFileSync('dist/index.html', 'utf8');
+  const loaded = new Set([...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]));
+  for (const s of sizes) if (/^sim\.worker-/.test(s.f)) loaded.add(s.f);
+  const first = sizes.filter((s) => loaded.has(s.f));
+  const firstTotal = first.reduce((a, b) => a + b.gz, 0);
 
   const row = (a: string, b: string, c: string) => console.log(`${a.padEnd(44)} ${b.padStart(14)}   ${c}`);
   row('measure', 'figure', 'budget');
-  row('first interactive frame after navigation', `${firstFrame} ms`, '');
-  row('click "Step forward" → panels updated, median', `${pct(latency, 50).toFixed(1)} ms`, '< 50 ms');
-  row('click "Step forward" → panels updated, p95', `${pct(latency, 95).toFixed(1)} ms`, '');
+  row('first interactive frame after navigation', `${firstFrame.toFixed(0)} ms`, '< 300 ms');
+  row('click "Step forward" → panels updated, median', `${pct(latency, 50).toFixed(1)} ms`, '');
+  row('click "Step forward" → panels updated, p95', `${pct(latency, 95).toFixed(1)} ms`, '≤ 16.7 ms');
   row('10,000 tasks playing: median frame', `${p10k.median.toFixed(1)} ms`, '');
   row('10,000 tasks playing: p95 frame', `${p10k.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${p10k.frames} frames, ${p10k.steps} steps)`);
   row('10,000 tasks: frames missing a vsync / two', `${(p10k.over1 * 100).toFixed(1)}% / ${(p10k.over2 * 100).toFixed(1)}%`, '');
   row('100,000 tasks playing: median frame', `${p100k.median.toFixed(1)} ms`, '');
-  row('100,000 tasks playing: p95 frame', `${p100k.p95.toFixed(1)} ms`, `≤ 33 ms  (${p100k.frames} frames, ${p100k.steps} steps)`);
+  row('100,000 tasks playing: p95 frame', `${p100k.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${p100k.frames} frames, ${p100k.steps} steps)`);
   row('100,000 tasks: frames missing a vsync / two', `${(p100k.over1 * 100).toFixed(1)}% / ${(p100k.over2 * 100).toFixed(1)}%`, '');
-  for (const s of sizes) row(`  ${s.f}`, `${(s.gz / 1024).toFixed(1)} kB gz`, '');
+  for (const s of sizes) row(`  ${s.f}${loaded.has(s.f) ? ' (first frame)' : ''}`, `${(s.gz / 1024).toFixed(1)} kB gz`, '');
+  row('JavaScript for the first interactive frame', `${(firstTotal / 1024).toFixed(1)} kB gz`, `≤ 150 kB  (${first.map((s) => s.f.replace(/-.*/, '')).join(' + ')})`);
   row('JavaScript, gzipped, total', `${(total / 1024).toFixed(1)} kB`, '');
 }
 
