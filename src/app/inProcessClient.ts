@@ -8,7 +8,7 @@ export function inProcessClient(): SimClient {
   let handler: (reply: Reply) => void = () => {};
   const session = new Session((reply) => queueMicrotask(() => handler(reply)));
   return {
-    send: (req) => session.handle(req),
+    send: (msg) => session.handle(msg),
     listen: (h) => {
       handler = h;
     },

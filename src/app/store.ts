@@ -4,7 +4,7 @@ import { createContext, createElement, useContext, useEffect, useState } from 'r
 import type { ReactNode } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
-import type { Append, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { Append, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
 import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
 import { decodeLink } from './url.ts';
@@ -80,8 +80,38 @@ function merge<T>(have: readonly T[], a: Append<T>): readonly T[] {
 /** While playing, DOM panels are updated at most this often. */
 const DOM_INTERVAL_MS = 125;
 
+/** A load the store asked for: what it opens and whether a link opened it. */
+interface SentLoad {
+  readonly id: number;
+  readonly source: ScenarioSource;
+  readonly fromLink: boolean;
+}
+
 export function createAppStore(client: SimClient): AppStore {
-  let requested: ScenarioSource | null = null;
+  /**
+   * Loads sent and not yet answered, by request id; the newest of them; and
+   * the load whose scenario the store shows. A reply about any other load is
+   * late: it is never taken for the newest one.
+   */
+  const loads = new Map<number, SentLoad>();
+  let newest: SentLoad | null = null;
+  let shownLoad = 0;
+  /** A superseded load that did open: shown after all if the newest load is refused. */
+  let stash: { reply: Extract<Reply, { type: 'loaded' }>; load: SentLoad } | null = null;
+  let lastId = 0;
+  /** Sends a request with the next id; returns the id. */
+  const send = (req: Request): number => {
+    const id = ++lastId;
+    client.send({ ...req, id });
+    return id;
+  };
+  const sendLoad = (source: ScenarioSource, fromLink: boolean) => {
+    // Known before it is sent: a client may answer at once.
+    const l = { id: lastId + 1, source, fromLink };
+    loads.set(l.id, l);
+    newest = l;
+    send({ type: 'load', source });
+  };
   /** Frames received but not yet shown by the DOM panels, with the series they bring. */
   let held: { frame: Frame; log: readonly LogEntry[]; samples: readonly Sample[]; milestones: readonly Milestone[]; cpuRuns: readonly CpuRun[] | null; laneMarks: readonly LaneMark[] } | null = null;
   let lastCommit = 0;
@@ -95,21 +125,26 @@ export function createAppStore(client: SimClient): AppStore {
     lastCommit = performance.now();
     store.setState({ frame, log, samples, milestones, cpuRuns, laneMarks });
   };
-  /** The load in flight came from a link: if it is refused, fall back to the default. */
-  let fromLink = false;
   /** An action sent and not yet answered: a refusal is the action's, not a scenario's. */
-  let acting: string | null = null;
+  let acting: { readonly command: string; readonly id: number } | null = null;
   const actDone = (error: string | null) => {
-    const command = acting;
+    const command = acting?.command ?? null;
     acting = null;
     if (command !== null) store.setState((s) => ({ actResult: { command, error, seq: (s.actResult?.seq ?? 0) + 1 } }));
   };
+  /** A link could not be opened: the default scenario opens instead. */
   const fallBack = (why: string) => {
     store.setState({ linkNotice: `This link could not be opened: ${why}. The default scenario is open instead.` });
-    requested = DEFAULT_SOURCE;
     // Still the link's doing: it replaces the history entry, it adds none.
-    fromLink = true;
-    client.send({ type: 'load', source: DEFAULT_SOURCE });
+    sendLoad(DEFAULT_SOURCE, true);
+  };
+  const opened = (reply: Extract<Reply, { type: 'loaded' }>, l: SentLoad) => {
+    shownLoad = reply.load;
+    acting = null;
+    newest = null;
+    stash = null;
+    held = null;
+    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
   };
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
@@ -137,19 +172,16 @@ export function createAppStore(client: SimClient): AppStore {
     panels: null,
     exported: null,
     compare: null,
-    send: (req) => client.send(req),
-    load: (source) => {
-      requested = source;
-      fromLink = false;
-      client.send({ type: 'load', source });
+    send: (req) => {
+      if (req.type === 'load') sendLoad(req.source, false);
+      else send(req);
     },
+    load: (source) => sendLoad(source, false),
     openLink: (hash) => {
       const h = hash.replace(/^#/, '');
       if (h === '') {
         set({ embed: false, panels: null, linkNotice: null, compare: null });
-        requested = DEFAULT_SOURCE;
-        fromLink = true;
-        client.send({ type: 'load', source: DEFAULT_SOURCE });
+        sendLoad(DEFAULT_SOURCE, true);
         return;
       }
       const r = decodeLink(h);
@@ -159,9 +191,7 @@ export function createAppStore(client: SimClient): AppStore {
         return;
       }
       set({ embed: r.state.embed === true, panels: r.state.panels ?? null, linkNotice: null, compare: r.state.compare ?? null });
-      requested = sourceFromLink(r.state);
-      fromLink = true;
-      client.send({ type: 'load', source: requested });
+      sendLoad(sourceFromLink(r.state), true);
     },
     act: (command, confirmed = false) => {
       const f = get().frame;
@@ -170,8 +200,9 @@ export function createAppStore(client: SimClient): AppStore {
         return;
       }
       set({ pendingAct: null });
-      acting = command;
-      client.send({ type: 'act', command });
+      // Known before it is sent: a client may answer at once.
+      acting = { command, id: lastId + 1 };
+      send({ type: 'act', command });
     },
     cancelAct: () => set({ pendingAct: null }),
     setUnit: (unit) => set({ unit }),
@@ -182,22 +213,26 @@ export function createAppStore(client: SimClient): AppStore {
     dismiss: () => set({ invalid: null, linkNotice: null }),
     setCompare: (compare) => set({ compare }),
     reload: () => {
-      const source = get().source;
+      const { source, origin } = get();
       set({ error: null });
-      if (source !== null) client.send({ type: 'load', source });
+      if (source !== null) sendLoad(source, origin === 'link');
     },
   }));
   client.listen((reply) => {
     switch (reply.type) {
-      case 'loaded':
-        held = null;
-        acting = null;
-        store.setState({ meta: reply.meta, origin: fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, source: requested, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
-        fromLink = false;
+      case 'loaded': {
+        const l = loads.get(reply.re);
+        loads.delete(reply.re);
+        if (l === undefined || l.id < shownLoad) break;
+        if (newest === null || newest.id === l.id) opened(reply, l);
+        // A newer load is on its way: this one is shown only if that one is refused.
+        else if (l.id < newest.id && (stash === null || stash.load.id < l.id)) stash = { reply, load: l };
         break;
+      }
       case 'frame': {
+        if (reply.load !== shownLoad) break;
         const f = reply.frame;
-        if (acting !== null && !f.playing) actDone(null);
+        if (acting !== null && reply.re === acting.id && !f.playing) actDone(null);
         const s = store.getState();
         held = {
           log: merge(held?.log ?? s.log, f.log),
@@ -216,15 +251,32 @@ export function createAppStore(client: SimClient): AppStore {
         else commitTimer ??= setTimeout(commit, wait);
         break;
       }
-      case 'invalid':
-        if (acting !== null) actDone(reply.message);
-        else if (fromLink && requested !== DEFAULT_SOURCE) fallBack(reply.message);
+      case 'invalid': {
+        if (acting !== null && reply.re === acting.id) {
+          actDone(reply.message);
+          break;
+        }
+        const l = loads.get(reply.re);
+        if (l === undefined) {
+          // A refused step or request, about the scenario on screen.
+          if (reply.load === shownLoad) store.setState({ invalid: reply.message });
+          break;
+        }
+        loads.delete(reply.re);
+        // A superseded load was refused: the newest one decides what opens.
+        if (newest === null || newest.id !== l.id) break;
+        newest = null;
+        // The worker keeps what it had: a superseded load may have opened meanwhile.
+        if (stash !== null && stash.reply.load === reply.load) opened(stash.reply, stash.load);
+        if (l.fromLink && l.source !== DEFAULT_SOURCE) fallBack(reply.message);
         else store.setState({ invalid: reply.message });
         break;
+      }
       case 'error':
         store.setState({ error: reply.message });
         break;
       case 'export':
+        if (reply.load !== shownLoad) break;
         store.setState((s) => ({ exported: { what: reply.what, text: reply.text, seq: (s.exported?.seq ?? 0) + 1 } }));
         break;
     }

@@ -215,7 +215,27 @@ export interface Frame {
   readonly progress: ScriptProgress;
 }
 
-export type Reply =
+/**
+ * A request as it crosses to the worker: the client numbers every request
+ * (1, 2, ...), so that each reply can say which request it answers.
+ */
+export type Message = Request & { readonly id: number };
+
+/**
+ * Every reply names the request it answers (`re`; a play's frames answer the
+ * play) and the load whose scenario it is about (`load`, 0 before any). A
+ * late reply to an old load carries that load's id, so it can never be taken
+ * for the new one. Replies the client makes up itself (the worker died) have
+ * -1 for both.
+ */
+export interface ReplyIds {
+  readonly re: number;
+  readonly load: number;
+}
+
+export type Reply = ReplyBody & ReplyIds;
+
+export type ReplyBody =
   /** `notice`: something about the request that the user should know (a step past the end was clamped). */
   | { readonly type: 'loaded'; readonly meta: ScenarioMeta; readonly notice?: string }
   | { readonly type: 'frame'; readonly frame: Frame }

@@ -18,7 +18,7 @@ import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
 import { LaneRecorder } from './lanes.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
-import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
 /** No single request computes more events than this. */
 const MAX_EVENTS_PER_REQUEST = 5_000_000;
@@ -40,6 +40,8 @@ export class Session {
   private engine: Engine | undefined;
   private log: LogEntry[] = [];
   private samples: Sample[] = [];
+  /** For a sample that replaced the last one of its simulated time, the one it replaced (to undo it on a cut). */
+  private replaced = new WeakMap<Sample, Sample>();
   private milestones: Milestone[] = [];
   private sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
   private lanes = new LaneRecorder();
@@ -69,19 +71,31 @@ export class Session {
   private lastSent = 0;
   /** The furthest step shown in this run: acting before it discards events the user has seen. */
   private seen = 0;
+  /** The request being answered; the play request while playing. */
+  private re = 0;
+  /** The request that loaded the scenario open now (0: none yet). */
+  private loadId = 0;
+  private playId = 0;
 
   constructor(
     private readonly post: Post,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  handle(req: Request): void {
+  /** Answers a request; `id` (from the client's Message) is echoed in every reply as `re`. */
+  handle(req: Request & { readonly id?: number }): void {
+    this.re = req.id ?? 0;
     try {
       this.dispatch(req);
     } catch (e) {
-      if (e instanceof ScenarioError) this.post({ type: 'invalid', message: e.message });
-      else this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      if (e instanceof ScenarioError) this.reply({ type: 'invalid', message: e.message });
+      else this.reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  /** Posts a reply, naming the request it answers and the load it is about. */
+  private reply(body: ReplyBody, transfer?: Transferable[]): void {
+    this.post({ ...body, re: this.re, load: this.loadId }, transfer);
   }
 
   private dispatch(req: Request): void {
@@ -143,7 +157,7 @@ export class Session {
         this.backToTour();
         break;
       case 'export':
-        this.post({ type: 'export', what: req.what, text: this.exportText(engine, req.what) });
+        this.reply({ type: 'export', what: req.what, text: this.exportText(engine, req.what) });
         return;
     }
     this.sendFrame();
@@ -158,6 +172,7 @@ export class Session {
     for (const a of actions) engine.parseAction(a.text);
     this.pause();
     this.engine = engine;
+    this.loadId = this.re;
     this.log = [];
     this.samples = [];
     this.milestones = [];
@@ -188,7 +203,7 @@ export class Session {
     }
     const sc = engine.scenario;
     const meta = { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2), tour: preset !== undefined && preset.tour.length > 0 ? preset.tour : null };
-    this.post(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
+    this.reply(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
     this.sendFrame();
   }
 
@@ -339,7 +354,7 @@ export class Session {
     this.forward(
       engine,
       (e) => {
-        if (e.log.some((l) => l.text === line)) first = e;
+        if (e.log.some((l) => l.command === true && l.text === line)) first = e;
         return first !== undefined || engine.overtime;
       },
       MAX_EVENTS_PER_REQUEST,
@@ -414,10 +429,12 @@ export class Session {
   private stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): void {
     const match = matcher(unit, engine);
     if (direction === 1) {
-      // One end for every way of moving: stepping stops there too, once it is known.
+      // One end for every way of moving: stepping stops there too, once it is
+      // known; a search stops where the scenario ends (settled, or 60 s after
+      // its script) even before: "next switch" when none is left stops there.
       const end = this.end ?? Infinity;
       if (engine.step >= end) return;
-      this.forward(engine, (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end), MAX_EVENTS_PER_REQUEST);
+      this.forward(engine, (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end) || engine.settled || engine.overtime, MAX_EVENTS_PER_REQUEST);
       return;
     }
     const trace = engine.trace;
@@ -527,10 +544,18 @@ export class Session {
   private truncate(step: number): void {
     this.switches = null;
     this.log = this.log.filter((l) => l.step <= step);
-    this.samples = this.samples.filter((s) => s.step <= step);
     this.milestones = this.milestones.filter((m) => m.step <= step);
     this.sent.log = Math.min(this.sent.log, this.log.length);
-    this.sent.samples = Math.min(this.sent.samples, this.samples.length);
+    // Undo, newest first, what sampling did after `step`: a sample that
+    // replaced one of the same time gives that one back. What is left is what
+    // sampling the events up to `step` gives.
+    const samples = this.samples;
+    for (let last = samples.at(-1); last !== undefined && last.step > step; last = samples.at(-1)) {
+      const prev = this.replaced.get(last);
+      if (prev === undefined) samples.pop();
+      else samples[samples.length - 1] = prev;
+      this.sent.samples = Math.min(this.sent.samples, prev === undefined ? samples.length : samples.length - 1);
+    }
     this.sent.milestones = Math.min(this.sent.milestones, this.milestones.length);
     this.lanes.truncate(step);
     this.sent.cpuRuns = Math.min(this.sent.cpuRuns, this.lanes.cpuRuns.length);
@@ -546,6 +571,7 @@ export class Session {
     if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
     if (last !== undefined && last.time === s.time) {
       this.samples[this.samples.length - 1] = s;
+      this.replaced.set(s, last);
       // The replaced sample may have been sent already: send it again.
       this.sent.samples = Math.min(this.sent.samples, this.samples.length - 1);
     } else this.samples.push(s);
@@ -569,6 +595,7 @@ export class Session {
     if (this.target === null && this.end !== null && engine.step >= this.end) return;
     this.playing = true;
     this.carry = 0;
+    this.playId = this.re;
     this.lastTick = this.clock();
     this.sendFrame();
     this.schedule();
@@ -593,6 +620,7 @@ export class Session {
   tick(): void {
     const engine = this.engine;
     if (!this.playing || engine === undefined) return;
+    this.re = this.playId;
     const now = this.clock();
     const target = this.target;
     const rate = Math.max(SPEEDS[this.speed], target?.rate ?? 0);
@@ -682,7 +710,7 @@ export class Session {
       },
     };
     this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
-    this.post({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
+    this.reply({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
   }
 
   /** The event that led to the current state, narrated: the one event a frame shows in words. */

@@ -1,10 +1,10 @@
 // The simulation worker: a Session behind the message protocol.
 import { Session } from './session.ts';
-import type { Request } from './protocol.ts';
+import type { Message } from './protocol.ts';
 
 const session = new Session((reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }));
 
-self.addEventListener('message', (ev: MessageEvent<Request>) => {
+self.addEventListener('message', (ev: MessageEvent<Message>) => {
   if (ev.data.type === 'crash') {
     // A real failure of the worker, outside any handler: the app must survive it.
     setTimeout(() => {

@@ -182,4 +182,47 @@ describe('play speed', () => {
     send({ type: 'act', command: 'cat /proc/cmdline' });
     expect(milestones.slice(before).map((m) => [m.kind, m.label])).toEqual([['command', 'cat /proc/cmdline']]);
   });
+
+  it('refuses a mistyped command in the past before anything is cut: the log, samples and milestones stay', () => {
+    let frame: Frame | null = null;
+    const replies: Reply[] = [];
+    const series = { log: 0, samples: 0, milestones: 0 };
+    const session = new Session((r: Reply) => {
+      replies.push(r);
+      if (r.type !== 'frame') return;
+      frame = r.frame;
+      series.log = r.frame.log.from + r.frame.log.items.length;
+      series.samples = r.frame.samples.from + r.frame.samples.items.length;
+      series.milestones = r.frame.milestones.from + r.frame.milestones.items.length;
+    });
+    const send = (req: Request): Frame => {
+      session.handle(req);
+      if (frame === null) throw new Error('no frame');
+      return frame;
+    };
+    send({ type: 'load', source: { preset: 'first-livepatch' } });
+    const end = send({ type: 'jump', to: 'end' });
+    const full = { ...series };
+    expect(full.log).toBeGreaterThan(8);
+    send({ type: 'seek', step: 3 });
+    replies.length = 0;
+    session.handle({ type: 'act', command: 'insmdo lp.ko' });
+    expect(replies.map((r) => r.type)).toEqual(['invalid']);
+    // Nothing was cut: going back to the end shows every line again, and the next frame re-sends nothing.
+    const back = send({ type: 'seek', step: end.step });
+    expect(back.computed).toBe(end.computed);
+    expect(back.log.from).toBe(full.log);
+    expect(series).toEqual(full);
+  });
+
+  it('a search forward stops where the scenario ends: "next switch" when none is left', () => {
+    const send = open();
+    send({ type: 'load', source: { preset: 'bug-a-rfc' } });
+    const end = send({ type: 'jump', to: 'end' });
+    send({ type: 'jump', to: 'start' });
+    // bug-a-rfc's patch is immediate: no task ever switches.
+    const f = send({ type: 'step', unit: 'switch', direction: 1 });
+    expect(f.step).toBeLessThanOrEqual(end.end ?? end.step);
+    expect(f.computed).toBeLessThan(100_000);
+  });
 });
