@@ -24,7 +24,15 @@ let sent: Request[];
 beforeEach(async () => {
   const inner = inProcessClient();
   sent = [];
-  client = { send: (r) => (sent.push(r), inner.send(r)), listen: (h) => inner.listen(h), close: () => inner.close() };
+  client = {
+    send: (m) => {
+      const { id: _id, ...r } = m;
+      sent.push(r);
+      inner.send(m);
+    },
+    listen: (h) => inner.listen(h),
+    close: () => inner.close(),
+  };
   store = createAppStore(client);
   store.getState().load({ scenario: DEFAULT_SCENARIO });
   await settle();
