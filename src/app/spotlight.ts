@@ -48,7 +48,9 @@ export function useSpotlightArrival(): void {
       if (task !== null && s.frame?.selected?.task !== task) s.send({ type: 'select', task });
     }
     const panel = spot.panel;
-    if (panel !== undefined && isPanelId(panel)) {
+    // On a phone the panels stack below the tour: scrolling one into view would take the tour away.
+    const phone = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 700px)').matches;
+    if (panel !== undefined && isPanelId(panel) && !phone) {
       // After the panels have drawn this frame (presenter mode may have just shown the panel).
       requestAnimationFrame(() => panelElement(panel)?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }));
     }

@@ -4,6 +4,7 @@
 // shell commands that act on it. A chooser picks a task without the grid.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
+import { spotlightOf, spotTask } from '../app/spotlight.ts';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { Frame, SwitchRecord } from '../worker/protocol.ts';
 import { patchStateWords, seconds } from './Globals.tsx';
@@ -23,10 +24,16 @@ export function Inspector() {
   const selected = useApp((s) => s.frame?.selected ?? null);
   const task = selected?.task ?? null;
   const here = useRef<HTMLDivElement>(null);
-  // A task chosen in the grid: bring its inspector into view.
+  // A task chosen in the grid: bring its inspector into view. Not one a tour
+  // stop selects: the stop scrolls its own panel into view.
+  const store = useAppStore();
   useEffect(() => {
-    if (task !== null) here.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
-  }, [task]);
+    if (task === null) return;
+    const s = store.getState();
+    const who = spotlightOf(s).tasks?.[0];
+    if (who !== undefined && spotTask(s, who) === task) return;
+    here.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [task, store]);
   return (
     <div ref={here} className="inspector-anchor">
     <Panel name="Task inspector" actions={<><PinButton task={task} /><TaskChooser selected={selected?.task ?? null} /></>}>
@@ -114,7 +121,9 @@ function TaskChooser(props: { readonly selected: number | null }) {
 function TaskDetails(props: { readonly t: Selected }) {
   const { t } = props;
   const blocked = t.frames.some((f) => f.blocking);
-  const run = RUN_WORDS[t.run] ?? 'unknown';
+  // An offline CPU runs nothing, its idle task included: not "waiting for its CPU".
+  const offline = useApp((s) => t.kind === 'idle' && s.frame?.cpus[t.cpu]?.online === false);
+  const run = offline ? 'offline (its CPU is offline)' : (RUN_WORDS[t.run] ?? 'unknown');
   return (
     <>
       <div className="ins-title">
