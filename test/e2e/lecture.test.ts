@@ -192,7 +192,7 @@ describe('the lecture tool', () => {
     await page.close();
   });
 
-  it('saves screenshots of three presets at 1280×720, 1366×768 and 390×844, light and dark', async () => {
+  it('saves screenshots of three presets at 1280×720, 1366×768 and 390×844, light and dark', { timeout: 300_000 }, async () => {
     const sizes = [
       { width: 1280, height: 720 },
       { width: 1366, height: 768 },

@@ -109,7 +109,7 @@ describe('links', () => {
     await page.context().close();
   });
 
-  it('embeds only the chosen panels and the controls, stepping with PageDown', async () => {
+  it('embeds only the chosen panels and the controls; a remote\'s PageDown goes stop to stop', async () => {
     const page = await openAt('v=1&p=first-livepatch&e=1&l=narration,timeline');
     await region(page, 'Narration').waitFor();
     await expect(region(page, 'Timeline').isVisible()).resolves.toBe(true);
@@ -118,10 +118,12 @@ describe('links', () => {
     await expect(page.getByRole('button', { name: 'Step forward', exact: true }).isVisible()).resolves.toBe(true);
     await page.locator('body').click({ position: { x: 2, y: 2 } });
     await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await state(page)).tour?.stop).toBe(1);
     await page.keyboard.press('PageDown');
-    await expect.poll(async () => (await state(page)).step).toBe(2);
+    await expect.poll(async () => (await state(page)).tour?.stop).toBe(2);
+    expect((await state(page)).step).toBe((await state(page)).tour?.step);
     await page.keyboard.press('PageUp');
-    await expect.poll(async () => (await state(page)).step).toBe(1);
+    await expect.poll(async () => (await state(page)).tour?.stop).toBe(1);
     await page.context().close();
   });
 });
