@@ -27,6 +27,7 @@ import { Narration } from '../panels/Narration.tsx';
 import { Actions } from '../panels/Actions.tsx';
 import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
 import { Compare } from '../panels/compare/Compare.tsx';
+import { KernelCode } from '../panels/code/KernelCode.tsx';
 import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
 
 export function App() {
@@ -75,6 +76,7 @@ export function App() {
           <FuncStacks />
         </div>
         <div className="col col-log">
+          <KernelCode />
           <KernelLog />
         </div>
         <div className="row-timeline">
@@ -123,6 +125,7 @@ const PANELS: Record<PanelId, () => ReactElement> = {
   inspector: Inspector,
   timeline: Timeline,
   log: KernelLog,
+  code: KernelCode,
 };
 
 /** For a slide or an iframe (`e=1` in the link): the chosen panels and the controls only. */

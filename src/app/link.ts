@@ -21,6 +21,7 @@ export const PANEL_TITLES = {
   inspector: 'Task inspector',
   timeline: 'Timeline',
   log: 'Kernel log',
+  code: 'Kernel code',
 } as const;
 export type PanelId = keyof typeof PANEL_TITLES;
 export const PANEL_IDS = Object.keys(PANEL_TITLES) as readonly PanelId[];

@@ -112,3 +112,52 @@ describe('compare mode', () => {
     await page.context().close();
   });
 });
+
+describe('kernel code panel', () => {
+  it('stepping moves the highlighted line, and aria-current follows it', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, errors } = await open('v=1&p=sleeper-stalls', { colorScheme });
+      const code = page.getByRole('region', { name: 'Kernel code', exact: true });
+      await code.waitFor();
+      const current = code.locator('[aria-current="step"]');
+      const forward = page.getByRole('button', { name: 'Step forward', exact: true });
+      const seen: string[] = [];
+      let atInit: string | null = null;
+      for (let i = 1; i <= 14; i++) {
+        await forward.click();
+        await until('the step', () => stepOf(page), (s) => s === i);
+        await until('one current line', () => current.count(), (n) => n === 1);
+        const where = `${await code.locator('.code-name').textContent()}:${await current.getAttribute('data-line')}`;
+        seen.push(where);
+        const kind = await page.evaluate(() => window.klpscope?.store.getState().frame?.event?.kind);
+        if (kind === 'init') atInit = (await current.textContent()) ?? '';
+      }
+      expect(new Set(seen).size).toBeGreaterThan(2);
+      expect(atInit).toContain('func->transition = true');
+      // Back again: the line of that step again.
+      await page.getByRole('button', { name: 'Step back', exact: true }).click();
+      await until('the step back', () => stepOf(page), (s) => s === 13);
+      expect(`${await code.locator('.code-name').textContent()}:${await current.getAttribute('data-line')}`).toBe(seen[12]);
+      await code.screenshot({ path: `${ARTIFACTS}/code-${colorScheme}.png` });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('annotates the rfc-v2 bug lines and shows the other kernels\' lines in place', async () => {
+    const { page, errors } = await open('v=1&p=bug-a-rfc&s=4');
+    const code = page.getByRole('region', { name: 'Kernel code', exact: true });
+    await until('step 4', () => stepOf(page), (s) => s === 4);
+    await code.getByRole('combobox', { name: 'Show a function' }).selectOption('klp_init_transition');
+    await expect(code.getByRole('note').first().textContent()).resolves.toContain('RFC v2 bug');
+    const before = await code.locator('.code-line').count();
+    await code.getByRole('checkbox', { name: "Show the other kernels' lines" }).check();
+    expect(await code.locator('.code-line.is-other').count()).toBeGreaterThan(0);
+    expect(await code.locator('.code-line').count()).toBeGreaterThan(before);
+    const link = code.getByRole('link');
+    expect(await link.getAttribute('href')).toMatch(/^https:\/\/lore\.kernel\.org\//);
+    await code.screenshot({ path: `${ARTIFACTS}/code-rfc-light.png` });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
