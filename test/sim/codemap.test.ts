@@ -7,6 +7,7 @@ import { Engine } from '../../src/sim/engine.ts';
 import { EVENT_FN } from '../../src/sim/events.ts';
 import type { EventKind } from '../../src/sim/events.ts';
 import { PRESETS } from '../../src/sim/scenario/presets.ts';
+import { SELFTEST_CASES, selftestScenario } from '../../src/sim/scenario/selftests/cases.ts';
 import { CODE_BY_VARIANT, CODE_MAP, codeRefOf } from '../../src/sim/trace/codemap.ts';
 import type { CodeRef } from '../../src/sim/trace/codemap.ts';
 import { CODE_FUNCTIONS, CODE_KERNELS, codeFunction, linesOf, sourceLink } from '../../src/sim/trace/listings.ts';
@@ -63,6 +64,16 @@ describe('the code map', () => {
       const v = p.kernel as CodeKernel;
       const bad = engine.trace.map((e) => missing(codeRefOf(e.kind, e.args as never, v), v)).filter((x) => x !== undefined);
       expect({ preset: p.id, bad: [...new Set(bad)] }).toEqual({ preset: p.id, bad: [] });
+    }
+  });
+
+  it('resolves every event of the kernel selftests (callbacks, atomic replace) to a line', () => {
+    for (const c of SELFTEST_CASES) {
+      const engine = Engine.load(selftestScenario(c));
+      engine.run({ until: () => engine.settled || engine.overtime, maxSteps: 20_000 });
+      const v = engine.scenario.kernel as CodeKernel;
+      const bad = engine.trace.map((e) => missing(codeRefOf(e.kind, e.args as never, v), v)).filter((x) => x !== undefined);
+      expect({ selftest: c.id, bad: [...new Set(bad)] }).toEqual({ selftest: c.id, bad: [] });
     }
   });
 

@@ -47,6 +47,7 @@ export const CODE_MAP: { readonly [K in EventKind]: CodeRef } = {
   'work-done': at('klp_transition_work_fn', 'try'),
   'patch-object': at('klp_enable_patch', 'patch-object'),
   'patch-object-failed': at('klp_enable_patch', 'patch-failed'),
+  'pre-patch-failed': at('klp_callbacks', 'pre-patch-failed'),
   'module-coming': at('klp_module_coming', 'patch'),
   'module-coming-failed': at('klp_module_coming', 'failed'),
   'module-going': at('klp_module_going', 'unpatch'),
@@ -108,6 +109,8 @@ export const CODE_BY_VARIANT: { readonly [K in EventKind]?: Partial<Record<Kerne
   'start-immediate': { mainline: at('klp_start_transition', 'notice') },
   'try-complete-done': { mainline: at('klp_try_complete_transition', 'complete') },
   'switch-offline-idle': { 'rfc-v2': at('klp_try_switch_task', 'switch') },
+  // Callbacks came with v4.15: the older kernels fail the enable where it patches the object.
+  'pre-patch-failed': { 'rfc-v2': at('klp_enable_patch', 'patch-failed'), 'v4.12': at('klp_enable_patch', 'patch-failed') },
 };
 
 /** The function and line an event of `kind` with `args` points at, in `variant`. */

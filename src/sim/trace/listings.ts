@@ -323,6 +323,20 @@ export const CODE_FUNCTIONS = {
       t('  mutex_unlock(&klp_mutex)'),
     ],
   },
+  klp_callbacks: {
+    name: 'klp_pre_patch_callback',
+    file: 'kernel/livepatch/core.h',
+    lines: [
+      t('/* an object\'s callbacks (v4.15+): around patching and unpatching it */', { only: MAINLINE }),
+      l('entry', 'klp_pre_patch_callback(obj):  /* before klp_patch_object */', { only: MAINLINE }),
+      l('pre-patch', '  ret = obj->callbacks.pre_patch ? obj->callbacks.pre_patch(obj) : 0', { only: MAINLINE }),
+      t('  obj->callbacks.post_unpatch_enabled = !ret  /* post_unpatch only after a good pre_patch */', { only: MAINLINE }),
+      l('pre-patch-failed', '  if ret:  the enable fails: klp_cancel_transition(); a coming module is refused', { only: MAINLINE, shows: ['patch'] }),
+      t('klp_post_patch_callback(obj):  /* once the patching transition completes */', { only: MAINLINE }),
+      t('klp_pre_unpatch_callback(obj):  /* before the unpatching transition starts */', { only: MAINLINE }),
+      t('klp_post_unpatch_callback(obj):  /* after it completes, if enabled; then disabled */', { only: MAINLINE }),
+    ],
+  },
   workload: {
     name: 'the workload (klpscope\'s model)',
     file: null,
