@@ -61,7 +61,7 @@ describe('the code map', () => {
     for (const p of PRESETS) {
       const engine = Engine.load(p.scenario);
       engine.run({ until: () => engine.settled || engine.overtime, maxSteps: 20_000 });
-      const v = p.kernel as CodeKernel;
+      const v = p.kernel;
       const bad = engine.trace.map((e) => missing(codeRefOf(e.kind, e.args as never, v), v)).filter((x) => x !== undefined);
       expect({ preset: p.id, bad: [...new Set(bad)] }).toEqual({ preset: p.id, bad: [] });
     }
@@ -71,7 +71,7 @@ describe('the code map', () => {
     for (const c of SELFTEST_CASES) {
       const engine = Engine.load(selftestScenario(c));
       engine.run({ until: () => engine.settled || engine.overtime, maxSteps: 20_000 });
-      const v = engine.scenario.kernel as CodeKernel;
+      const v = engine.scenario.kernel;
       const bad = engine.trace.map((e) => missing(codeRefOf(e.kind, e.args as never, v), v)).filter((x) => x !== undefined);
       expect({ selftest: c.id, bad: [...new Set(bad)] }).toEqual({ selftest: c.id, bad: [] });
     }

@@ -115,6 +115,6 @@ export const CODE_BY_VARIANT: { readonly [K in EventKind]?: Partial<Record<Kerne
 
 /** The function and line an event of `kind` with `args` points at, in `variant`. */
 export function codeRefOf<K extends EventKind>(kind: K, args: EventArgs[K], variant: KernelVariant): CodeRef {
-  const refine = CODE_REFINE[kind] as ((a: EventArgs[K], v: KernelVariant) => CodeRef | undefined) | undefined;
+  const refine = CODE_REFINE[kind];
   return refine?.(args, variant) ?? CODE_BY_VARIANT[kind]?.[variant] ?? CODE_MAP[kind];
 }
