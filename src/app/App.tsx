@@ -29,6 +29,7 @@ import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
 import { Compare } from '../panels/compare/Compare.tsx';
 import { KernelCode } from '../panels/code/KernelCode.tsx';
 import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
+import { NotRealKernel, SearchDialog } from '../panels/search/SearchDialog.tsx';
 
 export function App() {
   useShortcuts();
@@ -48,11 +49,12 @@ export function App() {
         </h1>
         {meta && (
           <p className="scenario-name">
-            <strong>{meta.name}</strong> <span className="badge" title="kernel variant">{meta.kernel}</span>
+            <strong>{meta.name}</strong> <span className="badge" title="kernel variant">{meta.kernel}</span> <NotRealKernel />
           </p>
         )}
         <div className="head-tools">
           <GalleryButton />
+          <SearchDialog />
           <CompareMenu />
           <CopyLink />
           <Export />

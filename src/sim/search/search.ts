@@ -69,7 +69,7 @@ export interface Counterexample {
   readonly choices: readonly ChoicePair[];
   /** Changed choices of the run as found, before shrinking. */
   readonly foundLength: number;
-  /** Where the run as found broke it. */
+  /** Where the replay of `choices` (as `klpscope run` runs it) breaks it. */
   readonly step: number;
   readonly time: number;
   readonly fn: string;
@@ -207,7 +207,8 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
     const f = o.violation;
     if (f === undefined) return undefined;
     const choices = options.shrink === false ? changes : shrink(base, changes, f.v.invariant, f.event.step);
-    return { choices, foundLength: changes.length, step: f.event.step, time: f.event.time, fn: f.event.fn, violation: f.v };
+    const step = replayStep(base, choices, f.v.invariant, Math.max(1000, 2 * f.event.step));
+    return { choices, foundLength: changes.length, step: step >= 0 ? step : f.event.step, time: f.event.time, fn: f.event.fn, violation: f.v };
   };
   /** After a run: progress, cancel, bounds. */
   const tick = (): SearchStop | undefined => {
@@ -321,20 +322,22 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
   }
 }
 
-/** Whether the scenario with these `choices` breaks invariant `inv` within `maxStep` events, as `klpscope run` would run it. */
-export function replayShows(scenario: Scenario, choices: readonly ChoicePair[], inv: number, maxStep: number): boolean {
+/** The step at which the scenario with these `choices` breaks invariant `inv` (as `klpscope run` runs it), or -1 if not within `maxStep` events. */
+export function replayStep(scenario: Scenario, choices: readonly ChoicePair[], inv: number, maxStep: number): number {
   const engine = new Engine({ ...scenario, choices }, { keepTrace: false, keepCheckpoints: false });
   try {
     while (engine.step < maxStep && !engine.settled && !engine.overtime) {
       const e = engine.stepForward();
-      if (e === undefined) return false;
-      if (e.violations.some((v) => isError(v) && v.invariant === inv)) return true;
+      if (e === undefined) return -1;
+      if (e.violations.some((v) => isError(v) && v.invariant === inv)) return e.step;
     }
   } catch {
-    return false;
+    return -1;
   }
-  return false;
+  return -1;
 }
+
+export const replayShows = (scenario: Scenario, choices: readonly ChoicePair[], inv: number, maxStep: number): boolean => replayStep(scenario, choices, inv, maxStep) >= 0;
 
 /**
  * The fewest of these changed choices that still break the same invariant
