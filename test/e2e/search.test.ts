@@ -60,7 +60,7 @@ describe('Find a counterexample', () => {
       return { name: s.meta?.name, json: s.meta?.json ?? '', violations: s.milestones.filter((m) => m.kind === 'violation').map((m) => m.step) };
     });
     expect(state.name).toMatch(/\(counterexample\)$/);
-    expect(JSON.parse(state.json).choices.length).toBeGreaterThan(0);
+    expect((JSON.parse(state.json) as { choices: unknown[] }).choices.length).toBeGreaterThan(0);
     expect(state.violations).toContain(step);
     expect(errors).toEqual([]);
   }, 120_000);

@@ -97,7 +97,7 @@ export function SearchDialog({ makeWorker = realWorker }: { readonly makeWorker?
     setOpen(false);
   };
   const openFound = (f: FoundCounterexample) => {
-    load({ scenario: { ...withSwitches(), name: `${String(doc().name ?? 'scenario')} (counterexample)`, choices: f.choices }, step: f.step });
+    load({ scenario: { ...withSwitches(), name: `${meta?.name ?? 'scenario'} (counterexample)`, choices: f.choices }, step: f.step });
     setOpen(false);
   };
   const applySwitches = () => {
