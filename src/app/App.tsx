@@ -23,6 +23,7 @@ import { Globals } from '../panels/Globals.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
 import { Timeline } from '../panels/Timeline.tsx';
 import { KernelLog } from '../panels/KernelLog.tsx';
+import { SelftestCheck } from '../panels/SelftestCheck.tsx';
 import { Narration } from '../panels/Narration.tsx';
 import { Actions } from '../panels/Actions.tsx';
 import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
@@ -78,6 +79,7 @@ export function App() {
           <FuncStacks />
         </div>
         <div className="col col-log">
+          <SelftestCheck />
           <KernelCode />
           <KernelLog />
         </div>

@@ -14,7 +14,14 @@ import { useApp, useAppStore } from '../app/store.ts';
 import type { AppStore } from '../app/store.ts';
 import { PRESET_INDEX, presetEntry } from '../sim/scenario/presetIndex.ts';
 import type { PresetEntry } from '../sim/scenario/presetIndex.ts';
+import { SELFTEST_CASES, selftestById, selftestScenario } from '../sim/scenario/selftests/cases.ts';
 import './gallery.css';
+
+/** Loads a kernel selftest as its scenario; the selftest panel then shows its expected log beside the run's. */
+export function openSelftest(store: AppStore, id: string): void {
+  const c = selftestById(id);
+  if (c !== undefined) store.getState().load({ scenario: selftestScenario(c) });
+}
 
 /** Loads a preset at a stop of its guided tour (the first one by default). */
 export function openDemo(store: AppStore, id: string, stop = 0): void {
@@ -54,12 +61,19 @@ export function Gallery(props: GalleryProps) {
     },
     [store, setOpen],
   );
+  const chooseSelftest = useCallback(
+    (id: string) => {
+      openSelftest(store, id);
+      setOpen(false);
+    },
+    [store, setOpen],
+  );
   return (
     <>
       <button ref={trigger} type="button" className="gal-trigger" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(!open)}>
         Demos
       </button>
-      {open && <GalleryDialog current={current} onClose={close} onChoose={choose} fallback={trigger} />}
+      {open && <GalleryDialog current={current} onClose={close} onChoose={choose} onChooseSelftest={chooseSelftest} fallback={trigger} />}
     </>
   );
 }
@@ -69,6 +83,7 @@ function GalleryDialog(props: {
   readonly current: string | null;
   readonly onClose: () => void;
   readonly onChoose: (id: string) => void;
+  readonly onChooseSelftest: (id: string) => void;
   /** Where focus goes back to if what had it before is gone. */
   readonly fallback: RefObject<HTMLElement | null>;
 }) {
@@ -120,6 +135,7 @@ function GalleryDialog(props: {
             <Card key={p.id} preset={p} index={i} current={props.current === p.id} onChoose={onChoose} />
           ))}
         </ol>
+        <Selftests onChoose={props.onChooseSelftest} />
       </div>
     </div>
   );
@@ -157,5 +173,37 @@ function Card(props: { readonly preset: PresetEntry; readonly index: number; rea
         )}
       </div>
     </li>
+  );
+}
+
+const SELFTEST_FILES = ['test-livepatch.sh', 'test-callbacks.sh', 'test-sysfs.sh'] as const;
+
+/** The kernel's own livepatch selftests, by file, each opened as a scenario. */
+function Selftests(props: { readonly onChoose: (id: string) => void }) {
+  const id = useId();
+  return (
+    <section className="gal-selftests" aria-labelledby={`${id}-st`}>
+      <h2 id={`${id}-st`}>Kernel selftests</h2>
+      <p className="gal-intro">
+        The cases of tools/testing/selftests/livepatch, translated into scenarios with the same modules and commands. Each opens with the log the selftest expects beside this run&apos;s log; the diff turns green when they match.
+      </p>
+      {SELFTEST_FILES.map((file) => (
+        <section key={file} className="gal-st-file">
+          <h3 className="gal-title">
+            <code>{file}</code>
+          </h3>
+          <ul className="gal-st-list">
+            {SELFTEST_CASES.filter((c) => c.file === file).map((c) => (
+              <li key={c.id} className="gal-st-case">
+                <span>{c.test}</span>
+                <button type="button" aria-label={`Open selftest: ${c.test} (${file})`} onClick={() => props.onChoose(c.id)}>
+                  Open
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
   );
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useState } from 'react';
 import { Gallery, openDemo, twinOf } from '../../src/panels/Gallery.tsx';
 import { PRESETS, presetById } from '../../src/sim/scenario/presets.ts';
+import { SELFTEST_CASES } from '../../src/sim/scenario/selftests/cases.ts';
 import { flush, renderWithSim } from './harness.tsx';
 
 afterEach(cleanup);
@@ -26,7 +27,7 @@ describe('<Gallery />', () => {
     expect(trigger.getAttribute('aria-expanded')).toBe('true');
     expect(dialog.contains(document.activeElement)).toBe(true);
 
-    const cards = within(dialog).getAllByRole('listitem');
+    const cards = within(dialog).getAllByRole('listitem').filter((li) => li.classList.contains('gal-card'));
     expect(cards).toHaveLength(PRESETS.length);
     PRESETS.forEach((p, i) => {
       const card = within(cards[i]);
@@ -59,6 +60,20 @@ describe('<Gallery />', () => {
     expect(current).toHaveLength(1);
     expect(current[0].textContent).toContain(p.title);
     expect(current[0].textContent).toContain('open now');
+  });
+
+  it('lists the kernel selftests by file; Open loads the case as its scenario', async () => {
+    const user = userEvent.setup();
+    const { store } = await renderWithSim(<Gallery />);
+    const dialog = await openGallery(user);
+    expect(within(dialog).getByRole('heading', { name: 'Kernel selftests' })).toBeTruthy();
+    for (const c of SELFTEST_CASES) expect(within(dialog).getByRole('button', { name: `Open selftest: ${c.test} (${c.file})` })).toBeTruthy();
+    const c = SELFTEST_CASES.find((x) => x.test === 'busy target module')!;
+    await user.click(within(dialog).getByRole('button', { name: `Open selftest: ${c.test} (${c.file})` }));
+    await flush();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(store.getState().meta?.name).toBe(`${c.file}: ${c.test}`);
+    expect(store.getState().meta?.kernel).toBe('mainline');
   });
 
   it('closes with Escape and with Close, giving focus back', async () => {
@@ -118,7 +133,7 @@ describe('<Gallery />', () => {
     const rfc = PRESETS.filter((p) => p.kernel === 'rfc-v2' && p.compare !== undefined);
     expect(rfc.length).toBeGreaterThan(0);
     expect(within(dialog).getAllByRole('button', { name: /^Compare with v4\.12/ })).toHaveLength(rfc.length);
-    const cards = within(dialog).getAllByRole('listitem');
+    const cards = within(dialog).getAllByRole('listitem').filter((li) => li.classList.contains('gal-card'));
     PRESETS.forEach((p, i) => {
       const twin = twinOf(p);
       const compare = within(cards[i]).queryByRole('button', { name: /^Compare with/ });
