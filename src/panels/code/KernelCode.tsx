@@ -104,7 +104,8 @@ export function KernelCode() {
         )}
       </div>
       <p className="code-note">Pseudo-code written for klpscope with the kernel&apos;s names, not the kernel&apos;s source.</p>
-      <ol ref={listRef} className="code-lines">
+      {/* Scrolls when the function is longer than the panel: focusable, so the keyboard can scroll it. */}
+      <ol ref={listRef} className="code-lines" tabIndex={0} aria-label={`Pseudo-code of ${fn.name}`}>
         {lines.map((line, i) => (
           <Line key={i} line={line} current={line.id !== undefined && line.id === currentLine} other={!mine.has(line)} frame={frame} comms={comms} />
         ))}
