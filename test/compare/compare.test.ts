@@ -8,6 +8,7 @@ import { applyVariation, encodeVariation, parseVariation, variationsFor } from '
 import type { Variation } from '../../src/panels/compare/variation.ts';
 import { decodeLink, encodeLink } from '../../src/app/url.ts';
 import { presetById } from '../../src/sim/scenario/presets.ts';
+import { parseScenario } from '../../src/sim/scenario/schema.ts';
 import { Session } from '../../src/worker/session.ts';
 import { usec } from '../../src/sim/types.ts';
 import type { Frame, LogEntry, Reply, Request } from '../../src/worker/protocol.ts';
@@ -38,6 +39,13 @@ describe('variations', () => {
     const imm = applyVariation(doc, { kind: 'immediate', on: false }) as { modules: { livepatch?: { immediate: boolean } }[] };
     expect(imm.modules.filter((m) => m.livepatch !== undefined).every((m) => m.livepatch?.immediate === false)).toBe(true);
     expect(variationsFor(doc).map(encodeVariation)).toEqual(expect.arrayContaining(['kernel:v4.12', 'kernel:mainline', 'immediate:0', `seed:${(doc.seed as number) + 1}`]));
+  });
+
+  it('offers each "what if" switch the kernel has, from the scenario as the worker reports it', () => {
+    // The menu reads the worker's normalised scenario (JSON.stringify of parseScenario).
+    const doc = JSON.parse(JSON.stringify(parseScenario(presetById('first-livepatch')?.scenario))) as unknown;
+    const offered = variationsFor(doc).map(encodeVariation);
+    expect(offered).toEqual(expect.arrayContaining(['whatif:no-fork-inherit:1', 'whatif:skip-idle-tasks:1', 'whatif:no-init-wmb:1']));
   });
 });
 
