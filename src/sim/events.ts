@@ -196,7 +196,9 @@ function outcomeText(o: CommandOutcome, line: string): string {
       return `No task ${o.who} to ${o.what}.`;
     case 'tasks': {
       const verb = o.what === 'wake' ? 'woken' : o.what === 'kill' ? (o.ignored ? 'sent SIGKILL, which a kernel thread ignores' : 'killed') : o.uninherited ? 'forked; each child starts at the target state (what if: no-fork-inherit)' : "forked; each child inherits its parent's patch_state";
-      return `${o.n} task${plural(o.n)} named ${o.who} ${verb}.`;
+      // `wake N` / `kill N` / `fork N` with a number name pid N (scenario.md §7).
+      const whom = /^\d+$/.test(o.who) ? `with pid ${o.who}` : `named ${o.who}`;
+      return `${o.n} task${plural(o.n)} ${whom} ${verb}.`;
     }
     case 'script-only':
       return `sh: ${o.directive} only works in the script.`;

@@ -68,3 +68,16 @@ describe('describeEvent, for kinds the golden scenarios do not reach', () => {
     });
   }
 });
+
+describe('narration of a command that names a task', () => {
+  it('says pid N for `wake N`, and the name for `wake NAME`', () => {
+    const engine = Engine.load(readFileSync(fileURLToPath(new URL('../../examples/stalled-transition.json', import.meta.url)), 'utf8'));
+    engine.act('wake 8');
+    engine.act('wake slowcat');
+    engine.run({ maxSteps: 50 });
+    const said = engine.trace.filter((e) => e.kind === 'command-done' || e.kind === 'command-done-switch').map((e) => describeEvent(e, engine.world));
+    expect(said).toContain('1 task with pid 8 woken.');
+    // slowcat is awake by then: a name is still called a name.
+    expect(said).toContain('0 tasks named slowcat woken.');
+  });
+});
