@@ -57,10 +57,31 @@ export interface KthreadGroup {
 
 export type TaskGroup = UserGroup | KthreadGroup;
 
+export interface LivepatchObject {
+  name: string;
+  funcs: { old: string; output?: string }[];
+  callbacks?: boolean;
+}
+
 export interface LivepatchModule {
   name: string;
-  livepatch: { objects: { name: 'vmlinux'; funcs: { old: string; output?: string }[] }[] };
+  params?: Record<string, number | boolean>;
+  livepatch: { objects: LivepatchObject[]; replace?: boolean | string };
 }
+
+/** A target module (stage 2): provides functions, may run a work item. */
+export interface TargetModule {
+  name: string;
+  params?: Record<string, number | boolean>;
+  functions: string[];
+  init: string[];
+  exit: string[];
+  work?: { function: string; enter: string; exit: string; blockParam: string };
+}
+
+export type ModuleDoc = LivepatchModule | TargetModule;
+
+export const isLivepatch = (m: ModuleDoc): m is LivepatchModule => 'livepatch' in m;
 
 export interface ScenarioDoc {
   format: 'klpscope/1';
@@ -69,7 +90,7 @@ export interface ScenarioDoc {
   seed: number;
   machine: { cpus: number; offline: number[] };
   tasks: TaskGroup[];
-  modules: LivepatchModule[];
+  modules: ModuleDoc[];
   script: string[];
 }
 
@@ -84,6 +105,13 @@ export interface ScenarioOptions {
   readonly cpuBound?: boolean;
   /** Functions the modules may patch (default PATCHABLE). */
   readonly patchable?: readonly string[];
+  /**
+   * mainline only: draw stage-2 features too (object callbacks, a failing
+   * pre_patch, target modules with work items coming and going, atomic
+   * replace, objects naming an undeclared module). Default true; v4.12
+   * scenarios are drawn exactly as before, so their seeds keep their meaning.
+   */
+  readonly stage2?: boolean;
 }
 
 const userMs = fc.constantFrom<MsRange>([1, 20], [10, 100], [20, 200], [50, 400]);
@@ -125,6 +153,67 @@ function livepatchModule(name: string, patchable: readonly string[]): fc.Arbitra
     .uniqueArray(fc.constantFrom(...patchable), { minLength: 1, maxLength: 3 })
     .chain((olds) => fc.tuple(...olds.map(func)))
     .map((funcs) => ({ name, livepatch: { objects: [{ name: 'vmlinux' as const, funcs }] } }));
+}
+
+// ---------------------------------------------------------------- stage 2
+
+/** Target modules (stage 2): `tmN` provides `tmN_fn`; with a work item, `block` holds it inside. */
+function targetModule(name: string): fc.Arbitrary<TargetModule> {
+  const fn = `${name}_fn`;
+  return fc.boolean().map((work) =>
+    work
+      ? { name, params: { block: false }, functions: [fn], init: [`${name}_init`], exit: [`${name}_exit`], work: { function: fn, enter: `${fn} enter`, exit: `${fn} exit`, blockParam: 'block' } }
+      : { name, functions: [fn], init: [`${name}_init`], exit: [`${name}_exit`] },
+  );
+}
+
+/** Stage-2 extras for one livepatch module: callbacks, objects for target (or absent) modules, replace, pre_patch_ret. */
+function stage2Livepatch(m: LivepatchModule, targets: readonly string[]): fc.Arbitrary<LivepatchModule> {
+  const objectFor = (mod: string) =>
+    fc.record({ name: fc.constant(mod), funcs: fc.boolean().map((f) => (f && mod !== 'absent' ? [{ old: `${mod}_fn` }] : [])), callbacks: fc.boolean() });
+  return fc
+    .record({
+      callbacks: fc.boolean(),
+      objects: fc.uniqueArray(fc.constantFrom(...targets, 'absent'), { maxLength: 2 }).chain((mods) => (mods.length === 0 ? fc.constant<LivepatchObject[]>([]) : fc.tuple(...mods.map(objectFor)))),
+      replace: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constantFrom(0, 1).map((v) => ({ param: v })) },
+      ),
+      prePatchRet: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(0, -19) }),
+    })
+    .map(({ callbacks, objects, replace, prePatchRet }) => {
+      const params: Record<string, number> = {};
+      if (prePatchRet !== undefined) params.pre_patch_ret = prePatchRet;
+      const livepatch: LivepatchModule['livepatch'] = { objects: [{ ...m.livepatch.objects[0], callbacks }, ...objects] };
+      if (replace === true) livepatch.replace = true;
+      else if (replace !== undefined) {
+        livepatch.replace = 'replace';
+        params.replace = replace.param;
+      }
+      return Object.keys(params).length > 0 ? { name: m.name, params, livepatch } : { name: m.name, livepatch };
+    });
+}
+
+/** Script lines for target modules and livepatch module parameters (stage 2), only naming parameters that exist. */
+function stage2Line(modules: readonly ModuleDoc[]): fc.Arbitrary<string> {
+  const has = (param: string) => modules.filter((m) => m.params !== undefined && param in m.params).map((m) => m.name);
+  const targets = modules.filter((m) => !isLivepatch(m)).map((m) => m.name);
+  const target = fc.constantFrom(...targets);
+  const lines: fc.WeightedArbitrary<string>[] = [
+    { weight: 3, arbitrary: target.map((t) => `insmod ${t}.ko`) },
+    { weight: 3, arbitrary: target.map((t) => `rmmod ${t}`) },
+  ];
+  const blocking = has('block');
+  if (blocking.length > 0) {
+    lines.push({ weight: 2, arbitrary: fc.constantFrom(...blocking).map((t) => `insmod ${t}.ko block=Y`) });
+    lines.push({ weight: 2, arbitrary: fc.constantFrom(...blocking).map((t) => `echo 0 > /sys/module/${t}/parameters/block`) });
+  }
+  const failing = has('pre_patch_ret');
+  if (failing.length > 0) lines.push({ weight: 1, arbitrary: fc.constantFrom(...failing).map((p) => `insmod ${p}.ko pre_patch_ret=-19`) });
+  const replacing = has('replace');
+  if (replacing.length > 0) lines.push({ weight: 1, arbitrary: fc.tuple(fc.constantFrom(...replacing), fc.constantFrom('0', '1')).map(([p, v]) => `insmod ${p}.ko replace=${v}`) });
+  return fc.oneof(...lines);
 }
 
 /** One valid script line for a machine with these patches, task names and CPUs. */
@@ -180,13 +269,13 @@ export function scenarioArb(o: ScenarioOptions = {}): fc.Arbitrary<ScenarioDoc> 
       const patches = Array.from({ length: nPatches }, (_, i) => `lp${i}`);
       const comms = groups.map((_, i) => (i < nUser ? `u${i}` : `k${i - nUser}`));
       const offline = cpus > 1 ? fc.subarray(Array.from({ length: cpus - 1 }, (_, i) => i + 1), { maxLength: cpus - 1 }) : fc.constant<number[]>([]);
-      return fc.record({
+      const base: fc.Arbitrary<ScenarioDoc> = fc.record({
         format: fc.constant('klpscope/1' as const),
         name: fc.constant('property'),
         kernel: fc.constant(kernel),
         seed: fc.constant(seed),
         machine: offline.map((off) => ({ cpus, offline: off })),
-        tasks: groups.length === 0 ? fc.constant([]) : fc.tuple(...groups),
+        tasks: groups.length === 0 ? fc.constant<TaskGroup[]>([]) : fc.tuple(...groups),
         modules: fc.tuple(...patches.map((p) => livepatchModule(p, o.patchable ?? PATCHABLE))),
         // Most scripts start by loading a patch, so that most runs see a transition.
         script: fc
@@ -196,13 +285,33 @@ export function scenarioArb(o: ScenarioOptions = {}): fc.Arbitrary<ScenarioDoc> 
           )
           .map(([first, lines]) => capForks(first === undefined ? lines : [first, ...lines], 2)),
       });
+      if (kernel !== 'mainline' || o.stage2 === false) return base;
+      // mainline: about half the scenarios also use stage 2.
+      return fc.tuple(base, fc.option(fc.integer({ min: 1, max: 2 }), { freq: 2, nil: undefined })).chain(([doc, nTargets]) => {
+        if (nTargets === undefined) return fc.constant(doc);
+        const targets = Array.from({ length: nTargets }, (_, i) => `tm${i}`);
+        const livepatches = doc.modules.filter(isLivepatch);
+        return fc
+          .tuple(
+            fc.tuple(...targets.map(targetModule)),
+            fc.tuple(...livepatches.map((m) => fc.oneof({ weight: 1, arbitrary: fc.constant(m) }, { weight: 3, arbitrary: stage2Livepatch(m, targets) }))),
+          )
+          .chain(([t, l]) => {
+            const modules: ModuleDoc[] = [...t, ...l];
+            return fc.array(fc.tuple(fc.nat({ max: doc.script.length }), stage2Line(modules)), { minLength: 1, maxLength: 4 }).map((extra): ScenarioDoc => {
+              const script = [...doc.script];
+              for (const [at, line] of extra) script.splice(Math.min(at, script.length), 0, line);
+              return { ...doc, name: 'property (stage 2)', modules, script };
+            });
+          });
+      });
     });
 }
 
 /** Commands a user may type while the simulation runs (no directives). */
 export function actionArb(doc: ScenarioDoc): fc.Arbitrary<string> {
   return scriptLine(
-    doc.modules.map((m) => m.name),
+    doc.modules.filter(isLivepatch).map((m) => m.name),
     doc.tasks.map((g) => g.comm),
     doc.machine.cpus,
     false,

@@ -75,12 +75,17 @@ function runScript(engine: Engine, onEvent: (e: SimEvent) => void, extra: number
 // ---------------------------------------------------------------- properties
 
 /** a. No guarantee is ever broken while the script runs, and a while after. */
-const invariantsHold = fc.property(scenarioArb(), (doc) => {
+/** Only mainline scenarios that use stage 2 (callbacks, target modules and work, replace). */
+const stage2Only = (a: fc.Arbitrary<ScenarioDoc>) => a.filter((d) => d.modules.some((m) => !('livepatch' in m)));
+
+const invariantsHoldOver = (docs: fc.Arbitrary<ScenarioDoc>) => fc.property(docs, (doc) => {
   const engine = Engine.load(doc, { keepTrace: false });
   const w = watch(engine);
   runScript(engine, w.onEvent, 3 * SEC);
   expectClean(engine, w);
 });
+const invariantsHold = invariantsHoldOver(scenarioArb());
+const invariantsHoldStage2 = invariantsHoldOver(stage2Only(scenarioArb()));
 
 /**
  * a'. The same with commands typed at random moments (the UI's `act`).
@@ -132,7 +137,9 @@ function excuse(engine: Engine, doc: ScenarioDoc, t: number): string | undefined
 }
 
 /** b. Waking every task group lets the transition in progress complete. */
-const livenessScenario = { maxTasks: 30, waits: false, maxLines: 6 } as const;
+// Stage 2 left out: a work item held by its block parameter, or a failing
+// pre_patch, is outside what waking tasks can unblock.
+const livenessScenario = { maxTasks: 30, waits: false, maxLines: 6, stage2: false } as const;
 // Patching worker_thread can never complete (every kworker sleeps in it), so
 // most runs leave it out and the property mostly sees transitions that can.
 const transitionsComplete = fc.property(
@@ -180,8 +187,8 @@ const deterministic = fc.property(scenarioArb(), fc.integer({ min: 500, max: 400
 });
 
 /** d. seek(n) after running to m equals a fresh engine stepped to n; forward again replays the same events. */
-const seekIsReplay = fc.property(
-  scenarioArb(),
+const seekIsReplayOver = (docs: fc.Arbitrary<ScenarioDoc>) => fc.property(
+  docs,
   fc.integer({ min: 1, max: 3000 }),
   fc.double({ min: 0, max: 1, noNaN: true }),
   fc.integer({ min: 10, max: 500 }),
@@ -202,6 +209,11 @@ const seekIsReplay = fc.property(
     expect(stateDigest(engine)).toEqual(at);
   },
 );
+const seekIsReplay = seekIsReplayOver(scenarioArb());
+const seekIsReplayStage2 = seekIsReplayOver(stage2Only(scenarioArb()));
+// The generator as it was before stage 2: replays counterexamples pinned then
+// (a pinned path walks fast-check's shrink tree, which stage 2 changed for mainline).
+const seekIsReplayWithoutStage2 = seekIsReplayOver(scenarioArb({ stage2: false }));
 
 type Op = { kind: 'run'; steps: number } | { kind: 'seek'; frac: number } | { kind: 'act'; text: string };
 
@@ -255,6 +267,9 @@ const PROPERTIES = {
   transitionsComplete: (r: Replay) => fc.assert(transitionsComplete, r),
   deterministic: (r: Replay) => fc.assert(deterministic, r),
   seekIsReplay: (r: Replay) => fc.assert(seekIsReplay, r),
+  invariantsHoldStage2: (r: Replay) => fc.assert(invariantsHoldStage2, r),
+  seekIsReplayStage2: (r: Replay) => fc.assert(seekIsReplayStage2, r),
+  seekIsReplayWithoutStage2: (r: Replay) => fc.assert(seekIsReplayWithoutStage2, r),
   actInThePast: (r: Replay) => fc.assert(actInThePast, r),
 } as const;
 
@@ -263,6 +278,10 @@ type PropertyName = keyof typeof PROPERTIES;
 describe('simulation properties (fast-check)', () => {
   it('a. v4.12 and mainline without immediate or force never break an invariant', () => {
     fc.assert(invariantsHold, { numRuns: runs(60) });
+  }, 60_000);
+
+  it('a. ... also with stage 2 (mainline: callbacks, a failing pre_patch, target modules and work items coming and going, atomic replace, absent objects)', () => {
+    fc.assert(invariantsHoldStage2, { numRuns: runs(40) });
   }, 60_000);
 
   it('a. ... also when commands are typed while it runs (not while the script sleeps: known bug, see below)', () => {
@@ -279,6 +298,10 @@ describe('simulation properties (fast-check)', () => {
 
   it('d. seek(n) after running to m is a fresh run to n, and forward again replays the same events', () => {
     fc.assert(seekIsReplay, { numRuns: runs(50) });
+  }, 60_000);
+
+  it('d. ... also with stage 2 (mainline)', () => {
+    fc.assert(seekIsReplayStage2, { numRuns: runs(40) });
   }, 60_000);
 
   it('d. acting in the past is a fresh run with the same action log', () => {
@@ -315,7 +338,7 @@ const REGRESSIONS: readonly Regression[] = [
     // do_syscall_64, v4.12's patch->enabled = true after the first pass),
     // which stepping to n did not show yet.
     name: 'seek onto a checkpoint shows the same state as stepping there (v4.12, 3 CPUs, kthreads, insmod twice)',
-    property: 'seekIsReplay',
+    property: 'seekIsReplayWithoutStage2',
     seed: -265961423,
     path: '771:34:0:1:1:0:0:3:2:1:0:0:0:0:0:1:3:1:0:0:4:4:2:2:2:2:2:2:5:4:6:33:15:13:14:14:14:13:14:13:13:13:15:14:14:13:14:13:13:13:13:14:13:15:14:14:15:6:10:10:10:35:10:11:11:11:12:12:17:13:10:10:10:10:10:12:10:11:10',
   },
