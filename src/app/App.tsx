@@ -30,7 +30,7 @@ import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
 import { Compare } from '../panels/compare/Compare.tsx';
 import { KernelCode } from '../panels/code/KernelCode.tsx';
 import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
-import { NotRealKernel, SearchDialog } from '../panels/search/SearchDialog.tsx';
+import { SearchDialog } from '../panels/search/SearchDialog.tsx';
 
 export function App() {
   useShortcuts();
@@ -50,7 +50,7 @@ export function App() {
         </h1>
         {meta && (
           <p className="scenario-name">
-            <strong>{meta.name}</strong> <span className="badge" title="kernel variant">{meta.kernel}</span> <NotRealKernel />
+            <strong>{meta.name}</strong> <span className="badge" title="kernel variant">{meta.kernel}</span>
           </p>
         )}
         <div className="head-tools">

@@ -3,6 +3,7 @@
 import { COMMANDS, speedLabel, UNITS } from '../app/commands.ts';
 import { useApp, useAppStore } from '../app/store.ts';
 import { SPEEDS } from '../worker/protocol.ts';
+import { NotRealKernel } from './search/SearchDialog.tsx';
 import type { StepUnit } from '../worker/protocol.ts';
 
 /** Drawn, so no font needs the glyphs. */
@@ -56,6 +57,7 @@ export function Transport() {
         />
         <output>{speedLabel(f?.speed ?? 0)}</output>
       </label>
+      <NotRealKernel />
       <span className="where" aria-live={f?.playing ? 'off' : 'polite'}>
         {f ? `step ${f.step.toLocaleString('en')}${f.end !== null ? ` / ${f.end.toLocaleString('en')}` : ''} · ${(f.time / 1e6).toFixed(6)} s` : 'loading…'}
       </span>
