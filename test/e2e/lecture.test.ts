@@ -7,6 +7,7 @@
 // presets at three sizes go to test-results/artifacts.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PANEL_TITLES } from '../../src/app/link.ts';
 import { PRESETS } from '../../src/sim/scenario/presets.ts';
 import { ARTIFACTS, startHarness } from './browser.ts';
 import type { Harness } from './browser.ts';
@@ -47,16 +48,8 @@ const inView = (page: Page, title: string) =>
     return r.top >= -1 && r.left >= -1 && r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1 && r.height > 0;
   }, title);
 
-const TITLES: Record<string, string> = {
-  narration: 'Narration',
-  tasks: 'Task grid',
-  cpus: 'CPUs',
-  stacks: 'Function stacks',
-  globals: 'Globals',
-  inspector: 'Task inspector',
-  timeline: 'Timeline',
-  log: 'Kernel log',
-};
+// The panels' titles, where the app keeps them: a new panel is checked too.
+const TITLES: Readonly<Record<string, string>> = PANEL_TITLES;
 
 describe('the lecture tool', () => {
   it('shows the stop the playhead reached: → onto a stop shows it, End shows the last one reached', async () => {
