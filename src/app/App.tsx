@@ -170,6 +170,9 @@ function Notices() {
   const pendingAct = useApp((s) => s.pendingAct);
   const frame = useApp((s) => s.frame);
   const reload = useApp((s) => s.reload);
+  const restarted = useApp((s) => s.restarted);
+  const lastGood = useApp((s) => s.lastGood);
+  const recover = useApp((s) => s.recover);
   const dismiss = useApp((s) => s.dismiss);
   const act = useApp((s) => s.act);
   const cancelAct = useApp((s) => s.cancelAct);
@@ -183,7 +186,22 @@ function Notices() {
           </button>
         </div>
       )}
-      {error && (
+      {error && restarted && (
+        <div className="notice notice-error" role="alert">
+          <p>
+            <strong>The simulation stopped answering:</strong> {error}.
+          </p>
+          {lastGood !== null && (
+            <button type="button" onClick={() => recover('last')}>
+              Back to the last good state{lastGood.step !== undefined ? ` (step ${lastGood.step.toLocaleString('en')})` : ''}
+            </button>
+          )}
+          <button type="button" onClick={() => recover('default')}>
+            Open the default demo
+          </button>
+        </div>
+      )}
+      {error && !restarted && (
         <div className="notice notice-error" role="alert">
           <p>
             <strong>The simulation stopped:</strong> {error}

@@ -1,5 +1,8 @@
 // How the app talks to the simulation: a module Web Worker in the browser, or
-// the same Session in-process for component tests.
+// the same Session in-process for component tests. The worker is watched: one
+// that has owed a reply for WATCHDOG_MS is replaced by a fresh one, and the
+// app is told (a `restarted` reply), so that the page stays alive and the
+// user can go back to the last good state or the default demo.
 import type { Message, Reply } from '../worker/protocol.ts';
 
 export interface SimClient {
@@ -10,20 +13,73 @@ export interface SimClient {
   close(): void;
 }
 
-export function workerClient(): SimClient {
-  const worker = new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
+/** A worker that owes a reply this long (and says nothing meanwhile) is taken as hung. */
+export const WATCHDOG_MS = 4000;
+
+/** What the watchdog needs of a worker (a Worker, or a fake one in tests). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (ev: MessageEvent<Reply>) => void): void;
+  addEventListener(type: 'error' | 'messageerror', listener: (ev: ErrorEvent | MessageEvent) => void): void;
+  terminate(): void;
+}
+
+const simWorker = (): WorkerLike => new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
+
+/**
+ * A client over a worker made by `spawn`, with a watchdog: every request
+ * gets at least one reply (a frame at least), so a request unanswered for
+ * `timeoutMs`, with no message at all meanwhile, means the worker is stuck.
+ */
+export function workerClient(spawn: () => WorkerLike = simWorker, timeoutMs = WATCHDOG_MS, now: () => number = () => performance.now()): SimClient {
   let handler: (reply: Reply) => void = () => {};
-  worker.addEventListener('message', (ev: MessageEvent<Reply>) => handler(ev.data));
-  worker.addEventListener('error', (ev) => {
-    ev.preventDefault();
-    handler({ type: 'error', message: ev.message || 'the simulation worker stopped', re: -1, load: -1 });
-  });
-  worker.addEventListener('messageerror', () => handler({ type: 'error', message: 'a message from the simulation worker could not be read', re: -1, load: -1 }));
+  let worker: WorkerLike;
+  /** When the oldest unanswered request was sent (null: none owed). */
+  let owedSince: number | null = null;
+  let lastHeard = now();
+  const start = () => {
+    const w = spawn();
+    w.addEventListener('message', (ev: MessageEvent<Reply>) => {
+      if (w !== worker) return;
+      lastHeard = now();
+      owedSince = null;
+      handler(ev.data);
+    });
+    w.addEventListener('error', (ev) => {
+      if (w !== worker) return;
+      ev.preventDefault();
+      owedSince = null;
+      handler({ type: 'error', message: ('message' in ev && typeof ev.message === 'string' && ev.message) || 'the simulation worker stopped', re: -1, load: -1 });
+    });
+    w.addEventListener('messageerror', () => handler({ type: 'error', message: 'a message from the simulation worker could not be read' }));
+    worker = w;
+  };
+  start();
+  const watch = setInterval(
+    () => {
+      if (owedSince === null) return;
+      const t = now();
+      const silent = t - Math.max(owedSince, lastHeard);
+      if (silent < timeoutMs) return;
+      worker.terminate();
+      owedSince = null;
+      lastHeard = t;
+      start();
+      handler({ type: 'restarted', message: `the simulation did not answer for ${Math.round(silent / 1000)} s, so it was stopped and started afresh`, re: -1, load: -1 });
+    },
+    Math.min(500, timeoutMs / 4),
+  );
   return {
-    send: (msg) => worker.postMessage(msg),
+    send: (msg) => {
+      owedSince ??= now();
+      worker.postMessage(msg);
+    },
     listen: (h) => {
       handler = h;
     },
-    close: () => worker.terminate(),
+    close: () => {
+      clearInterval(watch);
+      worker.terminate();
+    },
   };
 }

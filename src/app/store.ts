@@ -24,6 +24,13 @@ export interface AppState {
   readonly comms: readonly string[];
   /** The worker failed: shown with a way to reload the scenario. */
   readonly error: string | null;
+  /**
+   * The worker stopped answering and was replaced (the watchdog): what to
+   * reopen to get back to the last good state, the last frame shown.
+   */
+  readonly lastGood: ScenarioSource | null;
+  /** The worker was replaced: `error` says why, and the notice offers lastGood and the default demo. */
+  readonly restarted: boolean;
   /** A scenario, action or link was refused: shown inline; the previous scenario stays. */
   readonly invalid: string | null;
   /** An action waiting for confirmation because it discards the computed future. */
@@ -68,6 +75,8 @@ export interface AppState {
   readonly dismiss: () => void;
   readonly reload: () => void;
   readonly setCompare: (compare: string | null) => void;
+  /** After the watchdog replaced the worker: reopens the last good state, or the default demo. */
+  readonly recover: (to: 'last' | 'default') => void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -144,7 +153,7 @@ export function createAppStore(client: SimClient): AppStore {
     newest = null;
     stash = null;
     held = null;
-    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
+    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
   };
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
@@ -157,6 +166,8 @@ export function createAppStore(client: SimClient): AppStore {
     laneMarks: [],
     comms: [],
     error: null,
+    lastGood: null,
+    restarted: false,
     invalid: null,
     pendingAct: null,
     actResult: null,
@@ -217,6 +228,11 @@ export function createAppStore(client: SimClient): AppStore {
       set({ error: null });
       if (source !== null) sendLoad(source, origin === 'link');
     },
+    recover: (to) => {
+      const source = to === 'last' ? (get().lastGood ?? DEFAULT_SOURCE) : DEFAULT_SOURCE;
+      set({ error: null, restarted: false, lastGood: null });
+      sendLoad(source, false);
+    },
   }));
   client.listen((reply) => {
     switch (reply.type) {
@@ -274,6 +290,22 @@ export function createAppStore(client: SimClient): AppStore {
       }
       case 'error':
         store.setState({ error: reply.message });
+        break;
+      case 'restarted': {
+        // The last frame shown is the last good state: its step, with the actions taken so far.
+        const s = store.getState();
+        const f = s.frame;
+        const lastGood = s.source === null ? null : f === null ? s.source : { ...s.source, actions: f.actions, step: f.step, tour: undefined };
+        held = null;
+        acting = null;
+        // The fresh worker has nothing loaded: whatever was on its way to the old one is lost.
+        loads.clear();
+        newest = null;
+        stash = null;
+        store.setState({ error: reply.message, restarted: true, lastGood });
+        break;
+      }
+      case 'busy':
         break;
       case 'export':
         if (reply.load !== shownLoad) break;

@@ -189,6 +189,12 @@ export function Timeline() {
 
   return (
     <Panel name="Timeline" className="timeline-panel" actions={tools}>
+      {frame?.limit != null && (
+        <p className="tl-limit" role="status">
+          <span aria-hidden="true">⚠ </span>
+          {frame.limit}.
+        </p>
+      )}
       <div ref={wrapRef} className="tl-wrap">
         <svg ref={svgRef} className="tl-svg" width={l.width} height={l.height} role="group" aria-label="Tasks by patch state over simulated time, with milestones and violations">
           <defs>

@@ -74,7 +74,9 @@ export type Request =
   /** The trace (JSON lines, as the CLI's --trace) or the kernel log (text), up to the current step. */
   | { readonly type: 'export'; readonly what: ExportKind }
   /** For tests of the app's error path: the worker throws. */
-  | { readonly type: 'crash' };
+  | { readonly type: 'crash' }
+  /** For tests of the watchdog: the worker stops answering (it loops forever). */
+  | { readonly type: 'hang' };
 
 export interface TaskColumns {
   readonly count: number;
@@ -213,6 +215,8 @@ export interface Frame {
   readonly tour: TourView | null;
   readonly lanes: LanesView;
   readonly progress: ScriptProgress;
+  /** The run reached a limit (limits.ts) here and goes no further: what to tell the user. */
+  readonly limit: string | null;
 }
 
 /**
@@ -243,4 +247,8 @@ export type ReplyBody =
   /** A scenario, script line, action or link was refused; the previous scenario stays. */
   | { readonly type: 'invalid'; readonly message: string }
   /** The worker failed. */
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** The worker stopped answering and was replaced by a fresh one (client.ts's watchdog): nothing is loaded in it. */
+  | { readonly type: 'restarted'; readonly message: string }
+  /** A long computation is still going (sent about every second): the worker is alive. */
+  | { readonly type: 'busy'; readonly step: number };

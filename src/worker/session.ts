@@ -3,6 +3,8 @@
 // frames the panels draw. The derived series (log, samples, milestones) are
 // kept beside the trace and sent incrementally.
 import { Engine } from '../sim/engine.ts';
+import type { EngineOptions } from '../sim/engine.ts';
+import { limitMessage } from '../sim/limits.ts';
 import { presetById } from '../sim/scenario/presets.ts';
 import type { Preset } from '../sim/scenario/presets.ts';
 import { stopMatches } from '../sim/scenario/tour.ts';
@@ -19,6 +21,9 @@ import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts'
 import { LaneRecorder } from './lanes.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
 import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+
+/** How often a long computation tells the app it is still going. */
+const BUSY_EVERY_MS = 1000;
 
 /** No single request computes more events than this. */
 const MAX_EVENTS_PER_REQUEST = 5_000_000;
@@ -76,10 +81,14 @@ export class Session {
   /** The request that loaded the scenario open now (0: none yet). */
   private loadId = 0;
   private playId = 0;
+  /** The run reached a limit: said on the timeline from then on. */
+  private limitHit: string | null = null;
 
   constructor(
     private readonly post: Post,
     private readonly clock: () => number = () => performance.now(),
+    /** The engine's limits (limits.ts by default; lower in tests). */
+    private readonly engineOptions: Pick<EngineOptions, 'maxEvents' | 'maxTimeUs' | 'pidMax'> = {},
   ) {}
 
   /** Answers a request; `id` (from the client's Message) is echoed in every reply as `re`. */
@@ -101,6 +110,8 @@ export class Session {
   private dispatch(req: Request): void {
     if (req.type === 'load') return this.load(req.source);
     if (req.type === 'crash') throw new Error('the simulation worker was asked to crash');
+    // The worker itself hangs on this (sim.worker.ts); a session in the page ignores it.
+    if (req.type === 'hang') return;
     const engine = this.engine;
     if (engine === undefined) return;
     switch (req.type) {
@@ -166,7 +177,7 @@ export class Session {
   private load(source: ScenarioSource): void {
     const preset = source.preset === undefined ? undefined : presetById(source.preset);
     if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `no demo is called '${source.preset.slice(0, 40)}'`);
-    const engine = Engine.load(preset?.scenario ?? source.scenario);
+    const engine = Engine.load(preset?.scenario ?? source.scenario, this.engineOptions);
     const actions = source.actions ?? [];
     // Refuse a bad action before anything changes: the previous scenario stays.
     for (const a of actions) engine.parseAction(a.text);
@@ -182,6 +193,7 @@ export class Session {
     this.end = null;
     this.selected = null;
     this.switches = null;
+    this.limitHit = null;
     this.preset = preset;
     this.tourSteps = [];
     this.offScript = null;
@@ -405,10 +417,16 @@ export class Session {
 
   /** Steps forward, deriving series from each new event, until `stop` holds. */
   private forward(engine: Engine, stop: (e: SimEvent) => boolean, max: number): void {
+    let beat = this.clock();
     for (let n = 0; n < max; n++) {
       const e = engine.stepForward();
       if (e === undefined) return;
       if (stop(e)) return;
+      // A long computation says it is alive, so that the app's watchdog lets it finish.
+      if ((n & 0x1fff) === 0x1fff && this.clock() - beat >= BUSY_EVERY_MS) {
+        beat = this.clock();
+        this.reply({ type: 'busy', step: engine.step });
+      }
     }
   }
 
@@ -543,6 +561,7 @@ export class Session {
 
   private truncate(step: number): void {
     this.switches = null;
+    this.limitHit = null;
     this.log = this.log.filter((l) => l.step <= step);
     this.milestones = this.milestones.filter((m) => m.step <= step);
     this.sent.log = Math.min(this.sent.log, this.log.length);
@@ -663,6 +682,8 @@ export class Session {
   sendFrame(): void {
     const engine = this.engine;
     if (engine === undefined) return;
+    const limit = engine.limit;
+    if (limit !== undefined && this.limitHit === null) this.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs)}, at step ${engine.step.toLocaleString('en')}`;
     const k = engine.kernel;
     const tasks = k.tasks;
     const n = tasks.count;
@@ -708,6 +729,7 @@ export class Session {
         cpuRuns: this.lanes.recordsCpus ? { from: this.sent.cpuRuns, items: this.lanes.cpuRuns.slice(this.sent.cpuRuns) } : null,
         marks: { from: this.sent.marks, items: this.lanes.marks.slice(this.sent.marks) },
       },
+      limit: this.limitHit,
     };
     this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
     this.reply({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);

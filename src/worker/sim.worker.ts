@@ -12,5 +12,11 @@ self.addEventListener('message', (ev: MessageEvent<Message>) => {
     });
     return;
   }
+  if (ev.data.type === 'hang') {
+    // A worker that never answers again: what the app's watchdog is for.
+    for (;;) {
+      // spin
+    }
+  }
   session.handle(ev.data);
 });

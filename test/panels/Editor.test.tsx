@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Editor } from '../../src/panels/editor/Editor.tsx';
 import { docText } from '../../src/panels/editor/doc.ts';
+import { LARGE_DOC_CHARS } from '../../src/panels/editor/check.ts';
 import { DEFAULT_SCENARIO, presetById } from '../../src/sim/scenario/presets.ts';
 import { flush, renderWithSim } from './harness.tsx';
 
@@ -185,6 +186,31 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     expect(invalid(script)).toBe(false);
     expect(description(json)).toContain('colour: unknown field');
     expect(apply.disabled).toBe(true);
+  });
+
+  it('shows a large document (10,000 task groups) as JSON only, and checks it as the text changes', { timeout: 60_000 }, async () => {
+    const user = userEvent.setup();
+    const { store } = await renderWithSim(<Editor />);
+    const { dialog, json, apply } = await openEditor(user);
+    const groups = Array.from({ length: 10_000 }, (_, i) => ({ comm: `t${i}`, count: 1, userMs: [1, 20] }));
+    const big = JSON.stringify({ format: 'klpscope/1', name: 'big', tasks: groups }, null, 2);
+    expect(big.length).toBeGreaterThan(LARGE_DOC_CHARS);
+
+    setJson(json, big);
+    // No form: only the note, and the JSON text.
+    expect(within(dialog).queryByRole('region', { name: /^Machine/ })).toBeNull();
+    expect(within(dialog).getByText(/This document is large \(\d+ kB, up to 4 MiB\): edit it as JSON/)).toBeTruthy();
+    await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('✓ Valid: mainline, 4 CPUs, 10,000 tasks in 10,000 groups, 0 modules, 0 script lines.'));
+
+    // Typing into it: a broken count is found and named; fixed again, it applies.
+    const at = big.indexOf('"count": 1', big.indexOf('"t9999"'));
+    setJson(json, `${big.slice(0, at)}"count": 0${big.slice(at + '"count": 1'.length)}`);
+    await waitFor(() => expect(within(dialog).getByRole('alert').textContent).toContain('tasks[9999].count: expected an integer from 1 to 1000000, got 0'));
+    expect(apply.disabled).toBe(true);
+    setJson(json, big);
+    await waitFor(() => expect(apply.disabled).toBe(false));
+    await user.click(apply);
+    await waitFor(() => expect(store.getState().meta?.name).toBe('big'));
   });
 
   it('makes the form read-only while the JSON text does not parse', async () => {

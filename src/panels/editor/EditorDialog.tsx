@@ -9,9 +9,10 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 import { useAppStore } from '../../app/store.ts';
 import { presetById } from '../../sim/scenario/presets.ts';
-import { parseScenario } from '../../sim/scenario/schema.ts';
-import { ScenarioError } from '../../sim/scenario/types.ts';
-import type { Scenario } from '../../sim/scenario/types.ts';
+import type { ScenarioError } from '../../sim/scenario/types.ts';
+import { MAX_FILE_BYTES } from '../../sim/limits.ts';
+import { checkClient, checkText, errorOf, LARGE_DOC_CHARS } from './check.ts';
+import type { CheckResult } from './check.ts';
 import { JSON_FIELD, docOf, docText, errorTarget, fileName, lineRange, setIn } from './doc.ts';
 import type { Doc, ErrorTarget, Path } from './doc.ts';
 import { openDraft, saveDraft } from './draft.ts';
@@ -23,15 +24,10 @@ import './editor.css';
 /** How long typing pauses before the document is checked. */
 export const CHECK_DELAY_MS = 200;
 
-type Check = { readonly text: string; readonly ok: true; readonly scenario: Scenario } | { readonly text: string; readonly ok: false; readonly error: ScenarioError };
+type Check = { readonly text: string; readonly ok: true; readonly summary: string } | { readonly text: string; readonly ok: false; readonly error: ScenarioError };
 
-function check(text: string): Check {
-  try {
-    return { text, ok: true, scenario: parseScenario(text) };
-  } catch (e) {
-    return { text, ok: false, error: e instanceof ScenarioError ? e : new ScenarioError('scenario', e instanceof Error ? e.message : String(e)) };
-  }
-}
+const toCheck = (text: string, r: CheckResult): Check => (r.ok ? { text, ok: true, summary: r.summary } : { text, ok: false, error: errorOf(r) });
+const check = (text: string): Check => toCheck(text, checkText(text));
 
 /** The message shown at the control (the summary line shows the whole one). */
 function fieldMessage(e: ScenarioError, t: ErrorTarget): string {
@@ -48,21 +44,19 @@ interface EditorState {
   readonly doc: Doc;
   /** The text parses as an object (the form can edit it). */
   readonly docOk: boolean;
+  /** Over LARGE_DOC_CHARS: the JSON view only (no form), checked in a worker, never parsed while typing. */
+  readonly large: boolean;
   /** The text before the last reset or file opened, to undo it. */
   readonly undo: { readonly what: string; readonly text: string } | null;
 }
 
 const fromText = (text: string, prev: Doc, undo: EditorState['undo'] = null): EditorState => {
+  if (text.length > LARGE_DOC_CHARS) return { text, doc: prev, docOk: false, large: true, undo };
   const doc = docOf(text);
-  return { text, doc: doc ?? prev, docOk: doc !== null, undo };
+  return { text, doc: doc ?? prev, docOk: doc !== null, large: false, undo };
 };
 
 
-const summaryOf = (s: Scenario): string => {
-  const tasks = s.tasks.reduce((n, t) => n + t.count, 0);
-  const plural = (n: number, w: string) => `${n.toLocaleString('en')} ${w}${n === 1 ? '' : 's'}`;
-  return `Valid: ${s.kernel}, ${plural(s.machine.cpus, 'CPU')}, ${plural(tasks, 'task')} in ${plural(s.tasks.length, 'group')}, ${plural(s.modules.length, 'module')}, ${plural(s.script.length, 'script line')}.`;
-};
 
 export default function EditorDialog(props: { readonly onClose: () => void; readonly returnFocus: RefObject<HTMLElement | null> }) {
   const { onClose, returnFocus } = props;
@@ -83,20 +77,27 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
   const [start, setStart] = useState(() => kept?.draft.start ?? opened.text);
   const [stale, setStale] = useState(kept?.stale ?? false);
   const [state, setState] = useState<EditorState>(() => fromText(kept?.draft.text ?? opened.text, docOf(opened.text) ?? {}));
-  const [result, setResult] = useState<Check>(() => check(state.text));
+  const [result, setResult] = useState<Check | null>(() => (state.large ? null : check(state.text)));
   const { text } = state;
+  const [checker] = useState(checkClient);
+  const [fileError, setFileError] = useState<string | null>(null);
+  useEffect(() => () => checker.close(), [checker]);
 
   // The draft outlives the dialog: reopening shows it again.
   useEffect(() => {
     saveDraft(store, { base, start, text, applied: false });
   }, [store, base, start, text]);
 
-  // The check runs once typing pauses.
+  // The check runs once typing pauses: a large document's in the check worker.
+  const checked = result?.text;
   useEffect(() => {
-    if (result.text === text) return;
-    const t = setTimeout(() => setResult(check(text)), CHECK_DELAY_MS);
+    if (checked === text) return;
+    const t = setTimeout(() => {
+      if (text.length > LARGE_DOC_CHARS) checker.check(text, (r) => setResult(toCheck(text, r)));
+      else setResult(check(text));
+    }, CHECK_DELAY_MS);
     return () => clearTimeout(t);
-  }, [text, result.text]);
+  }, [text, checked, checker]);
 
   // Focus moves into the dialog when it opens and back when it closes.
   useEffect(() => {
@@ -114,8 +115,8 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
     pendingFocus.current = null;
   });
 
-  const target = useMemo(() => (result.ok ? null : errorTarget(result.error.where)), [result]);
-  const message = result.ok || target === null ? null : fieldMessage(result.error, target);
+  const target = useMemo(() => (result === null || result.ok ? null : errorTarget(result.error.where)), [result]);
+  const message = result === null || result.ok || target === null ? null : fieldMessage(result.error, target);
 
   const form = useMemo<FormApi>(
     () => ({
@@ -124,13 +125,13 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
       set: (path: Path, value: unknown) =>
         setState((s) => {
           const doc = setIn(s.doc, path, value) as Doc;
-          return { ...s, doc, text: docText(doc), docOk: true, undo: null };
+          return { ...s, doc, text: docText(doc), docOk: true, large: false, undo: null };
         }),
       update: (edit, focusKey) => {
         if (focusKey !== undefined) pendingFocus.current = focusKey;
         setState((s) => {
           const doc = edit(s.doc) as Doc;
-          return { ...s, doc, text: docText(doc), docOk: true, undo: null };
+          return { ...s, doc, text: docText(doc), docOk: true, large: false, undo: null };
         });
       },
       errorAt: (key) => (target !== null && target.field === key ? message : null),
@@ -151,7 +152,7 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
 
   const apply = () => {
     let r = result;
-    if (r.text !== text) {
+    if (r === null || r.text !== text) {
       r = check(text);
       setResult(r);
     }
@@ -235,6 +236,13 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
         )}
         <div className="ed-body">
           <div className="ed-form">
+            {state.large ? (
+              <p className="ed-note" id={`${uid}-form-note`}>
+                This document is large ({(text.length / 1024).toFixed(0)} kB, up to {MAX_FILE_BYTES / 1024 / 1024} MiB): edit it as JSON. The form is off so that typing stays quick, and the
+                document is checked in the background.
+              </p>
+            ) : (
+              <>
             {!state.docOk && (
               <p className="ed-note" id={`${uid}-form-note`}>
                 The JSON text is not a JSON object right now: the form shows its last version and is read-only until the JSON is fixed.
@@ -243,6 +251,8 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
             <FormContext.Provider value={form}>
               <ScenarioForm uid={uid} />
             </FormContext.Provider>
+              </>
+            )}
           </div>
           <div className="ed-json">
             <label htmlFor={`${uid}-json`}>Scenario JSON</label>
@@ -268,10 +278,19 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
         </div>
         <div className="ed-foot">
           <div className="ed-summary">
-            {result.ok ? (
+            {fileError !== null && (
+              <p role="alert" className="ed-bad">
+                {fileError}
+              </p>
+            )}
+            {result === null ? (
+              <p role="status" className="ed-checking">
+                Checking…
+              </p>
+            ) : result.ok ? (
               <p role="status" className="ed-ok">
                 <span aria-hidden="true">✓ </span>
-                {summaryOf(result.scenario)}
+                {result.summary}
               </p>
             ) : (
               <p role="alert" className="ed-bad">
@@ -305,13 +324,19 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
               onChange={(e) => {
                 const file = e.target.files?.[0];
                 e.target.value = '';
-                if (file !== undefined) void file.text().then((t) => replaceWith('open file', t));
+                if (file === undefined) return;
+                // A file past the limit is not read at all (docs/scenario.md §12).
+                if (file.size > MAX_FILE_BYTES) setFileError(`${file.name} was not opened: it has ${(file.size / 1024 / 1024).toFixed(1)} MiB, more than the ${MAX_FILE_BYTES / 1024 / 1024} MiB a scenario may have.`);
+                else {
+                  setFileError(null);
+                  void file.text().then((t) => replaceWith('open file', t));
+                }
               }}
             />
             <button type="button" onClick={save} title={`Download ${fileName(state.doc.name)}`}>
               Save to file
             </button>
-            <button type="button" className="ed-apply" disabled={!result.ok} aria-keyshortcuts="Control+Enter Meta+Enter" onClick={apply}>
+            <button type="button" className="ed-apply" disabled={result === null || !result.ok} aria-keyshortcuts="Control+Enter Meta+Enter" onClick={apply}>
               Apply
             </button>
           </div>
