@@ -5,7 +5,7 @@
 // checked with parseScenario ~200 ms after the last keystroke, and the error
 // is shown at the control that holds its path and in the summary line.
 import { trapTab } from '../dialog.ts';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 import { useAppStore } from '../../app/store.ts';
 import { presetById } from '../../sim/scenario/presets.ts';
@@ -109,7 +109,8 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
   // A form edit may ask for a control to get focus once it is rendered (a new row's first field).
   const pendingFocus = useRef<string | null>(null);
   const idFor = useCallback((key: string) => `${uid}-${key.replace(/\[(\d+)\]/g, '-$1').replace(/[^\w-]/g, '_')}`, [uid]);
-  useEffect(() => {
+  // In the commit itself (a layout effect), so focus is where it belongs as soon as the click's work is done.
+  useLayoutEffect(() => {
     if (pendingFocus.current === null) return;
     document.getElementById(idFor(pendingFocus.current))?.focus();
     pendingFocus.current = null;
