@@ -51,7 +51,7 @@ export function workerClient(spawn: () => WorkerLike = simWorker, timeoutMs = WA
       owedSince = null;
       handler({ type: 'error', message: ('message' in ev && typeof ev.message === 'string' && ev.message) || 'the simulation worker stopped', re: -1, load: -1 });
     });
-    w.addEventListener('messageerror', () => handler({ type: 'error', message: 'a message from the simulation worker could not be read' }));
+    w.addEventListener('messageerror', () => handler({ type: 'error', message: 'a message from the simulation worker could not be read', re: -1, load: -1 }));
     worker = w;
   };
   start();

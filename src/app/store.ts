@@ -306,6 +306,7 @@ export function createAppStore(client: SimClient): AppStore {
         break;
       }
       case 'busy':
+      case 'idle':
         break;
       case 'export':
         if (reply.load !== shownLoad) break;

@@ -251,4 +251,6 @@ export type ReplyBody =
   /** The worker stopped answering and was replaced by a fresh one (client.ts's watchdog): nothing is loaded in it. */
   | { readonly type: 'restarted'; readonly message: string }
   /** A long computation is still going (sent about every second): the worker is alive. */
-  | { readonly type: 'busy'; readonly step: number };
+  | { readonly type: 'busy'; readonly step: number }
+  /** A request with nothing to act on (no scenario is open yet): answered all the same, so the watchdog knows the worker is alive. */
+  | { readonly type: 'idle' };

@@ -113,7 +113,10 @@ export class Session {
     // The worker itself hangs on this (sim.worker.ts); a session in the page ignores it.
     if (req.type === 'hang') return;
     const engine = this.engine;
-    if (engine === undefined) return;
+    if (engine === undefined) {
+      this.reply({ type: 'idle' });
+      return;
+    }
     switch (req.type) {
       case 'step':
         this.pause();

@@ -87,7 +87,7 @@ describe('the worker watchdog', () => {
 
     // Or the default demo.
     workers[1].postMessage({ type: 'hang' });
-    client.send({ type: 'pause' });
+    client.send({ type: 'pause', id: 99 });
     await pass(4500);
     expect(workers).toHaveLength(3);
     store.getState().recover('default');
@@ -100,15 +100,15 @@ describe('the worker watchdog', () => {
     const replies: Reply[] = [];
     const client = workerClient(spawn, 4000, () => now);
     client.listen((r) => replies.push(r));
-    client.send({ type: 'load', source: { preset: 'sleeper-stalls' } });
+    client.send({ type: 'load', source: { preset: 'sleeper-stalls' }, id: 1 });
     await pass(10_000);
     expect(workers).toHaveLength(1);
     // A long computation: no reply yet, but a `busy` every second.
     workers[0].hung = true;
-    client.send({ type: 'jump', to: 'end' });
+    client.send({ type: 'jump', to: 'end', id: 2 });
     for (let i = 0; i < 10; i++) {
       await pass(1000);
-      (workers[0] as unknown as { onMessage: (ev: MessageEvent<Reply>) => void }).onMessage({ data: { type: 'busy', step: i } } as MessageEvent<Reply>);
+      (workers[0] as unknown as { onMessage: (ev: MessageEvent<Reply>) => void }).onMessage({ data: { type: 'busy', step: i, re: 2, load: 1 } } as MessageEvent<Reply>);
     }
     expect(workers).toHaveLength(1);
     expect(replies.some((r) => r.type === 'restarted')).toBe(false);
