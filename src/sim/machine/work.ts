@@ -2,8 +2,10 @@
 // module's function; it logs `enter`, stays inside the function while the
 // module's boolean `blockParam` is true (asleep there, where stack checks see
 // it), then logs `exit` and returns. Unloading clears the parameter and waits
-// for it. The kworker is a new worker of CPU 0's pool, made the first time.
+// for it. The kworker is a new worker of CPU 0's pool, made the first time;
+// like a fork, it counts towards the task cap (limits.ts PID_MAX).
 import type { Kernel } from '../kernel.ts';
+import { EAGAIN } from '../livepatch/core.ts';
 import { klpCopyProcess } from '../livepatch/transition.ts';
 import type { TaskId } from '../types.ts';
 import { callFunction, kworker } from './sched.ts';
@@ -12,8 +14,13 @@ import { addTask, frameFn, frameVer, popFrames, pushFrame, Resume, Sched, TaskKi
 /** The frames a worker has when it is not running a work item: kthread → worker_thread. */
 const IDLE_DEPTH = 2;
 
-function spawnWorker(k: Kernel): TaskId {
+/**
+ * create_worker(): a new kworker of CPU 0's pool, or -EAGAIN once the run has
+ * pidMax tasks, as kthread_create() fails when the kernel runs out of tasks.
+ */
+function spawnWorker(k: Kernel): TaskId | -11 {
   const tasks = k.tasks;
+  if (tasks.count >= k.pidMax) return -EAGAIN as -11;
   const parent = kworker(k, 0);
   const n = k.s.modules.filter((m) => m.worker >= 0).length;
   const w = addTask(tasks, { pid: k.s.nextPid++, comm: `kworker/0:${2 + n}`, kind: TaskKind.Kworker, group: -1, cpu: 0, sched: Sched.Sleeping, resume: Resume.KthreadWake });
@@ -34,7 +41,16 @@ export function startWork(k: Kernel, mi: number): void {
   const ms = k.s.modules[mi];
   const work = spec.work;
   if (work === undefined) return;
-  if (ms.worker < 0) ms.worker = spawnWorker(k);
+  if (ms.worker < 0) {
+    const w = spawnWorker(k);
+    if (w < 0) {
+      // The work stays queued with no worker to run it: its function is never
+      // entered. (%pe prints the error's name; the kernel says it once per boot.)
+      k.printk('err', 'workqueue: Failed to create a worker thread: -EAGAIN');
+      return;
+    }
+    ms.worker = w;
+  }
   const w = ms.worker as TaskId;
   popFrames(k.tasks, w, Math.min(IDLE_DEPTH, k.tasks.depth[w]));
   callFunction(k, w, k.world.fnId(work.function));

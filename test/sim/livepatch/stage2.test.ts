@@ -18,8 +18,8 @@ interface Ran {
   readonly violations: Violation[];
 }
 
-function run(doc: Record<string, unknown>, maxSteps = 200_000): Ran {
-  const engine = Engine.load({ format: 'klpscope/1', kernel: 'mainline', machine: { cpus: 2 }, ...doc });
+function run(doc: Record<string, unknown>, maxSteps = 200_000, pidMax?: number): Ran {
+  const engine = Engine.load({ format: 'klpscope/1', kernel: 'mainline', machine: { cpus: 2 }, ...doc }, pidMax === undefined ? {} : { pidMax });
   const events: SimEvent[] = [];
   for (let n = 0; n < maxSteps && !engine.settled && !engine.overtime; n++) {
     const e = engine.stepForward();
@@ -288,6 +288,19 @@ describe('module work items', () => {
   it('rmmod clears the parameter and waits for the work: its own worker does not make the module busy', () => {
     const r = run({ modules: [busy], script: ['insmod busy.ko block=1', 'sleep 1', 'rmmod busy'] });
     expect(r.log.slice(-3)).toEqual(['% rmmod busy', 'busy: busy_fn exit', 'busy: busy_exit']);
+  });
+
+  it('at the task cap the kworker cannot be created: the work never runs, the kernel says so, and the task count stays at the cap', () => {
+    const tasks = Engine.load({ format: 'klpscope/1', kernel: 'mainline', machine: { cpus: 2 }, modules: [busy] }).kernel.tasks.count;
+    const r = run({ modules: [busy], script: ['insmod busy.ko block=1', 'sleep 1', 'rmmod busy'] }, 200_000, tasks);
+    expect(r.log).toEqual(['% insmod busy.ko block=1', 'busy: busy_init', 'workqueue: Failed to create a worker thread: -EAGAIN', '% rmmod busy', 'busy: busy_exit']);
+    const k = r.engine.kernel;
+    expect(k.tasks.count).toBe(tasks);
+    expect(must(k.module('busy')).worker).toBe(-1);
+    // One task more and it is created as before.
+    const ok = run({ modules: [busy], script: ['insmod busy.ko', 'rmmod busy'] }, 200_000, tasks + 1);
+    expect(ok.log).toContain('busy: busy_fn enter');
+    expect(ok.engine.kernel.tasks.count).toBe(tasks + 1);
   });
 });
 
