@@ -3,6 +3,9 @@
 // writing to a file descriptor, and escaping of what the terminal is shown.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { MAX_FILE_BYTES } from '../sim/limits.ts';
+import { escapeControl } from '../sim/escape.ts';
+
+export { escapeControl };
 
 /** The exit statuses of `klpscope` (README, docs/scenario.md §9). */
 export const Exit = {
@@ -64,15 +67,6 @@ export function errnoText(e: unknown): string {
   const code = errnoCode(e);
   if (code === undefined) return e instanceof Error ? e.message : String(e);
   return ERRNO_TEXT[code] ?? code;
-}
-
-/**
- * Control characters (C0 but tab, DEL, C1) as `\xNN`: a NUL or an ANSI
- * escape from a scenario reaches the terminal as text, not as a command.
- */
-export function escapeControl(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** A file name as a message shows it: escaped, and cut short past 80 characters. */

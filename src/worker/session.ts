@@ -19,6 +19,8 @@ import { narrate, oopsLine } from '../sim/events.ts';
 import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
 import { LaneRecorder } from './lanes.ts';
+import { shown } from './shown.ts';
+import { escapeControl } from '../sim/escape.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
 import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
@@ -97,8 +99,8 @@ export class Session {
     try {
       this.dispatch(req);
     } catch (e) {
-      if (e instanceof ScenarioError) this.reply({ type: 'invalid', message: e.message });
-      else this.reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      if (e instanceof ScenarioError) this.reply({ type: 'invalid', message: escapeControl(e.message) });
+      else this.reply({ type: 'error', message: escapeControl(e instanceof Error ? e.message : String(e)) });
     }
   }
 
@@ -217,7 +219,7 @@ export class Session {
       notice = `step ${source.step} is past the end of this scenario; showing its last step, ${engine.step}`;
     }
     const sc = engine.scenario;
-    const meta = { preset: preset?.id ?? null, name: sc.name, description: sc.description, kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2), tour: preset !== undefined && preset.tour.length > 0 ? preset.tour : null };
+    const meta = { preset: preset?.id ?? null, name: escapeControl(sc.name), description: escapeControl(sc.description), kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2), tour: preset !== undefined && preset.tour.length > 0 ? preset.tour : null };
     this.reply(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
     this.sendFrame();
   }
@@ -601,8 +603,8 @@ export class Session {
 
   /** Turns an event into log lines and milestones, and samples when the counts may have moved. */
   private derive(engine: Engine, e: SimEvent): void {
-    for (const l of e.log) this.log.push({ ...l, step: e.step });
-    for (const m of milestonesOf(e, engine.world)) this.milestones.push(m);
+    for (const l of e.log) this.log.push({ ...l, text: escapeControl(l.text), step: e.step });
+    for (const m of milestonesOf(e, engine.world)) this.milestones.push(m.label === escapeControl(m.label) ? m : { ...m, label: escapeControl(m.label) });
     this.lanes.observe(engine.kernel, e);
     if (e.livepatch || e.switches.length > 0 || e.fn === 'fork' || e.fn === 'shell') this.sample(engine);
     this.scanStop(engine, e);
@@ -714,16 +716,16 @@ export class Session {
       end: this.end,
       playing: this.playing,
       speed: this.speed,
-      event: this.currentEvent(engine),
-      globals: globalsView(k),
-      cpus: cpusView(k),
-      funcStacks: funcStacksView(k),
+      event: shown(this.currentEvent(engine)),
+      globals: shown(globalsView(k)),
+      cpus: shown(cpusView(k)),
+      funcStacks: shown(funcStacksView(k)),
       tasks: columns,
-      ...(this.sent.comms !== n ? { comms: tasks.comm.slice(0, n) } : {}),
+      ...(this.sent.comms !== n ? { comms: shown(tasks.comm.slice(0, n)) } : {}),
       log: { from: this.sent.log, items: this.log.slice(this.sent.log) },
       samples: { from: this.sent.samples, items: this.samples.slice(this.sent.samples) },
       milestones: { from: this.sent.milestones, items: this.milestones.slice(this.sent.milestones) },
-      selected: sel === undefined ? null : { ...sel, history: this.history(engine, sel.task) },
+      selected: sel === undefined ? null : shown({ ...sel, history: this.history(engine, sel.task) }),
       actions: engine.actions,
       tour: this.tourView(),
       progress: this.progress(engine),
