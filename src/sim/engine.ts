@@ -8,7 +8,6 @@ import { cloneState, createState, Kernel } from './kernel.ts';
 import type { KGen, SimState } from './kernel.ts';
 import type { ChoiceSource } from './rng.ts';
 import { peekLive, pop, Timer } from './machine/queue.ts';
-import type { TimerEntry } from './machine/queue.ts';
 import { boot, cpuTimer, idleEnter, taskWake, transitionWorkTimer } from './machine/sched.ts';
 import { scriptDone, shellNext, shellReady, shellTimer } from './machine/shell.ts';
 import { parseScenario } from './scenario/schema.ts';
@@ -211,27 +210,9 @@ export class Engine {
     return this.checkpoints[this.checkpoints.length - 1]?.step ?? 0;
   }
 
-  /** Whether a popped timer still means something (its owner did not move on). */
-  private live = (e: TimerEntry): boolean => {
-    const s = this.k.s;
-    switch (e.type) {
-      case Timer.Cpu:
-        return e.gen === s.cpus.timerGen[e.id] && s.cpus.online[e.id] === 1;
-      case Timer.TaskWake:
-        return e.gen === s.tasks.timerGen[e.id];
-      case Timer.TransitionWork:
-        return e.gen === s.klp.workGen;
-      case Timer.Shell:
-      case Timer.IdleKick:
-        return true;
-      case Timer.IdleEnter:
-        return e.gen === s.cpus.timerGen[e.id];
-    }
-  };
-
   private nextTimer(): KGen | undefined {
     const k = this.k;
-    const e = peekLive(k.s.timers, this.live);
+    const e = peekLive(k.s.timers, k.s);
     if (e === undefined) return undefined;
     pop(k.s.timers);
     k.s.now = e.time;
@@ -255,7 +236,7 @@ export class Engine {
   private nextStart(): number {
     const k = this.k;
     if (shellReady(k) || this.injected < this.actionLog.length) return k.s.now;
-    return peekLive(k.s.timers, this.live)?.time ?? Infinity;
+    return peekLive(k.s.timers, k.s)?.time ?? Infinity;
   }
 
   /** Steps until a condition, a time or a number of steps; returns the events taken. */

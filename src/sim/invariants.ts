@@ -184,12 +184,16 @@ export function checkQuiescent(k: Kernel): void {
   }
   if (k.variant !== 'mainline' && patch.immediate) return;
   const T = g.targetState;
-  const w = walkedCounts(k);
-  const undef = w.state[KLP_UNDEFINED + 1];
-  const notAtTarget = w.all - w.state[T + 1];
-  if (undef !== 0 || (T !== KLP_PATCHED && T !== KLP_UNPATCHED) || w.tif !== notAtTarget) {
+  // Checked before every operation: the counters themselves where they are
+  // the walked ones (no allocation), walkedCounts() for the RFC.
+  const w = k.variant === 'rfc-v2' ? walkedCounts(k) : undefined;
+  const state: ArrayLike<number> = w?.state ?? tasks.stateCount;
+  const tif = w?.tif ?? tasks.tifCount;
+  const undef = state[KLP_UNDEFINED + 1];
+  const notAtTarget = (w?.all ?? tasks.live) - state[T + 1];
+  if (undef !== 0 || (T !== KLP_PATCHED && T !== KLP_UNPATCHED) || tif !== notAtTarget) {
     const rfc = k.variant === 'rfc-v2' && undef > 0 ? ' (a CPU came online after the RFC initialised only the online ones)' : '';
-    once(k, `inv3:${patch.id}:${g.requested}`, 3, `during the transition of '${patch.mod}', ${undef} task(s) have no patch state${rfc} and ${w.tif} have TIF_PATCH_PENDING where ${notAtTarget} are not at the target`);
+    once(k, `inv3:${patch.id}:${g.requested}`, 3, `during the transition of '${patch.mod}', ${undef} task(s) have no patch state${rfc} and ${tif} have TIF_PATCH_PENDING where ${notAtTarget} are not at the target`);
   }
 }
 

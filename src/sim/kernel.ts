@@ -131,6 +131,13 @@ export interface EventOptions {
   readonly cpu?: CpuId;
 }
 
+/** Whether each kind is part of the livepatch machinery, looked up once per event. */
+const LIVEPATCH_KIND = Object.fromEntries((Object.keys(EVENT_FN) as EventKind[]).map((kind) => [kind, isLivepatchKind(kind)])) as Readonly<Record<EventKind, boolean>>;
+/** The arrays an event without log lines, switches or violations shares (frozen: never written). */
+const NO_LOG: readonly LogLine[] = Object.freeze([]);
+const NO_SWITCHES: readonly Switch[] = Object.freeze([]);
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
 export class Kernel {
   /** The task whose context runs kernel code now (`current`). */
   current: TaskId = -1 as TaskId;
@@ -220,27 +227,35 @@ export class Kernel {
   }
 
   /** Closes the event being built and returns it: a typed record, narrated only when shown (describeEvent). */
-  emit<K extends EventKind>(kind: K, args: EventArgs[K], o: EventOptions = {}): SimEvent {
-    const t = o.task;
+  emit<K extends EventKind>(kind: K, args: EventArgs[K], o?: EventOptions): SimEvent {
+    // The hot path of every run: one object of one of four fixed shapes (the
+    // key order is the trace's JSON), and an event with no log line, switch
+    // or violation shares the one empty array of each.
+    const step = ++this.s.steps;
+    const op = this.s.ops;
+    const time = this.s.now;
     const fn = EVENT_FN[kind];
-    const e = {
-      step: ++this.s.steps,
-      op: this.s.ops,
-      time: this.s.now,
-      fn,
-      livepatch: isLivepatchKind(kind),
-      ...(t === undefined ? {} : { task: t, pid: this.tasks.pid[t], comm: this.tasks.comm[t] }),
-      ...(o.cpu === undefined ? {} : { cpu: o.cpu }),
-      kind,
-      args,
-      log: this.log,
-      switches: this.switches,
-      violations: this.violations,
-    } as EventOf<K> as SimEvent;
-    this.log = [];
-    this.switches = [];
-    this.violations = [];
-    return e;
+    const livepatch = LIVEPATCH_KIND[kind];
+    const log: readonly LogLine[] = this.log.length === 0 ? NO_LOG : this.log;
+    const switches: readonly Switch[] = this.switches.length === 0 ? NO_SWITCHES : this.switches;
+    const violations: readonly Violation[] = this.violations.length === 0 ? NO_VIOLATIONS : this.violations;
+    if (log !== NO_LOG) this.log = [];
+    if (switches !== NO_SWITCHES) this.switches = [];
+    if (violations !== NO_VIOLATIONS) this.violations = [];
+    const t = o?.task;
+    const cpu = o?.cpu;
+    let e;
+    if (t === undefined) {
+      e = cpu === undefined ? { step, op, time, fn, livepatch, kind, args, log, switches, violations } : { step, op, time, fn, livepatch, cpu, kind, args, log, switches, violations };
+    } else {
+      const pid = this.s.tasks.pid[t];
+      const comm = this.s.tasks.comm[t];
+      e =
+        cpu === undefined
+          ? { step, op, time, fn, livepatch, task: t, pid, comm, kind, args, log, switches, violations }
+          : { step, op, time, fn, livepatch, task: t, pid, comm, cpu, kind, args, log, switches, violations };
+    }
+    return e as EventOf<K> as SimEvent;
   }
 
   /** Another task, as the narration names it. */

@@ -10,7 +10,7 @@ import { idleTask } from '../machine/cpus.ts';
 import { armTransitionWork, isRunningElsewhere, kickIdle, signalTask } from '../machine/sched.ts';
 import { frameFn, frameVer, Sched, setPatchState, setTif, TaskKind } from '../machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
-import type { KlpState, TaskId } from '../types.ts';
+import type { KlpState, SimEvent, TaskId } from '../types.ts';
 import { checkCompletion, checkSwitch } from '../invariants.ts';
 import {
   cancelMessage,
@@ -60,6 +60,14 @@ export function* walkedTasks(k: Kernel): Generator<TaskId> {
   for (let cpu = 0; cpu < ncpu; cpu++) if (k.variant !== 'rfc-v2' || k.cpus.online[cpu]) yield idleTask(cpu);
 }
 
+/** walkedTasks as a plain loop, for the passes over every task: no iterator result for each task. */
+export function forEachWalkedTask(k: Kernel, f: (t: TaskId) => void): void {
+  const tasks = k.tasks;
+  const ncpu = k.cpus.count;
+  for (let t = ncpu as TaskId; t < tasks.count; t++) if (tasks.sched[t] !== Sched.Dead) f(t);
+  const rfc = k.variant === 'rfc-v2';
+  for (let cpu = 0; cpu < ncpu; cpu++) if (!rfc || k.cpus.online[cpu]) f(idleTask(cpu));
+}
 
 /** klp_init_transition: every task to the initial state, every func into transition. */
 export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState): KGen {
@@ -77,10 +85,10 @@ export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState):
   }
   const initial = klpNot(state);
   const tasks = k.tasks;
-  for (const t of walkedTasks(k)) {
-    if (v !== 'rfc-v2') k.warnOnce('klp_init_transition:task', tasks.patchState[t] !== KLP_UNDEFINED, 2, `${k.name(t)} has patch_state ${tasks.patchState[t]} before the transition`);
+  forEachWalkedTask(k, (t) => {
+    if (v !== 'rfc-v2' && tasks.patchState[t] !== KLP_UNDEFINED) k.warnOnce('klp_init_transition:task', true, 2, `${k.name(t)} has patch_state ${tasks.patchState[t]} before the transition`);
     setPatchState(tasks, t, initial);
-  }
+  });
   // smp_wmb(): the ftrace handler must see the tasks' initial state before it
   // sees func->transition, or it would read KLP_UNDEFINED and pick wrongly.
   // (what if `no-init-wmb`: which CPUs could still see the stores out of order.)
@@ -103,12 +111,12 @@ export function* klpStartTransition(k: Kernel): KGen {
   }
   const tasks = k.tasks;
   let n = 0;
-  for (const t of walkedTasks(k)) {
+  forEachWalkedTask(k, (t) => {
     if (tasks.patchState[t] !== T) {
       setTif(tasks, t, true);
       n++;
     }
-  }
+  });
   if (k.variant === 'mainline') g.signalsCnt = 0;
   yield k.emit('start', { patch: patch.mod, target: T, pending: n });
 }
@@ -125,6 +133,12 @@ export type SwitchVerdict =
   | { readonly kind: 'unreliable' }
   | { readonly kind: 'sleeping'; readonly fn: string }
   | { readonly kind: 'switchable' };
+
+const SWITCHED: SwitchVerdict = { kind: 'switched' };
+const NO_RELIABLE_UNWINDER: SwitchVerdict = { kind: 'no-reliable-unwinder' };
+const RUNNING: SwitchVerdict = { kind: 'running' };
+const UNRELIABLE: SwitchVerdict = { kind: 'unreliable' };
+const SWITCHABLE: SwitchVerdict = { kind: 'switchable' };
 
 /** The version a task must not be executing for the switch to be safe (-1: none to check). */
 function blockingVersion(k: Kernel, f: KlpFunc): number {
@@ -161,7 +175,7 @@ export function klpFrameBlocks(k: Kernel, patch: KlpPatch, fn: number, ver: numb
 function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): SwitchVerdict {
   const tasks = k.tasks;
   const group = tasks.group[t];
-  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return { kind: 'unreliable' };
+  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return UNRELIABLE;
   for (const obj of patch.objects) {
     if (!obj.patched) continue;
     for (const id of obj.funcs) {
@@ -173,15 +187,15 @@ function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): SwitchVerdict {
       }
     }
   }
-  return { kind: 'switchable' };
+  return SWITCHABLE;
 }
 
 /** The verdict of klp_try_switch_task for task `t` now (a transition must be in progress). */
 export function klpSwitchVerdict(k: Kernel, t: TaskId): SwitchVerdict {
-  if (k.tasks.patchState[t] === k.klp.targetState) return { kind: 'switched' };
+  if (k.tasks.patchState[t] === k.klp.targetState) return SWITCHED;
   // klp_have_reliable_stack(): without a reliable unwinder, no stack check at all.
-  if (!k.world.scenario.machine.reliableStacktrace) return { kind: 'no-reliable-unwinder' };
-  if (isRunningElsewhere(k, t)) return { kind: 'running' };
+  if (!k.world.scenario.machine.reliableStacktrace) return NO_RELIABLE_UNWINDER;
+  if (isRunningElsewhere(k, t)) return RUNNING;
   return klpCheckStack(k, t, must(k));
 }
 
@@ -190,22 +204,32 @@ export const offlineIdleSwitchesDirectly = (k: Kernel): boolean => k.variant !==
 
 /** klp_try_switch_task: switch a task that is not running and not inside a retired version. */
 export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
+  const e = klpTrySwitchTaskEvent(k, t);
+  if (e === undefined) return true;
+  yield e;
+  return e.kind === 'switch-checked';
+}
+
+/**
+ * klp_try_switch_task as a plain call, for the pass over every task: the
+ * event it records (a stall, or the switch: 'switch-checked'), or undefined
+ * if the task was already at the target. No generator for each task checked.
+ */
+function klpTrySwitchTaskEvent(k: Kernel, t: TaskId): SimEvent | undefined {
   const tasks = k.tasks;
   const T = k.klp.targetState;
   const verdict = klpSwitchVerdict(k, t);
   switch (verdict.kind) {
     case 'switched':
-      return true;
+      return undefined;
     case 'no-reliable-unwinder':
-      yield k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: tasks.cpu[t], fn: '' }, { task: t });
-      return false;
+      return k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: tasks.cpu[t], fn: '' }, { task: t });
     case 'running':
     case 'unreliable':
     case 'sleeping': {
       const fn = verdict.kind === 'sleeping' ? verdict.fn : undefined;
       k.klpLog('debug', stallMessage(k.variant, verdict.kind, tasks.comm[t], tasks.pid[t], fn), true);
-      yield k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: tasks.cpu[t], fn: fn ?? '' }, { task: t });
-      return false;
+      return k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: tasks.cpu[t], fn: fn ?? '' }, { task: t });
     }
     case 'switchable':
       break;
@@ -216,8 +240,7 @@ export function* klpTrySwitchTask(k: Kernel, t: TaskId): KGen<boolean> {
   setPatchState(tasks, t, T);
   k.switched(t, from, T);
   checkSwitch(k, t, patch, undefined);
-  yield k.emit('switch-checked', { target: T }, { task: t });
-  return true;
+  return k.emit('switch-checked', { target: T }, { task: t });
 }
 
 /** round_jiffies_relative(HZ): about a second, the expiry rounded to a whole second. */
@@ -244,7 +267,11 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
     const ncpu = k.cpus.count;
     const tasks = k.tasks;
     for (let t = ncpu as TaskId; t < tasks.count; t++) {
-      if (tasks.sched[t] !== Sched.Dead && !(yield* klpTrySwitchTask(k, t))) {
+      if (tasks.sched[t] === Sched.Dead) continue;
+      const e = klpTrySwitchTaskEvent(k, t);
+      if (e === undefined) continue;
+      yield e;
+      if (e.kind !== 'switch-checked') {
         complete = false;
         stalled++;
       }
@@ -333,10 +360,10 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
     // v4.12 drops the module reference here, unless a func was immediate.
     if (v === 'v4.12' && T === KLP_UNPATCHED && !immediateFunc) patch.holdsModuleRef = false;
     const tasks = k.tasks;
-    for (const t of walkedTasks(k)) {
-      if (v !== 'rfc-v2') k.warnOnce('klp_complete_transition', tasks.tif[t] === 1, 3, `${k.name(t)} still has TIF_PATCH_PENDING`);
+    forEachWalkedTask(k, (t) => {
+      if (v !== 'rfc-v2' && tasks.tif[t] === 1) k.warnOnce('klp_complete_transition', true, 3, `${k.name(t)} still has TIF_PATCH_PENDING`);
       setPatchState(tasks, t, KLP_UNDEFINED);
-    }
+    });
   }
   for (const obj of patch.objects) {
     if (!k.loaded(obj.name)) continue;
@@ -372,9 +399,7 @@ export function* klpReverseTransition(k: Kernel): KGen {
   const old = g.targetState;
   if (k.variant === 'mainline') k.klpLog('debug', reverseMessage(patch.mod, old));
   const tasks = k.tasks;
-  const clearAll = () => {
-    for (const t of walkedTasks(k)) setTif(tasks, t, false);
-  };
+  const clearAll = () => forEachWalkedTask(k, (t) => setTif(tasks, t, false));
   if (k.variant === 'mainline') {
     // v6.4: clear the flags and synchronise first, then flip, so no switcher
     // combines an old flag with the new target.
@@ -443,7 +468,9 @@ export function* klpForceTransition(k: Kernel): KGen {
   const patch = must(k);
   k.klpLog('warn', FORCING);
   let n = 0;
-  for (const t of walkedTasks(k)) if (klpUpdatePatchState(k, t, 'force')) n++;
+  forEachWalkedTask(k, (t) => {
+    if (klpUpdatePatchState(k, t, 'force')) n++;
+  });
   // Forcing an unpatch may leave tasks in the patch's code: its module must stay.
   if (k.klp.targetState === KLP_UNPATCHED) patch.forced = true;
   yield k.emit('force', { forced: n });

@@ -1,5 +1,6 @@
 // The timer queue: a binary min-heap of future happenings, ordered by time and
 // then by insertion, so that equal times keep their order on every engine.
+import type { SimState } from '../kernel.ts';
 import type { SimTime } from '../types.ts';
 
 export const Timer = {
@@ -53,10 +54,39 @@ export function arm(q: TimerQueue, time: SimTime, type: Timer, id: number, gen: 
   h[i] = e;
 }
 
-/** Drops stale entries from the top (they would be skipped when popped) and returns the first live one. */
-export function peekLive(q: TimerQueue, live: (e: TimerEntry) => boolean): TimerEntry | undefined {
+/** The owners a timer's generation is compared with. */
+export type TimerOwners = Pick<SimState, 'cpus' | 'tasks' | 'klp' | 'shell'>;
+
+/**
+ * Whether a timer still means something: its owner did not move on (the
+ * owner's generation is the one the timer was armed with). The one rule for
+ * the engine and the search's state key, which differ only on the shell's
+ * timer: the engine runs a stale one (`shellByGen` false: it moves the clock,
+ * and shellTimer ignores it), while the state key leaves it out (`shellByGen`
+ * true), as it has no effect on the future but the clock's.
+ */
+export function timerLive(s: TimerOwners, e: TimerEntry, shellByGen: boolean): boolean {
+  switch (e.type) {
+    case Timer.Cpu:
+      return e.gen === s.cpus.timerGen[e.id] && s.cpus.online[e.id] === 1;
+    case Timer.TaskWake:
+      return e.gen === s.tasks.timerGen[e.id];
+    case Timer.TransitionWork:
+      return e.gen === s.klp.workGen;
+    case Timer.Shell:
+      return !shellByGen || e.gen === s.shell.gen;
+    case Timer.IdleKick:
+      return true;
+    case Timer.IdleEnter:
+      return e.gen === s.cpus.timerGen[e.id];
+  }
+  return true;
+}
+
+/** Drops stale entries from the top (they would be skipped when popped: timerLive, as the engine runs timers) and returns the first live one. */
+export function peekLive(q: TimerQueue, s: TimerOwners): TimerEntry | undefined {
   for (let e = q.heap[0]; e !== undefined; e = q.heap[0]) {
-    if (live(e)) return e;
+    if (timerLive(s, e, false)) return e;
     pop(q);
   }
   return undefined;

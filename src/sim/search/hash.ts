@@ -5,8 +5,7 @@
 // timers, the livepatch globals, modules, the shell), while counters that
 // only number things (events, operations, timer generations) stay out.
 import type { SimState } from '../kernel.ts';
-import { Timer } from '../machine/queue.ts';
-import type { TimerEntry } from '../machine/queue.ts';
+import { timerLive } from '../machine/queue.ts';
 
 /** Two independent 32-bit FNV-1a style hashes, as one string key. */
 class Hasher {
@@ -32,25 +31,6 @@ class Hasher {
   get key(): string {
     return `${this.a.toString(36)}.${this.b.toString(36)}`;
   }
-}
-
-/** Whether a timer still means something: Engine's rule, repeated so that generations can stay out of the hash. */
-function live(s: SimState, e: TimerEntry): boolean {
-  switch (e.type) {
-    case Timer.Cpu:
-      return e.gen === s.cpus.timerGen[e.id] && s.cpus.online[e.id] === 1;
-    case Timer.TaskWake:
-      return e.gen === s.tasks.timerGen[e.id];
-    case Timer.TransitionWork:
-      return e.gen === s.klp.workGen;
-    case Timer.Shell:
-      return e.gen === s.shell.gen;
-    case Timer.IdleKick:
-      return true;
-    case Timer.IdleEnter:
-      return e.gen === s.cpus.timerGen[e.id];
-  }
-  return true;
 }
 
 export function stateKey(s: SimState): string {
@@ -85,7 +65,7 @@ export function stateKey(s: SimState): string {
     h.num(c.runqueue[i].length);
     for (const q of c.runqueue[i]) h.num(q);
   }
-  const timers = s.timers.heap.filter((e) => live(s, e)).sort((x, y) => x.time - y.time || x.type - y.type || x.id - y.id);
+  const timers = s.timers.heap.filter((e) => timerLive(s, e, true)).sort((x, y) => x.time - y.time || x.type - y.type || x.id - y.id);
   h.num(timers.length);
   for (const e of timers) {
     h.num(e.time);
