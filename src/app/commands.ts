@@ -4,6 +4,7 @@
 import { SPEEDS } from '../worker/protocol.ts';
 import type { StepUnit } from '../worker/protocol.ts';
 import type { AppState } from './store.ts';
+import { chosenAxis } from '../panels/timeline/chosen.ts';
 
 export interface AppCommand {
   readonly id: string;
@@ -209,6 +210,15 @@ export const COMMANDS: readonly AppCommand[] = [
       const t = s.frame?.selected?.task;
       if (t !== undefined) s.send({ type: 'pin', task: t, on: !(s.frame?.lanes.pinned.includes(t) ?? false) });
     },
+    button: false,
+  },
+  {
+    id: 'timeline-axis',
+    label: 'Timeline axis: simulated time or event #',
+    keys: ['x'],
+    keyTest: plain('x'),
+    enabled: loaded,
+    run: (s) => s.setTimelineAxis(chosenAxis(s) === 'time' ? 'event' : 'time'),
     button: false,
   },
   {

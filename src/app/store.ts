@@ -58,6 +58,8 @@ export interface AppState {
   readonly exported: { readonly what: ExportKind; readonly text: string; readonly seq: number } | null;
   /** Compare mode: what the second run changes (`c=` of the link, see panels/compare/variation.ts); null when off. */
   readonly compare: string | null;
+  /** The timeline's axis as the user chose it; null: the default for the trace (panels/timeline/chosen.ts). A new scenario resets it. */
+  readonly timelineAxis: 'time' | 'event' | null;
 
   readonly send: (req: Request) => void;
   readonly load: (source: ScenarioSource) => void;
@@ -77,6 +79,7 @@ export interface AppState {
   readonly setCompare: (compare: string | null) => void;
   /** After the watchdog replaced the worker: reopens the last good state, or the default demo. */
   readonly recover: (to: 'last' | 'default') => void;
+  readonly setTimelineAxis: (axis: 'time' | 'event' | null) => void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -154,6 +157,7 @@ export function createAppStore(client: SimClient): AppStore {
     stash = null;
     held = null;
     store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
+    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], timelineAxis: null, invalid: null, error: null, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
   };
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
@@ -183,6 +187,7 @@ export function createAppStore(client: SimClient): AppStore {
     panels: null,
     exported: null,
     compare: null,
+    timelineAxis: null,
     send: (req) => {
       if (req.type === 'load') sendLoad(req.source, false);
       else send(req);
@@ -223,6 +228,7 @@ export function createAppStore(client: SimClient): AppStore {
     showGuarantees: (invariant) => set({ guarantees: invariant === undefined ? null : { invariant } }),
     dismiss: () => set({ invalid: null, linkNotice: null }),
     setCompare: (compare) => set({ compare }),
+    setTimelineAxis: (timelineAxis) => set({ timelineAxis }),
     reload: () => {
       const { source, origin } = get();
       set({ error: null });

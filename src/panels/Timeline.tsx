@@ -1,10 +1,13 @@
-// The timeline: tasks by patch state over simulated time as a stacked area,
-// lanes of milestones and of violations below it, the current point as a
-// line. Drag on the plot to scrub; Shift + drag pans and Ctrl + wheel zooms
-// (d3-zoom, wrapped in a controller loaded after the first frame: the first
-// frame does not need it); marks are buttons that seek to their step. d3
-// computes scales and shapes; React renders every element.
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+// The timeline: tasks by patch state as a stacked area, lanes of milestones
+// and of violations below it, the current point as a line, across simulated
+// time or across the events in trace order (the axis toggle, `x`; the event
+// axis is the default where most of the story happens at one instant). Drag
+// on the plot to scrub (to the very event on the event axis); Shift + drag
+// pans and Ctrl + wheel zooms (d3-zoom, wrapped in a controller loaded after
+// the first frame: the first frame does not need it); marks are buttons that
+// seek to their step. d3 computes scales and shapes; React renders every
+// element.
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
 import type { ZoomTransform } from 'd3';
 import { useApp } from '../app/store.ts';
@@ -12,23 +15,12 @@ import type { Frame, ScenarioMeta } from '../worker/protocol.ts';
 import { Panel } from './Panel.tsx';
 import { isFault } from './timeline/marks.ts';
 import { nearestStep, scrubPoints } from './timeline/nearest.ts';
-import { CountAxis, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
-import {
-  DEFAULT_WIDTH,
-  US_PER_S,
-  areaPath,
-  countScale,
-  decimate,
-  heldSamples,
-  layout,
-  maxZoom,
-  pendingPath,
-  placeMarks,
-  stackSamples,
-  timeScale,
-  timeTicks,
-  traceEndTime,
-} from './timeline/scales.ts';
+import { AxisToggle, CountAxis, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
+import { AXIS_TITLE, axisMaxZoom, axisScale, axisTicks, axisValue, stepAt } from './timeline/axis.ts';
+import type { TracePoint } from './timeline/axis.ts';
+import { chosenAxis } from './timeline/chosen.ts';
+import { DEFAULT_WIDTH, areaPath, countScale, decimate, heldSamples, layout, pendingPath, placeMarks, stackSamples, traceEndTime } from './timeline/scales.ts';
+import type { Px } from './timeline/scales.ts';
 import { frameThrottle } from './timeline/throttle.ts';
 import { Lanes } from './timeline/lanes/Lanes.tsx';
 import type { ZoomController } from './timeline/zoom.ts';
@@ -64,8 +56,11 @@ export function Timeline() {
   const meta = useApp((s) => s.meta);
   const samples = useApp((s) => s.samples);
   const milestones = useApp((s) => s.milestones);
+  const cpuRuns = useApp((s) => s.cpuRuns);
   const lastLogTime = useApp((s) => s.log.at(-1)?.time ?? 0);
   const send = useApp((s) => s.send);
+  const axis = useApp(chosenAxis);
+  const chooseAxis = useApp((s) => s.setTimelineAxis);
 
   const wrapRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
@@ -78,6 +73,8 @@ export function Timeline() {
   const now = frame?.time ?? 0;
   const known = useKnownEnd(frame, meta);
   const endUs = traceEndTime(samples, milestones, now, lastLogTime, known?.time ?? 0);
+  const endStep = Math.max(frame?.computed ?? 0, known?.step ?? 0, step);
+  const end: TracePoint = useMemo(() => ({ step: endStep, time: endUs }), [endStep, endUs]);
 
   // Zoom: d3-zoom owns the gesture, React the transform it reports (null: not zoomed yet).
   const [transform, setTransform] = useState<ZoomTransform | null>(null);
@@ -101,7 +98,11 @@ export function Timeline() {
       setZoomReady(false);
     };
   }, []);
-  const maxScale = maxZoom(endUs);
+  // A zoom window of one axis means nothing on the other: a new axis starts unzoomed.
+  useEffect(() => {
+    zoomRef.current?.reset();
+  }, [axis]);
+  const maxScale = axisMaxZoom(axis, end);
   useEffect(() => {
     if (!zoomReady) return;
     zoomRef.current?.update({
@@ -113,31 +114,39 @@ export function Timeline() {
     });
   }, [l, maxScale, zoomReady]);
 
-  const x0 = useMemo(() => timeScale(endUs, l), [endUs, l]);
+  const live = frame?.globals.counts.live ?? 0;
+  const x0 = useMemo(() => axisScale(axis, end, l.plotLeft, l.plotRight), [axis, end, l]);
   const x = useMemo(() => (transform === null ? x0 : transform.rescaleX(x0)), [transform, x0]);
-  const y = useMemo(() => countScale(samples, l), [samples, l]);
-  const held = useMemo(() => heldSamples(samples, endUs), [samples, endUs]);
-  const shown = useMemo(() => decimate(held, x, l.plotLeft, l.plotRight), [held, x, l]);
-  const areas = useMemo(() => stackSamples(shown).map((s) => ({ key: s.key, d: areaPath(s, x, y) })), [shown, x, y]);
-  const pending = useMemo(() => pendingPath(shown, x, y), [shown, x, y]);
-  const ticks = useMemo(() => timeTicks(x, l.plotRight - l.plotLeft, endUs), [x, l, endUs]);
+  const px: Px = useCallback((p: TracePoint) => x(axisValue(axis, p)), [x, axis]);
+  const y = useMemo(() => countScale(samples, l, live), [samples, l, live]);
+  const held = useMemo(() => heldSamples(samples, end), [samples, end]);
+  const shown = useMemo(() => decimate(held, px, l.plotLeft, l.plotRight), [held, px, l]);
+  const areas = useMemo(() => stackSamples(shown).map((s) => ({ key: s.key, d: areaPath(s, px, y) })), [shown, px, y]);
+  const pending = useMemo(() => pendingPath(shown, px, y), [shown, px, y]);
+  const ticks = useMemo(() => axisTicks(axis, x, l.plotRight - l.plotLeft, end), [axis, x, l, end]);
   const placed = useMemo(() => {
     const plain = milestones.filter((m) => !isFault(m));
     const faults = milestones.filter(isFault);
-    return { plain: placeMarks(plain, x, MARK_GAP, undefined, l.plotRight), faults: placeMarks(faults, x, MARK_GAP, undefined, l.plotRight) };
-  }, [milestones, x, l]);
-  const points = useMemo(() => scrubPoints(samples, milestones, known !== null ? [known] : []), [samples, milestones, known]);
+    return { plain: placeMarks(plain, px, MARK_GAP, undefined, l.plotRight), faults: placeMarks(faults, px, MARK_GAP, undefined, l.plotRight) };
+  }, [milestones, px, l]);
+  const points = useMemo(() => (axis === 'time' ? scrubPoints(samples, milestones, [...(cpuRuns ?? []), ...(known !== null ? [known] : [])]) : []), [axis, samples, milestones, cpuRuns, known]);
 
-  // Scrubbing: a plain drag seeks to the nearest recorded step, one request per frame.
+  // Scrubbing: a plain drag seeks, one request per frame: on the event axis to
+  // the event under the pointer, on the time axis to the nearest step whose
+  // time is known (a sample, a milestone, a task switch on a CPU).
   const seek = useMemo(() => frameThrottle<number>((s) => send({ type: 'seek', step: s })), [send]);
   useEffect(() => () => seek.cancel(), [seek]);
   const dragging = useRef(false);
   const scrubTo = (clientX: number) => {
     const svg = svgRef.current;
     if (svg === null) return;
-    const px = clientX - svg.getBoundingClientRect().left;
-    const seconds = Math.min(Math.max(x.invert(px), 0), endUs / US_PER_S);
-    const target = nearestStep(points, seconds * US_PER_S);
+    const at = clientX - svg.getBoundingClientRect().left;
+    if (axis === 'event') {
+      seek.push(stepAt(x, at, endStep));
+      return;
+    }
+    const us = Math.min(Math.max(x.invert(at) * 1e6, 0), endUs);
+    const target = nearestStep(points, us);
     if (target !== null) seek.push(target);
   };
   const onPointerDown = (e: ReactPointerEvent<SVGRectElement>) => {
@@ -156,22 +165,24 @@ export function Timeline() {
   const jump = (s: number) => send({ type: 'seek', step: s });
 
   const clamp = (px: number) => Math.min(Math.max(px, l.plotLeft), l.plotRight);
-  const nowX = x(now / US_PER_S);
+  const nowX = px({ step, time: now });
   const futureFrom = clamp(nowX);
-  const futureTo = clamp(x(endUs / US_PER_S));
+  const futureTo = clamp(px(end));
   const k = transform?.k ?? 1;
   const zoomed = k > 1;
   const zoomAt = nowX >= l.plotLeft && nowX <= l.plotRight ? nowX : undefined;
 
   let note: string | null = null;
   if (frame === null) note = 'Loading…';
-  else if (endUs === 0 && frame.computed === 0) note = 'Nothing computed yet: step forward or play.';
-  else if (endUs === 0) note = `All ${frame.computed.toLocaleString('en')} computed events so far happened at 0 s.`;
+  else if (endStep === 0) note = 'Nothing computed yet: step forward or play.';
+  else if (endUs === 0 && axis === 'time') note = `All ${endStep.toLocaleString('en')} computed events so far happened at 0 s: the event axis (x) draws them apart.`;
+  const title = axis === 'event' && endUs === 0 && endStep > 0 ? `${AXIS_TITLE.event} (all at 0 s of simulated time)` : AXIS_TITLE[axis];
 
   const tools = (
     <div className="tl-tools">
       <Legend ids={ids} />
       <MarksLegend />
+      <AxisToggle axis={axis} onChoose={chooseAxis} />
       <span className="tl-hint">Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</span>
       <div className="tl-zoom" role="group" aria-label="Zoom">
         <button type="button" className="tl-btn" aria-label="Zoom in" title="Zoom in" disabled={!zoomReady || k >= maxScale} onClick={() => zoomRef.current?.scaleBy(ZOOM_STEP, zoomAt)}>
@@ -196,7 +207,7 @@ export function Timeline() {
         </p>
       )}
       <div ref={wrapRef} className="tl-wrap">
-        <svg ref={svgRef} className="tl-svg" width={l.width} height={l.height} role="group" aria-label="Tasks by patch state over simulated time, with milestones and violations">
+        <svg ref={svgRef} className="tl-svg" data-axis={axis} width={l.width} height={l.height} role="group" aria-label={`Tasks by patch state over ${axis === 'time' ? 'simulated time' : 'the events in trace order'}, with milestones and violations`}>
           <defs>
             <FillPatterns ids={ids} />
             <clipPath id={clipId}>
@@ -214,8 +225,10 @@ export function Timeline() {
             onPointerMove={onPointerMove}
             onPointerUp={onPointerEnd}
             onPointerCancel={onPointerEnd}
-          />
-          <TimeAxis ticks={ticks} x={x} l={l} />
+          >
+            <title>Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</title>
+          </rect>
+          <TimeAxis ticks={ticks} x={x} l={l} title={title} />
           <g clipPath={`url(#${clipId})`} className="tl-plot">
             {areas.map((a) => (
               <path key={a.key} className={`tl-area tl-area-${a.key}`} d={a.d} fill={`url(#${ids[a.key]})`} />
@@ -238,7 +251,7 @@ export function Timeline() {
             </g>
           )}
         </svg>
-        <Lanes x={x} left={l.plotLeft} right={l.plotRight} width={l.width} endUs={endUs} step={step} now={now} onSeek={jump} />
+        <Lanes px={px} left={l.plotLeft} right={l.plotRight} width={l.width} end={end} step={step} now={now} onSeek={jump} />
       </div>
     </Panel>
   );

@@ -47,7 +47,7 @@ export class Session {
   private engine: Engine | undefined;
   private log: LogEntry[] = [];
   private samples: Sample[] = [];
-  /** For a sample that replaced the last one of its simulated time, the one it replaced (to undo it on a cut). */
+  /** For a sample that replaced the last one of its step, the one it replaced (to undo it on a cut). */
   private replaced = new WeakMap<Sample, Sample>();
   private milestones: Milestone[] = [];
   private sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
@@ -586,14 +586,18 @@ export class Session {
     this.sent.marks = Math.min(this.sent.marks, this.lanes.marks.length);
   }
 
-  /** Records the task counts now, coalescing samples of one simulated time. */
+  /**
+   * Records the task counts now, one sample per event that moved them: the
+   * timeline's event axis draws the samples of one simulated time apart (the
+   * first pass switches most tasks within a few ms, the bug demos all at 0 s).
+   */
   private sample(engine: Engine): void {
     const k = engine.kernel;
     const c = k.tasks.stateCount;
     const s: Sample = { step: engine.step, time: engine.now, undefined: c[0], unpatched: c[1], patched: c[2], pending: k.tasks.tifCount };
     const last = this.samples[this.samples.length - 1];
     if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
-    if (last !== undefined && last.time === s.time) {
+    if (last !== undefined && last.step === s.step) {
       this.samples[this.samples.length - 1] = s;
       this.replaced.set(s, last);
       // The replaced sample may have been sent already: send it again.

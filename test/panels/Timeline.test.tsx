@@ -23,6 +23,7 @@ import { frameThrottle } from '../../src/panels/timeline/throttle.ts';
 import { createFrameScheduler } from '../../src/app/frames.ts';
 import { wheelDelta, zoomFilter } from '../../src/panels/timeline/zoom.ts';
 import { isFault, isGivenUp, markLabel } from '../../src/panels/timeline/marks.ts';
+import { commandForKey } from '../../src/app/commands.ts';
 import type { Milestone, Sample } from '../../src/worker/protocol.ts';
 import signalsAndForce from '../scenarios/08-mainline-signals-and-force.json';
 
@@ -89,7 +90,7 @@ describe('timeline scales', () => {
   });
 
   it('keeps at most the first and last sample of each pixel column in view', () => {
-    const x = (sec: number) => sec * 1e6 / 10; // 10 µs per px
+    const x = (p: { time: number }) => p.time / 10; // 10 µs per px
     const many = Array.from({ length: 1000 }, (_, i) => sample(i, i, { patched: i })); // 0..999 µs: px 0..99.9
     const kept = decimate(many, x, 0, 100);
     expect(kept.length).toBeLessThanOrEqual(200);
@@ -107,7 +108,7 @@ describe('timeline scales', () => {
   });
 
   it('sets marks at one time apart, in trace order, but never far from their time', () => {
-    const x = (s: number) => s * 1e6; // 1 px per µs
+    const x = (p: { time: number }) => p.time; // 1 px per µs
     const placed = placeMarks([milestone(1, 0), milestone(2, 0), milestone(3, 0), milestone(9, 100)], x, 10);
     expect(placed.map((p) => p.x)).toEqual([0, 10, 20, 100]);
     expect(placed.map((p) => p.at)).toEqual([0, 0, 0, 100]);
@@ -255,7 +256,8 @@ describe('<Timeline />', () => {
   });
 
   it('draws the stacked states, the pending line and the current point', async () => {
-    const { send } = await renderWithSim(<Timeline />);
+    const { store, send } = await renderWithSim(<Timeline />);
+    act(() => store.getState().setTimelineAxis('time'));
     await send({ type: 'jump', to: 'end' });
     const svg = screen.getByRole('group', { name: /tasks by patch state/i });
     for (const k of ['patched', 'unpatched', 'undefined']) expect(svg.querySelector(`.tl-area-${k}`)?.getAttribute('d')).toMatch(/^M/);
@@ -269,30 +271,35 @@ describe('<Timeline />', () => {
     expect(screen.getAllByText(/^\d(\.\d)? s$/).length).toBeGreaterThan(2);
   });
 
-  it('seeks to the nearest recorded step when dragged', async () => {
+  it('seeks to the nearest recorded step when dragged on the time axis', async () => {
     const { store, send } = await renderWithSim(<Timeline />);
+    act(() => store.getState().setTimelineAxis('time'));
     await send({ type: 'jump', to: 'end' });
     const l = layout(DEFAULT_WIDTH);
     const x = timeScale(4_000_000, l);
     const scrub = screen.getByTestId('timeline-scrub');
-    // Near 1.0 s: the retry armed at 1 s is the nearest recorded step.
+    // Near 1.02 s: a step at least as near in time as the retry armed at 1 s
+    // (task switches on the CPUs count too, not only milestones).
     const retry = store.getState().milestones.find((m) => m.kind === 'retry' && m.time === 1_000_000)!;
     fireEvent.pointerDown(scrub, { clientX: x(1.02), button: 0, pointerId: 1 });
     await new Promise((r) => requestAnimationFrame(() => r(null)));
     await flush();
-    expect(store.getState().frame!.step).toBe(retry.step);
-    // Dragging on to ~3.5 s lands on the sample where slowcat switched.
+    const first = store.getState().frame!;
+    expect(Math.abs(first.time - 1_020_000)).toBeLessThanOrEqual(Math.abs(retry.time - 1_020_000));
+    expect(first.step).not.toBe(retry.step);
+    // Dragging on to ~3.5 s lands at least as near as the sample where slowcat switched.
     const woke = store.getState().samples.find((s) => s.time > 3_500_000 && s.time < 3_600_000)!;
     fireEvent.pointerMove(scrub, { clientX: x(3.51), pointerId: 1 });
     await new Promise((r) => requestAnimationFrame(() => r(null)));
     await flush();
-    expect(store.getState().frame!.step).toBe(woke.step);
+    const second = store.getState().frame!;
+    expect(Math.abs(second.time - 3_510_000)).toBeLessThanOrEqual(Math.abs(woke.time - 3_510_000));
     fireEvent.pointerUp(scrub, { pointerId: 1 });
     // A drag with Shift is d3-zoom's pan, not a scrub.
     fireEvent.pointerDown(scrub, { clientX: x(0.5), button: 0, shiftKey: true, pointerId: 2 });
     await new Promise((r) => requestAnimationFrame(() => r(null)));
     await flush();
-    expect(store.getState().frame!.step).toBe(woke.step);
+    expect(store.getState().frame!.step).toBe(second.step);
   });
 
   it('zooms in and out with the buttons and resets', async () => {
@@ -353,6 +360,105 @@ describe('<Timeline />', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('<Timeline /> axes', () => {
+  afterEach(cleanup);
+
+  const openPreset = async (preset: string) => {
+    const r = await renderWithSim(<Timeline />);
+    await act(async () => r.store.getState().load({ preset }));
+    await flush();
+    return r;
+  };
+  const svgOf = () => screen.getByRole('group', { name: /^Tasks by patch state/ });
+  const toggle = () => screen.getByRole('group', { name: 'Timeline axis' });
+
+  it('offers simulated time and event # as a toggle with names and the x key; the first pass gets the event axis', async () => {
+    const { store, send } = await openPreset('first-livepatch');
+    await send({ type: 'jump', to: 'end' });
+    const time = within(toggle()).getByRole('button', { name: 'simulated time (s)' });
+    const events = within(toggle()).getByRole('button', { name: 'event #' });
+    for (const b of [time, events]) expect(b.getAttribute('aria-keyshortcuts')).toBe('x');
+    // 18 of 19 tasks switch within a few ms of a 4 s run: the default is the event axis.
+    expect(events.getAttribute('aria-pressed')).toBe('true');
+    expect(time.getAttribute('aria-pressed')).toBe('false');
+    expect(svgOf().getAttribute('data-axis')).toBe('event');
+    expect(screen.getByTestId('timeline-axis-title').textContent).toBe('event #');
+    expect(svgOf().getAttribute('aria-label')).toBe('Tasks by patch state over the events in trace order, with milestones and violations');
+    // The count axis reads the 19 tasks.
+    const counts = [...svgOf().querySelectorAll('.tl-axis text')].map((t) => t.textContent);
+    expect(counts).toContain('19');
+    fireEvent.click(time);
+    expect(svgOf().getAttribute('data-axis')).toBe('time');
+    expect(screen.getByTestId('timeline-axis-title').textContent).toBe('simulated time (s)');
+    expect(screen.getAllByText(/^\d(\.\d)? s$/).length).toBeGreaterThan(2);
+    // The x key toggles back (the command the shortcut runs).
+    const key = commandForKey({ key: 'x', ctrlKey: false, metaKey: false, altKey: false, target: document.body }, store.getState());
+    expect(key?.id).toBe('timeline-axis');
+    act(() => key!.run(store.getState()));
+    expect(svgOf().getAttribute('data-axis')).toBe('event');
+    // A new scenario gets its own default again.
+    fireEvent.click(time);
+    await act(async () => store.getState().load({ preset: 'stacked-patches' }));
+    await flush();
+    expect(store.getState().timelineAxis).toBeNull();
+  });
+
+  it('draws a bug demo all at 0 s across the event axis, its milestones apart and in order', async () => {
+    const { store, send } = await openPreset('bug-a-rfc');
+    await send({ type: 'jump', to: 'end' });
+    const f = store.getState().frame!;
+    expect(f.time).toBe(0);
+    expect(svgOf().getAttribute('data-axis')).toBe('event');
+    expect(screen.getByTestId('timeline-axis-title').textContent).toBe('event # (all at 0 s of simulated time)');
+    expect(screen.queryByText(/computed events so far happened at 0 s/)).toBeNull();
+    // Each mark sits at its own step: x grows with the step, at a known rate.
+    const l = layout(DEFAULT_WIDTH);
+    const perEvent = (l.plotRight - l.plotLeft) / f.computed;
+    const marks = [...svgOf().querySelectorAll('.tl-lane')[0].querySelectorAll('g.tl-mark')];
+    expect(marks.length).toBeGreaterThan(3);
+    const ms = store.getState().milestones;
+    const xs = marks.map((m) => Number(/translate\(([-\d.]+),/.exec(m.getAttribute('transform')!)![1]));
+    for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1]);
+    // A mark left alone is drawn exactly at its step.
+    const last = ms.filter((m) => !isFault(m)).at(-1)!;
+    expect(xs.at(-1)! <= l.plotLeft + last.step * perEvent + 0.001).toBe(true);
+    // On the time axis the same trace is one instant, and says so.
+    fireEvent.click(within(toggle()).getByRole('button', { name: 'simulated time (s)' }));
+    expect(screen.getByText(/All 18 computed events so far happened at 0 s/)).toBeTruthy();
+  });
+
+  it('scrubs the event axis to the very event under the pointer', async () => {
+    const { store, send } = await openPreset('first-livepatch');
+    await send({ type: 'jump', to: 'end' });
+    const endStep = store.getState().frame!.computed;
+    const l = layout(DEFAULT_WIDTH);
+    const x = (step: number) => l.plotLeft + ((l.plotRight - l.plotLeft) * step) / endStep;
+    const scrub = screen.getByTestId('timeline-scrub');
+    for (const target of [1, 37, 38, 500]) {
+      fireEvent.pointerDown(scrub, { clientX: x(target), button: 0, pointerId: target });
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      await flush();
+      fireEvent.pointerUp(scrub, { pointerId: target });
+      expect(store.getState().frame!.step).toBe(target);
+    }
+  });
+
+  it('draws the pinned lanes on the axis chosen', async () => {
+    const { store, send } = await openPreset('first-livepatch');
+    const slowcat = store.getState().comms.indexOf('slowcat');
+    await send({ type: 'pin', task: slowcat, on: true });
+    await send({ type: 'jump', to: 'end' });
+    const sw = store.getState().laneMarks.find((m) => m.task === slowcat && m.switchFrom !== undefined)!;
+    const mark = () => screen.getByRole('button', { name: new RegExp(`switches from unpatched to patched at step ${sw.step}$`) });
+    const l = layout(DEFAULT_WIDTH);
+    const f = store.getState().frame!;
+    const xAt = () => Number(/translate\(([-\d.]+),/.exec(mark().getAttribute('transform')!)![1]);
+    expect(xAt()).toBeCloseTo(l.plotLeft + ((l.plotRight - l.plotLeft) * sw.step) / f.computed, 3);
+    fireEvent.click(within(toggle()).getByRole('button', { name: 'simulated time (s)' }));
+    expect(xAt()).toBeCloseTo(l.plotLeft + ((l.plotRight - l.plotLeft) * sw.time) / f.time, 3);
   });
 });
 

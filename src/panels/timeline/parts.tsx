@@ -6,6 +6,8 @@ import type { Layout, PlacedMark, StateKey } from './scales.ts';
 import { isGivenUp, labelWidth, MARK_STYLES, markLabel, markPath, markShortLabel, markTitle } from './marks.ts';
 import type { MilestoneKind } from '../../worker/protocol.ts';
 import { countTicks } from './scales.ts';
+import { AXIS_KINDS, AXIS_TITLE, AXIS_WORDS } from './axis.ts';
+import type { AxisKind } from './axis.ts';
 
 /** Pattern ids for the three states, unique per timeline. */
 export type Fills = Readonly<Record<StateKey, string>>;
@@ -106,7 +108,7 @@ export function CountAxis(props: { readonly y: ScaleLinear<number, number>; read
         <g key={v} transform={`translate(${l.plotLeft},${y(v)})`}>
           <line className="tl-tick" x1={-4} x2={0} />
           <text x={-7} dy="0.32em" textAnchor="end">
-            {v}
+            {v.toLocaleString('en')}
           </text>
         </g>
       ))}
@@ -123,7 +125,7 @@ export function CountAxis(props: { readonly y: ScaleLinear<number, number>; read
   );
 }
 
-export function TimeAxis(props: { readonly ticks: readonly { readonly value: number; readonly label: string }[]; readonly x: (s: number) => number; readonly l: Layout }) {
+export function TimeAxis(props: { readonly ticks: readonly { readonly value: number; readonly label: string }[]; readonly x: (s: number) => number; readonly l: Layout; readonly title: string }) {
   const { l } = props;
   const visible = props.ticks.filter((t) => {
     const px = props.x(t.value);
@@ -131,6 +133,9 @@ export function TimeAxis(props: { readonly ticks: readonly { readonly value: num
   });
   return (
     <g className="tl-axis" aria-hidden="true">
+      <text className="tl-axis-title" data-testid="timeline-axis-title" x={(l.plotLeft + l.plotRight) / 2} y={l.titleY} textAnchor="middle">
+        {props.title}
+      </text>
       <line className="tl-domain" x1={l.plotLeft} x2={l.plotRight} y1={l.axisY} y2={l.axisY} />
       {visible.map((t) => {
         const px = props.x(t.value);
@@ -208,5 +213,18 @@ export function MarkLane(props: {
         );
       })}
     </g>
+  );
+}
+
+/** Simulated time or event #: two buttons, one pressed; `x` toggles them from anywhere. */
+export function AxisToggle(props: { readonly axis: AxisKind; readonly onChoose: (axis: AxisKind) => void }) {
+  return (
+    <div className="tl-axis-toggle" role="group" aria-label="Timeline axis" title="Timeline axis: simulated time or the events in order (x)">
+      {AXIS_KINDS.map((k) => (
+        <button key={k} type="button" className="tl-btn" aria-pressed={props.axis === k} aria-keyshortcuts="x" aria-label={AXIS_TITLE[k]} onClick={() => props.onChoose(k)}>
+          {AXIS_WORDS[k]}
+        </button>
+      ))}
+    </div>
   );
 }

@@ -1,21 +1,20 @@
-// The timeline's maths, free of React: where things go in the SVG, the time
-// and count scales, the stacked series of tasks by patch state, and the
-// horizontal placement of milestone marks. Times in the protocol are
-// microseconds; the scales work in seconds.
+// The timeline's maths, free of React: where things go in the SVG, the count
+// scale, the stacked series of tasks by patch state, and the horizontal
+// placement of milestone marks. Where a point of the trace goes across is the
+// axis's business (./axis.ts): these functions take it as `px`.
 import { area, curveStepAfter, line, scaleLinear, stack } from 'd3';
 import type { ScaleLinear, Series } from 'd3';
 import type { Milestone, Sample } from '../../worker/protocol.ts';
+import { axisMaxZoom, axisScale, axisTicks } from './axis.ts';
+import type { TracePoint } from './axis.ts';
 
-export const US_PER_S = 1_000_000;
+export { MIN_SPAN_US, MIN_VISIBLE_US, US_PER_S } from './axis.ts';
 
 /** Width used until the panel has been measured (and in jsdom, where layout is 0). */
 export const DEFAULT_WIDTH = 960;
 
-/** The shortest span the time axis shows, so that a trace all at 0 s still has an axis. */
-export const MIN_SPAN_US = 1_000;
-
-/** The narrowest window zooming in may show. */
-export const MIN_VISIBLE_US = 20;
+/** A point of the trace to pixels across, on the axis chosen (zoomed and panned). */
+export type Px = (p: TracePoint) => number;
 
 export interface Layout {
   readonly width: number;
@@ -31,6 +30,8 @@ export interface Layout {
   /** Bottom of the lanes: the scrub area and the current-point line end here. */
   readonly plotBottom: number;
   readonly axisY: number;
+  /** Baseline of the axis's title, under its tick labels. */
+  readonly titleY: number;
 }
 
 const LEFT = 84;
@@ -39,7 +40,7 @@ const TOP = 8;
 const AREA = 74;
 const GAP = 6;
 const LANE = 20;
-const AXIS = 20;
+const AXIS = 32;
 
 export function layout(width: number): Layout {
   const w = Math.max(LEFT + RIGHT + 60, width);
@@ -60,6 +61,7 @@ export function layout(width: number): Layout {
     laneHeight: LANE,
     plotBottom,
     axisY: plotBottom,
+    titleY: plotBottom + AXIS - 3,
   };
 }
 
@@ -74,23 +76,25 @@ export function traceEndTime(samples: readonly Sample[], milestones: readonly Mi
 
 /** Seconds across [plotLeft, plotRight], from 0 to the end of the computed trace. */
 export function timeScale(endUs: number, l: Layout): ScaleLinear<number, number> {
-  return scaleLinear()
-    .domain([0, Math.max(endUs, MIN_SPAN_US) / US_PER_S])
-    .range([l.plotLeft, l.plotRight]);
+  return axisScale('time', { step: 0, time: endUs }, l.plotLeft, l.plotRight);
 }
 
-/** How far zooming in may go: until MIN_VISIBLE_US fill the plot. */
+/** How far zooming in on the time axis may go: until MIN_VISIBLE_US fill the plot. */
 export function maxZoom(endUs: number): number {
-  return Math.min(1e6, Math.max(1, Math.max(endUs, MIN_SPAN_US) / MIN_VISIBLE_US));
+  return axisMaxZoom('time', { step: 0, time: endUs });
 }
 
 export function taskTotal(s: Sample): number {
   return s.undefined + s.unpatched + s.patched;
 }
 
-/** Task counts upwards from the bottom of the area. */
-export function countScale(samples: readonly Sample[], l: Layout): ScaleLinear<number, number> {
-  let max = 1;
+/**
+ * Task counts upwards from the bottom of the area, up to the most tasks the
+ * series recorded or `tasks` (the machine's live tasks now), whichever is
+ * more: before anything is computed the axis already reads 19 for 19 tasks.
+ */
+export function countScale(samples: readonly Sample[], l: Layout, tasks = 0): ScaleLinear<number, number> {
+  let max = Math.max(1, tasks);
   for (const s of samples) max = Math.max(max, taskTotal(s), s.pending);
   return scaleLinear().domain([0, max]).range([l.areaBottom, l.areaTop]);
 }
@@ -107,11 +111,7 @@ export function countTicks(y: ScaleLinear<number, number>): number[] {
  * needs; while the whole trace is at 0 s, only that one.
  */
 export function timeTicks(x: ScaleLinear<number, number>, plotWidth: number, endUs = Infinity): { readonly value: number; readonly label: string }[] {
-  if (endUs <= 0) return [{ value: 0, label: '0 s' }];
-  // d3 may return up to about twice the count asked for: ask for one per 150 px.
-  const count = Math.max(2, Math.floor(plotWidth / 150));
-  const format = x.tickFormat(count);
-  return x.ticks(count).map((value) => ({ value, label: `${format(value)} s` }));
+  return axisTicks('time', x, plotWidth, { step: 0, time: endUs });
 }
 
 /** Patch states stacked bottom to top: patched, unpatched, undefined. */
@@ -119,13 +119,15 @@ export const STATE_KEYS = ['patched', 'unpatched', 'undefined'] as const;
 export type StateKey = (typeof STATE_KEYS)[number];
 
 /**
- * The samples as a step function held until `endUs`: each sample's counts
- * hold until the next one, and the last until the end of the trace.
+ * The samples as a step function held until `end` (a point, or a time in
+ * µs): each sample's counts hold until the next one, and the last until the
+ * end of the trace.
  */
-export function heldSamples(samples: readonly Sample[], endUs: number): readonly Sample[] {
+export function heldSamples(samples: readonly Sample[], end: TracePoint | number): readonly Sample[] {
   const last = samples.at(-1);
-  if (last === undefined || endUs <= last.time) return samples;
-  return [...samples, { ...last, time: endUs }];
+  const to = typeof end === 'number' ? { step: last?.step ?? 0, time: end } : end;
+  if (last === undefined || (to.time <= last.time && to.step <= last.step)) return samples;
+  return [...samples, { ...last, step: Math.max(last.step, to.step), time: Math.max(last.time, to.time) }];
 }
 
 /**
@@ -135,7 +137,7 @@ export function heldSamples(samples: readonly Sample[], endUs: number): readonly
  * back within one column could not be seen anyway; 20,000 samples on a
  * 1,300 px plot become at most 2,600 points.
  */
-export function decimate(samples: readonly Sample[], x: X, left: number, right: number): readonly Sample[] {
+export function decimate(samples: readonly Sample[], px: Px, left: number, right: number): readonly Sample[] {
   const n = samples.length;
   if (n <= 2) return samples;
   // The last sample at or before `left` (or the first sample).
@@ -143,7 +145,7 @@ export function decimate(samples: readonly Sample[], x: X, left: number, right: 
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (x(samples[mid].time / US_PER_S) <= left) lo = mid + 1;
+    if (px(samples[mid]) <= left) lo = mid + 1;
     else hi = mid;
   }
   const out: Sample[] = [];
@@ -151,15 +153,15 @@ export function decimate(samples: readonly Sample[], x: X, left: number, right: 
   let last: Sample | null = null;
   for (let i = Math.max(0, lo - 1); i < n; i++) {
     const s = samples[i];
-    const px = x(s.time / US_PER_S);
-    const c = Math.floor(px);
+    const at = px(s);
+    const c = Math.floor(at);
     if (c !== col) {
       if (last !== null) out.push(last);
       last = null;
       out.push(s);
       col = c;
     } else last = s;
-    if (px > right) break;
+    if (at > right) break;
   }
   if (last !== null) out.push(last);
   return out;
@@ -171,22 +173,20 @@ export function stackSamples(samples: readonly Sample[]): Series<Sample, StateKe
     .value((d, k) => d[k])([...samples]);
 }
 
-type X = (seconds: number) => number;
-
-export function areaPath(series: Series<Sample, StateKey>, x: X, y: ScaleLinear<number, number>): string {
+export function areaPath(series: Series<Sample, StateKey>, px: Px, y: ScaleLinear<number, number>): string {
   return (
     area<Series<Sample, StateKey>[number]>()
-      .x((d) => x(d.data.time / US_PER_S))
+      .x((d) => px(d.data))
       .y0((d) => y(d[0]))
       .y1((d) => y(d[1]))
       .curve(curveStepAfter)(series) ?? ''
   );
 }
 
-export function pendingPath(samples: readonly Sample[], x: X, y: ScaleLinear<number, number>): string {
+export function pendingPath(samples: readonly Sample[], px: Px, y: ScaleLinear<number, number>): string {
   return (
     line<Sample>()
-      .x((d) => x(d.time / US_PER_S))
+      .x((d) => px(d))
       .y((d) => y(d.pending))
       .curve(curveStepAfter)(samples) ?? ''
   );
@@ -208,8 +208,8 @@ export interface PlacedMark {
  * cannot push later marks far from their times. Marks whose time is in view
  * are kept left of `right` (the plot's end) by moving the last ones left.
  */
-export function placeMarks(milestones: readonly Milestone[], x: X, gap: number, maxShift = 120, right = Infinity): PlacedMark[] {
-  const at = milestones.map((m) => x(m.time / US_PER_S));
+export function placeMarks(milestones: readonly Milestone[], px: Px, gap: number, maxShift = 120, right = Infinity): PlacedMark[] {
+  const at = milestones.map((m) => px(m));
   const pos: number[] = [];
   let prev = -Infinity;
   for (let i = 0; i < at.length; i++) {

@@ -1,5 +1,5 @@
-// The timeline's lanes, below its stacked area and on its time scale (so they
-// follow zoom and pan): one per CPU, what runs on it and where it switches
+// The timeline's lanes, below its stacked area and on its axis (simulated
+// time or event #; they follow the axis chosen, zoom and pan): one per CPU, what runs on it and where it switches
 // task; one per pinned task, its run state, patch_state, TIF_PATCH_PENDING,
 // stack checks and its switch. Both groups collapse. A machine of 10,000
 // tasks or more has no CPU lanes: only the pinned ones are drawn.
@@ -9,6 +9,7 @@ import { useApp } from '../../../app/store.ts';
 import { cpuLane, marksByTask, runsByCpu, taskLane } from './geometry.ts';
 import type { Window } from './geometry.ts';
 import { LANE_TASK_LIMIT } from '../../../worker/protocol.ts';
+import type { TracePoint } from '../axis.ts';
 import './lanes.css';
 
 export const LANE_H = 16;
@@ -26,19 +27,20 @@ function onButtonKey(e: KeyboardEvent, run: () => void): void {
 }
 
 export interface LanesProps {
-  /** Seconds to pixels: the timeline's scale, zoomed and panned. */
-  readonly x: (seconds: number) => number;
+  /** A point of the trace to pixels: the timeline's axis, zoomed and panned. */
+  readonly px: (p: TracePoint) => number;
   readonly left: number;
   readonly right: number;
   readonly width: number;
-  readonly endUs: number;
+  /** The end of the computed trace. */
+  readonly end: TracePoint;
   readonly step: number;
   readonly now: number;
   readonly onSeek: (step: number) => void;
 }
 
 export function Lanes(props: LanesProps) {
-  const { x, left, right, width, endUs } = props;
+  const { px, left, right, width, end } = props;
   const frame = useApp((s) => s.frame);
   const cpuRuns = useApp((s) => s.cpuRuns);
   const laneMarks = useApp((s) => s.laneMarks);
@@ -51,7 +53,7 @@ export function Lanes(props: LanesProps) {
   const ncpu = frame?.cpus.length ?? 0;
   const kinds = frame?.tasks.kind;
   const pids = frame?.tasks.pid;
-  const w: Window = useMemo(() => ({ x, left, right, endUs }), [x, left, right, endUs]);
+  const w: Window = useMemo(() => ({ px, left, right, end }), [px, left, right, end]);
   const byCpu = useMemo(() => (cpuRuns === null ? [] : runsByCpu(cpuRuns, ncpu)), [cpuRuns, ncpu]);
   const byTask = useMemo(() => marksByTask(laneMarks), [laneMarks]);
   const name = (t: number) => `${comms[t] ?? 'task'} (pid ${pids?.[t] ?? '?'})`;
@@ -61,7 +63,7 @@ export function Lanes(props: LanesProps) {
   const top = showCpus ? ncpu * (LANE_H + GAP) : 0;
   const taskShapes = useMemo(() => (tasksOpen ? pinned.map((t, i) => ({ task: t, shape: taskLane(byTask.get(t) ?? [], w, top + i * (LANE_H + GAP), LANE_H) })) : []), [tasksOpen, pinned, byTask, w, top]);
   const height = top + (tasksOpen ? pinned.length * (LANE_H + GAP) : 0);
-  const nowX = x(props.now / 1e6);
+  const nowX = px({ step: props.step, time: props.now });
 
   if (frame === null) return null;
   const tooMany = cpuRuns === null;
@@ -148,7 +150,7 @@ export function Lanes(props: LanesProps) {
               </g>
             );
           })}
-          {Math.min(right, x(endUs / 1e6)) > Math.max(left, nowX) && <rect className="tl-future" x={Math.max(left, nowX)} y={0} width={Math.min(right, x(endUs / 1e6)) - Math.max(left, nowX)} height={height} />}
+          {Math.min(right, px(end)) > Math.max(left, nowX) && <rect className="tl-future" x={Math.max(left, nowX)} y={0} width={Math.min(right, px(end)) - Math.max(left, nowX)} height={height} />}
           {nowX >= left - 0.5 && nowX <= right + 0.5 && <line className="tl-now" x1={nowX} x2={nowX} y1={0} y2={height} aria-hidden="true" />}
         </svg>
       )}

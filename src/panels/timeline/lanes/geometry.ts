@@ -1,11 +1,11 @@
 // The lanes' shapes, free of React: for a CPU, the stretches of time each
 // task runs and the task switches; for a pinned task, its run state, patch
 // state and pending flag over time, its stack checks and its switches. All
-// in pixels of the timeline's (zoomed) time scale; what lies outside the
-// visible window, or is narrower than a pixel, is not drawn.
+// in pixels of the timeline's axis (simulated time or event #, zoomed and
+// panned); what lies outside the visible window, or is narrower than a
+// pixel, is not drawn.
 import type { CpuRun, LaneCheck, LaneMark } from '../../../worker/protocol.ts';
-
-export const US_PER_S = 1_000_000;
+import type { TracePoint } from '../axis.ts';
 
 /** Classes of what a CPU runs, by TaskKind (0 idle, 1 shell, 2 kworker, 3 user, 4 kthread). */
 export const KIND_CLASS = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
@@ -18,12 +18,12 @@ export type RunClass = (typeof RUN_CLASS)[number];
 export const STATE_CLASS: Readonly<Record<number, 'undefined' | 'unpatched' | 'patched'>> = { [-1]: 'undefined', 0: 'unpatched', 1: 'patched' };
 
 export interface Window {
-  /** Seconds to pixels. */
-  readonly x: (seconds: number) => number;
+  /** A point of the trace to pixels, on the timeline's axis. */
+  readonly px: (p: TracePoint) => number;
   readonly left: number;
   readonly right: number;
-  /** The end of the computed trace (µs): the last stretch runs to here. */
-  readonly endUs: number;
+  /** The end of the computed trace: the last stretch runs to here. */
+  readonly end: TracePoint;
 }
 
 interface Span {
@@ -31,10 +31,10 @@ interface Span {
   readonly x1: number;
 }
 
-/** A stretch [fromUs, toUs) in pixels, clipped to the window; null when not visible or under half a pixel. */
-function span(w: Window, fromUs: number, toUs: number): Span | null {
-  const x0 = Math.max(w.left, w.x(fromUs / US_PER_S));
-  const x1 = Math.min(w.right, w.x(toUs / US_PER_S));
+/** A stretch [from, to) in pixels, clipped to the window; null when not visible or under half a pixel. */
+function span(w: Window, from: TracePoint, to: TracePoint): Span | null {
+  const x0 = Math.max(w.left, w.px(from));
+  const x1 = Math.min(w.right, w.px(to));
   return x1 - x0 >= 0.5 ? { x0, x1 } : null;
 }
 
@@ -70,16 +70,16 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
   let lastTick = -Infinity;
   for (let i = 0; i < runs.length; i++) {
     const r = runs[i];
-    const to = runs[i + 1]?.time ?? w.endUs;
+    const to = runs[i + 1] ?? w.end;
     if (i > 0) {
-      const px = w.x(r.time / US_PER_S);
+      const px = w.px(r);
       // One tick per pixel is enough.
       if (px >= w.left && px <= w.right && px - lastTick >= 1) {
         switches += `M${px.toFixed(1)},${y - 1}V${y + h + 1}`;
         lastTick = px;
       }
     }
-    const s = span(w, r.time, to);
+    const s = span(w, r, to);
     if (s === null) continue;
     const cls = r.task < 0 ? 'offline' : KIND_CLASS[kindOf(r.task)] ?? 'user';
     if (cls === 'idle') continue;
@@ -125,8 +125,8 @@ export function taskLane(marks: readonly LaneMark[], w: Window, y: number, h: nu
   let lastCheck = -Infinity;
   for (let i = 0; i < marks.length; i++) {
     const m = marks[i];
-    const to = marks[i + 1]?.time ?? w.endUs;
-    const s = span(w, m.time, to);
+    const to = marks[i + 1] ?? w.end;
+    const s = span(w, m, to);
     if (s !== null) {
       const run = RUN_CLASS[m.run] ?? 'user';
       if (run !== 'dead') runs[run] = (runs[run] ?? '') + rect(s, y + band, h - 2 * band);
@@ -134,7 +134,7 @@ export function taskLane(marks: readonly LaneMark[], w: Window, y: number, h: nu
       states[st] = (states[st] ?? '') + rect(s, y, band);
       if (m.tif === 1) pending += rect(s, y + h - band, band);
     }
-    const px = w.x(m.time / US_PER_S);
+    const px = w.px(m);
     if (px < w.left - 0.5 || px > w.right + 0.5) continue;
     if (m.switchFrom !== undefined) switches.push({ x: px, step: m.step, time: m.time, from: m.switchFrom, to: m.patchState });
     // A failed check per pixel is enough; every successful one is a switch.
