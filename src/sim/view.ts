@@ -8,8 +8,7 @@ import { resolveVersion } from './livepatch/patch.ts';
 import { stateWord } from './livepatch/state.ts';
 import { klpFrameBlocks, klpSwitchVerdict, offlineIdleSwitchesDirectly, transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
-import { frameFn, frameVer, runState, Sched, TaskKind } from './machine/tasks.ts';
-import type { RunState } from './machine/tasks.ts';
+import { frameFn, frameVer, runState, RunState, Sched, TaskKind } from './machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
 import type { KlpState, TaskId } from './types.ts';
 
@@ -160,7 +159,20 @@ export interface TaskView {
 
 const KINDS = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
 
-export function taskView(k: Kernel, t: TaskId): TaskView | undefined {
+/**
+ * How the task came by its patch_state in the transition in progress, read
+ * from its switch history (the records the inspector lists): its last switch
+ * since klp_init_transition, else whether klp_reverse_transition has turned
+ * the target round since. With no history given, nothing is claimed.
+ */
+export interface Arrival {
+  /** The task's last switch after the transition's klp_init_transition, if any. */
+  readonly switched: { readonly step: number; readonly to: number; readonly fn: string } | null;
+  /** The step of a klp_reverse_transition after that klp_init_transition, if any. */
+  readonly reversedAt: number | null;
+}
+
+export function taskView(k: Kernel, t: TaskId, arrival?: Arrival): TaskView | undefined {
   const tasks = k.tasks;
   if (t < 0 || t >= tasks.count) return undefined;
   const tp = transitionPatch(k);
@@ -184,14 +196,14 @@ export function taskView(k: Kernel, t: TaskId): TaskView | undefined {
     patchState: tasks.patchState[t] as KlpState,
     pending: tasks.tif[t] === 1,
     frames,
-    why: explainTask(k, t, frames),
+    why: explainTask(k, t, frames, arrival),
   };
 }
 
 const stateName = (s: KlpState): string => (s === KLP_UNDEFINED ? 'KLP_UNDEFINED' : s === KLP_PATCHED ? 'patched' : 'unpatched');
 
 /** Why task `t` has not switched yet, in the words a reader of transition.c would use. */
-export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[]): string {
+export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[], arrival?: Arrival): string {
   const tasks = k.tasks;
   const tp = transitionPatch(k);
   const name = k.name(t);
@@ -199,7 +211,7 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[]):
   if (tp === undefined) return `No transition is in progress: ${name}'s patch_state is ${stateName(tasks.patchState[t] as KlpState)}.`;
   const T = k.klp.targetState;
   if (k.variant !== 'mainline' && tp.immediate) return `'${tp.mod}' is immediate: there is no per-task transition.`;
-  if (tasks.patchState[t] === T) return `${name} has switched to ${stateWord(T).replace('ing', 'ed')}.`;
+  if (tasks.patchState[t] === T) return atTarget(name, T, arrival);
   if (tasks.kind[t] === TaskKind.Idle && !k.cpus.online[tasks.cpu[t]]) {
     return offlineIdleSwitchesDirectly(k)
       ? `CPU ${tasks.cpu[t]} is offline: the next pass switches its idle task directly.`
@@ -209,14 +221,16 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[]):
   // The verdict klp_try_switch_task itself would reach now.
   const verdict = klpSwitchVerdict(k, t);
   const other = tasks.kind[t] === TaskKind.User ? 'its next return to user space' : tasks.kind[t] === TaskKind.Idle ? 'its CPU going round the idle loop' : 'force';
+  const inUser = runState(tasks, t, false) === RunState.User;
   switch (verdict.kind) {
     case 'switched':
-      return `${name} has switched to ${stateWord(T).replace('ing', 'ed')}.`;
+      return atTarget(name, T, arrival);
     case 'no-reliable-unwinder':
       return `The architecture has no reliable stack unwinder, so klp_try_switch_task never checks ${name}'s stack; only ${other} can switch it.`;
     case 'unreliable':
       return `${name}'s stack cannot be walked reliably, so no stack check can switch it; only a return to user space${tasks.kind[t] === TaskKind.Kthread ? ' (which a kthread never makes)' : ''} or force can.`;
     case 'running': {
+      if (inUser) return `${name} is in user space, running on CPU ${tasks.cpu[t]}: a running task cannot be checked; it switches on its next return to user space, in klp_update_patch_state.`;
       const way = tasks.kind[t] === TaskKind.Idle ? 'it switches when its CPU goes round the idle loop' : tasks.kind[t] === TaskKind.User ? 'it switches on its way back to user space, or at a later check' : 'a later check may catch it asleep';
       return `${name} is running on CPU ${tasks.cpu[t]} and cannot be checked; ${way}.`;
     }
@@ -229,6 +243,21 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[]):
       if (tasks.depth[t] === 0) return `${name} is in user space: it switches at the next stack check or its next return from the kernel.`;
       return `${name} is not inside anything the transition retires: the next stack check switches it.`;
   }
+}
+
+/**
+ * The task is in the target state: how it got there, as its switch history
+ * says. "Has switched" only with the switch that did it; without one, the
+ * target came to it (a reversal) or it started there (a child forked after a
+ * parent that had switched).
+ */
+function atTarget(name: string, T: KlpState, arrival: Arrival | undefined): string {
+  const state = stateWord(T).replace('ing', 'ed');
+  const s = arrival?.switched;
+  if (arrival === undefined) return `${name} is ${state}, the target state.`;
+  if (s !== null && s !== undefined && s.to === T) return `${name} has switched to ${state}, at step ${s.step.toLocaleString('en')} in ${s.fn}.`;
+  if (arrival.reversedAt !== null) return `${name} has not switched: klp_reverse_transition at step ${arrival.reversedAt.toLocaleString('en')} turned the target round to ${state}, the state it was still in.`;
+  return `${name} has not switched in this transition: it is ${state} already, the target state (a task forked during a transition copies its parent's patch_state).`;
 }
 
 const klpNotState = (s: KlpState): KlpState => (s === KLP_PATCHED ? KLP_UNPATCHED : KLP_PATCHED);

@@ -18,6 +18,7 @@ import { KLP_PATCHED } from '../sim/types.ts';
 import { narrate, oopsLine } from '../sim/events.ts';
 import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
+import type { Arrival } from '../sim/view.ts';
 import { LaneRecorder } from './lanes.ts';
 import { shown } from './shown.ts';
 import { escapeControl } from '../sim/escape.ts';
@@ -71,8 +72,12 @@ export class Session {
   private carry = 0;
   /** While playing, only events of this unit count towards the speed. */
   private playUnit: StepUnit = 'event';
-  /** The selected task's switches found in the trace so far, and how much of the trace was read. */
-  private switches: { task: number; read: number; records: SwitchRecord[] } | null = null;
+  /**
+   * The selected task's switches found in the trace so far, the steps of
+   * klp_init_transition and klp_reverse_transition among them (for the "why",
+   * which reads the same records), and how much of the trace was read.
+   */
+  private switches: { task: number; read: number; records: SwitchRecord[]; inits: number[]; reverses: number[] } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastTick = 0;
   private lastSent = 0;
@@ -710,7 +715,8 @@ export class Session {
       kind: tasks.kind.slice(0, n),
       cpu: tasks.cpu.slice(0, n),
     };
-    const sel = this.selected === null ? undefined : taskView(k, this.selected as TaskId);
+    const history = this.selected === null ? [] : this.history(engine, this.selected);
+    const sel = this.selected === null ? undefined : taskView(k, this.selected as TaskId, this.arrival(engine.step, history));
     this.seen = Math.max(this.seen, engine.step);
     const frame: Frame = {
       step: engine.step,
@@ -729,7 +735,7 @@ export class Session {
       log: { from: this.sent.log, items: this.log.slice(this.sent.log) },
       samples: { from: this.sent.samples, items: this.samples.slice(this.sent.samples) },
       milestones: { from: this.sent.milestones, items: this.milestones.slice(this.sent.milestones) },
-      selected: sel === undefined ? null : shown({ ...sel, history: this.history(engine, sel.task) }),
+      selected: sel === undefined ? null : shown({ ...sel, history }),
       actions: engine.actions,
       tour: this.tourView(),
       progress: this.progress(engine),
@@ -755,18 +761,35 @@ export class Session {
    * once per task, then only what was computed since: a frame costs nothing
    * that grows with the trace.
    */
+  private arrival(step: number, history: readonly SwitchRecord[]): Arrival {
+    const h = this.switches;
+    return arrivalOf(step, history, h?.inits ?? [], h?.reverses ?? []);
+  }
+
   private history(engine: Engine, task: number): SwitchRecord[] {
     let h = this.switches;
-    if (h === null || h.task !== task) h = this.switches = { task, read: 0, records: [] };
+    if (h === null || h.task !== task) h = this.switches = { task, read: 0, records: [], inits: [], reverses: [] };
     const trace = engine.trace;
     for (; h.read < trace.length; h.read++) {
       const e = trace[h.read];
       for (const s of e.switches) if (s.task === task) h.records.push({ step: e.step, time: e.time, from: s.from, to: s.to, fn: e.fn });
+      if (e.kind === 'init' || e.kind === 'init-immediate') h.inits.push(e.step);
+      else if (e.kind === 'reverse') h.reverses.push(e.step);
     }
     const step = engine.step;
     const last = h.records.findLastIndex((r) => r.step <= step);
     return h.records.slice(0, last + 1);
   }
+}
+
+/** How the selected task came by its patch_state in this transition, from the history shown with it. */
+function arrivalOf(step: number, history: readonly SwitchRecord[], inits: readonly number[], reverses: readonly number[]): Arrival {
+  const since = inits.findLast((s) => s <= step) ?? -1;
+  const last = history.at(-1);
+  return {
+    switched: last !== undefined && last.step >= since ? last : null,
+    reversedAt: reverses.findLast((s) => s >= since && s <= step) ?? null,
+  };
 }
 
 /** An event that changes livepatch state: part of the machinery, or switching tasks, or breaking a guarantee. */

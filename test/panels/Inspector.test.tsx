@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Inspector } from '../../src/panels/Inspector.tsx';
@@ -86,6 +86,50 @@ describe('Inspector', () => {
     await choose(user, 'swapper/1:0');
     expect(within(region()).getByRole('heading', { name: 'swapper/1:0' })).toBeTruthy();
     for (const name of ['Wake', 'Kill', 'Fork']) expect((within(region()).getByRole<HTMLButtonElement>('button', { name })).disabled).toBe(true);
+  });
+
+  it("calls an offline CPU's idle task offline, not waiting for its CPU", async () => {
+    const user = userEvent.setup();
+    const { store } = await renderWithSim(<Inspector />);
+    await act(async () => store.getState().load({ preset: 'kthreads-idle' }));
+    await flush();
+    // kthreads-idle has CPU 3 offline.
+    expect(store.getState().frame!.cpus[3]?.online).toBe(false);
+    await choose(user, 'swapper/3:0');
+    const title = region().querySelector('.ins-title')!.textContent;
+    expect(title).toContain('offline (its CPU is offline)');
+    expect(title).not.toContain('waiting for its CPU');
+  });
+
+  it('says "has switched" above the very switch the history lists, and "in user space" of a task there', async () => {
+    const user = userEvent.setup();
+    const { send, store } = await renderWithSim(<Inspector />);
+    await send({ type: 'jump', to: 'end' });
+    await choose(user, 'slowcat:15');
+    const slowcatSwitch = store.getState().frame!.selected!.history[0];
+    await send({ type: 'seek', step: slowcatSwitch.step });
+    const why = within(region()).getByRole('note', { name: 'Why it has not switched yet' });
+    expect(why.textContent).toContain(`has switched to patched, at step ${slowcatSwitch.step.toLocaleString('en')} in ${slowcatSwitch.fn}`);
+    expect(within(screen.getByRole('list', { name: /Switches/ })).getAllByRole('button').at(-1)!.textContent).toContain(`step ${slowcatSwitch.step.toLocaleString('en')}`);
+    // Before it: no switch listed, and the why does not claim one.
+    await send({ type: 'seek', step: slowcatSwitch.step - 1 });
+    expect(region().textContent).toContain('No switch of its patch_state so far.');
+    expect(why.textContent).not.toMatch(/has switched/);
+    // A task in user space, still to switch, is described as in user space above and in the why.
+    let found = false;
+    for (let step = 1; step < slowcatSwitch.step && !found; step += 7) {
+      await send({ type: 'seek', step });
+      const f = store.getState().frame!;
+      for (let t = 0; t < f.tasks.count && !found; t++) {
+        if (f.tasks.run[t] !== 0 || f.tasks.tif[t] !== 1) continue;
+        await send({ type: 'select', task: t });
+        found = true;
+        const title = region().querySelector('.ins-title')!.textContent;
+        expect(title).toContain('in user space');
+        expect(within(region()).getByRole('note', { name: 'Why it has not switched yet' }).textContent).toMatch(/is in user space/);
+      }
+    }
+    expect(found).toBe(true);
   });
 
   it('lists the switches and goes to a switch step on click', async () => {
