@@ -156,8 +156,7 @@ export function createAppStore(client: SimClient): AppStore {
     newest = null;
     stash = null;
     held = null;
-    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
-    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], timelineAxis: null, invalid: null, error: null, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
+    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], timelineAxis: null, invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
   };
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
