@@ -304,13 +304,18 @@ export class Engine {
     this.injected = Math.min(this.injected, this.actionLog.length);
   }
 
-  /** Moves to the state after `step` events: forward by stepping, back through a checkpoint. */
+  /**
+   * Moves to the state after `step` events: back through a checkpoint;
+   * forward by stepping, from the last checkpoint before `step` when that is
+   * ahead (the events between are in the trace already: a far seek into the
+   * computed trace costs what a seek back does).
+   */
   seek(step: number): void {
     const target = Math.max(0, Math.floor(step));
-    if (target < this.step) {
-      if (!this.keepCheckpoints) throw new Error('this engine keeps no checkpoints: it cannot go back');
-      let cp = this.checkpoints[0];
-      for (const c of this.checkpoints) if (c.step <= target) cp = c;
+    if (target < this.step && !this.keepCheckpoints) throw new Error('this engine keeps no checkpoints: it cannot go back');
+    let cp: Checkpoint | undefined;
+    if (target !== this.step) for (const c of this.checkpoints) if (c.step <= target) cp = c;
+    if (cp !== undefined && (target < this.step || (this.keepTrace && cp.step > this.step))) {
       this.k.s = cloneState(cp.state);
       this.k.reset();
       this.active = undefined;

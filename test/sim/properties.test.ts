@@ -207,6 +207,14 @@ const seekIsReplayOver = (docs: fc.Arbitrary<ScenarioDoc>) => fc.property(
     stepWithin(engine, { maxSteps: end - engine.step, onEvent: (e) => again.push(e) });
     expect(again.map((e) => eventHash(e))).toEqual(first.slice(n).map((e) => eventHash(e)));
     expect(stateDigest(engine)).toEqual(at);
+    // Forward into the computed trace (through a later checkpoint): the same states.
+    const atN = stateDigest(fresh);
+    engine.seek(0);
+    engine.seek(n);
+    expect(stateDigest(engine)).toEqual(atN);
+    engine.seek(end);
+    expect(stateDigest(engine)).toEqual(at);
+    expect(engine.trace.length).toBe(end);
   },
 );
 const seekIsReplay = seekIsReplayOver(scenarioArb());
