@@ -48,7 +48,17 @@ const previousStop = (s: AppState): number | null => {
 const remote = (keys: readonly string[]) => (e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>) => keys.some((k) => plain(k)(e));
 
 export const COMMANDS: readonly AppCommand[] = [
-  // Presenter mode first: there the remote's keys go stop to stop.
+  // A long computation first: Escape stops it (keys pressed meanwhile wait in the worker, in order).
+  {
+    id: 'cancel-compute',
+    label: 'Cancel the computation',
+    keys: ['Esc'],
+    keyTest: plain('Escape'),
+    enabled: (s) => s.computing?.cancellable === true,
+    run: (s) => s.cancel(),
+    button: false,
+  },
+  // Presenter mode next: there the remote's keys go stop to stop.
   {
     id: 'presenter-next',
     label: 'Presenter: next stop (press again to skip the replay)',

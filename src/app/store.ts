@@ -4,7 +4,7 @@ import { createContext, createElement, useContext, useEffect, useState } from 'r
 import type { ReactNode } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
-import type { Append, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { Append, ComputeProgress, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
 import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
 import { decodeLink } from './url.ts';
@@ -31,6 +31,8 @@ export interface AppState {
   readonly lastGood: ScenarioSource | null;
   /** The worker was replaced: `error` says why, and the notice offers lastGood and the default demo. */
   readonly restarted: boolean;
+  /** A computation that has taken over 200 ms (a far jump, End, a stop on a branch): its progress, until its frame. */
+  readonly computing: ComputeProgress | null;
   /** A scenario, action or link was refused: shown inline; the previous scenario stays. */
   readonly invalid: string | null;
   /** An action waiting for confirmation because it discards the computed future. */
@@ -80,6 +82,8 @@ export interface AppState {
   /** After the watchdog replaced the worker: reopens the last good state, or the default demo. */
   readonly recover: (to: 'last' | 'default') => void;
   readonly setTimelineAxis: (axis: 'time' | 'event' | null) => void;
+  /** Stops the computation in progress; the view stays where it was (Escape, the Cancel button). */
+  readonly cancel: () => void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -171,6 +175,7 @@ export function createAppStore(client: SimClient): AppStore {
     error: null,
     lastGood: null,
     restarted: false,
+    computing: null,
     invalid: null,
     pendingAct: null,
     actResult: null,
@@ -238,8 +243,13 @@ export function createAppStore(client: SimClient): AppStore {
       set({ error: null, restarted: false, lastGood: null });
       sendLoad(source, false);
     },
+    cancel: () => {
+      if (get().computing !== null) send({ type: 'cancel' });
+    },
   }));
   client.listen((reply) => {
+    // Any answer but progress ends the computation that was shown.
+    if (reply.type !== 'busy' && reply.type !== 'idle' && store.getState().computing !== null) store.setState({ computing: null });
     switch (reply.type) {
       case 'loaded': {
         const l = loads.get(reply.re);
@@ -311,6 +321,8 @@ export function createAppStore(client: SimClient): AppStore {
         break;
       }
       case 'busy':
+        store.setState({ computing: reply.progress });
+        break;
       case 'idle':
         break;
       case 'export':

@@ -15,6 +15,7 @@ import type { Frame, ScenarioMeta } from '../worker/protocol.ts';
 import { Panel } from './Panel.tsx';
 import { isFault } from './timeline/marks.ts';
 import { nearestStep, scrubPoints } from './timeline/nearest.ts';
+import { ComputeProgress } from './timeline/ComputeProgress.tsx';
 import { AxisToggle, CountAxis, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
 import { AXIS_TITLE, axisMaxZoom, axisScale, axisTicks, axisValue, stepAt } from './timeline/axis.ts';
 import type { TracePoint } from './timeline/axis.ts';
@@ -206,6 +207,7 @@ export function Timeline() {
           {frame.limit}.
         </p>
       )}
+      <ComputeProgress />
       <div ref={wrapRef} className="tl-wrap">
         <svg ref={svgRef} className="tl-svg" data-axis={axis} width={l.width} height={l.height} role="group" aria-label={`Tasks by patch state over ${axis === 'time' ? 'simulated time' : 'the events in trace order'}, with milestones and violations`}>
           <defs>

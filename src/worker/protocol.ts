@@ -73,6 +73,12 @@ export type Request =
   | { readonly type: 'tour-back' }
   /** The trace (JSON lines, as the CLI's --trace) or the kernel log (text), up to the current step. */
   | { readonly type: 'export'; readonly what: ExportKind }
+  /**
+   * Stops the computation in progress (a far jump, a stop on a branch, End):
+   * the view stays where it was; requests sent meanwhile are then answered in
+   * order. Pause does the same.
+   */
+  | { readonly type: 'cancel' }
   /** For tests of the app's error path: the worker throws. */
   | { readonly type: 'crash' }
   /** For tests of the watchdog: the worker stops answering (it loops forever). */
@@ -217,6 +223,20 @@ export interface Frame {
   readonly progress: ScriptProgress;
   /** The run reached a limit (limits.ts) here and goes no further: what to tell the user. */
   readonly limit: string | null;
+  /** The run is being computed ahead in the background (after a load or an action); `computed` says how far. */
+  readonly ahead: boolean;
+}
+
+/** What a long computation is doing (jump to the end, to a stop, ...). */
+export type ComputeWhat = 'load' | 'step' | 'seek' | 'end' | 'stop' | 'act' | 'tour-back' | 'progress';
+
+/** How far a long computation got: events computed so far, towards `target` when that is known. */
+export interface ComputeProgress {
+  readonly what: ComputeWhat;
+  readonly computed: number;
+  readonly target: number | null;
+  /** Cancel (or Pause) stops it; else it runs to its end and the requests sent meanwhile wait. */
+  readonly cancellable: boolean;
 }
 
 /**
@@ -250,7 +270,10 @@ export type ReplyBody =
   | { readonly type: 'error'; readonly message: string }
   /** The worker stopped answering and was replaced by a fresh one (client.ts's watchdog): nothing is loaded in it. */
   | { readonly type: 'restarted'; readonly message: string }
-  /** A long computation is still going (sent about every second): the worker is alive. */
-  | { readonly type: 'busy'; readonly step: number }
+  /**
+   * A computation has taken over 200 ms and is still going (sent about every
+   * 100 ms until its frame): progress to show, and the worker is alive.
+   */
+  | { readonly type: 'busy'; readonly progress: ComputeProgress }
   /** A request with nothing to act on (no scenario is open yet): answered all the same, so the watchdog knows the worker is alive. */
   | { readonly type: 'idle' };

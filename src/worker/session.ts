@@ -23,10 +23,61 @@ import { LaneRecorder } from './lanes.ts';
 import { shown } from './shown.ts';
 import { escapeControl } from '../sim/escape.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
-import type { Frame, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+import type { ComputeWhat, Frame, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
-/** How often a long computation tells the app it is still going. */
-const BUSY_EVERY_MS = 1000;
+/** A computation cut into slices: it yields about every thousand events, where it may be paused. */
+type Work<T = void> = Generator<void, T, void>;
+
+/** How long a slice of computation runs before the worker reads its messages again (Pause within 200 ms). */
+const SLICE_MS = 50;
+/** A computation shows its progress once it has taken this long... */
+const PROGRESS_AFTER_MS = 200;
+/** ...and then about this often. */
+const PROGRESS_EVERY_MS = 100;
+/** While computing ahead in the background, a frame (with the new samples and marks) at most this often. */
+const AHEAD_FRAME_MS = 250;
+/**
+ * The run is computed ahead in the background up to its end, a run limit, or
+ * this many events (what the worker's memory allows for the trace, its
+ * checkpoints and the series), on machines up to AHEAD_TASK_LIMIT tasks (on a
+ * larger one, each slice would restore a large checkpoint twice).
+ */
+const AHEAD_MAX_EVENTS = 500_000;
+const AHEAD_TASK_LIMIT = 20_000;
+
+/** Requests whose computation Cancel (or Pause) may stop: they only move the view. */
+const CANCELLABLE: ReadonlySet<Request['type']> = new Set(['step', 'seek', 'jump', 'tour', 'progress']);
+
+/** A request being answered, in slices. */
+interface Job {
+  readonly re: number;
+  readonly work: Work;
+  readonly what: ComputeWhat;
+  readonly target: number | null;
+  readonly cancellable: boolean;
+  readonly started: number;
+  /** The step shown when it started: where a cancel leaves the view. */
+  readonly here: number;
+  lastProgress: number;
+}
+
+function computeWhat(req: Request): ComputeWhat {
+  switch (req.type) {
+    case 'load':
+    case 'step':
+    case 'seek':
+    case 'act':
+    case 'tour-back':
+    case 'progress':
+      return req.type;
+    case 'jump':
+      return 'end';
+    case 'tour':
+      return 'stop';
+    default:
+      return 'step';
+  }
+}
 
 /** No single request computes more events than this. */
 const MAX_EVENTS_PER_REQUEST = 5_000_000;
@@ -90,23 +141,167 @@ export class Session {
   private playId = 0;
   /** The run reached a limit: said on the timeline from then on. */
   private limitHit: string | null = null;
+  /** The request being computed, in slices; requests that came meanwhile wait in `queue`. */
+  private job: Job | null = null;
+  private queue: (Request & { readonly id?: number })[] = [];
+  /** The run is to be computed ahead in the background (from a load or an action until its end). */
+  private ahead = false;
+  private aheadQueued = false;
+  private aheadFrameAt = 0;
 
   constructor(
     private readonly post: Post,
     private readonly clock: () => number = () => performance.now(),
     /** The engine's limits (limits.ts by default; lower in tests). */
     private readonly engineOptions: Pick<EngineOptions, 'maxEvents' | 'maxTimeUs' | 'pidMax'> = {},
+    /**
+     * Runs `fn` soon, after the messages that arrived meanwhile (the worker:
+     * a zero timeout). With it, long computations run in slices, between
+     * which requests are read (Cancel, Pause, keys to queue), and the run is
+     * computed ahead in the background. Without it (tests, in-process), every
+     * request is answered at once, in full.
+     */
+    private readonly defer: ((fn: () => void) => void) | null = null,
   ) {}
 
-  /** Answers a request; `id` (from the client's Message) is echoed in every reply as `re`. */
+  /**
+   * Answers a request; `id` (from the client's Message) is echoed in every
+   * reply as `re`. During a long computation, Cancel and Pause stop it if it
+   * only moves the view, a load replaces it, and anything else waits its turn:
+   * no key is lost.
+   */
   handle(req: Request & { readonly id?: number }): void {
+    const job = this.job;
+    if (job !== null) {
+      if ((req.type === 'cancel' || req.type === 'pause') && job.cancellable) {
+        this.cancel(job, req.id ?? 0);
+        return;
+      }
+      if (req.type === 'load') {
+        // A new scenario: what waited was about the old one.
+        this.job = null;
+        this.queue = [];
+      } else if (req.type !== 'crash' && req.type !== 'hang') {
+        this.queue.push(req);
+        return;
+      }
+    }
+    this.start(req);
+  }
+
+  private start(req: Request & { readonly id?: number }): void {
     this.re = req.id ?? 0;
+    const job: Job = {
+      re: this.re,
+      work: this.dispatch(req),
+      what: computeWhat(req),
+      target: req.type === 'seek' ? req.step : null,
+      cancellable: CANCELLABLE.has(req.type),
+      started: this.clock(),
+      here: this.engine?.step ?? 0,
+      lastProgress: 0,
+    };
+    this.job = job;
+    this.run(job);
+  }
+
+  /** Runs a slice of `job` (all of it without `defer`), saying how far it got once it takes long. */
+  private run(job: Job): void {
+    this.re = job.re;
+    const sliceEnd = this.defer === null ? Infinity : this.clock() + SLICE_MS;
     try {
-      this.dispatch(req);
+      for (;;) {
+        if (job.work.next().done === true) {
+          this.finish(job);
+          return;
+        }
+        const now = this.clock();
+        if (now - job.started >= PROGRESS_AFTER_MS && now - job.lastProgress >= PROGRESS_EVERY_MS) {
+          job.lastProgress = now;
+          const computed = this.engine?.trace.length ?? 0;
+          this.reply({ type: 'busy', progress: { what: job.what, computed, target: job.target, cancellable: job.cancellable } });
+        }
+        if (now >= sliceEnd) break;
+      }
     } catch (e) {
       if (e instanceof ScenarioError) this.reply({ type: 'invalid', message: escapeControl(e.message) });
       else this.reply({ type: 'error', message: escapeControl(e instanceof Error ? e.message : String(e)) });
+      this.finish(job);
+      return;
     }
+    this.defer?.(() => {
+      if (this.job === job) this.run(job);
+    });
+  }
+
+  /** A job is done: the requests that waited are answered in order, then the run is computed ahead. */
+  private finish(job: Job): void {
+    if (this.job === job) this.job = null;
+    while (this.job === null && this.queue.length > 0) {
+      const next = this.queue.shift();
+      if (next !== undefined) this.start(next);
+    }
+    if (this.job === null) this.scheduleAhead();
+  }
+
+  /** Cancel (or Pause): the job stops, the view stays where it was, and the requests that waited follow. */
+  private cancel(job: Job, re: number): void {
+    this.job = null;
+    this.re = re;
+    this.pause();
+    this.unreached = null;
+    const engine = this.engine;
+    if (engine !== undefined) {
+      engine.seek(job.here);
+      this.sendFrame();
+    } else this.reply({ type: 'idle' });
+    this.finish(job);
+  }
+
+  /** Computes the run ahead for a slice, between requests and not while playing; the view stays where it is. */
+  private scheduleAhead(): void {
+    if (this.defer === null || !this.ahead || this.aheadQueued) return;
+    this.aheadQueued = true;
+    this.defer(() => {
+      this.aheadQueued = false;
+      this.aheadSlice();
+    });
+  }
+
+  private aheadSlice(): void {
+    const engine = this.engine;
+    if (engine === undefined || !this.ahead || this.job !== null || this.playing) return;
+    const here = engine.step;
+    engine.seek(engine.trace.length);
+    const sliceEnd = this.clock() + SLICE_MS;
+    let more = true;
+    for (let n = 0; ; n++) {
+      if (this.end !== null || engine.trace.length >= AHEAD_MAX_EVENTS || engine.kernel.tasks.count > AHEAD_TASK_LIMIT) {
+        more = false;
+        break;
+      }
+      if (engine.stepForward() === undefined) {
+        // A run limit (or nothing left to happen): said on the timeline now, not only once the view gets there.
+        this.noteLimit(engine);
+        more = false;
+        break;
+      }
+      if ((n & 0xff) === 0xff && this.clock() >= sliceEnd) break;
+    }
+    engine.seek(here);
+    if (!more) this.ahead = false;
+    const now = this.clock();
+    if (!more || now - this.aheadFrameAt >= AHEAD_FRAME_MS) {
+      this.aheadFrameAt = now;
+      this.sendFrame();
+    }
+    this.scheduleAhead();
+  }
+
+  /** The run has reached a limit at the engine's step: the notice the timeline shows from then on. */
+  private noteLimit(engine: Engine): void {
+    const limit = engine.limit;
+    if (limit !== undefined && this.limitHit === null) this.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs)}, at step ${engine.step.toLocaleString('en')}`;
   }
 
   /** Posts a reply, naming the request it answers and the load it is about. */
@@ -114,8 +309,8 @@ export class Session {
     this.post({ ...body, re: this.re, load: this.loadId }, transfer);
   }
 
-  private dispatch(req: Request): void {
-    if (req.type === 'load') return this.load(req.source);
+  private *dispatch(req: Request): Work {
+    if (req.type === 'load') return yield* this.load(req.source);
     if (req.type === 'crash') throw new Error('the simulation worker was asked to crash');
     // The worker itself hangs on this (sim.worker.ts); a session in the page ignores it.
     if (req.type === 'hang') return;
@@ -128,16 +323,16 @@ export class Session {
       case 'step':
         this.pause();
         this.unreached = null;
-        this.stepBy(engine, req.unit, req.direction);
+        yield* this.stepBy(engine, req.unit, req.direction);
         break;
       case 'seek':
         this.pause();
-        this.seek(engine, req.step);
+        yield* this.seek(engine, req.step);
         break;
       case 'jump':
         this.pause();
         if (req.to === 'start') engine.seek(0);
-        else this.seek(engine, this.findEnd(engine));
+        else yield* this.seek(engine, (yield* this.findEnd(engine)));
         break;
       case 'play':
         // Playing "by second" is playing by event: the speed is already per second.
@@ -146,6 +341,7 @@ export class Session {
         this.play();
         return;
       case 'pause':
+      case 'cancel':
         this.pause();
         break;
       case 'speed':
@@ -153,7 +349,7 @@ export class Session {
         break;
       case 'act':
         this.pause();
-        this.act(engine, req.command);
+        yield* this.act(engine, req.command);
         break;
       case 'select':
         this.selected = req.task;
@@ -163,19 +359,19 @@ export class Session {
         break;
       case 'progress':
         this.pause();
-        this.seekProgress(engine, req);
+        yield* this.seekProgress(engine, req);
         break;
       case 'tour': {
         // A second press while playing towards a stop goes there at once.
         const playingTo = this.target?.stop ?? null;
         this.pause();
-        this.goToStop(engine, req.stop, req.play === true && playingTo !== Math.floor(req.stop));
+        yield* this.goToStop(engine, req.stop, req.play === true && playingTo !== Math.floor(req.stop));
         if (this.playing) return;
         break;
       }
       case 'tour-back':
         this.pause();
-        this.backToTour();
+        yield* this.backToTour();
         break;
       case 'export':
         this.reply({ type: 'export', what: req.what, text: this.exportText(engine, req.what) });
@@ -184,7 +380,7 @@ export class Session {
     this.sendFrame();
   }
 
-  private load(source: ScenarioSource): void {
+  private *load(source: ScenarioSource): Work {
     const preset = source.preset === undefined ? undefined : presetById(source.preset);
     if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `no demo is called '${source.preset.slice(0, 40)}'`);
     const engine = Engine.load(preset?.scenario ?? source.scenario, this.engineOptions);
@@ -214,17 +410,18 @@ export class Session {
     this.scanStart(engine);
     engine.onNewEvent = (e) => this.derive(engine, e);
     for (const a of actions) {
-      this.forwardTo(engine, a.step);
+      yield* this.forwardTo(engine, a.step);
       this.leaveScript(engine.step);
       engine.act(a.text);
     }
-    if (source.tour !== undefined && preset !== undefined) this.goToStop(engine, source.tour, false);
+    if (source.tour !== undefined && preset !== undefined) yield* this.goToStop(engine, source.tour, false);
     let notice: string | undefined;
-    if (source.step !== undefined && !this.reach(engine, source.step)) {
+    if (source.step !== undefined && !(yield* this.reach(engine, source.step))) {
       notice = `step ${source.step} is past the end of this scenario; showing its last step, ${engine.step}`;
     }
     const sc = engine.scenario;
     const meta = { preset: preset?.id ?? null, name: escapeControl(sc.name), description: escapeControl(sc.description), kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2), tour: preset !== undefined && preset.tour.length > 0 ? preset.tour : null };
+    this.ahead = true;
     this.reply(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
     this.sendFrame();
   }
@@ -234,12 +431,12 @@ export class Session {
    * plays the events between at a readable pace (about 2.5 s whatever their
    * number), unless already playing towards it: then goes there at once.
    */
-  private goToStop(engine: Engine, stop: number, play: boolean): void {
+  private *goToStop(engine: Engine, stop: number, play: boolean): Work {
     const tour = this.preset?.tour ?? [];
     if (tour.length === 0) return;
     const i = Math.max(0, Math.min(tour.length - 1, Math.floor(stop)));
     this.target = null;
-    const step = this.findStop(engine, i);
+    const step = (yield* this.findStop(engine, i));
     if (step === undefined) {
       this.unreached = i;
       return;
@@ -251,18 +448,18 @@ export class Session {
       this.play();
       return;
     }
-    this.seek(engine, step);
+    yield* this.seek(engine, step);
   }
 
   /** The step of stop `i` in this run, computing forward (not past the end) until it is found. */
-  private findStop(engine: Engine, i: number): number | undefined {
+  private *findStop(engine: Engine, i: number): Work<number | undefined> {
     if (i < this.tourSteps.length) return this.tourSteps[i];
     // The stops after the run left the script are not on this branch.
     if (this.offScript !== null) return undefined;
     const here = engine.step;
     engine.seek(engine.trace.length);
     const ended = () => engine.settled || engine.overtime;
-    if (!ended()) this.forward(engine, () => this.tourSteps.length > i || ended(), MAX_EVENTS_PER_REQUEST);
+    if (!ended()) yield* this.forward(engine, () => this.tourSteps.length > i || ended(), MAX_EVENTS_PER_REQUEST);
     engine.seek(here);
     return this.tourSteps[i];
   }
@@ -294,24 +491,25 @@ export class Session {
    * own run, that run is kept (to go back to at once) and the branch is
    * computed on a new engine. The view then goes to where the action acts.
    */
-  private act(engine: Engine, command: string): void {
+  private *act(engine: Engine, command: string): Work {
     engine.parseAction(command);
     const step = engine.step;
     const preset = this.preset;
     if (preset !== undefined && preset.tour.length > 0 && this.offScript === null && engine.actions.length === 0) {
       this.original = { engine, log: this.log, samples: this.samples, milestones: this.milestones, tourSteps: this.tourSteps, end: this.end, lanes: this.lanes };
       engine = this.fresh(Engine.load(preset.scenario));
-      this.forwardTo(engine, step);
+      yield* this.forwardTo(engine, step);
       this.tourSteps = this.original.tourSteps.filter((s) => s <= step);
     }
     this.leaveScript(step);
     if (engine.step < engine.trace.length) this.truncate(engine.step);
     engine.act(command);
     this.end = null;
+    this.ahead = true;
     this.seen = 0;
     this.unreached = null;
     this.target = null;
-    this.landAction(engine, command);
+    yield* this.landAction(engine, command);
   }
 
   /** Makes `engine` the session's, with empty series to be sent from scratch. */
@@ -334,10 +532,11 @@ export class Session {
   }
 
   /** Back to the tour's own run, at the step where the action left it. */
-  private backToTour(): void {
+  private *backToTour(): Work {
     const at = this.offScript;
     const preset = this.preset;
     if (at === null || preset === undefined) return;
+    this.ahead = true;
     const o = this.original;
     this.offScript = null;
     this.original = null;
@@ -354,14 +553,14 @@ export class Session {
       this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
       this.seen = 0;
       this.switches = null;
-      this.seek(o.engine, at);
+      yield* this.seek(o.engine, at);
       return;
     }
     // Opened from a link with actions: the tour's run is computed again.
     const engine = this.fresh(Engine.load(preset.scenario));
     this.tourSteps = [];
     this.scanStart(engine);
-    this.forwardTo(engine, at);
+    yield* this.forwardTo(engine, at);
   }
 
   /**
@@ -370,10 +569,10 @@ export class Session {
    * shows the action's effect (the echo, the reversal, the forced switch).
    * The trace ends there: the next action is not "in the past".
    */
-  private landAction(engine: Engine, command: string): void {
+  private *landAction(engine: Engine, command: string): Work {
     const line = `% ${command.trim().replace(/\s+/g, ' ')}`;
     let first: SimEvent | undefined;
-    this.forward(
+    yield* this.forward(
       engine,
       (e) => {
         if (e.log.some((l) => l.command === true && l.text === line)) first = e;
@@ -426,35 +625,30 @@ export class Session {
   }
 
   /** Steps forward, deriving series from each new event, until `stop` holds. */
-  private forward(engine: Engine, stop: (e: SimEvent) => boolean, max: number): void {
-    let beat = this.clock();
+  private *forward(engine: Engine, stop: (e: SimEvent) => boolean, max: number): Work {
     for (let n = 0; n < max; n++) {
       const e = engine.stepForward();
       if (e === undefined) return;
       if (stop(e)) return;
-      // A long computation says it is alive, so that the app's watchdog lets it finish.
-      if ((n & 0x1fff) === 0x1fff && this.clock() - beat >= BUSY_EVERY_MS) {
-        beat = this.clock();
-        this.reply({ type: 'busy', step: engine.step });
-      }
+      if ((n & 0x3ff) === 0x3ff) yield;
     }
   }
 
-  private forwardTo(engine: Engine, step: number): void {
+  private *forwardTo(engine: Engine, step: number): Work {
     if (step <= engine.step) return;
-    this.forward(engine, () => engine.step >= step, step - engine.step);
+    yield* this.forward(engine, () => engine.step >= step, step - engine.step);
   }
 
-  private seek(engine: Engine, step: number): void {
+  private *seek(engine: Engine, step: number): Work {
     const target = Math.max(0, Math.floor(step));
     if (target <= engine.trace.length) engine.seek(target);
     else {
       engine.seek(engine.trace.length);
-      this.forwardTo(engine, Math.min(target, engine.step + MAX_EVENTS_PER_REQUEST));
+      yield* this.forwardTo(engine, Math.min(target, engine.step + MAX_EVENTS_PER_REQUEST));
     }
   }
 
-  private stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): void {
+  private *stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): Work {
     const match = matcher(unit, engine);
     if (direction === 1) {
       // One end for every way of moving: stepping stops there too, once it is
@@ -462,7 +656,7 @@ export class Session {
       // its script) even before: "next switch" when none is left stops there.
       const end = this.end ?? Infinity;
       if (engine.step >= end) return;
-      this.forward(engine, (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end) || engine.settled || engine.overtime, MAX_EVENTS_PER_REQUEST);
+      yield* this.forward(engine, (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end) || engine.settled || engine.overtime, MAX_EVENTS_PER_REQUEST);
       return;
     }
     const trace = engine.trace;
@@ -505,13 +699,13 @@ export class Session {
    * events into that instant, computing forward as needed; to the end if the
    * script has no such command.
    */
-  private seekProgress(engine: Engine, p: ScriptProgress): void {
+  private *seekProgress(engine: Engine, p: ScriptProgress): Work {
     const { command, after, nth } = p;
     const commands = () => this.milestones.filter((m) => m.kind === 'command');
     const ended = () => engine.settled || engine.overtime;
     if (command >= 0 && commands().length <= command) {
       let seen = commands().length;
-      this.forward(
+      yield* this.forward(
         engine,
         (e) => {
           if (e.log.some((l) => l.command === true)) seen = commands().length;
@@ -522,7 +716,7 @@ export class Session {
     }
     const anchor = command < 0 ? { step: 0, time: 0 } : commands()[command];
     if (anchor === undefined) {
-      this.seek(engine, engine.trace.length);
+      yield* this.seek(engine, engine.trace.length);
       return;
     }
     const until = anchor.time + Math.max(0, after);
@@ -535,9 +729,15 @@ export class Session {
       engine.seek(trace.length);
       return engine.stepForward() !== undefined;
     };
-    while (more() && trace[s].time < until) s++;
+    while (more() && trace[s].time < until) {
+      s++;
+      if ((s & 0x3ff) === 0) yield;
+    }
     const first = s;
-    while (s - first < nth && more() && trace[s].time === until) s++;
+    while (s - first < nth && more() && trace[s].time === until) {
+      s++;
+      if ((s & 0x3ff) === 0) yield;
+    }
     engine.seek(Math.max(anchor.step, s));
   }
 
@@ -545,24 +745,24 @@ export class Session {
    * Goes to `step` if the scenario gets there: no further than 60 simulated
    * seconds after its script ends. False (and at that last step) if not.
    */
-  private reach(engine: Engine, step: number): boolean {
+  private *reach(engine: Engine, step: number): Work<boolean> {
     const target = Math.max(0, Math.floor(step));
     if (target <= engine.trace.length) {
       engine.seek(target);
       return true;
     }
     engine.seek(engine.trace.length);
-    this.forward(engine, () => engine.step >= target || engine.overtime, MAX_EVENTS_PER_REQUEST);
+    yield* this.forward(engine, () => engine.step >= target || engine.overtime, MAX_EVENTS_PER_REQUEST);
     return engine.step >= target;
   }
 
   /** The step at which the scenario settles, computing forward as far as needed. */
-  private findEnd(engine: Engine): number {
+  private *findEnd(engine: Engine): Work<number> {
     if (this.end !== null) return this.end;
     const here = engine.step;
     engine.seek(engine.trace.length);
     const ended = () => engine.settled || engine.overtime;
-    if (!ended()) this.forward(engine, ended, MAX_EVENTS_PER_REQUEST);
+    if (!ended()) yield* this.forward(engine, ended, MAX_EVENTS_PER_REQUEST);
     if (ended()) this.end = engine.step;
     const end = engine.step;
     engine.seek(here);
@@ -683,7 +883,10 @@ export class Session {
       if (counts(e)) n++;
     }
     if (!stop && (target !== null ? engine.step >= target.step : this.end !== null && engine.step >= this.end)) stop = true;
-    if (stop) this.pause();
+    if (stop) {
+      this.pause();
+      this.scheduleAhead();
+    }
     // A huge machine's frames are sent at 30 a second, leaving the cores to drawing.
     const every = engine.kernel.tasks.count > 50_000 ? 33 : 0;
     if (!this.playing || (moved && now - this.lastSent >= every)) {
@@ -696,8 +899,7 @@ export class Session {
   sendFrame(): void {
     const engine = this.engine;
     if (engine === undefined) return;
-    const limit = engine.limit;
-    if (limit !== undefined && this.limitHit === null) this.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs)}, at step ${engine.step.toLocaleString('en')}`;
+    this.noteLimit(engine);
     const k = engine.kernel;
     const tasks = k.tasks;
     const n = tasks.count;
@@ -745,6 +947,7 @@ export class Session {
         marks: { from: this.sent.marks, items: this.lanes.marks.slice(this.sent.marks) },
       },
       limit: this.limitHit,
+      ahead: this.ahead && this.defer !== null,
     };
     this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
     this.reply({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);

@@ -2,7 +2,13 @@
 import { Session } from './session.ts';
 import type { Message } from './protocol.ts';
 
-const session = new Session((reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }));
+// Long computations run in slices, with the messages that came meanwhile read between them.
+const session = new Session(
+  (reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }),
+  undefined,
+  {},
+  (fn) => setTimeout(fn, 0),
+);
 
 self.addEventListener('message', (ev: MessageEvent<Message>) => {
   if (ev.data.type === 'crash') {

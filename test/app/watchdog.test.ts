@@ -108,7 +108,7 @@ describe('the worker watchdog', () => {
     client.send({ type: 'jump', to: 'end', id: 2 });
     for (let i = 0; i < 10; i++) {
       await pass(1000);
-      (workers[0] as unknown as { onMessage: (ev: MessageEvent<Reply>) => void }).onMessage({ data: { type: 'busy', step: i, re: 2, load: 1 } } as MessageEvent<Reply>);
+      (workers[0] as unknown as { onMessage: (ev: MessageEvent<Reply>) => void }).onMessage({ data: { type: 'busy', progress: { what: 'end', computed: i, target: null, cancellable: true }, re: 2, load: 1 } } as MessageEvent<Reply>);
     }
     expect(workers).toHaveLength(1);
     expect(replies.some((r) => r.type === 'restarted')).toBe(false);

@@ -1,0 +1,108 @@
+// Bounded by design, in Chromium against the production build: a hung worker
+// is replaced with a message and a way back; a long computation shows its
+// progress on the timeline, stops on Escape, and loses no key pressed
+// meanwhile; after a load the run is computed ahead, so scrubbing reaches the
+// end before End was ever pressed.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, startHarness } from './browser.ts';
+import type { Harness } from './browser.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function open(): Promise<Page> {
+  const page = await h.newPage();
+  await page.goto(h.url);
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 0);
+  return page;
+}
+
+const frameOf = async (page: Page) =>
+  page.evaluate(() => {
+    const f = window.klpscope?.store.getState().frame;
+    return f === null || f === undefined ? null : { step: f.step, computed: f.computed, end: f.end, ahead: f.ahead };
+  });
+
+/** Four tasks that never leave user space for long: a run with no end but the limits. */
+const SPIN = { format: 'klpscope/1', name: 'spin', tasks: [{ comm: 'spin', count: 4, userMs: [0, 0] }], script: ['sleep 1'] };
+
+describe('bounds in the browser', () => {
+  it('replaces a hung worker: the watchdog says so and the last good state comes back', async () => {
+    const page = await open();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 3);
+    // The worker busy-loops from now on (sim.worker.ts's test hook).
+    await page.evaluate(() => window.klpscope?.store.getState().send({ type: 'hang' }));
+    const alert = page.getByRole('alert').filter({ hasText: 'The simulation stopped answering' });
+    await alert.waitFor({ timeout: 15_000 });
+    await expect(alert.textContent()).resolves.toMatch(/did not answer for \d+ s, so it was stopped and started afresh/);
+    await page.screenshot({ path: `${ARTIFACTS}/watchdog-1366x768.png` });
+    await page.getByRole('button', { name: 'Back to the last good state (step 3)' }).click();
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 3);
+    await expect(alert.count()).resolves.toBe(0);
+    // The fresh worker answers.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 4);
+    await page.context().close();
+  });
+
+  it('shows the progress of a long End, cancels it on Escape, and answers the keys pressed meanwhile', async () => {
+    const page = await open();
+    await page.evaluate((doc) => window.klpscope?.store.getState().load({ scenario: doc }), SPIN);
+    await page.waitForFunction(() => window.klpscope?.store.getState().meta?.name === 'spin');
+    await page.keyboard.press('End');
+    const status = page.getByRole('status').filter({ hasText: 'Computing the run to its end' });
+    await status.waitFor({ timeout: 10_000 });
+    await expect(page.getByRole('progressbar', { name: 'Computing the run to its end' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/compute-progress-1366x768.png` });
+    // Keys pressed during the computation wait in the worker, in order.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    await status.waitFor({ state: 'detached', timeout: 10_000 });
+    // Cancelled where it was (step 0), then the two steps.
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 2, undefined, { timeout: 10_000 });
+    // The Cancel button does the same.
+    await page.keyboard.press('End');
+    await status.waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await status.waitFor({ state: 'detached', timeout: 10_000 });
+    await expect(frameOf(page)).resolves.toMatchObject({ step: 2 });
+    await page.context().close();
+  });
+
+  it('computes the run ahead after a load, with progress on the timeline, so that scrubbing reaches the end before End', async () => {
+    const page = await open();
+    // The default demo: computed ahead to its end in the background, the view staying at step 0.
+    await page.waitForFunction(() => {
+      const f = window.klpscope?.store.getState().frame;
+      return f !== null && f !== undefined && f.end !== null && !f.ahead;
+    });
+    const f = await frameOf(page);
+    expect(f?.step).toBe(0);
+    expect(f?.computed).toBeGreaterThanOrEqual(f?.end ?? Infinity);
+    // Scrub to the right edge of the plot: the view goes to the end's region without End.
+    const svg = page.locator('.tl-svg');
+    const box = await svg.boundingBox();
+    if (box === null) throw new Error('no timeline');
+    await page.mouse.click(box.x + box.width - 30, box.y + box.height / 2);
+    await page.waitForFunction((end) => (window.klpscope?.store.getState().frame?.step ?? 0) > end / 2, f?.end ?? 0);
+
+    // A run with no end: the background computation is shown on the timeline while it goes on.
+    await page.evaluate((doc) => window.klpscope?.store.getState().load({ scenario: doc }), SPIN);
+    await page.getByRole('progressbar', { name: 'Computing the run ahead' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/compute-ahead-1366x768.png` });
+    const before = (await frameOf(page))?.computed ?? 0;
+    await page.waitForFunction((n) => (window.klpscope?.store.getState().frame?.computed ?? 0) > n, before);
+    // Keys are served between slices meanwhile.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 1);
+    await page.context().close();
+  });
+});
