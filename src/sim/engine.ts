@@ -5,6 +5,8 @@
 // kernel operation is half done.
 import { checkQuiescent } from './invariants.ts';
 import { cloneState, createState, Kernel } from './kernel.ts';
+import { createTaskTable, packedTaskBytes, packTaskTable, unpackTaskTable } from './machine/tasks.ts';
+import type { PackedTaskTable } from './machine/tasks.ts';
 import type { KGen, SimState } from './kernel.ts';
 import type { ChoiceSource } from './rng.ts';
 import { peekLive, pop, Timer } from './machine/queue.ts';
@@ -17,6 +19,7 @@ import { ScenarioError } from './scenario/types.ts';
 import type { Scenario, ScriptLine } from './scenario/types.ts';
 import type { SimEvent, SimTime, TaskId } from './types.ts';
 import { compileWorld } from './world.ts';
+import { TraceStore, traceView } from './trace/store.ts';
 import type { World } from './world.ts';
 import { MAX_EVENTS, MAX_RANGE_MS, MAX_SIM_TIME_US } from './limits.ts';
 import type { LimitKind } from './limits.ts';
@@ -54,6 +57,28 @@ export interface EngineOptions {
   readonly pidMax?: number;
   /** Called between operations, before the next one starts (the search hashes the state here). */
   readonly betweenOps?: (k: Kernel) => void;
+  /**
+   * Heap bytes the trace and checkpoints may take (default: no budget).
+   * Past it, the older half of the checkpoints is thinned (every second one
+   * goes) and new ones are taken half as often; when that is not enough,
+   * the run stops there and `limit` is 'memory'. See `memory`.
+   */
+  readonly byteBudget?: number;
+}
+
+/** What the trace and checkpoints take, for the worker to show and to plan by (Engine.memory). */
+export interface EngineMemory {
+  /** Approximate heap bytes of the trace and checkpoints together. */
+  readonly bytes: number;
+  readonly traceBytes: number;
+  readonly checkpointBytes: number;
+  readonly checkpoints: number;
+  /** Events between new checkpoints now (it doubles at each thinning). */
+  readonly checkpointEvery: number;
+  /** EngineOptions.byteBudget, undefined for none. */
+  readonly budget: number | undefined;
+  /** How many times old checkpoints were thinned to stay within the budget. */
+  readonly thinnings: number;
 }
 
 export interface RunLimits {
@@ -64,15 +89,36 @@ export interface RunLimits {
 
 interface Checkpoint {
   readonly step: number;
+  /** The state but its task table (`tasks` there is a placeholder). */
   readonly state: SimState;
+  /** The task table, packed: the bulk of a checkpoint. */
+  readonly tasks: PackedTaskTable;
   /** How many entries of the action log the state has taken in. */
   readonly injected: number;
+  /** Approximate heap bytes. */
+  readonly bytes: number;
 }
+
+/** Heap bytes of a checkpoint, roughly: the packed tasks, the timers and run queues, and the rest. */
+function checkpointBytes(s: SimState, tasks: PackedTaskTable): number {
+  let queued = 0;
+  for (const q of s.cpus.runqueue) queued += q.length;
+  return 4096 + packedTaskBytes(tasks) + 64 * s.timers.heap.length + 64 * s.cpus.count + 8 * queued;
+}
+
+/** Events between checks of the byte budget when no checkpoint is taken. */
+const BUDGET_CHECK_EVERY = 4096;
 
 export class Engine {
   readonly world: World;
-  /** Every event computed so far; `trace[i]` is step i + 1. May run ahead of `step` after a seek back. */
-  readonly trace: SimEvent[] = [];
+  /** Where the trace is kept, compact (trace/store.ts). */
+  private readonly store = new TraceStore();
+  /**
+   * Every event computed so far; `trace[i]` is step i + 1. May run ahead of
+   * `step` after a seek back. Read only: an array view of the compact store,
+   * each read making the event's record anew.
+   */
+  readonly trace: SimEvent[] = traceView(this.store);
   private readonly k: Kernel;
   private readonly ctx: ScriptContext;
   private active: KGen | undefined;
@@ -80,7 +126,14 @@ export class Engine {
   private actionLog: Action[] = [];
   /** Entries of the action log the current state has taken in. */
   private injected = 0;
-  private readonly every: number;
+  private every: number;
+  private checkpointBytes = 0;
+  private thinnings = 0;
+  private memoryFull = false;
+  private nextBudgetCheck = BUDGET_CHECK_EVERY;
+  readonly byteBudget: number | undefined;
+  /** A task table with no rows, the placeholder in a checkpoint's state. */
+  private readonly noTasks;
   private readonly keepTrace: boolean;
   private readonly keepCheckpoints: boolean;
   readonly maxEvents: number;
@@ -107,7 +160,9 @@ export class Engine {
     this.keepCheckpoints = options.keepCheckpoints ?? true;
     this.maxEvents = options.maxEvents ?? MAX_EVENTS;
     this.maxTimeUs = options.maxTimeUs ?? MAX_SIM_TIME_US;
-    if (this.keepCheckpoints) this.checkpoints.push({ step: 0, state: cloneState(this.k.s), injected: 0 });
+    this.byteBudget = options.byteBudget;
+    this.noTasks = createTaskTable(0, this.world.depthMax);
+    if (this.keepCheckpoints) this.takeCheckpoint();
     this.betweenOps = options.betweenOps;
   }
 
@@ -155,6 +210,7 @@ export class Engine {
    */
   get limit(): LimitKind | undefined {
     if (this.k.s.steps >= this.maxEvents) return 'events';
+    if (this.memoryFull && this.k.s.steps >= this.store.length) return 'memory';
     if (this.active === undefined && this.nextStart() > this.maxTimeUs && this.nextStart() !== Infinity) return 'time';
     return undefined;
   }
@@ -166,6 +222,8 @@ export class Engine {
   stepForward(until = Infinity): SimEvent | undefined {
     const k = this.k;
     if (k.s.steps >= this.maxEvents) return undefined;
+    // Past the budget nothing new is computed; what is computed can be replayed.
+    if (this.memoryFull && k.s.steps >= this.store.length) return undefined;
     for (;;) {
       if (this.active === undefined) {
         // No timer is armed more than MAX_RANGE_MS ahead: far from the time limit, only `until` needs the next start.
@@ -176,7 +234,11 @@ export class Engine {
         this.injectActions();
         // A fork-grown machine is checkpointed less often: a checkpoint's size per event stays the same.
         if (this.keepCheckpoints && k.s.steps - this.lastCheckpoint() >= Math.max(this.every, k.tasks.count)) {
-          this.checkpoints.push({ step: k.s.steps, state: cloneState(k.s), injected: this.injected });
+          this.takeCheckpoint();
+          if (this.byteBudget !== undefined && !this.withinBudget()) return undefined;
+        } else if (this.byteBudget !== undefined && k.s.steps >= this.nextBudgetCheck && k.s.steps >= this.store.length) {
+          this.nextBudgetCheck = k.s.steps + BUDGET_CHECK_EVERY;
+          if (!this.withinBudget()) return undefined;
         }
         k.current = -1 as TaskId;
         this.active = shellNext(k) ?? this.nextTimer();
@@ -189,8 +251,8 @@ export class Engine {
         continue;
       }
       const e = r.value;
-      if (e.step > this.trace.length) {
-        if (this.keepTrace) this.trace.push(e);
+      if (e.step > this.store.length) {
+        if (this.keepTrace) this.store.push(e);
         this.onNewEvent?.(e);
       }
       return e;
@@ -204,6 +266,66 @@ export class Engine {
       this.k.s.shell.actions.push(this.parseAction(log[this.injected].text));
       this.injected++;
     }
+  }
+
+  private takeCheckpoint(): void {
+    const s = this.k.s;
+    const tasks = packTaskTable(s.tasks);
+    const state = cloneState(s, this.noTasks);
+    const bytes = checkpointBytes(s, tasks);
+    this.checkpoints.push({ step: s.steps, state, tasks, injected: this.injected, bytes });
+    this.checkpointBytes += bytes;
+  }
+
+  /** The state of a checkpoint, as a live state of its own. */
+  private restore(cp: Checkpoint): void {
+    this.k.s = cloneState(cp.state, unpackTaskTable(cp.tasks));
+    this.k.reset();
+    this.active = undefined;
+    this.injected = cp.injected;
+  }
+
+  /**
+   * Within the byte budget, thinning old checkpoints if need be: every second
+   * one of the older half goes (never the first, at step 0), and new ones
+   * are taken half as often. False, with `limit` 'memory', if even that
+   * cannot bring the trace and checkpoints within it.
+   */
+  private withinBudget(): boolean {
+    const budget = this.byteBudget;
+    if (budget === undefined) return true;
+    while (this.store.bytes + this.checkpointBytes > budget) {
+      const cps = this.checkpoints;
+      if (cps.length < 4) {
+        this.memoryFull = true;
+        return false;
+      }
+      const half = cps.length >> 1;
+      const kept: Checkpoint[] = [cps[0]];
+      for (let i = 1; i < cps.length; i++) {
+        const c = cps[i];
+        if (i < half && i % 2 === 1) this.checkpointBytes -= c.bytes;
+        else kept.push(c);
+      }
+      this.checkpoints = kept;
+      this.every *= 2;
+      this.thinnings++;
+    }
+    return true;
+  }
+
+  /** What the trace and checkpoints take now, and the budget they are held to. */
+  get memory(): EngineMemory {
+    const traceBytes = this.store.bytes;
+    return {
+      bytes: traceBytes + this.checkpointBytes,
+      traceBytes,
+      checkpointBytes: this.checkpointBytes,
+      checkpoints: this.checkpoints.length,
+      checkpointEvery: this.every,
+      budget: this.byteBudget,
+      thinnings: this.thinnings,
+    };
   }
 
   private lastCheckpoint(): number {
@@ -298,10 +420,25 @@ export class Engine {
   }
 
   private truncateFuture(step: number): void {
-    if (this.trace.length > step) this.trace.length = step;
+    this.store.truncate(step);
     this.checkpoints = this.checkpoints.filter((c) => c.step < step || c.step === 0);
+    this.checkpointBytes = this.checkpoints.reduce((n, c) => n + c.bytes, 0);
+    this.memoryFull = false;
     this.actionLog = this.actionLog.filter((a) => a.step <= step);
     this.injected = Math.min(this.injected, this.actionLog.length);
+  }
+
+  /** The last checkpoint at or before `step` (binary search: checkpoints are in step order). */
+  private checkpointAtOrBefore(step: number): Checkpoint {
+    const cps = this.checkpoints;
+    let lo = 0;
+    let hi = cps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cps[mid].step <= step) lo = mid;
+      else hi = mid - 1;
+    }
+    return cps[lo];
   }
 
   /**
@@ -312,14 +449,12 @@ export class Engine {
    */
   seek(step: number): void {
     const target = Math.max(0, Math.floor(step));
-    if (target < this.step && !this.keepCheckpoints) throw new Error('this engine keeps no checkpoints: it cannot go back');
-    let cp: Checkpoint | undefined;
-    if (target !== this.step) for (const c of this.checkpoints) if (c.step <= target) cp = c;
-    if (cp !== undefined && (target < this.step || (this.keepTrace && cp.step > this.step))) {
-      this.k.s = cloneState(cp.state);
-      this.k.reset();
-      this.active = undefined;
-      this.injected = cp.injected;
+    if (target < this.step) {
+      if (!this.keepCheckpoints) throw new Error('this engine keeps no checkpoints: it cannot go back');
+      this.restore(this.checkpointAtOrBefore(target));
+    } else if (this.keepCheckpoints && this.keepTrace && target > this.step) {
+      const cp = this.checkpointAtOrBefore(target);
+      if (cp.step > this.step) this.restore(cp);
     }
     while (this.step < target && this.stepForward() !== undefined);
   }

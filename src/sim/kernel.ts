@@ -108,11 +108,12 @@ export function createState(world: World, taskCapacity: number, choices?: Choice
   };
 }
 
-export function cloneState(s: SimState): SimState {
+/** A copy of the state, sharing nothing mutable with it; `tasks` if given is taken as the copy's task table. */
+export function cloneState(s: SimState, tasks: TaskTable = cloneTaskTable(s.tasks)): SimState {
   return {
     ...s,
     rng: s.rng.clone(),
-    tasks: cloneTaskTable(s.tasks),
+    tasks,
     cpus: cloneCpuTable(s.cpus),
     timers: cloneQueue(s.timers),
     klp: cloneKlpGlobals(s.klp),

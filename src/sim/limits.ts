@@ -32,12 +32,17 @@ export const MAX_EVENTS = 10_000_000;
 /** Simulated time of one run (one day, in µs): the run stops there, and says so. */
 export const MAX_SIM_TIME_US = 86_400_000_000;
 
-/** Why a run stopped before its end. */
-export type LimitKind = 'events' | 'time';
+/** Why a run stopped before its end: the events per run, the simulated time, or the memory budget of the trace and checkpoints (EngineOptions.byteBudget). */
+export type LimitKind = 'events' | 'time' | 'memory';
 
 /** What the CLI's stderr and the app's timeline say when a run reaches a limit. */
-export function limitMessage(kind: LimitKind, maxEvents = MAX_EVENTS, maxTimeUs = MAX_SIM_TIME_US): string {
-  return kind === 'events'
-    ? `stopped at the limit of ${maxEvents.toLocaleString('en')} events per run, before the scenario ended`
-    : `stopped at the limit of ${(maxTimeUs / 1e6).toLocaleString('en')} simulated seconds per run, before the scenario ended`;
+export function limitMessage(kind: LimitKind, maxEvents = MAX_EVENTS, maxTimeUs = MAX_SIM_TIME_US, byteBudget = 0): string {
+  switch (kind) {
+    case 'events':
+      return `stopped at the limit of ${maxEvents.toLocaleString('en')} events per run, before the scenario ended`;
+    case 'time':
+      return `stopped at the limit of ${(maxTimeUs / 1e6).toLocaleString('en')} simulated seconds per run, before the scenario ended`;
+    case 'memory':
+      return `stopped at the memory budget of ${Math.round(byteBudget / 2 ** 20).toLocaleString('en')} MB for the trace and checkpoints (old checkpoints already thinned), before the scenario ended`;
+  }
 }

@@ -247,3 +247,104 @@ export function cloneTaskTable(t: TaskTable): TaskTable {
 }
 
 export const taskName = (t: TaskTable, id: TaskId): string => `${t.comm[id]}:${t.pid[id]}`;
+
+/**
+ * A task table packed for a checkpoint: the rows in use only, and of each
+ * stack only the frames in use, in three typed arrays (about 30 bytes a task
+ * plus 8 a frame, where a clone copies every column at full capacity).
+ */
+export interface PackedTaskTable {
+  readonly count: number;
+  readonly capacity: number;
+  readonly depthMax: number;
+  readonly tifCount: number;
+  readonly live: number;
+  readonly stateCount: readonly [number, number, number];
+  readonly comm: readonly string[];
+  /** remaining */
+  readonly f64: Float64Array;
+  /** pid, group, timerGen, syscall, cpu (count each), then fn and version of each frame in use. */
+  readonly i32: Int32Array;
+  /** kind, patchState + 1, tif, sched, resume, depth (count each). */
+  readonly u8: Uint8Array;
+}
+
+export function packTaskTable(t: TaskTable): PackedTaskTable {
+  const n = t.count;
+  let frames = 0;
+  for (let i = 0; i < n; i++) frames += t.depth[i];
+  const f64 = t.remaining.slice(0, n);
+  const i32 = new Int32Array(5 * n + 2 * frames);
+  i32.set(t.pid.subarray(0, n), 0);
+  i32.set(t.group.subarray(0, n), n);
+  for (let i = 0; i < n; i++) i32[2 * n + i] = t.timerGen[i] | 0;
+  i32.set(t.syscall.subarray(0, n), 3 * n);
+  for (let i = 0; i < n; i++) i32[4 * n + i] = t.cpu[i];
+  let at = 5 * n;
+  const d = t.depthMax;
+  for (let i = 0; i < n; i++) {
+    const base = i * d;
+    for (let f = 0; f < t.depth[i]; f++) {
+      i32[at++] = t.stackFn[base + f];
+      i32[at++] = t.stackVer[base + f];
+    }
+  }
+  const u8 = new Uint8Array(6 * n);
+  u8.set(t.kind.subarray(0, n), 0);
+  for (let i = 0; i < n; i++) u8[n + i] = t.patchState[i] + 1;
+  u8.set(t.tif.subarray(0, n), 2 * n);
+  u8.set(t.sched.subarray(0, n), 3 * n);
+  u8.set(t.resume.subarray(0, n), 4 * n);
+  u8.set(t.depth.subarray(0, n), 5 * n);
+  return {
+    count: n,
+    capacity: t.capacity,
+    depthMax: d,
+    tifCount: t.tifCount,
+    live: t.live,
+    stateCount: [t.stateCount[0], t.stateCount[1], t.stateCount[2]],
+    comm: t.comm.slice(0, n),
+    f64,
+    i32,
+    u8,
+  };
+}
+
+/** Approximate heap bytes of a packed table. */
+export const packedTaskBytes = (p: PackedTaskTable): number => 400 + p.f64.byteLength + p.i32.byteLength + p.u8.byteLength + 8 * p.comm.length;
+
+/** A live task table made from a packed one: the same as the table that was packed. */
+export function unpackTaskTable(p: PackedTaskTable): TaskTable {
+  const n = p.count;
+  const t = createTaskTable(p.capacity, p.depthMax);
+  t.count = n;
+  t.tifCount = p.tifCount;
+  t.live = p.live;
+  t.stateCount.set(p.stateCount);
+  t.comm = p.comm.slice();
+  t.remaining.set(p.f64);
+  const i32 = p.i32;
+  t.pid.set(i32.subarray(0, n));
+  t.group.set(i32.subarray(n, 2 * n));
+  for (let i = 0; i < n; i++) t.timerGen[i] = i32[2 * n + i] >>> 0;
+  t.syscall.set(i32.subarray(3 * n, 4 * n));
+  for (let i = 0; i < n; i++) t.cpu[i] = i32[4 * n + i];
+  const u8 = p.u8;
+  t.kind.set(u8.subarray(0, n));
+  for (let i = 0; i < n; i++) t.patchState[i] = u8[n + i] - 1;
+  t.tif.set(u8.subarray(2 * n, 3 * n));
+  t.sched.set(u8.subarray(3 * n, 4 * n));
+  t.resume.set(u8.subarray(4 * n, 5 * n));
+  t.depth.set(u8.subarray(5 * n, 6 * n));
+  let at = 5 * n;
+  const d = p.depthMax;
+  for (let i = 0; i < n; i++) {
+    const base = i * d;
+    const depth = u8[5 * n + i];
+    for (let f = 0; f < depth; f++) {
+      t.stackFn[base + f] = i32[at++];
+      t.stackVer[base + f] = i32[at++];
+    }
+  }
+  return t;
+}
