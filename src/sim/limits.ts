@@ -32,6 +32,14 @@ export const MAX_EVENTS = 10_000_000;
 /** Simulated time of one run (one day, in µs): the run stops there, and says so. */
 export const MAX_SIM_TIME_US = 86_400_000_000;
 
+/**
+ * The byte budget the app gives the engine's trace and checkpoints
+ * (EngineOptions.byteBudget): 448 MiB, so that a worker stays within 512 MB
+ * with everything else it holds. A long run past it thins old checkpoints,
+ * then stops with limit 'memory'.
+ */
+export const MEMORY_BUDGET_BYTES = 448 * 2 ** 20;
+
 /** Why a run stopped before its end: the events per run, the simulated time, or the memory budget of the trace and checkpoints (EngineOptions.byteBudget). */
 export type LimitKind = 'events' | 'time' | 'memory';
 

@@ -12,7 +12,7 @@ import type { EventKind } from '../events.ts';
 import type { LogLine, SimEvent, Switch, TaskId, Violation } from '../types.ts';
 
 /** Events per chunk: the columns grow a chunk at a time, with no copy of what is stored. */
-const CHUNK_BITS = 16;
+const CHUNK_BITS = 14;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 /** Arguments of no shape (a command's outcome, a list of funcs) are kept as objects. */
@@ -141,7 +141,7 @@ export class TraceStore {
       this.rememberTask(t, e.pid ?? 0, e.comm ?? '');
     }
     c.valStart[j] = c.nVals;
-    c.shape[j] = this.encodeArgs(c, kind, e.args as Readonly<Record<string, unknown>>);
+    c.shape[j] = this.encodeArgs(c, kind, e.args);
     if (c.shape[j] === RAW) this.raw.set(i, e.args);
     if (e.log.length > 0 || e.switches.length > 0 || e.violations.length > 0) {
       const nx = this.extras.length;
@@ -315,7 +315,7 @@ export class TraceStore {
         }
       }
     }
-    return o as SimEvent['args'];
+    return o;
   }
 }
 
