@@ -44,7 +44,7 @@ export const MEMORY_BUDGET_BYTES = 448 * 2 ** 20;
 export type LimitKind = 'events' | 'time' | 'memory';
 
 /** What the CLI's stderr and the app's timeline say when a run reaches a limit. */
-export function limitMessage(kind: LimitKind, maxEvents = MAX_EVENTS, maxTimeUs = MAX_SIM_TIME_US, byteBudget = 0): string {
+export function limitMessage(kind: LimitKind, maxEvents = MAX_EVENTS, maxTimeUs = MAX_SIM_TIME_US, byteBudget = MEMORY_BUDGET_BYTES): string {
   switch (kind) {
     case 'events':
       return `stopped at the limit of ${maxEvents.toLocaleString('en')} events per run, before the scenario ended`;
