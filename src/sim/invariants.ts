@@ -5,6 +5,8 @@
 // nothing that grows with the machine on the hot path.
 import type { Kernel } from './kernel.ts';
 import { isImmediate, resolveVersion } from './livepatch/patch.ts';
+import { funcOfVersion, newVersionOf, versionModule } from './livepatch/version.ts';
+import type { FuncVersion } from './livepatch/version.ts';
 import { funcsOf, stateWord } from './livepatch/state.ts';
 import type { KlpPatch } from './livepatch/state.ts';
 import { transitionPatch } from './livepatch/transition.ts';
@@ -55,17 +57,17 @@ function patchReplaces(k: Kernel, patch: KlpPatch, fn: number): boolean {
   return false;
 }
 
-export function describeVersion(k: Kernel, fn: number, ver: number): string {
+export function describeVersion(k: Kernel, fn: number, ver: FuncVersion): string {
   const name = k.world.fnNames[fn];
-  if (ver === 0) return `the original ${name}`;
-  return `${k.klp.all[k.klp.funcs[ver - 1].patch].mod}'s ${name}`;
+  const mod = versionModule(k.klp, ver);
+  return mod === null ? `the original ${name}` : `${mod}'s ${name}`;
 }
 
 /**
  * A call of a patched function: the task must not mix versions within one
  * call chain (invariant 5), and nothing may run in an unloaded module (12).
  */
-export function checkCall(k: Kernel, t: TaskId, fn: number, ver: number, module: string | undefined): void {
+export function checkCall(k: Kernel, t: TaskId, fn: number, ver: FuncVersion, module: string | undefined): void {
   if (module !== undefined) {
     k.violate({ invariant: 12, text: `${k.name(t)} called ${describeVersion(k, fn, ver)}, but module ${module} is gone: oops` }, t);
     return;
@@ -126,13 +128,14 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
 
 function checkNobodyInside(k: Kernel, patch: KlpPatch): void {
   const tasks = k.tasks;
-  const versions = new Set(funcsOf(k.klp, patch).map((f) => f.id + 1));
+  const versions = new Set(funcsOf(k.klp, patch).map(newVersionOf));
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead) continue;
     for (let i = 0; i < tasks.depth[t]; i++) {
       const ver = frameVer(tasks, t, i);
       if (!versions.has(ver)) continue;
-      const f = k.klp.funcs[ver - 1];
+      const f = funcOfVersion(k.klp, ver);
+      if (f === undefined) continue;
       const givenUp: GivenUp = isImmediate(k, f) ? 'immediate' : patch.forced ? 'force' : undefined;
       k.violate({ invariant: 7, text: `'${patch.mod}' is unpatched, but ${k.name(t)} is still inside its ${f.oldName}`, ...(givenUp ? { givenUp } : {}) }, t);
       return;

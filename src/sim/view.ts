@@ -5,6 +5,7 @@
 // owns no model logic.
 import type { Kernel } from './kernel.ts';
 import { resolveVersion } from './livepatch/patch.ts';
+import { versionModule } from './livepatch/version.ts';
 import { stateWord } from './livepatch/state.ts';
 import { klpFrameBlocks, klpSwitchVerdict, offlineIdleSwitchesDirectly, transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
@@ -183,7 +184,7 @@ export function taskView(k: Kernel, t: TaskId, arrival?: Arrival): TaskView | un
     const fn = frameFn(tasks, t, i);
     const ver = frameVer(tasks, t, i);
     const blocking = checked && tasks.patchState[t] !== k.klp.targetState && klpFrameBlocks(k, tp, fn, ver) !== undefined;
-    frames.push({ fn: k.world.fnNames[fn], version: ver === 0 ? 'original' : k.klp.all[k.klp.funcs[ver - 1].patch].mod, blocking });
+    frames.push({ fn: k.world.fnNames[fn], version: versionModule(k.klp, ver) ?? 'original', blocking });
   }
   const onCpu = k.cpus.online[tasks.cpu[t]] === 1 && k.cpus.curr[tasks.cpu[t]] === t;
   return {

@@ -2,7 +2,8 @@
 // "Fixes"), each pinned by the behaviour the kernel has.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/sim/engine.ts';
-import { enabledStore, EINVAL, klpModuleComing, klpModuleGoing } from '../../src/sim/livepatch/core.ts';
+import { EINVAL } from '../../src/sim/errno.ts';
+import { enabledStore, klpModuleComing, klpModuleGoing } from '../../src/sim/livepatch/core.ts';
 import { parseScenario } from '../../src/sim/scenario/schema.ts';
 import { ScenarioError } from '../../src/sim/scenario/types.ts';
 import type { SimEvent, Violation } from '../../src/sim/types.ts';

@@ -16,29 +16,7 @@ import {
   klpStartTransition,
   klpTryCompleteTransition,
 } from './transition.ts';
-
-export const EPERM = 1;
-export const ENOENT = 2;
-export const EAGAIN = 11;
-export const EACCES = 13;
-export const EBUSY = 16;
-export const EEXIST = 17;
-export const ENODEV = 19;
-export const EINVAL = 22;
-export const ENOSYS = 38;
-
-const STRERROR: Readonly<Record<number, string>> = {
-  [EPERM]: 'Operation not permitted',
-  [ENOENT]: 'No such file or directory',
-  [EAGAIN]: 'Resource temporarily unavailable',
-  [EACCES]: 'Permission denied',
-  [EBUSY]: 'Device or resource busy',
-  [EEXIST]: 'File exists',
-  [ENODEV]: 'No such device',
-  [EINVAL]: 'Invalid argument',
-  [ENOSYS]: 'Function not implemented',
-};
-export const strerror = (errno: number): string => STRERROR[errno] ?? `Unknown error ${errno}`;
+import { EBUSY, EINVAL, ENOSYS } from '../errno.ts';
 
 /**
  * kstrtobool: y/Y/1/on are true, n/N/0/off false; anything else is -EINVAL.

@@ -7,10 +7,10 @@ import { KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
 import type { TaskId } from '../types.ts';
 import type { KlpFunc, KlpObject, KlpPatch } from './state.ts';
 import { staleInitRead } from '../search/races.ts';
+import { ORIGINAL, versionOf } from './version.ts';
+import { EINVAL } from '../errno.ts';
+import type { FuncVersion } from './version.ts';
 
-/** A frame's version: 0 runs the original function, f + 1 the new function of klp func f. */
-export const ORIGINAL = 0;
-export const versionOf = (f: KlpFunc | undefined): number => (f === undefined || f.nop === true ? ORIGINAL : f.id + 1);
 
 /**
  * Moves a func to (patched, transition), checking the documented progression
@@ -62,7 +62,7 @@ export function klpUnpatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
  * is not in transition: its funcs go straight to or from (1,0).
  */
 export function klpPatchObject(k: Kernel, obj: KlpObject, direct = false): number {
-  if (obj.patched) return -22;
+  if (obj.patched) return -EINVAL;
   for (const id of obj.funcs) {
     const f = k.klp.funcs[id];
     klpPatchFunc(k, f, direct);
@@ -88,7 +88,7 @@ export function klpUnpatchObjects(k: Kernel, patch: KlpPatch): void {
  * The version of function `fn` that task `t` runs if it calls it now: the
  * decision table of klp_ftrace_handler without its side effects.
  */
-export function resolveVersion(k: Kernel, t: TaskId, fn: number): number {
+export function resolveVersion(k: Kernel, t: TaskId, fn: number): FuncVersion {
   const stack = k.klp.funcStack[fn];
   if (stack === undefined) return ORIGINAL;
   let f: KlpFunc | undefined = k.klp.funcs[stack[0]];
@@ -101,7 +101,7 @@ export function resolveVersion(k: Kernel, t: TaskId, fn: number): number {
  * func_stack wins, unless it is in transition and the task has not switched
  * yet, in which case the next one down (or the original) runs.
  */
-export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): number {
+export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): FuncVersion {
   const stack = k.klp.funcStack[fn];
   if (stack === undefined) return ORIGINAL;
   const f = k.klp.funcs[stack[0]];

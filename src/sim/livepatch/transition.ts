@@ -24,7 +24,8 @@ import {
   startMessage,
 } from './messages.ts';
 import { klpPostPatchCallback, klpPostUnpatchCallback } from './callbacks.ts';
-import { klpUnpatchFunc, klpUnpatchObject, klpUnpatchObjects, ORIGINAL, setFuncState, versionOf } from './patch.ts';
+import { klpUnpatchFunc, klpUnpatchObject, klpUnpatchObjects, setFuncState } from './patch.ts';
+import { ORIGINAL, versionOf } from './version.ts';
 import { funcsOf, stateWord } from './state.ts';
 import { raceRemovedFuncs } from '../search/races.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';

@@ -8,8 +8,10 @@
 import type { KGen, Kernel } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
 import { klpFtraceHandler } from '../livepatch/patch.ts';
+import { funcOfVersion, versionModule } from '../livepatch/version.ts';
+import type { FuncVersion } from '../livepatch/version.ts';
 import { klpCopyProcess, klpTryCompleteTransition, klpUpdatePatchState, roundJiffiesRelative } from '../livepatch/transition.ts';
-import { EAGAIN } from '../livepatch/core.ts';
+import { EAGAIN } from '../errno.ts';
 import { usec } from '../types.ts';
 import type { CpuId, KlpState, SimEvent, SimTime, TaskId } from '../types.ts';
 import { NO_ARGS } from '../events.ts';
@@ -201,8 +203,8 @@ export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
   return true;
 }
 
-export function codeModule(k: Kernel, fn: number, ver: number): string {
-  return ver === 0 ? k.world.fnObject[fn] : k.klp.all[k.klp.funcs[ver - 1].patch].mod;
+export function codeModule(k: Kernel, fn: number, ver: FuncVersion): string {
+  return versionModule(k.klp, ver) ?? k.world.fnObject[fn];
 }
 
 /** Calls a chain of functions; unwinds and returns false if one is not loaded. */
@@ -224,8 +226,8 @@ export function outputOfTop(k: Kernel, t: TaskId): string | undefined {
   if (i < 0) return undefined;
   const fn = frameFn(tasks, t, i);
   const ver = frameVer(tasks, t, i);
-  if (ver === 0) return k.world.fnOutput[fn];
-  const f = k.klp.funcs[ver - 1];
+  const f = funcOfVersion(k.klp, ver);
+  if (f === undefined) return k.world.fnOutput[fn];
   return f.output === undefined ? undefined : `${k.klp.all[f.patch].mod}: ${f.output}`;
 }
 

@@ -6,7 +6,8 @@
 import type { KGen, Kernel } from '../kernel.ts';
 import { ShellWait } from '../kernel.ts';
 import { checkCall } from '../invariants.ts';
-import { EACCES, EAGAIN, EBUSY, EEXIST, EINVAL, ENOENT, enabledStore, EPERM, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool, strerror } from '../livepatch/core.ts';
+import { enabledStore, forceStore, klpCreatePatch, klpEnablePatch, klpModuleComing, klpModuleGoing, klpRegisterPatch, klpUnregisterPatch, kstrtobool } from '../livepatch/core.ts';
+import { EACCES, EAGAIN, EBUSY, EEXIST, EINVAL, ENOENT, EPERM, strerror } from '../errno.ts';
 import type { ScriptLine } from '../scenario/types.ts';
 import { NO_ARGS, oopsLine } from '../events.ts';
 import type { CommandOutcome } from '../events.ts';
@@ -16,13 +17,15 @@ import { arm, Timer } from './queue.ts';
 import { flushWork, paramWritten, startWork } from './work.ts';
 import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
 import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
+import { versionModule } from '../livepatch/version.ts';
 
 const RAN: CommandOutcome = { kind: 'ran' };
 /** `wait` gives up after this many simulated seconds. */
 export const WAIT_LIMIT_S = 60;
 
 /** kmod's insmod reports some errors in its own words. */
-const insmodError = (errno: number): string => (errno === EINVAL ? 'Invalid parameters' : errno === ENOENT ? 'Unknown symbol in module' : strerror(errno));
+/** What insmod prints for init_module's negative return `ret`. */
+const insmodError = (ret: number): string => (ret === -EINVAL ? 'Invalid parameters' : ret === -ENOENT ? 'Unknown symbol in module' : strerror(-ret));
 
 const moduleIndex = (k: Kernel, name: string): number => k.world.moduleIndex.get(name) ?? -1;
 
@@ -165,8 +168,8 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
       const ret = yield* echo(k, c.value, c.path);
       if (typeof ret === 'object') {
         // The shell could not open the file for its redirection: echo never ran.
-        k.printk('info', `sh: ${c.path}: ${strerror(ret.open)}`);
-        summary = { kind: 'open-failed', path: c.path, error: strerror(ret.open) };
+        k.printk('info', `sh: ${c.path}: ${strerror(-ret.open)}`);
+        summary = { kind: 'open-failed', path: c.path, error: strerror(-ret.open) };
       } else if (ret < 0) {
         k.printk('info', `sh: echo: write error: ${strerror(-ret)}`);
         summary = { kind: 'write-refused', path: c.path, error: strerror(-ret) };
@@ -180,7 +183,7 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
     case 'grep': {
       const r = readFile(k, t, c.path);
       const prog = c.kind;
-      if (typeof r === 'number') k.printk('info', `${prog}: ${c.path}: ${strerror(r)}`);
+      if (typeof r === 'number') k.printk('info', `${prog}: ${c.path}: ${strerror(-r)}`);
       else {
         const lines = c.kind === 'grep' ? r.lines.filter((l) => matches(c.pattern, l)) : r.lines;
         for (const l of lines) if (c.toKmsg) k.printk('info', l);
@@ -192,7 +195,7 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
     case 'check': {
       // As the selftests' check_sysfs_value: silent when the file reads VALUE.
       const r = readFile(k, t, c.path);
-      const got = typeof r === 'number' ? strerror(r) : r.lines.join('\n');
+      const got = typeof r === 'number' ? strerror(-r) : r.lines.join('\n');
       if (got !== c.value) k.printk('info', `check: ${c.path}: expected ${c.value}, read ${got}`);
       summary = { kind: 'checked', path: c.path, expected: c.value, read: got };
       break;
@@ -225,19 +228,19 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
   const mi = moduleIndex(k, name);
   const ms = k.s.modules[mi];
   const spec = k.world.modules[mi];
-  const fail = (errno: number): CommandOutcome => {
-    k.printk('info', `insmod: ERROR: could not insert module ${path}: ${insmodError(errno)}`);
-    return { kind: 'load-failed', module: name, error: insmodError(errno) };
+  const fail = (ret: number): CommandOutcome => {
+    k.printk('info', `insmod: ERROR: could not insert module ${path}: ${insmodError(ret)}`);
+    return { kind: 'load-failed', module: name, error: insmodError(ret) };
   };
-  if (ms.loaded) return fail(EEXIST);
+  if (ms.loaded) return fail(-EEXIST);
   let immediate: boolean | undefined;
   for (const [key, value] of Object.entries(params)) {
     if (key === 'immediate' && spec.livepatch !== undefined && k.variant !== 'mainline' && !(key in spec.params)) {
       // klpscope's stand-in for setting klp_patch.immediate in the module's source.
       immediate = kstrtobool(value);
-      if (immediate === undefined) return fail(EINVAL);
+      if (immediate === undefined) return fail(-EINVAL);
     } else if (!(key in spec.params)) k.printk('info', `${name}: unknown parameter '${key}' ignored`);
-    else if (!setParam(ms.params, key, value)) return fail(EINVAL);
+    else if (!setParam(ms.params, key, value)) return fail(-EINVAL);
   }
   ms.loaded = true;
   ms.state = 'coming';
@@ -245,7 +248,7 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
   if (ret !== 0) {
     ms.loaded = false;
     ms.state = 'unformed';
-    return fail(-ret);
+    return fail(ret);
   }
   for (const l of spec.init) k.printk('info', `${name}: ${l}`);
   if (spec.livepatch !== undefined) {
@@ -263,7 +266,7 @@ function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<
       ms.loaded = false;
       ms.state = 'unformed';
       ms.patch = -1;
-      return fail(-ret);
+      return fail(ret);
     }
   }
   ms.state = 'live';
@@ -355,11 +358,12 @@ function* oopsInModule(k: Kernel, mod: string): KGen {
 
 /** A failed open(2) of the redirection's file: the error the shell prints. */
 interface OpenError {
+  /** A negative errno, as the kernel returns it. */
   readonly open: number;
 }
 /** A sysfs directory that does not exist: ENOENT. A file its directory lacks: sysfs cannot create one, so EACCES. */
-const noDir: OpenError = { open: ENOENT };
-const noFile: OpenError = { open: EACCES };
+const noDir: OpenError = { open: -ENOENT };
+const noFile: OpenError = { open: -EACCES };
 
 /** The write of `echo VALUE > PATH`: 0, a negative errno from the store, or the open's error. */
 function* echo(k: Kernel, value: string, path: string): KGen<number | OpenError> {
@@ -400,31 +404,32 @@ interface ReadResult {
   readonly note: CommandOutcome;
 }
 
+/** The read of `cat PATH`: the lines and what they show, or a negative errno. */
 function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
   const fn = k.world.files.get(path);
   if (fn !== undefined) {
     const chain = [...k.world.fn.readChain.slice(1), fn];
     const base = k.tasks.depth[t];
-    if (!callChain(k, t, chain)) return ENOENT;
+    if (!callChain(k, t, chain)) return -ENOENT;
     const out = outputOfTop(k, t);
     const ver = frameVer(k.tasks, t, k.tasks.depth[t] - 1);
     popFrames(k.tasks, t, base);
-    const version = ver === 0 ? null : k.klp.all[k.klp.funcs[ver - 1].patch].mod;
+    const version = versionModule(k.klp, ver);
     return { lines: out === undefined ? [] : [out], note: { kind: 'read-through', path, fn: k.world.fnNames[fn], version } };
   }
   let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|transition|force|replace|stack_order)$/.exec(path);
   if (m) {
     const patch = sysfsPatch(k, m[1]);
-    if (patch === undefined) return ENOENT;
+    if (patch === undefined) return -ENOENT;
     const mainline = k.variant === 'mainline';
     switch (m[2]) {
       case 'force':
-        return mainline ? EACCES : ENOENT; // write-only
+        return mainline ? -EACCES : -ENOENT; // write-only
       case 'replace':
-        return mainline ? { lines: [patch.replace ? '1' : '0'], note: { kind: 'read', path } } : ENOENT;
+        return mainline ? { lines: [patch.replace ? '1' : '0'], note: { kind: 'read', path } } : -ENOENT;
       case 'stack_order':
         // The patch's place on klp_patches, counted from 1.
-        return mainline ? { lines: [String(k.klp.patches.indexOf(patch.id) + 1)], note: { kind: 'read', path } } : ENOENT;
+        return mainline ? { lines: [String(k.klp.patches.indexOf(patch.id) + 1)], note: { kind: 'read', path } } : -ENOENT;
       default: {
         const v = m[2] === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
         return { lines: [v ? '1' : '0'], note: { kind: 'read', path } };
@@ -435,7 +440,7 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
   if (m) {
     const patch = sysfsPatch(k, m[1]);
     const obj = patch?.objects.find((o) => o.name === m?.[2] && o.dynamic !== true);
-    if (obj === undefined || k.variant !== 'mainline') return ENOENT;
+    if (obj === undefined || k.variant !== 'mainline') return -ENOENT;
     return { lines: [obj.patched ? '1' : '0'], note: { kind: 'read', path } };
   }
   m = /^\/proc\/(\d+)\/patch_state$/.exec(path);
@@ -445,11 +450,11 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
     for (let i = 0 as TaskId; i < tasks.count; i++) {
       if (pid > 0 && tasks.pid[i] === pid && tasks.sched[i] !== Sched.Dead) return { lines: [String(tasks.patchState[i])], note: { kind: 'read', path } };
     }
-    return ENOENT;
+    return -ENOENT;
   }
   m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
   if (m && Number(m[1]) < k.cpus.count) return { lines: [String(k.cpus.online[Number(m[1])])], note: { kind: 'read', path } };
-  return ENOENT;
+  return -ENOENT;
 }
 
 function findTasks(k: Kernel, who: string): TaskId[] {

@@ -3,6 +3,7 @@
 // cross to the UI without conversion.
 import { KLP_UNDEFINED } from '../types.ts';
 import type { CpuId, KlpState, TaskId } from '../types.ts';
+import type { FuncVersion } from '../livepatch/version.ts';
 
 export const TaskKind = {
   Idle: 0,
@@ -76,7 +77,7 @@ export interface TaskTable {
   depth: Uint8Array;
   /** Frame i of task t is at t * depthMax + i: the function and the version running. */
   stackFn: Int32Array;
-  /** 0 = the original function, f + 1 = the new function of klp func f. */
+  /** The version each frame runs (FuncVersion, src/sim/livepatch/version.ts). */
   stackVer: Int32Array;
   /** How many tasks are in each patch state (index state + 1), dead tasks excluded. */
   stateCount: Int32Array;
@@ -196,7 +197,7 @@ export function markDead(t: TaskTable, id: TaskId): void {
   t.depth[id] = 0;
 }
 
-export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: number): void {
+export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: FuncVersion): void {
   const d = t.depth[id];
   if (d >= t.depthMax) throw new Error(`stack overflow in ${t.comm[id]}:${t.pid[id]}`);
   const at = id * t.depthMax + d;
@@ -210,7 +211,7 @@ export function popFrames(t: TaskTable, id: TaskId, toDepth: number): void {
 }
 
 export const frameFn = (t: TaskTable, id: TaskId, i: number): number => t.stackFn[id * t.depthMax + i];
-export const frameVer = (t: TaskTable, id: TaskId, i: number): number => t.stackVer[id * t.depthMax + i];
+export const frameVer = (t: TaskTable, id: TaskId, i: number): FuncVersion => t.stackVer[id * t.depthMax + i];
 
 export function runState(t: TaskTable, id: TaskId, onCpu: boolean): RunState {
   switch (t.sched[id] as Sched) {

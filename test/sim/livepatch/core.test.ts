@@ -3,11 +3,9 @@
 // §2.16, §5).
 import { describe, it, expect } from 'vitest';
 import { NO_ARGS } from '../../../src/sim/events.ts';
+import { EBUSY, EINVAL, ENOSYS, strerror } from '../../../src/sim/errno.ts';
 import {
-  EBUSY,
-  EINVAL,
   enabledStore,
-  ENOSYS,
   forceStore,
   klpCreatePatch,
   klpDisablePatch,
@@ -16,7 +14,6 @@ import {
   klpModuleGoing,
   klpRegisterPatch,
   kstrtobool,
-  strerror,
 } from '../../../src/sim/livepatch/core.ts';
 import { idleTask } from '../../../src/sim/machine/cpus.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../../../src/sim/types.ts';

@@ -3,7 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import { NO_ARGS } from '../../../src/sim/events.ts';
 import { checkCall, checkCompletion, checkQuiescent, checkSwitch } from '../../../src/sim/invariants.ts';
-import { klpPatchObject, ORIGINAL, versionOf } from '../../../src/sim/livepatch/patch.ts';
+import { klpPatchObject } from '../../../src/sim/livepatch/patch.ts';
+import { ORIGINAL, versionOf } from '../../../src/sim/livepatch/version.ts';
 import { klpCompleteTransition, klpTrySwitchTask } from '../../../src/sim/livepatch/transition.ts';
 import { popFrames, pushFrame, setPatchState, setTif } from '../../../src/sim/machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNPATCHED } from '../../../src/sim/types.ts';

@@ -7,11 +7,10 @@ import {
   klpPatchObject,
   klpUnpatchObject,
   klpUnpatchObjects,
-  ORIGINAL,
   resolveVersion,
   setFuncState,
-  versionOf,
 } from '../../../src/sim/livepatch/patch.ts';
+import { ORIGINAL, versionOf } from '../../../src/sim/livepatch/version.ts';
 import { setPatchState } from '../../../src/sim/machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../../../src/sim/types.ts';
 import type { KlpState } from '../../../src/sim/types.ts';

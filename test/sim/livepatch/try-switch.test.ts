@@ -1,7 +1,7 @@
 // klp_try_switch_task with klp_check_stack / klp_check_stack_func
 // (spec/kernel-model.md §2.3, §5.1, §5.4).
 import { describe, it, expect } from 'vitest';
-import { ORIGINAL, versionOf } from '../../../src/sim/livepatch/patch.ts';
+import { ORIGINAL, versionOf } from '../../../src/sim/livepatch/version.ts';
 import { klpInitTransition, klpStartTransition, klpTrySwitchTask } from '../../../src/sim/livepatch/transition.ts';
 import { idleTask } from '../../../src/sim/machine/cpus.ts';
 import { popFrames, pushFrame, setPatchState } from '../../../src/sim/machine/tasks.ts';

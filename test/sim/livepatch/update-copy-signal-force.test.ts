@@ -2,7 +2,7 @@
 // klp_force_transition (spec/kernel-model.md §2.8–§2.11, §5.4).
 import { describe, it, expect } from 'vitest';
 import { NO_ARGS } from '../../../src/sim/events.ts';
-import { versionOf } from '../../../src/sim/livepatch/patch.ts';
+import { versionOf } from '../../../src/sim/livepatch/version.ts';
 import {
   klpCopyProcess,
   klpForceTransition,
