@@ -22,8 +22,11 @@ import { addTask, frameFn, frameVer, markDead, popFrames, pushFrame, Resume, Sch
 
 /** A duration drawn from a range of milliseconds, in µs: when a sleeper wakes, or how long a task stays in user space. */
 const randMs = (k: Kernel, r: MsRange, kind: 'wake' | 'user'): number => k.s.rng.choose(kind, Math.round(r[0] * 1000), Math.round(r[1] * 1000));
+/** A kworker sleeps between its work items for 10 ms to 0.5 s (µs). */
+const KWORKER_SLEEP_MIN_US = 10_000;
+const KWORKER_SLEEP_MAX_US = 500_000;
 /** How long a kworker sleeps between its work items. */
-const kworkerSleep = (k: Kernel): number => k.s.rng.choose('wake', 10_000, 500_000);
+const kworkerSleep = (k: Kernel): number => k.s.rng.choose('wake', KWORKER_SLEEP_MIN_US, KWORKER_SLEEP_MAX_US);
 /** The phase of the tick: when it ends the slice of a task that just got its CPU (a full slice unless the search says otherwise). */
 const tickPhase = (k: Kernel): number => k.s.rng.choose('tick', TICK_US, SLICE_US, SLICE_US);
 /** One tick at HZ=1000: the earliest a slice can end. */
