@@ -5,6 +5,7 @@
 // shows it (the narration panel, `--trace`, a test).
 import { stateWord, stateWordPast } from './livepatch/state.ts';
 import type { StallReason } from './livepatch/messages.ts';
+import { LIVEPATCH_SYSFS } from './sysfs.ts';
 import type { KlpState, SimEvent } from './types.ts';
 import type { World } from './world.ts';
 
@@ -231,9 +232,9 @@ export function describeEvent(e: Describable, world: World): string {
         : `sh sleeps for ${(a.sleptUs / 1e6).toFixed(3)} s (script line ${a.lineNo}, a delay chosen between ${a.seconds} and ${a.upTo} s).`;
     }
     case 'shell-wait-met':
-      return `sh: /sys/kernel/livepatch/${e.args.patch}/transition already reads ${e.args.until}.`;
+      return `sh: ${LIVEPATCH_SYSFS}/${e.args.patch}/transition already reads ${e.args.until}.`;
     case 'shell-wait':
-      return `sh waits until /sys/kernel/livepatch/${e.args.patch}/transition reads ${e.args.until} (at most ${e.args.limitS} s).`;
+      return `sh waits until ${LIVEPATCH_SYSFS}/${e.args.patch}/transition reads ${e.args.until} (at most ${e.args.limitS} s).`;
     case 'shell-wake':
     case 'shell-wake-switch': {
       const a = e.args;

@@ -18,6 +18,7 @@ import { flushWork, paramWritten, startWork } from './work.ts';
 import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
 import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
 import { versionModule } from '../livepatch/version.ts';
+import { isPatchReadable, isPatchWritable, parseSysfsPath } from '../sysfs.ts';
 
 const RAN: CommandOutcome = { kind: 'ran' };
 /** `wait` gives up after this many simulated seconds. */
@@ -367,26 +368,24 @@ const noFile: OpenError = { open: -EACCES };
 
 /** The write of `echo VALUE > PATH`: 0, a negative errno from the store, or the open's error. */
 function* echo(k: Kernel, value: string, path: string): KGen<number | OpenError> {
-  let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|force|signal)$/.exec(path);
-  if (m) {
-    const patch = sysfsPatch(k, m[1]);
+  const p = parseSysfsPath(path);
+  if (p?.kind === 'patch' && isPatchWritable(p.attr)) {
+    const patch = sysfsPatch(k, p.patch);
     if (patch === undefined) return noDir;
-    if (m[2] === 'enabled') return yield* enabledStore(k, patch, value);
-    if (m[2] === 'force' && k.variant === 'mainline') return yield* forceStore(k, patch, value);
+    if (p.attr === 'enabled') return yield* enabledStore(k, patch, value);
+    if (p.attr === 'force' && k.variant === 'mainline') return yield* forceStore(k, patch, value);
     return noFile; // `signal` left with v5.1's automatic signals; v4.12 had no `force`
   }
-  m = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/.exec(path);
-  if (m) {
-    const ms = k.module(m[1]);
+  if (p?.kind === 'param') {
+    const ms = k.module(p.module);
     if (ms === undefined || !ms.loaded) return noDir;
-    if (!(m[2] in ms.params)) return noFile;
-    if (!setParam(ms.params, m[2], value)) return -EINVAL;
-    paramWritten(k, moduleIndex(k, m[1]));
+    if (!(p.param in ms.params)) return noFile;
+    if (!setParam(ms.params, p.param, value)) return -EINVAL;
+    paramWritten(k, moduleIndex(k, p.module));
     return 0;
   }
-  m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
-  if (m) {
-    const cpu = Number(m[1]);
+  if (p?.kind === 'cpu-online') {
+    const cpu = p.cpu;
     const on = kstrtobool(value, k.variant === 'mainline');
     if (cpu >= k.cpus.count) return noDir;
     if (on === undefined) return -EINVAL;
@@ -417,12 +416,12 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
     const version = versionModule(k.klp, ver);
     return { lines: out === undefined ? [] : [out], note: { kind: 'read-through', path, fn: k.world.fnNames[fn], version } };
   }
-  let m = /^\/sys\/kernel\/livepatch\/([^/]+)\/(enabled|transition|force|replace|stack_order)$/.exec(path);
-  if (m) {
-    const patch = sysfsPatch(k, m[1]);
+  const p = parseSysfsPath(path);
+  if (p?.kind === 'patch' && isPatchReadable(p.attr)) {
+    const patch = sysfsPatch(k, p.patch);
     if (patch === undefined) return -ENOENT;
     const mainline = k.variant === 'mainline';
-    switch (m[2]) {
+    switch (p.attr) {
       case 'force':
         return mainline ? -EACCES : -ENOENT; // write-only
       case 'replace':
@@ -431,29 +430,26 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
         // The patch's place on klp_patches, counted from 1.
         return mainline ? { lines: [String(k.klp.patches.indexOf(patch.id) + 1)], note: { kind: 'read', path } } : -ENOENT;
       default: {
-        const v = m[2] === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
+        const v = p.attr === 'enabled' ? patch.enabled : k.klp.transitionPatch === patch.id;
         return { lines: [v ? '1' : '0'], note: { kind: 'read', path } };
       }
     }
   }
-  m = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)\/patched$/.exec(path);
-  if (m) {
-    const patch = sysfsPatch(k, m[1]);
-    const obj = patch?.objects.find((o) => o.name === m?.[2] && o.dynamic !== true);
+  if (p?.kind === 'object') {
+    const patch = sysfsPatch(k, p.patch);
+    const obj = patch?.objects.find((o) => o.name === p.object && o.dynamic !== true);
     if (obj === undefined || k.variant !== 'mainline') return -ENOENT;
     return { lines: [obj.patched ? '1' : '0'], note: { kind: 'read', path } };
   }
-  m = /^\/proc\/(\d+)\/patch_state$/.exec(path);
-  if (m) {
-    const pid = Number(m[1]);
+  if (p?.kind === 'patch-state') {
+    const pid = p.pid;
     const tasks = k.tasks;
     for (let i = 0 as TaskId; i < tasks.count; i++) {
       if (pid > 0 && tasks.pid[i] === pid && tasks.sched[i] !== Sched.Dead) return { lines: [String(tasks.patchState[i])], note: { kind: 'read', path } };
     }
     return -ENOENT;
   }
-  m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
-  if (m && Number(m[1]) < k.cpus.count) return { lines: [String(k.cpus.online[Number(m[1])])], note: { kind: 'read', path } };
+  if (p?.kind === 'cpu-online' && p.cpu < k.cpus.count) return { lines: [String(k.cpus.online[p.cpu])], note: { kind: 'read', path } };
   return -ENOENT;
 }
 

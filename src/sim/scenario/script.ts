@@ -3,6 +3,7 @@
 import { BUILTIN_FILES, BUILTIN_MODULES } from './builtins.ts';
 import { listNames, ScenarioError } from './types.ts';
 import { MAX_SLEEP_SECONDS } from '../limits.ts';
+import { attrSet, isPatchReadable, isPatchWritable, KMSG, LIVEPATCH_SYSFS, parseSysfsPath, PATCH_READABLE, PATCH_WRITABLE } from '../sysfs.ts';
 import type { Command, Scenario, ScriptLine } from './types.ts';
 
 interface Token {
@@ -100,12 +101,6 @@ export function scriptContext(s: Scenario): ScriptContext {
 }
 
 const COMMANDS = ['insmod', 'rmmod', 'echo', 'cat', 'grep', 'wake', 'kill', 'fork', 'sleep', 'wait', 'check'] as const;
-const LIVEPATCH_FILE = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)$/;
-const LIVEPATCH_OBJECT_FILE = /^\/sys\/kernel\/livepatch\/([^/]+)\/([^/]+)\/patched$/;
-const PARAM_FILE = /^\/sys\/module\/([^/]+)\/parameters\/([^/]+)$/;
-const CPU_FILE = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/;
-const PATCH_STATE_FILE = /^\/proc\/\d+\/patch_state$/;
-const KMSG = '/dev/kmsg';
 
 const names = (set: Iterable<string>): string => listNames(set, 10, true);
 /** A word of the input as a message quotes it, cut short past 60 characters. */
@@ -156,36 +151,32 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
     if (Number(n) >= ctx.cpus) fail(`cpu${n} does not exist (the machine has ${ctx.cpus} CPU${ctx.cpus === 1 ? '' : 's'})`);
   };
   const writable = (path: string): void => {
-    const lp = LIVEPATCH_FILE.exec(path);
-    if (lp && ['enabled', 'force', 'signal'].includes(lp[2])) {
-      knownPatch(lp[1]);
+    const p = parseSysfsPath(path);
+    if (p?.kind === 'patch' && isPatchWritable(p.attr)) {
+      knownPatch(p.patch);
       return;
     }
-    const pm = PARAM_FILE.exec(path);
-    if (pm) {
-      const params = ctx.modules.get(knownModule(pm[1]))?.params;
-      if (params && !params.has(pm[2])) fail(`module ${quote(pm[1])} has no parameter ${quote(pm[2])} (parameters: ${names(params)})`);
+    if (p?.kind === 'param') {
+      const params = ctx.modules.get(knownModule(p.module))?.params;
+      if (params && !params.has(p.param)) fail(`module ${quote(p.module)} has no parameter ${quote(p.param)} (parameters: ${names(params)})`);
       return;
     }
-    const cpu = CPU_FILE.exec(path);
-    if (cpu) return knownCpu(cpu[1]);
+    if (p?.kind === 'cpu-online') return knownCpu(p.cpuText);
     fail(
-      `cannot write ${quote(path)} (expected /sys/kernel/livepatch/PATCH/{enabled,force,signal}, ` +
+      `cannot write ${quote(path)} (expected ${LIVEPATCH_SYSFS}/PATCH/${attrSet(PATCH_WRITABLE)}, ` +
         `/sys/module/MODULE/parameters/PARAM, /sys/devices/system/cpu/cpuN/online or ${KMSG})`,
     );
   };
   const readable = (path: string): string => {
-    if (ctx.files.has(path) || PATCH_STATE_FILE.test(path)) return path;
-    const lp = LIVEPATCH_FILE.exec(path);
-    const obj = LIVEPATCH_OBJECT_FILE.exec(path);
-    const cpu = CPU_FILE.exec(path);
-    if (lp && ['enabled', 'transition', 'force', 'replace', 'stack_order'].includes(lp[2])) knownPatch(lp[1]);
-    else if (obj) knownPatch(obj[1]);
-    else if (cpu) knownCpu(cpu[1]);
+    const p = parseSysfsPath(path);
+    if (ctx.files.has(path) || p?.kind === 'patch-state') return path;
+    if (p?.kind === 'patch' && isPatchReadable(p.attr)) knownPatch(p.patch);
+    else if (p?.kind === 'object') knownPatch(p.patch);
+    else if (p?.kind === 'cpu-online') knownCpu(p.cpuText);
     else {
       fail(
         `cannot read ${quote(path)} (expected a file of the scenario (${names(ctx.files)}), ` +
-          '/sys/kernel/livepatch/PATCH/{enabled,transition,force,replace,stack_order}, /sys/kernel/livepatch/PATCH/OBJECT/patched, /proc/PID/patch_state or /sys/devices/system/cpu/cpuN/online)',
+          `${LIVEPATCH_SYSFS}/PATCH/${attrSet(PATCH_READABLE)}, ${LIVEPATCH_SYSFS}/PATCH/OBJECT/patched, /proc/PID/patch_state or /sys/devices/system/cpu/cpuN/online)`,
       );
     }
     return path;
