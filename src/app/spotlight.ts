@@ -3,6 +3,7 @@
 // scroll the named panel into view. The panels read the spotlight themselves
 // to highlight a CPU row, a func_stack or a log line.
 import { useEffect } from 'react';
+import { TaskKind } from '../sim/machine/tasks.ts';
 import type { StopSpotlight } from '../sim/scenario/tour.ts';
 import { isPanelId, panelElement } from './link.ts';
 import { useApp, useAppStore } from './store.ts';
@@ -28,7 +29,7 @@ export function spotTask(s: Pick<AppState, 'frame' | 'comms'>, who: string | num
   if (f === null) return null;
   for (let t = 0; t < f.tasks.count; t++) {
     // Idle tasks all have pid 0 (kind 0): a number names a real pid.
-    if (typeof who === 'number' ? f.tasks.pid[t] === who && f.tasks.kind[t] !== 0 : s.comms[t] === who) return t;
+    if (typeof who === 'number' ? f.tasks.pid[t] === who && f.tasks.kind[t] !== TaskKind.Idle : s.comms[t] === who) return t;
   }
   return null;
 }

@@ -6,7 +6,7 @@ import { useSpotlight } from '../app/spotlight.ts';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { CpuView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
-import { stateWord } from './taskgrid/describe.ts';
+import { patchStateName } from '../sim/names.ts';
 import { StateSwatch } from './taskgrid/Swatch.tsx';
 import './taskgrid.css';
 
@@ -88,7 +88,7 @@ const CpuRow = memo(function CpuRow(p: RowProps) {
         ) : p.curr === null ? (
           <span className="cpu-idle">idle</span>
         ) : (
-          <span className="cpu-task" title={`${p.curr}: ${stateWord(p.currState)}${p.currPending ? ', TIF_PATCH_PENDING set' : ''}`}>
+          <span className="cpu-task" title={`${p.curr}: ${patchStateName(p.currState)}${p.currPending ? ', TIF_PATCH_PENDING set' : ''}`}>
             <StateSwatch state={p.currState} pending={p.currPending} size={14} />
             <span className="mono">{p.curr}</span>
           </span>
@@ -99,7 +99,7 @@ const CpuRow = memo(function CpuRow(p: RowProps) {
           <StateSwatch state={p.idleState} pending={p.idlePending} size={14} />
           <span className="mono">{p.idleName}</span>
           <span className="cpu-state">
-            {stateWord(p.idleState)}
+            {patchStateName(p.idleState)}
             {p.idlePending && ', pending'}
           </span>
         </span>

@@ -4,18 +4,21 @@
 // patch's /sys/kernel/livepatch/P directory. All of it computed by the
 // worker (GlobalsView); this panel only draws it.
 import { useApp } from '../app/store.ts';
+import { KLP_STATE_MACROS, PATCH_STATE_NAMES } from '../sim/names.ts';
+import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../sim/types.ts';
 import type { GlobalsView, PatchView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
 import './model.css';
 
 /** `klp_target_state` (and `patch_state`) values as the kernel names them. */
 export function klpStateName(s: number): string {
-  return s === 1 ? 'KLP_PATCHED (1)' : s === 0 ? 'KLP_UNPATCHED (0)' : 'KLP_UNDEFINED (-1)';
+  const state = s === KLP_PATCHED || s === KLP_UNPATCHED ? s : KLP_UNDEFINED;
+  return `${KLP_STATE_MACROS[state]} (${state})`;
 }
 
 /** A task's patch_state in words: the value /proc/PID/patch_state prints, and what it means. */
 export function patchStateWords(s: number): string {
-  return s === 1 ? '1 (patched)' : s === 0 ? '0 (unpatched)' : '-1 (KLP_UNDEFINED)';
+  return s === KLP_PATCHED || s === KLP_UNPATCHED ? `${s} (${PATCH_STATE_NAMES[s]})` : `${KLP_UNDEFINED} (${KLP_STATE_MACROS[KLP_UNDEFINED]})`;
 }
 
 /** Simulated time (µs) in seconds, as the transport shows it. */

@@ -7,7 +7,10 @@ import type { FormEvent } from 'react';
 import { spotlightOf, spotTask } from '../app/spotlight.ts';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { Frame, SwitchRecord } from '../worker/protocol.ts';
+import { RunState } from '../sim/machine/tasks.ts';
+import { patchStateName } from '../sim/names.ts';
 import { patchStateWords, seconds } from './Globals.tsx';
+import { RUN_WORDS as GRID_RUN_WORDS, runWords } from './taskgrid/describe.ts';
 import { Panel } from './Panel.tsx';
 import './model.css';
 
@@ -16,9 +19,7 @@ type Selected = NonNullable<Frame['selected']>;
 /** Above this many tasks the chooser is a text field, not a list. */
 const LIST_LIMIT = 2000;
 
-const RUN_WORDS = ['in user space', 'running', 'runnable, waiting for its CPU', 'sleeping', 'exited'] as const;
-
-const stateWord = (s: number): string => (s === 1 ? 'patched' : s === 0 ? 'unpatched' : 'undefined');
+const RUN_WORDS = { ...GRID_RUN_WORDS, runnable: 'runnable, waiting for its CPU' } as const;
 
 export function Inspector() {
   const selected = useApp((s) => s.frame?.selected ?? null);
@@ -123,7 +124,7 @@ function TaskDetails(props: { readonly t: Selected }) {
   const blocked = t.frames.some((f) => f.blocking);
   // An offline CPU runs nothing, its idle task included: not "waiting for its CPU".
   const offline = useApp((s) => t.kind === 'idle' && s.frame?.cpus[t.cpu]?.online === false);
-  const run = offline ? 'offline (its CPU is offline)' : (RUN_WORDS[t.run] ?? 'unknown');
+  const run = offline ? 'offline (its CPU is offline)' : runWords(t.run, RUN_WORDS);
   return (
     <>
       <div className="ins-title">
@@ -154,12 +155,12 @@ function TaskDetails(props: { readonly t: Selected }) {
 function TaskActions(props: { readonly t: Selected }) {
   const store = useAppStore();
   const { t } = props;
-  const dead = t.run === 4;
+  const dead = t.run === RunState.Dead;
   const idle = t.kind === 'idle';
   // The shell refuses to kill or fork the idle tasks, itself and the kworkers.
   const ordinary = t.kind === 'user' || t.kind === 'kthread';
   const acts = [
-    { verb: 'Wake', cmd: `wake ${t.pid}`, ok: !idle && t.run === 3, why: idle ? 'idle tasks share pid 0 and never sleep' : 'only a sleeping task can be woken' },
+    { verb: 'Wake', cmd: `wake ${t.pid}`, ok: !idle && t.run === RunState.Sleeping, why: idle ? 'idle tasks share pid 0 and never sleep' : 'only a sleeping task can be woken' },
     { verb: 'Kill', cmd: `kill ${t.pid}`, ok: ordinary && !dead, why: dead ? 'the task has exited' : `sh may not kill a ${t.kind} task` },
     { verb: 'Fork', cmd: `fork ${t.pid}`, ok: ordinary && !dead, why: dead ? 'the task has exited' : `sh may not fork a ${t.kind} task` },
   ];
@@ -216,7 +217,7 @@ function History(props: { readonly history: readonly SwitchRecord[] }) {
             <button type="button" onClick={() => send({ type: 'seek', step: h.step })}>
               <span className="ins-step">step {h.step.toLocaleString('en')}</span> <span className="ins-time">{seconds(h.time)}</span>{' '}
               <span>
-                {stateWord(h.from)} → {stateWord(h.to)}
+                {patchStateName(h.from)} → {patchStateName(h.to)}
               </span>{' '}
               <span className="ins-via">via {h.fn}</span>
             </button>

@@ -3,7 +3,7 @@
 // narration needs. Nothing is formatted while the simulation runs: the
 // narration of an event is written by describeEvent, only when something
 // shows it (the narration panel, `--trace`, a test).
-import { stateWord, stateWordPast } from './livepatch/state.ts';
+import { stateWord, stateWordPast } from './names.ts';
 import type { StallReason } from './livepatch/messages.ts';
 import { LIVEPATCH_SYSFS } from './sysfs.ts';
 import type { KlpState, SimEvent } from './types.ts';

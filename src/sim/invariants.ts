@@ -7,13 +7,14 @@ import type { Kernel } from './kernel.ts';
 import { isImmediate, resolveVersion } from './livepatch/patch.ts';
 import { funcOfVersion, newVersionOf, versionModule } from './livepatch/version.ts';
 import type { FuncVersion } from './livepatch/version.ts';
-import { funcsOf, stateWord } from './livepatch/state.ts';
+import { funcsOf } from './livepatch/state.ts';
+import { stateWordPast } from './names.ts';
 import type { KlpPatch } from './livepatch/state.ts';
 import { transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
 import { frameFn, frameVer, Sched } from './machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
-import type { TaskId, Violation } from './types.ts';
+import type { KlpState, TaskId, Violation } from './types.ts';
 
 type GivenUp = Violation['givenUp'];
 
@@ -43,7 +44,7 @@ export function checkSwitch(k: Kernel, t: TaskId, patch: KlpPatch, via: 'force' 
     k.violate(
       {
         invariant: 5,
-        text: `${k.name(t)} switched to ${stateWord(tasks.patchState[t] as 0 | 1).replace('ing', 'ed')} while inside ${describeVersion(k, fn, ver)}, which it no longer calls`,
+        text: `${k.name(t)} switched to ${stateWordPast(tasks.patchState[t] as KlpState)} while inside ${describeVersion(k, fn, ver)}, which it no longer calls`,
         ...(givenUp ? { givenUp } : {}),
       },
       t,
@@ -108,7 +109,7 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
     const w = walkedCounts(k);
     const at = w.state[T + 1];
     const all = w.all;
-    if (at !== all) k.violate({ invariant: 4, text: `'${patch.mod}' completes with ${all - at} task(s) not yet ${stateWord(T).replace('ing', 'ed')}` });
+    if (at !== all) k.violate({ invariant: 4, text: `'${patch.mod}' completes with ${all - at} task(s) not yet ${stateWordPast(T)}` });
     return;
   }
   const want = g.requested;

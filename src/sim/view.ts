@@ -6,7 +6,8 @@
 import type { Kernel } from './kernel.ts';
 import { resolveVersion } from './livepatch/patch.ts';
 import { versionModule } from './livepatch/version.ts';
-import { stateWord } from './livepatch/state.ts';
+import { stateWordPast, TASK_KIND_NAMES } from './names.ts';
+import type { TaskKindName } from './names.ts';
 import { klpFrameBlocks, klpSwitchVerdict, offlineIdleSwitchesDirectly, transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
 import { frameFn, frameVer, runState, RunState, Sched, TaskKind } from './machine/tasks.ts';
@@ -147,7 +148,7 @@ export interface TaskView {
   readonly task: number;
   readonly pid: number;
   readonly comm: string;
-  readonly kind: 'idle' | 'shell' | 'kworker' | 'user' | 'kthread';
+  readonly kind: TaskKindName;
   readonly cpu: number;
   readonly run: RunState;
   readonly patchState: KlpState;
@@ -157,8 +158,6 @@ export interface TaskView {
   /** Why it has not switched yet, or where it stands, in words. */
   readonly why: string;
 }
-
-const KINDS = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
 
 /**
  * How the task came by its patch_state in the transition in progress, read
@@ -191,7 +190,7 @@ export function taskView(k: Kernel, t: TaskId, arrival?: Arrival): TaskView | un
     task: t,
     pid: tasks.pid[t],
     comm: tasks.comm[t],
-    kind: KINDS[tasks.kind[t]],
+    kind: TASK_KIND_NAMES[tasks.kind[t]],
     cpu: tasks.cpu[t],
     run: runState(tasks, t, onCpu),
     patchState: tasks.patchState[t] as KlpState,
@@ -218,7 +217,7 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[], 
       ? `CPU ${tasks.cpu[t]} is offline: the next pass switches its idle task directly.`
       : `CPU ${tasks.cpu[t]} is offline, and the RFC's passes walk only online CPUs: nothing checks or switches its idle task until the CPU comes back.`;
   }
-  const stays = stateWord(klpNotState(T)).replace('ing', 'ed');
+  const stays = stateWordPast(klpNotState(T));
   // The verdict klp_try_switch_task itself would reach now.
   const verdict = klpSwitchVerdict(k, t);
   const other = tasks.kind[t] === TaskKind.User ? 'its next return to user space' : tasks.kind[t] === TaskKind.Idle ? 'its CPU going round the idle loop' : 'force';
@@ -253,7 +252,7 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[], 
  * parent that had switched).
  */
 function atTarget(name: string, T: KlpState, arrival: Arrival | undefined): string {
-  const state = stateWord(T).replace('ing', 'ed');
+  const state = stateWordPast(T);
   const s = arrival?.switched;
   if (arrival === undefined) return `${name} is ${state}, the target state.`;
   if (s !== null && s !== undefined && s.to === T) return `${name} has switched to ${state}, at step ${s.step.toLocaleString('en')} in ${s.fn}.`;

@@ -6,6 +6,7 @@
 // version in a public source browser (nothing is fetched by the page).
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp } from '../../app/store.ts';
+import { klpStateMacro } from '../../sim/names.ts';
 import { codeRefOf } from '../../sim/trace/codemap.ts';
 import { CODE_FUNCTIONS, CODE_KERNELS, codeFunction, linesOf, sourceLink } from '../../sim/trace/listings.ts';
 import type { CodeFnId, CodeKernel, CodeLine, CodeValue } from '../../sim/trace/listings.ts';
@@ -13,7 +14,6 @@ import type { Frame } from '../../worker/protocol.ts';
 import { Panel } from '../Panel.tsx';
 import './code.css';
 
-const STATE: Readonly<Record<number, string>> = { [-1]: 'KLP_UNDEFINED', 0: 'KLP_UNPATCHED', 1: 'KLP_PATCHED' };
 const FN_IDS = Object.keys(CODE_FUNCTIONS) as CodeFnId[];
 
 const isKernel = (v: string | undefined): v is CodeKernel => (CODE_KERNELS as readonly string[]).includes(v ?? '');
@@ -29,13 +29,13 @@ export function lineValues(shows: readonly CodeValue[], frame: Frame, comms: rea
         if (t !== undefined) out.push({ name: 'task', value: `${comms[t] ?? e?.comm ?? '?'}:${frame.tasks.pid[t] ?? e?.pid ?? '?'}` });
         break;
       case 'patchState':
-        if (t !== undefined) out.push({ name: 'patch_state', value: STATE[frame.tasks.patchState[t]] ?? '?' });
+        if (t !== undefined) out.push({ name: 'patch_state', value: klpStateMacro(frame.tasks.patchState[t]) ?? '?' });
         break;
       case 'tif':
         if (t !== undefined) out.push({ name: 'TIF_PATCH_PENDING', value: frame.tasks.tif[t] === 1 ? '1' : '0' });
         break;
       case 'target':
-        out.push({ name: 'klp_target_state', value: STATE[frame.globals.targetState] ?? String(frame.globals.targetState) });
+        out.push({ name: 'klp_target_state', value: klpStateMacro(frame.globals.targetState) ?? String(frame.globals.targetState) });
         break;
       case 'transition': {
         const on = frame.funcStacks.some((s) => s.versions.some((x) => x.transition));

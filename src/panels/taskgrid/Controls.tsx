@@ -1,6 +1,7 @@
 // The grid's filters, by name (comm or pid), kind and state, and its grouping.
-import type { Filters, GroupBy, KindName, StateFilter } from './layout.ts';
-import { KIND_NAMES } from './layout.ts';
+import { TASK_KIND_NAMES } from '../../sim/names.ts';
+import type { TaskKindName } from '../../sim/names.ts';
+import type { Filters, GroupBy, StateFilter } from './layout.ts';
 
 const STATE_LABELS: Record<StateFilter, string> = { all: 'any state', undefined: 'undefined', unpatched: 'unpatched', patched: 'patched', pending: 'pending' };
 const GROUP_LABELS: Record<GroupBy, string> = { none: 'nothing', name: 'name', kind: 'kind', state: 'state' };
@@ -15,9 +16,9 @@ export function Controls(props: { readonly filters: Filters; readonly onChange: 
       </label>
       <label>
         <span>Kind</span>
-        <select value={f.kind} onChange={(e) => onChange({ ...f, kind: e.target.value as KindName | 'all' })}>
+        <select value={f.kind} onChange={(e) => onChange({ ...f, kind: e.target.value as TaskKindName | 'all' })}>
           <option value="all">all kinds</option>
-          {KIND_NAMES.map((k) => (
+          {TASK_KIND_NAMES.map((k) => (
             <option key={k} value={k}>
               {k}
             </option>

@@ -2,7 +2,7 @@
 // shapes the canvas draws, coloured by the same theme variables (see
 // taskgrid.css), so a swatch reads the same in colour and in greyscale.
 import { hatchSegments } from './draw.ts';
-import { stateWord } from './describe.ts';
+import { patchStateName } from '../../sim/names.ts';
 
 const HATCH = hatchSegments(10)
   .map(([a, b, c, d]) => `M${3 + a} ${3 + b}L${3 + c} ${3 + d}`)
@@ -12,7 +12,7 @@ const HATCH = hatchSegments(10)
 export function StateSwatch(props: { readonly state: number; readonly pending?: boolean; readonly size?: number }) {
   const size = props.size ?? 16;
   return (
-    <svg className={`sw sw-${stateWord(props.state)}`} width={size} height={size} viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+    <svg className={`sw sw-${patchStateName(props.state)}`} width={size} height={size} viewBox="0 0 16 16" aria-hidden="true" focusable="false">
       {props.state === 1 ? (
         <rect className="sw-solid" x={3} y={3} width={10} height={10} />
       ) : (

@@ -1,13 +1,18 @@
 // Tasks in words: the tooltip, the cursor announcement and the grid's
 // accessible name say what the cells draw.
 import type { GlobalsView } from '../../sim/view.ts';
+import { patchStateName, runStateName, taskKindName } from '../../sim/names.ts';
+import type { RunStateName } from '../../sim/names.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
-import { KIND_NAMES, STATE_WORDS } from './layout.ts';
 
-/** RunState (src/sim/machine/tasks.ts) in words. */
-export const RUN_WORDS = ['in user space', 'running', 'runnable', 'sleeping', 'exited'] as const;
+/** Run states in words. */
+export const RUN_WORDS: Readonly<Record<RunStateName, string>> = { user: 'in user space', running: 'running', runnable: 'runnable', sleeping: 'sleeping', dead: 'exited' };
 
-export const stateWord = (patchState: number): string => STATE_WORDS[patchState] ?? `state ${patchState}`;
+/** A run state (RunState value) in words. */
+export const runWords = (run: number, words: Readonly<Record<RunStateName, string>> = RUN_WORDS): string => {
+  const name = runStateName(run);
+  return name === undefined ? 'unknown' : words[name];
+};
 
 export interface TaskFacts {
   readonly name: string;
@@ -22,10 +27,10 @@ export function taskFacts(tasks: TaskColumns, comms: readonly string[], i: numbe
   if (i < 0 || i >= tasks.count) return undefined;
   return {
     name: `${comms[i] ?? '?'}:${tasks.pid[i]}`,
-    kind: KIND_NAMES[tasks.kind[i]] ?? 'task',
-    state: stateWord(tasks.patchState[i]),
+    kind: taskKindName(tasks.kind[i]) ?? 'task',
+    state: patchStateName(tasks.patchState[i]),
     pending: tasks.tif[i] === 1,
-    run: RUN_WORDS[tasks.run[i]] ?? 'unknown',
+    run: runWords(tasks.run[i]),
     cpu: tasks.cpu[i],
   };
 }

@@ -3,10 +3,10 @@
 // panel size (layoutGrid), which task is under a point (cellAt) and where the
 // keyboard cursor goes next (moveCursor). The canvas only paints what this
 // returns, so the tests check this module rather than pixels.
+import { RunState } from '../../sim/machine/tasks.ts';
+import { PATCH_STATE_NAMES, TASK_KIND_NAMES } from '../../sim/names.ts';
+import type { PatchStateName, TaskKindName } from '../../sim/names.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
-
-export const KIND_NAMES = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
-export type KindName = (typeof KIND_NAMES)[number];
 
 export const STATE_FILTERS = ['all', 'undefined', 'unpatched', 'patched', 'pending'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
@@ -17,15 +17,12 @@ export type GroupBy = (typeof GROUP_BY)[number];
 export interface Filters {
   /** Part of the task's comm, or its pid. */
   readonly text: string;
-  readonly kind: KindName | 'all';
+  readonly kind: TaskKindName | 'all';
   readonly state: StateFilter;
   readonly group: GroupBy;
 }
 
 export const DEFAULT_FILTERS: Filters = { text: '', kind: 'all', state: 'all', group: 'name' };
-
-/** RunState of an exited task: it has no cell. */
-const DEAD = 4;
 
 export interface Group {
   /** What the group label says, null when not grouped. */
@@ -90,7 +87,7 @@ function commMatch(comms: readonly string[], text: string, n: number): Uint8Arra
   return match;
 }
 
-export const STATE_WORDS = { [-1]: 'undefined', 0: 'unpatched', 1: 'patched' } as Readonly<Record<number, 'undefined' | 'unpatched' | 'patched'>>;
+const STATE_WORDS: Readonly<Record<number, PatchStateName>> = PATCH_STATE_NAMES;
 
 /** Groups by patch state put the tasks still pending before those that are not. */
 const stateKey = (ps: number, tif: number): number => (ps + 1) * 2 + (tif === 1 ? 0 : 1);
@@ -102,15 +99,16 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
   const text = f.text.trim().toLowerCase();
   const pid = /^\d+$/.test(text) ? Number(text) : -1;
   const match = text === '' ? null : commMatch(comms, text, n);
-  const kind = f.kind === 'all' ? -1 : KIND_NAMES.indexOf(f.kind);
+  const kind = f.kind === 'all' ? -1 : TASK_KIND_NAMES.indexOf(f.kind);
   const names = f.group === 'name' ? nameIndex(comms, n) : null;
-  const nKeys = f.group === 'name' ? (names?.names.length ?? 0) : f.group === 'kind' ? KIND_NAMES.length : f.group === 'state' ? 6 : 1;
+  const nKeys = f.group === 'name' ? (names?.names.length ?? 0) : f.group === 'kind' ? TASK_KIND_NAMES.length : f.group === 'state' ? 6 : 1;
   const key = new Int32Array(n);
   const counts = new Int32Array(nKeys);
   let exited = 0;
   for (let i = 0; i < n; i++) {
     key[i] = -1;
-    if (tasks.run[i] === DEAD) {
+    if (tasks.run[i] === RunState.Dead) {
+      // An exited task has no cell.
       exited++;
       continue;
     }
@@ -137,7 +135,7 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
   for (let k = 0; k < nKeys; k++) {
     next[k] = total;
     if (counts[k] === 0) continue;
-    const label = f.group === 'name' ? names!.names[k] : f.group === 'kind' ? KIND_NAMES[k] : f.group === 'state' ? stateLabel(k) : null;
+    const label = f.group === 'name' ? names!.names[k] : f.group === 'kind' ? TASK_KIND_NAMES[k] : f.group === 'state' ? stateLabel(k) : null;
     groups.push({ label, start: total, count: counts[k] });
     total += counts[k];
   }

@@ -5,7 +5,7 @@ import type { ScaleLinear } from 'd3';
 import type { Layout, PlacedMark, StateKey } from './scales.ts';
 import { isGivenUp, labelWidth, MARK_STYLES, markLabel, markPath, markShortLabel, markTitle } from './marks.ts';
 import type { MilestoneKind } from '../../worker/protocol.ts';
-import { countTicks } from './scales.ts';
+import { countTicks, STATE_KEYS } from './scales.ts';
 import { AXIS_KINDS, AXIS_TITLE, AXIS_WORDS } from './axis.ts';
 import type { AxisKind } from './axis.ts';
 
@@ -61,7 +61,7 @@ function LineSwatch(props: { readonly className: string }) {
 export function Legend(props: { readonly ids: Fills }) {
   return (
     <ul className="tl-legend" aria-label="Legend">
-      {(['patched', 'unpatched', 'undefined'] as const).map((k) => (
+      {STATE_KEYS.map((k) => (
         <li key={k}>
           <Swatch fill={props.ids[k]} />
           {STATE_WORDS[k]}

@@ -4,6 +4,7 @@
 // axis's business (./axis.ts): these functions take it as `px`.
 import { area, curveStepAfter, line, scaleLinear, stack } from 'd3';
 import type { ScaleLinear, Series } from 'd3';
+import type { PatchStateName } from '../../sim/names.ts';
 import type { Milestone, Sample } from '../../worker/protocol.ts';
 import { axisMaxZoom, axisScale, axisTicks } from './axis.ts';
 import type { TracePoint } from './axis.ts';
@@ -115,7 +116,7 @@ export function timeTicks(x: ScaleLinear<number, number>, plotWidth: number, end
 }
 
 /** Patch states stacked bottom to top: patched, unpatched, undefined. */
-export const STATE_KEYS = ['patched', 'unpatched', 'undefined'] as const;
+export const STATE_KEYS = ['patched', 'unpatched', 'undefined'] as const satisfies readonly PatchStateName[];
 export type StateKey = (typeof STATE_KEYS)[number];
 
 /**

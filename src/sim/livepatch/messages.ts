@@ -3,7 +3,7 @@
 // pr_debug lines.
 import type { KernelVariant } from '../scenario/types.ts';
 import type { KlpState } from '../types.ts';
-import { stateWord } from './state.ts';
+import { stateWord } from '../names.ts';
 
 export const startMessage = (v: KernelVariant, mod: string, target: KlpState): string =>
   v === 'mainline' ? `'${mod}': starting ${stateWord(target)} transition` : `'${mod}': ${stateWord(target)}...`;

@@ -122,7 +122,3 @@ export function cloneKlpGlobals(g: KlpGlobals): KlpGlobals {
 
 export const funcsOf = (g: KlpGlobals, p: KlpPatch): KlpFunc[] => p.objects.flatMap((o) => o.funcs.map((f) => g.funcs[f]));
 
-export const stateWord = (s: KlpState): string => (s === 1 ? 'patching' : 'unpatching');
-
-/** The state a finished switch leaves: `patched` or `unpatched`. */
-export const stateWordPast = (s: KlpState): string => (s === 1 ? 'patched' : 'unpatched');

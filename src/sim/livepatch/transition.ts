@@ -26,7 +26,8 @@ import {
 import { klpPostPatchCallback, klpPostUnpatchCallback } from './callbacks.ts';
 import { klpUnpatchFunc, klpUnpatchObject, klpUnpatchObjects, setFuncState } from './patch.ts';
 import { ORIGINAL, versionOf } from './version.ts';
-import { funcsOf, stateWord } from './state.ts';
+import { funcsOf } from './state.ts';
+import { stateWord } from '../names.ts';
 import { raceRemovedFuncs } from '../search/races.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';
 

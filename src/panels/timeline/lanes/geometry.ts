@@ -4,18 +4,13 @@
 // in pixels of the timeline's axis (simulated time or event #, zoomed and
 // panned); what lies outside the visible window, or is narrower than a
 // pixel, is not drawn.
+import { PATCH_STATE_NAMES, RUN_STATE_NAMES, TASK_KIND_NAMES } from '../../../sim/names.ts';
+import type { PatchStateName, RunStateName, TaskKindName } from '../../../sim/names.ts';
 import type { CpuRun, LaneCheck, LaneMark } from '../../../worker/protocol.ts';
 import type { TracePoint } from '../axis.ts';
 
-/** Classes of what a CPU runs, by TaskKind (0 idle, 1 shell, 2 kworker, 3 user, 4 kthread). */
-export const KIND_CLASS = ['idle', 'shell', 'kworker', 'user', 'kthread'] as const;
-export type KindClass = (typeof KIND_CLASS)[number];
-
-/** Run states (RunState: 0 user, 1 running, 2 runnable, 3 sleeping, 4 dead). */
-export const RUN_CLASS = ['user', 'running', 'runnable', 'sleeping', 'dead'] as const;
-export type RunClass = (typeof RUN_CLASS)[number];
-
-export const STATE_CLASS: Readonly<Record<number, 'undefined' | 'unpatched' | 'patched'>> = { [-1]: 'undefined', 0: 'unpatched', 1: 'patched' };
+/** A stretch's CSS class is the name of the task kind, run state or patch state it draws. */
+const STATE_CLASS: Readonly<Record<number, PatchStateName>> = PATCH_STATE_NAMES;
 
 export interface Window {
   /** A point of the trace to pixels, on the timeline's axis. */
@@ -48,7 +43,7 @@ export interface Label {
 
 export interface CpuLaneShape {
   /** One path per kind of task run. */
-  readonly fills: Partial<Record<KindClass | 'offline', string>>;
+  readonly fills: Partial<Record<TaskKindName | 'offline', string>>;
   /** Vertical ticks where the CPU switches task. */
   readonly switches: string;
   /** Stretches wide enough to name their task. */
@@ -81,7 +76,7 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
     }
     const s = span(w, r, to);
     if (s === null) continue;
-    const cls = r.task < 0 ? 'offline' : KIND_CLASS[kindOf(r.task)] ?? 'user';
+    const cls = r.task < 0 ? 'offline' : TASK_KIND_NAMES[kindOf(r.task)] ?? 'user';
     if (cls === 'idle') continue;
     fills[cls] = (fills[cls] ?? '') + rect(s, y, h);
     if (r.task >= 0 && s.x1 - s.x0 >= minLabel) labels.push({ x: s.x0, width: s.x1 - s.x0, task: r.task });
@@ -105,9 +100,9 @@ export interface SwitchMark {
 
 export interface TaskLaneShape {
   /** Run state stretches, one path per state (the lane's body). */
-  readonly runs: Partial<Record<RunClass, string>>;
+  readonly runs: Partial<Record<RunStateName, string>>;
   /** patch_state stretches along the top, one path per state. */
-  readonly states: Partial<Record<'undefined' | 'unpatched' | 'patched', string>>;
+  readonly states: Partial<Record<PatchStateName, string>>;
   /** TIF_PATCH_PENDING stretches along the bottom. */
   readonly pending: string;
   readonly checks: readonly CheckMark[];
@@ -128,7 +123,7 @@ export function taskLane(marks: readonly LaneMark[], w: Window, y: number, h: nu
     const to = marks[i + 1] ?? w.end;
     const s = span(w, m, to);
     if (s !== null) {
-      const run = RUN_CLASS[m.run] ?? 'user';
+      const run = RUN_STATE_NAMES[m.run] ?? 'user';
       if (run !== 'dead') runs[run] = (runs[run] ?? '') + rect(s, y + band, h - 2 * band);
       const st = STATE_CLASS[m.patchState] ?? 'undefined';
       states[st] = (states[st] ?? '') + rect(s, y, band);
