@@ -5,7 +5,7 @@
 // for it. The kworker is a new worker of CPU 0's pool, made the first time;
 // like a fork, it counts towards the task cap (limits.ts PID_MAX).
 import type { Kernel } from '../kernel.ts';
-import { EAGAIN } from '../livepatch/core.ts';
+import { EAGAIN } from '../errno.ts';
 import { klpCopyProcess } from '../livepatch/transition.ts';
 import type { TaskId } from '../types.ts';
 import { callFunction, kworker } from './sched.ts';
