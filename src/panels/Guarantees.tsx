@@ -1,10 +1,10 @@
 // The guarantees page: every invariant by number and name, what it promises
 // and the kernel mechanism that keeps it. A dialog, opened from the help and
 // from every violation message (at that invariant).
-import { useCallback, useEffect, useRef } from 'react';
+import { Fragment, useCallback, useEffect, useRef } from 'react';
 import { useApp } from '../app/store.ts';
 import { trapTab } from './dialog.ts';
-import { GUARANTEES } from './guarantees.ts';
+import { GUARANTEES, invariantMentions } from './guarantees.ts';
 
 /** A link to the guarantees page, at one invariant. */
 export function InvariantLink(props: { readonly invariant: number; readonly children?: string }) {
@@ -13,6 +13,28 @@ export function InvariantLink(props: { readonly invariant: number; readonly chil
     <button type="button" className="link-button" onClick={() => show(props.invariant)} title="What this guarantee is and what upholds it">
       {props.children ?? `invariant ${props.invariant}`}
     </button>
+  );
+}
+
+/**
+ * A text in which every "invariant N" (or "Invariant N") is a link to the
+ * guarantees page at N: tour stops, narration, violations, search results.
+ */
+export function InvariantText(props: { readonly text: string }) {
+  const parts = invariantMentions(props.text);
+  if (parts.length === 1 && typeof parts[0] === 'string') return <>{props.text}</>;
+  return (
+    <>
+      {parts.map((p, i) =>
+        typeof p === 'string' ? (
+          <Fragment key={i}>{p}</Fragment>
+        ) : (
+          <InvariantLink key={i} invariant={p.invariant}>
+            {p.words}
+          </InvariantLink>
+        ),
+      )}
+    </>
   );
 }
 
@@ -63,13 +85,15 @@ export function Guarantees() {
               <h3>
                 {g.id}. {g.name}
               </h3>
-              <p>{g.promise}</p>
               <p>
-                <strong>Upheld by:</strong> {g.mechanism}
+                <InvariantText text={g.promise} />
+              </p>
+              <p>
+                <strong>Upheld by:</strong> <InvariantText text={g.mechanism} />
               </p>
               {g.givenUpBy !== undefined && (
                 <p>
-                  <strong>Knowingly given up by:</strong> {g.givenUpBy}.
+                  <strong>Knowingly given up by:</strong> <InvariantText text={g.givenUpBy} />.
                 </p>
               )}
             </li>

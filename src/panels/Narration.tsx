@@ -3,7 +3,7 @@
 // broke or knowingly gave up. At step 0, what the scenario is and how to start.
 import { useApp } from '../app/store.ts';
 import type { NarratedEvent } from '../sim/events.ts';
-import { InvariantLink } from './Guarantees.tsx';
+import { InvariantText } from './Guarantees.tsx';
 import { Panel } from './Panel.tsx';
 import { groupSwitches, nameList, seconds, stateName, taskName, violationWords } from './log/narration.ts';
 import './timeline.css';
@@ -19,7 +19,11 @@ function Start(props: { readonly description: string | undefined; readonly tour:
           <strong>Play</strong> to let it run; <kbd>?</kbd> lists every shortcut.
         </p>
       )}
-      {props.description !== undefined && <p className="narration-description">{props.description}</p>}
+      {props.description !== undefined && (
+        <p className="narration-description">
+          <InvariantText text={props.description} />
+        </p>
+      )}
     </>
   );
 }
@@ -41,7 +45,7 @@ function EventStory(props: { readonly event: NarratedEvent; readonly name: (task
         {e.livepatch ? ' · livepatch' : ' · workload'}
       </p>
       <p className="narration-text">
-        <code>{e.fn}</code>: {e.text}
+        <code>{e.fn}</code>: <InvariantText text={e.text} />
       </p>
       {groups.length > 0 && (
         <ul className="narration-switches" aria-label="Switches">
@@ -64,7 +68,10 @@ function EventStory(props: { readonly event: NarratedEvent; readonly name: (task
             const w = violationWords(v);
             return (
               <li key={i} className={w.givenUp ? 'narration-givenup' : 'narration-violation'}>
-                <strong>{w.head}:</strong> {w.text} <InvariantLink invariant={v.invariant}>{`What is invariant ${v.invariant}?`}</InvariantLink>
+                <strong>
+                  <InvariantText text={w.head} />:
+                </strong>{' '}
+                <InvariantText text={w.text} />
               </li>
             );
           })}

@@ -5,6 +5,7 @@
 // the next stop) and, once an action has left the tour's script, the way
 // back to the tour's run. The worker finds each stop's step (tour.ts).
 import { useState } from 'react';
+import { InvariantText } from './Guarantees.tsx';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { StopQuestion } from '../sim/scenario/tour.ts';
 import { presetEntry } from '../sim/scenario/presetIndex.ts';
@@ -44,7 +45,7 @@ export function Tour() {
       <div className="tour-stop">
         <p className="tour-where">{where}</p>
         <p className="tour-text" aria-live={playing ? 'off' : 'polite'}>
-          {tour.stop < 0 ? 'Step forward or press Next stop to reach the first stop.' : tour.text}
+          {tour.stop < 0 ? 'Step forward or press Next stop to reach the first stop.' : <InvariantText text={tour.text} />}
         </p>
         {answered !== undefined && <Reveal q={answered} pick={picks[key(tour.stop - 1)]} />}
         {asked !== undefined && <Ask q={asked} pick={picks[key(tour.stop)]} onPick={(i) => setPicks((p) => ({ ...p, [key(tour.stop)]: i }))} />}
@@ -122,7 +123,9 @@ function Reveal(props: { readonly q: StopQuestion; readonly pick: number | undef
       <p>
         <strong>{pick === undefined ? 'The answer' : right ? 'You predicted it' : 'Not quite'}:</strong> {q.answers[q.correct]}.
       </p>
-      <p>{q.why}</p>
+      <p>
+        <InvariantText text={q.why} />
+      </p>
     </div>
   );
 }

@@ -74,3 +74,30 @@ export const GUARANTEES: readonly Guarantee[] = Object.entries(TEXT).map(([k, t]
   const id = Number(k) as InvariantId;
   return { id, name: INVARIANT_NAMES[id], ...t };
 });
+
+/** An "invariant N" in a text: the words as written, and N. */
+export interface InvariantMention {
+  readonly words: string;
+  readonly invariant: InvariantId;
+}
+
+const MENTION = /\b[Ii]nvariant (\d{1,2})\b/g;
+
+/**
+ * A text split at every mention of an invariant by number (1–12): plain
+ * strings and the mentions, in order. A number that is no invariant stays text.
+ */
+export function invariantMentions(text: string): (string | InvariantMention)[] {
+  const out: (string | InvariantMention)[] = [];
+  let from = 0;
+  for (const m of text.matchAll(MENTION)) {
+    const n = Number(m[1]);
+    if (!GUARANTEES.some((g) => g.id === n)) continue;
+    const at = m.index;
+    if (at > from) out.push(text.slice(from, at));
+    out.push({ words: m[0], invariant: n as InvariantId });
+    from = at + m[0].length;
+  }
+  if (from < text.length || out.length === 0) out.push(text.slice(from));
+  return out;
+}

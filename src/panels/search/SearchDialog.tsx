@@ -5,6 +5,7 @@
 // the scenario, when opened with them) takes out.
 import { useEffect, useRef, useState } from 'react';
 import { trapTab } from '../dialog.ts';
+import { InvariantLink, InvariantText } from '../Guarantees.tsx';
 import { useApp } from '../../app/store.ts';
 import { WHAT_IFS } from '../../sim/search/whatIf.ts';
 import type { SearchProgress } from '../../sim/search/search.ts';
@@ -168,13 +169,16 @@ export function SearchDialog({ makeWorker = realWorker }: { readonly makeWorker?
               {status.kind === 'idle' && 'Not started.'}
               {status.kind === 'running' && `Searching: ${status.progress ? progressLine(status.progress) : 'starting'}`}
               {status.kind === 'cancelled' && `Cancelled${status.progress ? ` after ${progressLine(status.progress)}` : ''}.`}
-              {status.kind === 'done' && status.summary}
+              {status.kind === 'done' && <InvariantText text={status.summary} />}
               {status.kind === 'error' && `The search failed: ${status.message}`}
             </p>
             {status.kind === 'done' && status.found && (
-              <button type="button" className="search-found" onClick={() => openFound(status.found as FoundCounterexample)}>
-                Open the counterexample (invariant {status.found.invariant}, step {status.found.step.toLocaleString('en')})
-              </button>
+              <p>
+                <button type="button" className="search-found" onClick={() => openFound(status.found as FoundCounterexample)}>
+                  Open the counterexample (step {status.found.step.toLocaleString('en')})
+                </button>{' '}
+                It breaks <InvariantLink invariant={status.found.invariant} />.
+              </p>
             )}
           </div>
         </div>
