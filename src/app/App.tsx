@@ -1,7 +1,7 @@
 // The page: header, transport, notices, and the panels.
 import { useCallback } from 'react';
 import type { ReactElement } from 'react';
-import { EMBED_DEFAULT_PANELS, isPanelId } from './link.ts';
+import { EMBED_DEFAULT_PANELS, isPanelId, unknownPanelsMessage } from './link.ts';
 import type { PanelId } from './link.ts';
 import { useUrlSync } from './useUrlSync.ts';
 import { CopyLink } from '../panels/CopyLink.tsx';
@@ -132,7 +132,19 @@ const PANELS: Record<PanelId, () => ReactElement> = {
   code: KernelCode,
 };
 
-/** For a slide or an iframe (`e=1` in the link): the chosen panels and the controls only. */
+/**
+ * How an embedded page arranges its panels: one fills the page; two or three
+ * sit side by side; the timeline, which wants width, takes a full row below
+ * the others. More than three share two columns.
+ */
+export function embedLayout(chosen: readonly PanelId[]): string {
+  const n = chosen.length;
+  if (n > 3) return 'embed-many';
+  const others = chosen.filter((id) => id !== 'timeline').length;
+  return others === n ? `embed-cols-${Math.max(1, n)}` : `embed-timeline-under-${others}`;
+}
+
+/** For a slide or an iframe (`e=1` in the link): the chosen panels and the controls only, within the window. */
 function EmbeddedApp() {
   const panels = useApp((s) => s.panels);
   const chosen = (panels ?? EMBED_DEFAULT_PANELS).filter(isPanelId);
@@ -141,7 +153,7 @@ function EmbeddedApp() {
       <Notices />
       <Transport />
       <Tour />
-      <main className="embed-panels" style={{ gridTemplateColumns: `repeat(${Math.min(2, Math.max(1, chosen.length))}, minmax(0, 1fr))` }}>
+      <main className={`embed-panels ${embedLayout(chosen)}`}>
         {chosen.map((id) => {
           const P = PANELS[id];
           return (
@@ -176,8 +188,14 @@ function Notices() {
   const dismiss = useApp((s) => s.dismiss);
   const act = useApp((s) => s.act);
   const cancelAct = useApp((s) => s.cancelAct);
+  const badPanels = useApp((s) => unknownPanelsMessage(s.panels));
   return (
     <>
+      {badPanels !== null && (
+        <div className="notice notice-invalid" role="alert" data-testid="panel-list-notice">
+          <p>{badPanels}</p>
+        </div>
+      )}
       {linkNotice && (
         <div className="notice notice-invalid" role="alert">
           <p>{linkNotice}</p>

@@ -58,3 +58,14 @@ export function linkFromApp(s: Pick<AppState, 'meta' | 'frame' | 'embed' | 'pane
 }
 
 export const isPanelId = (id: string): id is PanelId => (PANEL_IDS as readonly string[]).includes(id);
+
+/**
+ * What to say about a link's panel list (`l=`) that names panels the page
+ * does not have: the unknown ids and the valid ones; null when all are known.
+ */
+export function unknownPanelsMessage(ids: readonly string[] | null): string | null {
+  const unknown = (ids ?? []).filter((id) => !isPanelId(id));
+  if (unknown.length === 0) return null;
+  const quoted = unknown.map((id) => `"${id}"`).join(', ');
+  return `This link's panel list (l=) names ${unknown.length === 1 ? 'a panel that does not exist' : 'panels that do not exist'}: ${quoted}. Valid panel ids: ${PANEL_IDS.join(', ')}.`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkFromApp, sourceFromLink } from '../../src/app/link.ts';
+import { PANEL_IDS, linkFromApp, sourceFromLink, unknownPanelsMessage } from '../../src/app/link.ts';
 
 describe('sourceFromLink', () => {
   it('opens a preset at the step the link gives', () => {
@@ -24,5 +24,22 @@ describe('sourceFromLink', () => {
 describe('linkFromApp', () => {
   it('is null before anything loaded', () => {
     expect(linkFromApp({ meta: null, frame: null, embed: false, panels: null })).toBeNull();
+  });
+});
+
+describe('unknownPanelsMessage', () => {
+  it('is null when every panel of l= exists, or there is no l=', () => {
+    expect(unknownPanelsMessage(null)).toBeNull();
+    expect(unknownPanelsMessage([])).toBeNull();
+    expect(unknownPanelsMessage([...PANEL_IDS])).toBeNull();
+  });
+
+  it('names each unknown panel id and lists the valid ones', () => {
+    expect(unknownPanelsMessage(['tasks', 'grid'])).toBe(
+      'This link\'s panel list (l=) names a panel that does not exist: "grid". Valid panel ids: narration, tasks, cpus, stacks, globals, inspector, timeline, log, code.',
+    );
+    const two = unknownPanelsMessage(['Timeline', 'stack'])!;
+    expect(two).toContain('panels that do not exist: "Timeline", "stack".');
+    for (const id of PANEL_IDS) expect(two).toContain(id);
   });
 });

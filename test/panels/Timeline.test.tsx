@@ -218,7 +218,7 @@ describe('<Timeline />', () => {
     await renderWithSim(<Timeline />);
     const region = screen.getByRole('region', { name: 'Timeline' });
     const legend = within(region).getByRole('list', { name: /legend/i });
-    for (const word of ['patched', 'unpatched', 'undefined (no transition)', 'pending (TIF_PATCH_PENDING)', 'now']) expect(within(legend).getByText(word)).toBeTruthy();
+    expect(within(legend).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['patched', 'unpatched', 'undefined (no transition)', 'pending (TIF_PATCH_PENDING)', 'now']);
     expect(within(region).getByRole('button', { name: 'Zoom in' })).toBeTruthy();
     expect(within(region).getByRole('button', { name: 'Zoom out' })).toBeTruthy();
     expect(within(region).getByRole('button', { name: 'Reset zoom' })).toBeTruthy();

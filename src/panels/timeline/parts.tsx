@@ -39,8 +39,11 @@ export function FillPatterns(props: { readonly ids: Fills }) {
 const STATE_WORDS: Readonly<Record<StateKey, string>> = {
   patched: 'patched',
   unpatched: 'unpatched',
-  undefined: 'undefined (no transition)',
+  undefined: 'undefined',
 };
+
+/** Said after a word where there is room (a narrow timeline drops it). */
+const Note = (props: { readonly children: string }) => <span className="tl-legend-note"> {props.children}</span>;
 
 function Swatch(props: { readonly fill: string }) {
   return (
@@ -65,11 +68,12 @@ export function Legend(props: { readonly ids: Fills }) {
         <li key={k}>
           <Swatch fill={props.ids[k]} />
           {STATE_WORDS[k]}
+          {k === 'undefined' && <Note>(no transition)</Note>}
         </li>
       ))}
       <li>
         <LineSwatch className="tl-pending" />
-        pending (TIF_PATCH_PENDING)
+        pending<Note>(TIF_PATCH_PENDING)</Note>
       </li>
       <li>
         <LineSwatch className="tl-now" />

@@ -1,0 +1,124 @@
+// The page's layout in Chromium: an embedded page (e=1) fits 960×540 for
+// every choice of up to three panels, an unknown panel id in l= is named in
+// a message with the valid ones, and every "invariant N" on the page, at
+// every stop of the demos that name one, is a link to the guarantees page.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PANEL_IDS } from '../../src/app/link.ts';
+import { PRESETS } from '../../src/sim/scenario/presets.ts';
+import { ARTIFACTS, startHarness } from './browser.ts';
+import type { Harness } from './browser.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function open(hash: string, size: { width: number; height: number }): Promise<Page> {
+  const page = await h.newPage(size);
+  await page.goto(`${h.url}#${hash}`);
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame != null);
+  return page;
+}
+
+/** Every choice of one, two or three panels. */
+function choices(): string[][] {
+  const out: string[][] = [];
+  const ids = [...PANEL_IDS];
+  ids.forEach((a, i) => {
+    out.push([a]);
+    ids.slice(i + 1).forEach((b, j) => {
+      out.push([a, b]);
+      for (const c of ids.slice(i + j + 2)) out.push([a, b, c]);
+    });
+  });
+  return out;
+}
+
+describe('embedded pages', () => {
+  it('fit 960×540 for every choice of up to three panels: no page scroll, every panel whole and usable', async () => {
+    const all = choices();
+    expect(all).toHaveLength(9 + 36 + 84);
+    // The stacked-patches demo at stop 5: the tour has text and an answer, the largest panels are full.
+    const base = 'v=1&p=stacked-patches&t=4&e=1';
+    const page = await open(`${base}&l=tasks`, { width: 960, height: 540 });
+    const misfits: string[] = [];
+    for (const ids of all) {
+      await page.evaluate((hash) => {
+        location.hash = hash;
+      }, `${base}&l=${ids.join(',')}`);
+      await page.waitForFunction((n) => document.querySelectorAll('.embed-cell section.panel').length === n, ids.length);
+      const r = await page.evaluate(() => {
+        const de = document.documentElement;
+        const panels = [...document.querySelectorAll('.embed-cell section.panel')].map((s) => {
+          const b = s.getBoundingClientRect();
+          const head = s.querySelector('h2')!.getBoundingClientRect();
+          return { title: s.querySelector('h2')!.textContent, top: b.top, bottom: b.bottom, left: b.left, right: b.right, height: b.height, headBottom: head.bottom };
+        });
+        return { scrollWidth: de.scrollWidth, scrollHeight: de.scrollHeight, panels };
+      });
+      const bad = [
+        r.scrollWidth > 960 ? `page ${r.scrollWidth} px wide` : '',
+        r.scrollHeight > 540 ? `page ${r.scrollHeight} px high` : '',
+        ...r.panels.map((p) => (p.top < 0 || p.left < 0 || p.bottom > 541 || p.right > 961 ? `${p.title} not whole in the window` : p.height < 150 ? `${p.title} only ${Math.round(p.height)} px high` : '')),
+      ].filter((s) => s !== '');
+      if (bad.length > 0) misfits.push(`${ids.join(',')}: ${bad.join('; ')}`);
+    }
+    expect(misfits).toEqual([]);
+    await page.evaluate(() => {
+      location.hash = 'v=1&p=stacked-patches&t=4&e=1&l=tasks,stacks,timeline';
+    });
+    await page.waitForFunction(() => document.querySelectorAll('.embed-cell').length === 3);
+    await page.screenshot({ path: `${ARTIFACTS}/embed-960x540.png` });
+    await page.close();
+  }, 180_000);
+
+  it('names an unknown panel id of l= and lists the valid ones', async () => {
+    const page = await open('v=1&p=first-livepatch&e=1&l=tasks,grid,timeline', { width: 960, height: 540 });
+    const notice = page.getByTestId('panel-list-notice');
+    await expect.poll(() => notice.textContent()).toContain('"grid"');
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toContain(`Valid panel ids: ${PANEL_IDS.join(', ')}.`);
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.getAttribute('role')).toBe('alert');
+    // The known ones are shown.
+    expect(await page.locator('.embed-cell').count()).toBe(2);
+    await page.close();
+  });
+});
+
+describe('invariants named on the page', () => {
+  it('are links to the guarantees page at every stop of every demo that names one', async () => {
+    const naming = PRESETS.filter((p) => [p.scenario.description ?? '', ...p.tour.flatMap((s) => [s.text, s.question?.why ?? ''])].some((t) => /\binvariant \d/i.test(t)));
+    expect(naming.length).toBeGreaterThan(3);
+    const page = await open(`v=1&p=${naming[0]!.id}`, { width: 1366, height: 768 });
+    let linked = 0;
+    for (const p of naming) {
+      for (let stop = 0; stop < p.tour.length; stop++) {
+        await page.evaluate((hash) => {
+          location.hash = hash;
+        }, `v=1&p=${p.id}&t=${stop}`);
+        await page.waitForFunction(([id, s]) => window.klpscope?.store.getState().meta?.preset === id && window.klpscope.store.getState().frame?.tour?.stop === s, [p.id, stop] as const);
+        const r = await page.evaluate(() => {
+          const bare: string[] = [];
+          let links = 0;
+          const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walk.nextNode(); n !== null; n = walk.nextNode()) {
+            const el = n.parentElement!;
+            if (!/\binvariant \d/i.test(n.textContent ?? '') || el.closest('svg, [hidden], .sr-only') !== null) continue;
+            if (el.closest('.link-button') !== null) links++;
+            else bare.push(n.textContent!.trim().slice(0, 80));
+          }
+          return { bare, links };
+        });
+        expect(r.bare, `${p.id} stop ${stop + 1}`).toEqual([]);
+        linked += r.links;
+      }
+    }
+    expect(linked).toBeGreaterThan(0);
+    await page.close();
+  }, 180_000);
+});
