@@ -122,11 +122,18 @@ export class TraceStore {
     return b + OBJECT_BYTES * this.raw.size;
   }
 
-  push(e: SimEvent): void {
-    const i = this.n;
+  /** The chunk of event index i (which is stored, or the next to be). */
+  private chunkOf(i: number): Chunk {
     const ci = i >>> CHUNK_BITS;
     if (ci === this.chunks.length) this.chunks.push(new Chunk());
     const c = this.chunks[ci];
+    if (c === undefined) throw new Error(`no chunk for event ${i}`);
+    return c;
+  }
+
+  push(e: SimEvent): void {
+    const i = this.n;
+    const c = this.chunkOf(i);
     const j = i & MASK;
     const kind = KIND_INDEX.get(e.kind);
     if (kind === undefined) throw new Error(`unknown event kind ${e.kind}`);
@@ -157,21 +164,23 @@ export class TraceStore {
   /** The event at index i (step i + 1), made anew. */
   at(i: number): SimEvent | undefined {
     if (!(i >= 0 && i < this.n)) return undefined;
-    const c = this.chunks[i >>> CHUNK_BITS];
+    const c = this.chunkOf(i);
+    // Column reads below are of slot j < CHUNK, which every column has.
     const j = i & MASK;
     const kind = c.kind[j];
     const step = i + 1;
     const op = c.op[j];
     const time = c.time[j];
+    const k = EVENT_KINDS[kind];
     const fn = KIND_FN[kind];
     const livepatch = KIND_LIVEPATCH[kind];
+    if (k === undefined || fn === undefined || livepatch === undefined) throw new Error(`bad event kind ${kind} at ${i}`);
     const shape = c.shape[j];
     const args = shape === RAW ? this.raw.get(i) : this.decodeArgs(c, shape, c.valStart[j]);
     const x = this.extrasOf(i);
     const log = x?.log ?? NO_LOG;
     const switches = x?.switches ?? NO_SWITCHES;
     const violations = x?.violations ?? NO_VIOLATIONS;
-    const k = EVENT_KINDS[kind];
     const t = c.task[j];
     const cpu = c.cpu[j];
     let e;
@@ -195,7 +204,7 @@ export class TraceStore {
     const keep = Math.max(0, n);
     this.chunks.length = keep === 0 ? 0 : ((keep - 1) >>> CHUNK_BITS) + 1;
     const last = this.chunks[this.chunks.length - 1];
-    if (last !== undefined && (keep & MASK) !== 0) last.nVals = last.valStart[keep & MASK];
+    if (last !== undefined && (keep & MASK) !== 0) last.nVals = last.valStart[keep & MASK]!;
     for (const i of this.raw.keys()) if (i >= keep) this.raw.delete(i);
     let nx = this.extras.length;
     while (nx > 0 && this.extraAt[nx - 1] >= keep) nx--;
@@ -236,13 +245,20 @@ export class TraceStore {
 
   private encodeArgs(c: Chunk, kind: number, args: Readonly<Record<string, unknown>>): number {
     const ids = this.kindShapes[kind];
-    for (const id of ids) if (this.fits(this.shapes[id], args)) return this.write(c, id, args);
+    if (ids === undefined) throw new Error(`bad event kind ${kind}`);
+    for (const id of ids) if (this.fits(this.shapeAt(id), args)) return this.write(c, id, args);
     const shape = shapeOf(args);
     if (shape === undefined || this.shapes.length >= MAX_SHAPES) return RAW;
     const id = this.shapes.length;
     this.shapes.push(shape);
     ids.push(id);
     return this.write(c, id, args);
+  }
+
+  private shapeAt(id: number): Shape {
+    const s = this.shapes[id];
+    if (s === undefined) throw new Error(`no argument shape ${id}`);
+    return s;
   }
 
   private fits(s: Shape, args: Readonly<Record<string, unknown>>): boolean {
@@ -256,7 +272,7 @@ export class TraceStore {
   }
 
   private write(c: Chunk, id: number, args: Readonly<Record<string, unknown>>): number {
-    const s = this.shapes[id];
+    const s = this.shapeAt(id);
     let at = c.nVals;
     if (at + s.width > c.vals.length) c.vals = growF64(c.vals, Math.max(at + s.width, c.vals.length * 2));
     const vals = c.vals;
@@ -288,7 +304,7 @@ export class TraceStore {
   }
 
   private decodeArgs(c: Chunk, id: number, from: number): SimEvent['args'] {
-    const s = this.shapes[id];
+    const s = this.shapeAt(id);
     const o: Record<string, unknown> = {};
     let at = from;
     const vals = c.vals;
@@ -296,7 +312,7 @@ export class TraceStore {
       const key = s.keys[i];
       switch (s.types[i]) {
         case ValueType.Number:
-          o[key] = vals[at++];
+          o[key] = vals[at++]!;
           break;
         case ValueType.Boolean:
           o[key] = vals[at++] === 1;
