@@ -116,6 +116,9 @@ function enqueue(k: Kernel, t: TaskId, front: boolean): void {
   else cpus.runqueue[cpu].push(t);
 }
 
+/** A queued task still waits for this CPU (a woken or migrated task leaves a stale entry behind). */
+const waitingOn = (tasks: Kernel['tasks'], t: TaskId, cpu: CpuId): boolean => tasks.sched[t] === Sched.Runnable && tasks.cpu[t] === cpu;
+
 /**
  * Gives the CPU to a runnable task (by default the first in its queue; one
  * of the first few is a choice), or to its idle task.
@@ -124,15 +127,14 @@ function pickNext(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
   const q = cpus.runqueue[cpu];
   cpus.timerGen[cpu]++;
-  const waiting = (c: TaskId): boolean => tasks.sched[c] === Sched.Runnable && tasks.cpu[c] === cpu;
-  while (q.length > 0 && !waiting(q[0])) q.shift();
+  while (q.length > 0 && !waitingOn(tasks, q[0], cpu)) q.shift();
   let t: TaskId | undefined;
   if (q.length > 0) {
     let n = 1;
-    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waiting(q[i])) n++;
+    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waitingOn(tasks, q[i], cpu)) n++;
     let j = k.s.rng.choose('pick', 0, n - 1, 0);
     let at = 0;
-    while (j > 0) if (waiting(q[++at])) j--;
+    while (j > 0) if (waitingOn(tasks, q[++at], cpu)) j--;
     t = q[at];
     q.splice(at, 1);
   }
