@@ -138,15 +138,22 @@ describe('the lecture tool', () => {
     await page.close();
   });
 
-  it('does not scroll sideways on a 390×844 phone, and keeps the tour reachable', async () => {
+  it('does not scroll sideways on a 390×844 phone, nor down by itself: the tour is in view at load', async () => {
     for (const preset of ['first-livepatch', 'stacked-patches', 'bug-b-rfc']) {
       const page = await open(atStop(preset, 2), { width: 390, height: 844 });
       await tourBar(page).waitFor();
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(wide, preset).toBeLessThanOrEqual(390);
       const next = tourBar(page).getByRole('button', { name: 'Next stop' });
+      // Once the stop has arrived and its spotlight has run, the page has not scrolled itself:
+      // the tour's text and its Next stop button are in view at load, not just reachable.
+      await expect.poll(async () => (await tourOf(page))?.stop).toBe(2);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))));
+      expect(await page.evaluate(() => window.scrollY), preset).toBe(0);
       const box = await next.boundingBox();
-      expect(box !== null && box.x >= 0 && box.x + box.width <= 390, preset).toBe(true);
+      expect(box !== null && box.x >= 0 && box.x + box.width <= 390 && box.y >= 0 && box.y + box.height <= 844, preset).toBe(true);
+      const text = await tourBar(page).locator('.tour-text').boundingBox();
+      expect(text !== null && text.y >= 0 && text.y < 844, preset).toBe(true);
       await page.close();
     }
   });
