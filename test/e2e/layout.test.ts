@@ -90,6 +90,41 @@ describe('embedded pages', () => {
   });
 });
 
+describe('the page on a laptop', () => {
+  it('gives the task grid the room its tasks need and no more; the page fits the window with the timeline whole', async () => {
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1366, height: 768 },
+    ]) {
+      const page = await open('v=1&s=0&t=3&p=first-livepatch', size);
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('.tg-view')!).getPropertyValue('--tg-natural') !== '');
+      const r = await page.evaluate(() => {
+        const view = document.querySelector<HTMLElement>('.tg-view')!;
+        const need = parseFloat(getComputedStyle(view).getPropertyValue('--tg-natural'));
+        const box = (sel: string) => document.querySelector(sel)!.closest('section.panel')!.getBoundingClientRect();
+        return {
+          need,
+          viewHeight: view.getBoundingClientRect().height,
+          page: document.documentElement.scrollHeight,
+          timeline: box('.tl-svg'),
+          code: box('.code-panel .panel-body'),
+        };
+      });
+      const where = `${size.width}×${size.height}`;
+      // 19 tasks: the view is never taller than they need at full-size cells (no empty
+      // grid), and at 1366×768 exactly that tall; at 720 px it gives way a little.
+      expect(r.viewHeight, where).toBeLessThanOrEqual(r.need + 2);
+      if (size.height === 768) expect(Math.abs(r.viewHeight - r.need), where).toBeLessThanOrEqual(2);
+      else expect(r.viewHeight, where).toBeGreaterThan(r.need * 0.7);
+      expect(r.need, where).toBeLessThan(140);
+      expect(r.page, where).toBeLessThanOrEqual(size.height);
+      expect(r.timeline.bottom, where).toBeLessThanOrEqual(size.height);
+      expect(r.code.height, where).toBeGreaterThanOrEqual(150);
+      await page.close();
+    }
+  });
+});
+
 describe('invariants named on the page', () => {
   it('are links to the guarantees page at every stop of every demo that names one', async () => {
     const naming = PRESETS.filter((p) => [p.scenario.description ?? '', ...p.tour.flatMap((s) => [s.text, s.question?.why ?? ''])].some((t) => /\binvariant \d/i.test(t)));

@@ -87,6 +87,8 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   /** What the paint last wrote to the DOM, so that it writes only changes. */
   let label = '';
   let spacerHeight = -1;
+  /** The height the grid needs at its largest cells, as last written to the view (--tg-natural). */
+  let natural = -1;
 
   const showTip = (next: Tip | null) => {
     if (sameTip(next, tip)) return;
@@ -114,7 +116,15 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     const c = ctx;
     if (c) c.font = `600 11px ${(theme ?? readTheme(canvas)).font}`;
     sel = selectTasks(f.tasks, s.comms, filters);
-    layout = layoutGrid(sel, width, height, c ? { measure: (t) => c.measureText(t).width } : {});
+    const measure = c ? { measure: (t: string) => c.measureText(t).width } : {};
+    layout = layoutGrid(sel, width, height, measure);
+    // The height its tasks need at the largest cells: the panel takes no more
+    // than that, and the column gives the rest to the other panels.
+    const need = layoutGrid(sel, width, Infinity, measure).height;
+    if (need !== natural) {
+      natural = need;
+      scroller.parentElement?.style.setProperty('--tg-natural', `${need + 2}px`);
+    }
     inputs = { tasks: f.tasks, comms: s.comms, filters, width, height };
     return layout;
   };
