@@ -6,13 +6,17 @@ import { useMemo } from 'react';
 import { useApp } from '../app/store.ts';
 import { Panel } from './Panel.tsx';
 import { compareWithSelftest, kernelLines, selftestByName } from './selftests/check.ts';
+import { linesUpTo } from './log/model.ts';
 import './selftests/selftests.css';
 
 export function SelftestCheck() {
   const name = useApp((s) => s.meta?.name);
   const log = useApp((s) => s.log);
+  const step = useApp((s) => s.frame?.step ?? 0);
   const c = selftestByName(name);
-  const cmp = useMemo(() => (c === undefined ? undefined : compareWithSelftest(c.expected, kernelLines(log))), [c, log]);
+  // The log holds what the worker has computed ahead of the playhead: compare only what has been printed by now.
+  const shown = linesUpTo(log, step);
+  const cmp = useMemo(() => (c === undefined ? undefined : compareWithSelftest(c.expected, kernelLines(log.slice(0, shown)))), [c, log, shown]);
   if (c === undefined || cmp === undefined) return null;
   const status = cmp.matches ? 'The log matches the selftest' : `${cmp.same} of ${cmp.expected} expected lines so far`;
   return (
