@@ -8,6 +8,7 @@ import type { MilestoneKind } from '../../worker/protocol.ts';
 import { countTicks, STATE_KEYS } from './scales.ts';
 import { AXIS_KINDS, AXIS_TITLE, AXIS_WORDS } from './axis.ts';
 import type { AxisKind } from './axis.ts';
+import { SVG_TAB_STOP } from '../svgFocus.ts';
 
 /** Pattern ids for the three states, unique per timeline. */
 export type Fills = Readonly<Record<StateKey, string>>;
@@ -200,7 +201,7 @@ export function MarkLane(props: {
             className={cls.join(' ')}
             transform={`translate(${p.x},${props.y})`}
             role="button"
-            tabIndex={0}
+            {...SVG_TAB_STOP}
             aria-label={markLabel(m)}
             onClick={() => props.onSeek(m.step)}
             onKeyDown={(e) => onKey(e, m.step)}

@@ -10,6 +10,7 @@ import { cpuLane, marksByTask, runsByCpu, taskLane } from './geometry.ts';
 import type { Window } from './geometry.ts';
 import { LANE_TASK_LIMIT } from '../../../worker/protocol.ts';
 import type { TracePoint } from '../axis.ts';
+import { SVG_TAB_STOP } from '../../svgFocus.ts';
 import './lanes.css';
 
 export const LANE_H = 16;
@@ -107,7 +108,7 @@ export function Lanes(props: LanesProps) {
             const y = top + i * (LANE_H + GAP);
             return (
               <g key={`t${task}`} className="lane lane-task" data-task={task}>
-                <g className="lane-unpin" role="button" tabIndex={0} aria-label={`Unpin ${name(task)}`} onClick={() => send({ type: 'pin', task, on: false })} onKeyDown={(e) => onButtonKey(e, () => send({ type: 'pin', task, on: false }))}>
+                <g className="lane-unpin" role="button" {...SVG_TAB_STOP} aria-label={`Unpin ${name(task)}`} onClick={() => send({ type: 'pin', task, on: false })} onKeyDown={(e) => onButtonKey(e, () => send({ type: 'pin', task, on: false }))}>
                   <title>Unpin</title>
                   <rect className="lane-unpin-hit" x={2} y={y} width={14} height={LANE_H} rx={3} />
                   <path className="lane-unpin-glyph" d={`M5,${y + 4}l8,8M13,${y + 4}l-8,8`} />
@@ -135,7 +136,7 @@ export function Lanes(props: LanesProps) {
                     key={s.step}
                     className={`lane-switch${s.step > props.step ? ' lane-future' : ''}`}
                     role="button"
-                    tabIndex={0}
+                    {...SVG_TAB_STOP}
                     data-step={s.step}
                     aria-label={`${name(task)} switches from ${STATE_WORD[s.from]} to ${STATE_WORD[s.to]} at step ${s.step}`}
                     transform={`translate(${s.x},${y + LANE_H / 2})`}
