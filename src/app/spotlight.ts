@@ -34,7 +34,10 @@ export function spotTask(s: Pick<AppState, 'frame' | 'comms'>, who: string | num
   return null;
 }
 
-/** Arriving at a stop: its first task is selected and its panel scrolled into view. */
+/**
+ * Arriving at a stop: its first task is selected, every task it names is
+ * pinned (so the timeline shows their lanes), and its panel scrolled into view.
+ */
 export function useSpotlightArrival(): void {
   const store = useAppStore();
   const preset = useApp((s) => s.frame?.tour?.preset ?? null);
@@ -47,6 +50,11 @@ export function useSpotlightArrival(): void {
     if (who !== undefined) {
       const task = spotTask(s, who);
       if (task !== null && s.frame?.selected?.task !== task) s.send({ type: 'select', task });
+    }
+    const pinned = s.frame?.lanes.pinned ?? [];
+    for (const name of spot.tasks ?? []) {
+      const task = spotTask(s, name);
+      if (task !== null && !pinned.includes(task)) s.send({ type: 'pin', task, on: true });
     }
     const panel = spot.panel;
     // On a phone the panels stack below the tour: scrolling one into view would take the tour away.

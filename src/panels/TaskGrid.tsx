@@ -8,6 +8,7 @@ import { Controls, GroupControl } from './taskgrid/Controls.tsx';
 import { GridCanvas } from './taskgrid/GridCanvas.tsx';
 import type { GridInfo } from './taskgrid/controller.ts';
 import { Legend } from './taskgrid/Legend.tsx';
+import { GridPinButton } from './taskgrid/PinButton.tsx';
 import { DEFAULT_FILTERS } from './taskgrid/layout.ts';
 import type { Filters } from './taskgrid/layout.ts';
 import './taskgrid.css';
@@ -24,6 +25,7 @@ export function TaskGrid() {
         <>
           <GroupControl filters={filters} onChange={setFilters} />
           <output className="panel-meta">{info.shown}</output>
+          <GridPinButton />
         </>
       }
     >
