@@ -1,5 +1,5 @@
 // The page: header, transport, notices, and the panels.
-import { useCallback } from 'react';
+import { lazy, Suspense, useCallback } from 'react';
 import type { ReactElement } from 'react';
 import { EMBED_DEFAULT_PANELS, isPanelId, unknownPanelsMessage } from './link.ts';
 import type { PanelId } from './link.ts';
@@ -27,10 +27,12 @@ import { SelftestCheck } from '../panels/SelftestCheck.tsx';
 import { Narration } from '../panels/Narration.tsx';
 import { Actions } from '../panels/Actions.tsx';
 import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
-import { Compare } from '../panels/compare/Compare.tsx';
 import { KernelCode } from '../panels/code/KernelCode.tsx';
 import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
 import { SearchDialog } from '../panels/search/SearchDialog.tsx';
+
+// Compare mode (with jsdiff) is a chunk of its own, fetched when a comparison opens: the first frame does not need it.
+const Compare = lazy(() => import('../panels/compare/Compare.tsx').then((m) => ({ default: m.Compare })));
 
 export function App() {
   useShortcuts();
@@ -67,7 +69,11 @@ export function App() {
       <Transport />
       {!comparing && <Actions />}
       {!comparing && <Tour />}
-      {comparing ? <Compare /> : <main className="panels">
+      {comparing ? (
+        <Suspense fallback={<p className="notice" role="status">Opening compare…</p>}>
+          <Compare />
+        </Suspense>
+      ) : <main className="panels">
         <div className="col col-tasks">
           <TaskGrid />
           <Cpus />
