@@ -86,7 +86,7 @@ describe('lanes', () => {
     expect(store.getState().frame!.tasks.count).toBeGreaterThanOrEqual(10_000);
     expect(cpuLanes()).toHaveLength(0);
     expect(screen.getByText(/only pinned lanes are drawn/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: /CPU lanes/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: /CPU lanes/ }).disabled).toBe(true);
     await send({ type: 'pin', task: 42, on: true });
     await send({ type: 'pin', task: 4242, on: true });
     expect(taskLanes()).toEqual([42, 4242]);
