@@ -10,6 +10,7 @@ import type { AppStore } from '../../src/app/store.ts';
 import { inProcessClient } from '../../src/app/inProcessClient.ts';
 import { Lanes } from '../../src/panels/timeline/lanes/Lanes.tsx';
 import { GridPinButton } from '../../src/panels/taskgrid/PinButton.tsx';
+import { cpuLane } from '../../src/panels/timeline/lanes/geometry.ts';
 import { flush, renderWithSim } from './harness.tsx';
 
 afterEach(cleanup);
@@ -33,8 +34,9 @@ describe('lanes', () => {
     await send({ type: 'jump', to: 'end' });
     const ncpu = store.getState().frame!.cpus.length;
     expect(cpuLanes()).toHaveLength(ncpu);
-    // A CPU lane draws what runs on it: some stretch of a task, and the switches between tasks.
-    expect(document.querySelector('.lane-cpu .lane-run')?.getAttribute('d')).toMatch(/^M[\d.]+,\d+H/);
+    // The CPU lanes' stretches are on a canvas under the names (cpuLane's shapes, tested below).
+    expect(document.querySelector('[data-testid="lanes"] canvas.lanes-canvas')).not.toBeNull();
+    expect([...cpuLanes()].map((g) => g.textContent)).toEqual(Array.from({ length: ncpu }, (_, i) => `CPU ${i}`));
     expect(taskLanes()).toEqual([]);
 
     // The grid's pin control: disabled until a task is selected, then pins its lane.
@@ -123,5 +125,38 @@ describe("a tour stop's spotlight", () => {
     const kauditd = s.getState().comms.indexOf('kauditd');
     expect(s.getState().frame!.lanes.pinned).toEqual([slowcat, kauditd]);
     expect(taskLanes()).toEqual([slowcat, kauditd]);
+  });
+});
+
+describe('cpuLane (the CPU lanes canvas draws these)', () => {
+  const w = { x: (s: number) => 100 + s * 100, left: 100, right: 1100, endUs: 10_000_000 };
+  // Kinds: 0 idle, 1 shell, 3 user; task 1 is a shell, tasks 2 and 3 user tasks, task 0 idle.
+  const kinds = [0, 1, 3, 3];
+  const run = (step: number, timeS: number, task: number) => ({ step, time: timeS * 1e6, cpu: 0, task });
+
+  it('fills each stretch by the kind of its task, merges touching stretches of one kind, leaves idle empty, and ticks each switch', () => {
+    const shape = cpuLane([run(0, 0, 0), run(1, 1, 2), run(2, 2, 3), run(3, 3, 1), run(4, 4, 0), run(5, 5, -1)], (t) => kinds[t] ?? 3, w);
+    // Tasks 2 and 3 (both user) run 1 s..3 s: one stretch, 200..400 px.
+    expect(shape.fills.user).toEqual([200, 400]);
+    expect(shape.fills.shell).toEqual([400, 500]);
+    // Offline from 5 s to the end of the trace (10 s).
+    expect(shape.fills.offline).toEqual([600, 1100]);
+    expect(shape.fills).not.toHaveProperty('idle');
+    expect(shape.switches).toEqual([200, 300, 400, 500, 600]);
+    // Every stretch of 100 px is wide enough to name its task.
+    expect(shape.labels.map((l) => l.task)).toEqual([2, 3, 1]);
+  });
+
+  it('leaves out stretches under half a pixel and ticks at most once a pixel', () => {
+    // A thousand switches within one pixel (10 ms), the last task running on to the end of the trace.
+    const many = Array.from({ length: 1000 }, (_, i) => run(i, 2 + i * 1e-5, 2 + (i % 2)));
+    const shape = cpuLane(many, (t) => kinds[t] ?? 3, w);
+    expect(shape.switches).toHaveLength(1);
+    expect(shape.fills.user).toHaveLength(2);
+    expect(shape.fills.user?.[0]).toBeCloseTo(300.999, 3);
+    expect(shape.fills.user?.[1]).toBe(1100);
+    // Outside the window: nothing.
+    const out = cpuLane(many, (t) => kinds[t] ?? 3, { ...w, left: 400, right: 500, endUs: 3e6 });
+    expect(out).toEqual({ fills: {}, switches: [], labels: [] });
   });
 });

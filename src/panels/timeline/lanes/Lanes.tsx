@@ -3,10 +3,11 @@
 // task; one per pinned task, its run state, patch_state, TIF_PATCH_PENDING,
 // stack checks and its switch. Both groups collapse. A machine of 10,000
 // tasks or more has no CPU lanes: only the pinned ones are drawn.
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useApp } from '../../../app/store.ts';
-import { cpuLane, marksByTask, runsByCpu, taskLane } from './geometry.ts';
+import { CpuLanesCanvas } from './CpuLanesCanvas.tsx';
+import { marksByTask, runsByCpu, taskLane } from './geometry.ts';
 import type { Window } from './geometry.ts';
 import { LANE_TASK_LIMIT } from '../../../worker/protocol.ts';
 import type { TracePoint } from '../axis.ts';
@@ -60,7 +61,7 @@ export function Lanes(props: LanesProps) {
   const name = (t: number) => `${comms[t] ?? 'task'} (pid ${pids?.[t] ?? '?'})`;
 
   const showCpus = cpusOpen && cpuRuns !== null;
-  const cpuShapes = useMemo(() => (showCpus ? byCpu.map((runs, i) => cpuLane(runs, (t) => kinds?.[t] ?? 3, w, i * (LANE_H + GAP), LANE_H)) : []), [showCpus, byCpu, kinds, w]);
+  const kindOf = useCallback((t: number) => kinds?.[t] ?? 3, [kinds]);
   const top = showCpus ? ncpu * (LANE_H + GAP) : 0;
   const taskShapes = useMemo(() => (tasksOpen ? pinned.map((t, i) => ({ task: t, shape: taskLane(byTask.get(t) ?? [], w, top + i * (LANE_H + GAP), LANE_H) })) : []), [tasksOpen, pinned, byTask, w, top]);
   const height = top + (tasksOpen ? pinned.length * (LANE_H + GAP) : 0);
@@ -83,27 +84,17 @@ export function Lanes(props: LanesProps) {
         </span>
       </div>
       {height > 0 && (
+        <div className="lanes-body" style={{ height }}>
+        {showCpus && <CpuLanesCanvas runs={byCpu} kindOf={kindOf} comms={comms} w={w} width={width} laneH={LANE_H} gap={GAP} />}
         <svg className="lanes-svg" width={width} height={height} role="group" aria-label="Lanes of CPUs and pinned tasks">
-          {cpuShapes.map((c, cpu) => {
-            const y = cpu * (LANE_H + GAP);
-            return (
+          {showCpus &&
+            byCpu.map((_, cpu) => (
               <g key={`c${cpu}`} className="lane lane-cpu" data-cpu={cpu}>
-                <text className="lane-name" x={left - 6} y={y + LANE_H / 2} dy="0.32em" textAnchor="end">
+                <text className="lane-name" x={left - 6} y={cpu * (LANE_H + GAP) + LANE_H / 2} dy="0.32em" textAnchor="end">
                   CPU {cpu}
                 </text>
-                <rect className="lane-bg" x={left} y={y} width={right - left} height={LANE_H} />
-                {Object.entries(c.fills).map(([cls, d]) => (
-                  <path key={cls} className={`lane-run lane-kind-${cls}`} d={d} />
-                ))}
-                <path className="lane-cswitch" d={c.switches} />
-                {c.labels.map((lb, i) => (
-                  <text key={i} className="lane-label" x={lb.x + 3} y={y + LANE_H / 2} dy="0.32em" clipPath={undefined}>
-                    {(comms[lb.task] ?? '').slice(0, Math.max(0, Math.floor((lb.width - 6) / 6.5)))}
-                  </text>
-                ))}
               </g>
-            );
-          })}
+            ))}
           {taskShapes.map(({ task, shape }, i) => {
             const y = top + i * (LANE_H + GAP);
             return (
@@ -154,6 +145,7 @@ export function Lanes(props: LanesProps) {
           {Math.min(right, px(end)) > Math.max(left, nowX) && <rect className="tl-future" x={Math.max(left, nowX)} y={0} width={Math.min(right, px(end)) - Math.max(left, nowX)} height={height} />}
           {nowX >= left - 0.5 && nowX <= right + 0.5 && <line className="tl-now" x1={nowX} x2={nowX} y1={0} y2={height} aria-hidden="true" />}
         </svg>
+        </div>
       )}
     </div>
   );

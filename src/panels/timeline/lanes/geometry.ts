@@ -42,10 +42,10 @@ export interface Label {
 }
 
 export interface CpuLaneShape {
-  /** One path per kind of task run. */
-  readonly fills: Partial<Record<TaskKindName | 'offline', string>>;
-  /** Vertical ticks where the CPU switches task. */
-  readonly switches: string;
+  /** Stretches to fill, by kind of task run: x0, x1 pairs in pixels (adjacent stretches of one kind merged). */
+  readonly fills: Partial<Record<TaskKindName | 'offline', number[]>>;
+  /** Where the CPU switches task, in pixels (at most one per pixel). */
+  readonly switches: readonly number[];
   /** Stretches wide enough to name their task. */
   readonly labels: readonly Label[];
 }
@@ -57,10 +57,14 @@ export function runsByCpu(runs: readonly CpuRun[], cpus: number): CpuRun[][] {
   return out;
 }
 
-/** The shape of one CPU's lane, `h` pixels high from `y`. */
-export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => number, w: Window, y: number, h: number, minLabel = 44): CpuLaneShape {
-  const fills: Record<string, string> = {};
-  let switches = '';
+/**
+ * The shape of one CPU's lane: plain numbers for a canvas to draw (a lane
+ * of a long run has tens of thousands of stretches: as SVG paths they cost
+ * more than a frame to lay out). Stretches under half a pixel are left out.
+ */
+export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => number, w: Window, minLabel = 44): CpuLaneShape {
+  const fills: Partial<Record<TaskKindName | 'offline', number[]>> = {};
+  const switches: number[] = [];
   const labels: Label[] = [];
   let lastTick = -Infinity;
   for (let i = 0; i < runs.length; i++) {
@@ -70,15 +74,18 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
       const px = w.px(r);
       // One tick per pixel is enough.
       if (px >= w.left && px <= w.right && px - lastTick >= 1) {
-        switches += `M${px.toFixed(1)},${y - 1}V${y + h + 1}`;
+        switches.push(px);
         lastTick = px;
       }
     }
     const s = span(w, r, to);
     if (s === null) continue;
-    const cls = r.task < 0 ? 'offline' : TASK_KIND_NAMES[kindOf(r.task)] ?? 'user';
+    const cls = r.task < 0 ? 'offline' : (TASK_KIND_NAMES[kindOf(r.task)] ?? 'user');
     if (cls === 'idle') continue;
-    fills[cls] = (fills[cls] ?? '') + rect(s, y, h);
+    const xs = (fills[cls] ??= []);
+    // Touching the stretch before, of the same kind: one longer stretch.
+    if (xs.length > 0 && s.x0 - xs[xs.length - 1] < 0.5) xs[xs.length - 1] = s.x1;
+    else xs.push(s.x0, s.x1);
     if (r.task >= 0 && s.x1 - s.x0 >= minLabel) labels.push({ x: s.x0, width: s.x1 - s.x0, task: r.task });
   }
   return { fills, switches, labels };
