@@ -15,6 +15,7 @@ import { Panel } from '../Panel.tsx';
 import './code.css';
 
 const FN_IDS = Object.keys(CODE_FUNCTIONS) as CodeFnId[];
+const NOTE = "pseudo-code with the kernel's names, not the kernel's source";
 
 const isKernel = (v: string | undefined): v is CodeKernel => (CODE_KERNELS as readonly string[]).includes(v ?? '');
 
@@ -77,7 +78,9 @@ export function KernelCode() {
   }, [fnId, currentLine, others]);
   const tools = (
     <div className="code-tools">
-      <label htmlFor={id}>function</label>
+      <label htmlFor={id} className="sr-only">
+        function
+      </label>
       <select id={id} aria-label="Show a function" value={browse ?? ''} onChange={(e) => setBrowse(e.target.value === '' ? null : (e.target.value as CodeFnId))}>
         <option value="">the current event&apos;s</option>
         {FN_IDS.map((f) => (
@@ -95,15 +98,17 @@ export function KernelCode() {
     <Panel name="Kernel code" className="code-panel" actions={tools}>
       <div className="code-head">
         <code className="code-name">{fn.name}</code>
-        <span className="code-file">{fn.file ?? 'not kernel code'}</span>
         <span className="badge">{kernel}</span>
         {link !== null && (
-          <a className="code-link" href={link} target="_blank" rel="noopener noreferrer">
-            {kernel === 'rfc-v2' ? 'the RFC v2 patch on lore.kernel.org' : `${fn.name} in ${kernel === 'v4.12' ? 'v4.12' : 'a recent kernel'} on Elixir`}
+          <a className="code-link" href={link} target="_blank" rel="noopener noreferrer" aria-label={kernel === 'rfc-v2' ? 'the RFC v2 patch on lore.kernel.org' : `${fn.name} in ${kernel === 'v4.12' ? 'v4.12' : 'a recent kernel'} on Elixir`}>
+            {kernel === 'rfc-v2' ? 'lore' : 'Elixir'}
+            <span aria-hidden="true"> ↗</span>
           </a>
         )}
       </div>
-      <p className="code-note">Pseudo-code written for klpscope with the kernel&apos;s names, not the kernel&apos;s source.</p>
+      <p className="code-note" title={NOTE}>
+        <span className="code-file">{fn.file ?? 'not kernel code'}</span> · {NOTE}
+      </p>
       {/* Scrolls when the function is longer than the panel: focusable, so the keyboard can scroll it. */}
       <ol ref={listRef} className="code-lines" tabIndex={0} aria-label={`Pseudo-code of ${fn.name}`}>
         {lines.map((line, i) => (
