@@ -9,8 +9,8 @@ import './styles.css';
 
 declare global {
   interface Window {
-    /** The app's store, for the browser tests, benchmarks and the curious. */
-    klpscope?: { store: AppStore };
+    /** The app's store (and compare mode's second run's, while open), for the browser tests, benchmarks and the curious. */
+    klpscope?: { store: AppStore; compare?: AppStore };
   }
 }
 

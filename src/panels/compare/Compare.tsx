@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { createAppStore, ProvideStore, useApp, useAppStore, useClientFactory } from '../../app/store.ts';
 import type { AppStore } from '../../app/store.ts';
+import type { Frame } from '../../worker/protocol.ts';
 import { TaskGrid } from '../TaskGrid.tsx';
 import { frameThrottle } from '../timeline/throttle.ts';
 import { compared, diffRows, firstDivergence } from './diff.ts';
@@ -27,6 +28,15 @@ export function Compare() {
     return { client, store: createAppStore(client) };
   });
   useEffect(() => () => b.client.close(), [b]);
+  // The second run's store beside the page's (window.klpscope), for the browser tests and bench:ui.
+  useEffect(() => {
+    const w = window.klpscope;
+    if (w === undefined) return;
+    w.compare = b.store;
+    return () => {
+      if (w.compare === b.store) delete w.compare;
+    };
+  }, [b]);
   const compare = useApp((s) => s.compare);
   const metaA = useApp((s) => s.meta);
   const frameA = useApp((s) => s.frame);
@@ -58,13 +68,23 @@ export function Compare() {
     a.getState().send({ type: 'seek', step: here });
   }, [a, docA, endA, loadedA]);
 
-  // B follows A by script progress: the same command, as long after it, as many events into that instant.
-  const command = frameA?.progress.command ?? -1;
-  const after = frameA?.progress.after ?? 0;
-  const nth = frameA?.progress.nth ?? 0;
+  // B follows A by script progress: the same command, as long after it, as
+  // many events into that instant. Sent from A's store as its frame arrives,
+  // not from an effect after the paint, so both sides show the same moment a
+  // frame sooner.
   useEffect(() => {
-    if (metaB !== null) b.store.getState().send({ type: 'progress', command, after, nth });
-  }, [b, metaB, command, after, nth]);
+    if (metaB === null) return;
+    let last = '';
+    const follow = (f: Frame | null) => {
+      const p = f?.progress;
+      const key = p === undefined ? '' : `${p.command}/${p.after}/${p.nth}`;
+      if (p === undefined || key === last) return;
+      last = key;
+      b.store.getState().send({ type: 'progress', command: p.command, after: p.after, nth: p.nth });
+    };
+    follow(a.getState().frame);
+    return a.subscribe((s) => follow(s.frame));
+  }, [a, b, metaB]);
 
   const seekA = useMemo(() => frameThrottle<number>((s) => a.getState().send({ type: 'seek', step: s })), [a]);
   useEffect(() => () => seekA.cancel(), [seekA]);
