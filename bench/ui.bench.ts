@@ -81,6 +81,103 @@ async function stepLatency(page: Page): Promise<number[]> {
   return out;
 }
 
+/**
+ * Compare mode with 10,000 tasks on each side (the other side: the next
+ * seed): the time from a click on "Step forward" until both runs' panels are
+ * updated, A's frame and the frame B answers with (B follows A by script
+ * progress), then painted.
+ */
+async function compareStep(page: Page): Promise<number[]> {
+  await page.evaluate((doc) => {
+    const store = window.klpscope!.store;
+    store.getState().setCompare(null);
+    store.getState().load({ scenario: doc });
+  }, bigScenario(10_000, 64));
+  await page.waitForFunction(() => (window.klpscope?.store.getState().frame?.tasks.count ?? 0) >= 10_000, null, { timeout: 120_000 });
+  await page.evaluate(() => window.klpscope!.store.getState().setCompare('seed:8'));
+  // Both runs computed to their end (compare does that for the slider and the log diff), then back at the start.
+  await page.waitForFunction(
+    () => {
+      const a = window.klpscope?.store.getState().frame;
+      const b = window.klpscope?.compare?.getState().frame;
+      return a != null && b != null && a.end !== null && b.end !== null && b.tasks.count >= 10_000;
+    },
+    null,
+    { timeout: 300_000 },
+  );
+  // Into the transition, where each step changes tasks on both sides.
+  await page.evaluate(() => window.klpscope!.store.getState().send({ type: 'seek', step: 200 }));
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 200, null, { timeout: 60_000 });
+  await page.waitForTimeout(500);
+  const out: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    const ms = await page.evaluate(async () => {
+      const a = window.klpscope!.store;
+      const b = window.klpscope!.compare!;
+      const before = a.getState().frame?.step ?? 0;
+      const bBefore = b.getState().frame;
+      const button = [...document.querySelectorAll('button')].find((x) => x.getAttribute('aria-label') === 'Step forward');
+      const t0 = performance.now();
+      button?.click();
+      const changed = (store: typeof a, done: () => boolean) =>
+        new Promise<void>((resolve) => {
+          if (done()) return resolve();
+          const unsub = store.subscribe(() => {
+            if (done()) {
+              unsub();
+              resolve();
+            }
+          });
+        });
+      await changed(a, () => (a.getState().frame?.step ?? 0) !== before);
+      // B answers A's new script progress with a frame of its own.
+      await changed(b, () => b.getState().frame !== bBefore);
+      // Painted: both sides' panels have committed by the next animation frame.
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      return performance.now() - t0;
+    });
+    out.push(ms);
+  }
+  await page.evaluate(() => window.klpscope!.store.getState().setCompare(null));
+  return out;
+}
+
+/**
+ * The timeline's lanes while playing: 8 CPUs (8 CPU lanes) and 16 pinned
+ * tasks, frame times over 4 s of playing at the fastest speed.
+ */
+async function laneFrames(page: Page): Promise<{ median: number; p95: number; frames: number; lanes: number }> {
+  const doc = { ...bigScenario(400, 8), name: 'lanes: 400 tasks on 8 CPUs', script: ['insmod test_klp_livepatch.ko', 'wait test_klp_livepatch', 'sleep 30'] };
+  await page.evaluate((d) => window.klpscope?.store.getState().load({ scenario: d }), doc);
+  await page.waitForFunction(() => (window.klpscope?.store.getState().frame?.tasks.count ?? 0) >= 400, null, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const s = window.klpscope!.store.getState();
+    for (let t = 0; t < 16; t++) s.send({ type: 'pin', task: 20 + t * 23, on: true });
+  });
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame?.lanes.pinned.length === 16, null, { timeout: 60_000 });
+  const r = await page.evaluate(async () => {
+    const store = window.klpscope!.store;
+    store.getState().send({ type: 'speed', index: 8 });
+    store.getState().send({ type: 'play' });
+    const deltas: number[] = [];
+    let last = performance.now();
+    const start = last;
+    await new Promise<void>((resolve) => {
+      const tick = (t: number) => {
+        deltas.push(t - last);
+        last = t;
+        if (t - start < 4000) requestAnimationFrame(tick);
+        else resolve();
+      };
+      requestAnimationFrame(tick);
+    });
+    store.getState().send({ type: 'pause' });
+    const s = [...deltas.slice(5)].sort((a, b) => a - b);
+    return { median: s[Math.floor(s.length / 2)], p95: s[Math.floor(s.length * 0.95)], frames: s.length, lanes: document.querySelectorAll('[data-testid="lanes"] .lane').length };
+  });
+  return r;
+}
+
 async function main() {
   const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
   const url = server.resolvedUrls?.local[0] ?? '';
@@ -109,6 +206,8 @@ async function main() {
   const latency = await stepLatency(page);
   const p10k = await frameTimes(page, 10_000, 64);
   const p100k = await frameTimes(page, 100_000, 256);
+  const lanes = await laneFrames(page);
+  const compare = await compareStep(page);
   await browser.close();
   await server.close();
 
@@ -133,6 +232,10 @@ async function main() {
   row('100,000 tasks playing: median frame', `${p100k.median.toFixed(1)} ms`, '');
   row('100,000 tasks playing: p95 frame', `${p100k.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${p100k.frames} frames, ${p100k.steps} steps)`);
   row('100,000 tasks: frames missing a vsync / two', `${(p100k.over1 * 100).toFixed(1)}% / ${(p100k.over2 * 100).toFixed(1)}%`, '');
+  row('lanes (8 CPUs + 16 pinned) playing: median frame', `${lanes.median.toFixed(1)} ms`, '');
+  row('lanes (8 CPUs + 16 pinned) playing: p95 frame', `${lanes.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${lanes.frames} frames, ${lanes.lanes} lanes drawn)`);
+  row('compare, 10,000 tasks a side: step, median', `${pct(compare, 50).toFixed(1)} ms`, '');
+  row('compare, 10,000 tasks a side: step, p95', `${pct(compare, 95).toFixed(1)} ms`, '< 50 ms');
   for (const s of sizes) row(`  ${s.f}${loaded.has(s.f) ? ' (first frame)' : ''}`, `${(s.gz / 1024).toFixed(1)} kB gz`, '');
   row('JavaScript for the first interactive frame', `${(firstTotal / 1024).toFixed(1)} kB gz`, `≤ 150 kB  (${first.map((s) => s.f.replace(/-.*/, '')).join(' + ')})`);
   row('JavaScript, gzipped, total', `${(total / 1024).toFixed(1)} kB`, '');
