@@ -42,8 +42,14 @@ describe('timeline lanes', () => {
       const end = await until('the end', () => stepOf(page), (s) => s > 100);
       const reader = await page.evaluate(() => window.klpscope?.store.getState().frame?.tasks.pid.indexOf(4) ?? -1);
       await page.getByRole('combobox', { name: 'Choose a task' }).selectOption(String(reader));
-      await page.getByRole('button', { name: 'Pin lane' }).click();
       const lane = page.locator(`[data-testid="lanes"] [data-task="${reader}"]`);
+      // The tour's stop may have pinned it already (a spotlight task is pinned): start from unpinned.
+      const unpin = page.getByRole('button', { name: 'Unpin lane', exact: true });
+      if ((await unpin.count()) > 0) {
+        await unpin.click();
+        await lane.waitFor({ state: 'detached' });
+      }
+      await page.getByRole('button', { name: 'Pin lane', exact: true }).click();
       await lane.waitFor();
       const history = await page.evaluate(() => window.klpscope?.store.getState().frame?.selected?.history.map((r) => r.step) ?? []);
       expect(history.length).toBeGreaterThan(0);
