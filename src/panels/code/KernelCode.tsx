@@ -82,7 +82,7 @@ export function KernelCode() {
         function
       </label>
       <select id={id} aria-label="Show a function" value={browse ?? ''} onChange={(e) => setBrowse(e.target.value === '' ? null : (e.target.value as CodeFnId))}>
-        <option value="">the current event&apos;s</option>
+        <option value="">current event</option>
         {FN_IDS.map((f) => (
           <option key={f} value={f}>
             {CODE_FUNCTIONS[f].name}
