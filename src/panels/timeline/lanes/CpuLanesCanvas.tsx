@@ -51,7 +51,13 @@ export function CpuLanesCanvas(props: CpuLanesCanvasProps) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     const css = getComputedStyle(canvas);
-    const colour = (v: string) => css.getPropertyValue(v).trim() || 'gray';
+    // Read each theme variable once a drawing (reading them per lane showed in profiles).
+    const colours = new Map<string, string>();
+    const colour = (v: string): string => {
+      let c = colours.get(v);
+      if (c === undefined) colours.set(v, (c = css.getPropertyValue(v).trim() || 'gray'));
+      return c;
+    };
     ctx.font = `10px ${colour('--mono')}`;
     ctx.textBaseline = 'middle';
     runs.forEach((cpuRuns, cpu) => {
