@@ -15,9 +15,9 @@ import { flush, renderWithSim } from './harness.tsx';
 
 afterEach(cleanup);
 
-/** The lanes on a plain scale: 100 px per simulated second from x = 60. */
-function LanesOnScale(props: { readonly endUs?: number }) {
-  return <Lanes x={(s) => 60 + s * 100} left={60} right={900} width={920} endUs={props.endUs ?? 6_000_000} step={0} now={0} onSeek={() => undefined} />;
+/** The lanes on a plain time axis: 100 px per simulated second from x = 60. */
+function LanesOnScale() {
+  return <Lanes px={(p) => 60 + (p.time / 1e6) * 100} left={60} right={900} width={920} end={{ step: 1e9, time: 6_000_000 }} step={0} now={0} onSeek={() => undefined} />;
 }
 
 const cpuLanes = () => document.querySelectorAll('[data-testid="lanes"] .lane-cpu');
@@ -129,7 +129,7 @@ describe("a tour stop's spotlight", () => {
 });
 
 describe('cpuLane (the CPU lanes canvas draws these)', () => {
-  const w = { x: (s: number) => 100 + s * 100, left: 100, right: 1100, endUs: 10_000_000 };
+  const w = { px: (p: { readonly time: number }) => 100 + (p.time / 1e6) * 100, left: 100, right: 1100, end: { step: 1e9, time: 10_000_000 } };
   // Kinds: 0 idle, 1 shell, 3 user; task 1 is a shell, tasks 2 and 3 user tasks, task 0 idle.
   const kinds = [0, 1, 3, 3];
   const run = (step: number, timeS: number, task: number) => ({ step, time: timeS * 1e6, cpu: 0, task });
@@ -156,7 +156,7 @@ describe('cpuLane (the CPU lanes canvas draws these)', () => {
     expect(shape.fills.user?.[0]).toBeCloseTo(300.999, 3);
     expect(shape.fills.user?.[1]).toBe(1100);
     // Outside the window: nothing.
-    const out = cpuLane(many, (t) => kinds[t] ?? 3, { ...w, left: 400, right: 500, endUs: 3e6 });
+    const out = cpuLane(many, (t) => kinds[t] ?? 3, { ...w, left: 400, right: 500, end: { step: 1e9, time: 3e6 } });
     expect(out).toEqual({ fills: {}, switches: [], labels: [] });
   });
 });
