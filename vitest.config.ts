@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     server: { deps: { inline: USES_REACT } },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Every preset is known to sessions in tests (the worker registers them lazily).
+    setupFiles: ['test/setup/presets.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
     // Timeouts guard against hangs, not speed (speed is `npm run bench`): a

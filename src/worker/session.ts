@@ -5,7 +5,7 @@
 import { Engine } from '../sim/engine.ts';
 import type { EngineOptions } from '../sim/engine.ts';
 import { limitMessage } from '../sim/limits.ts';
-import { presetById } from '../sim/scenario/presets.ts';
+import { knownPreset } from './presetRegistry.ts';
 import type { Preset } from '../sim/scenario/presets.ts';
 import { stopMatches } from '../sim/scenario/tour.ts';
 import { formatLogLine, traceLine } from '../sim/trace/format.ts';
@@ -381,7 +381,7 @@ export class Session {
   }
 
   private *load(source: ScenarioSource): Work {
-    const preset = source.preset === undefined ? undefined : presetById(source.preset);
+    const preset = source.preset === undefined ? undefined : knownPreset(source.preset);
     if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `no demo is called '${source.preset.slice(0, 40)}'`);
     const engine = Engine.load(preset?.scenario ?? source.scenario, this.engineOptions);
     const actions = source.actions ?? [];

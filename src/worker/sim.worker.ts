@@ -1,6 +1,20 @@
 // The simulation worker: a Session behind the message protocol.
+import { FIRST_LIVEPATCH } from '../sim/scenario/presets/first.ts';
+import { knownPreset, registerPresets } from './presetRegistry.ts';
 import { Session } from './session.ts';
 import type { Message } from './protocol.ts';
+
+// The default demo is here from the start; the others are a chunk of their own, fetched when a load first names one.
+registerPresets([FIRST_LIVEPATCH]);
+let allPresets: Promise<void> | null = null;
+const loadPresets = (): Promise<void> =>
+  (allPresets ??= import('../sim/scenario/presets.ts').then(
+    (m) => registerPresets(m.PRESETS),
+    () => {
+      // The session then says that no demo has that name; a later load tries again.
+      allPresets = null;
+    },
+  ));
 
 // Long computations run in slices, with the messages that came meanwhile read between them.
 const session = new Session(
@@ -9,6 +23,9 @@ const session = new Session(
   {},
   (fn) => setTimeout(fn, 0),
 );
+
+let queue: Promise<void> = Promise.resolve();
+let waiting = 0;
 
 self.addEventListener('message', (ev: MessageEvent<Message>) => {
   if (ev.data.type === 'crash') {
@@ -24,5 +41,25 @@ self.addEventListener('message', (ev: MessageEvent<Message>) => {
       // spin
     }
   }
-  session.handle(ev.data);
+  const msg = ev.data;
+  const needsPresets = msg.type === 'load' && msg.source.preset !== undefined && knownPreset(msg.source.preset) === undefined;
+  if (!needsPresets && waiting === 0) {
+    session.handle(msg);
+    return;
+  }
+  // In order: what arrives while the presets are fetched waits behind the load that asked for them.
+  waiting++;
+  queue = queue.then(async () => {
+    try {
+      if (needsPresets) await loadPresets();
+      session.handle(msg);
+    } catch (e) {
+      // As if thrown by the message handler: the app's worker error path sees it, and the queue goes on.
+      setTimeout(() => {
+        throw e;
+      });
+    } finally {
+      waiting--;
+    }
+  });
 });
