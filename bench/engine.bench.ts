@@ -55,15 +55,15 @@ function heapUsed(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-const p95 = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const p95 = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const ms = (t: number): string => (t >= 100 ? t.toFixed(0) : t.toFixed(1));
 const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
@@ -71,7 +71,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): v
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? NaN;
 };
 
 /** A small seeded generator for the bench's own random points (mulberry32). */
@@ -190,7 +190,7 @@ function benchPatching(): PatchFigures {
     patchRun(tasks, cpus); // warm again after the forced collection
     const runsOf = Array.from({ length: reps }, () => patchRun(tasks, cpus));
     const total = median(runsOf.map((r) => r.loadMs + r.runMs));
-    const r = runsOf.find((x) => x.loadMs + x.runMs === total) ?? runsOf[0];
+    const r = runsOf.find((x) => x.loadMs + x.runMs === total) ?? runsOf[0]!;
     const rate = r.events / (r.runMs / 1000);
     const cpuRate = r.events / (r.runCpuMs / 1000);
     if (tasks === 10_000) {
@@ -230,7 +230,7 @@ function benchPatching(): PatchFigures {
     cliRows.push([`${num(tasks)} tasks / ${cpus} CPUs`, `${ms(median(walls))} ms`, `${ms(Math.min(...walls))} ms`, `${ms(Math.max(...walls))} ms`, cpuMs.length > 0 ? `${ms(median(cpuMs))} ms` : 'n/a', String(runs)]);
   }
   table(['machine', 'wall median', 'min', 'max', 'CPU (user+sys) median', 'runs'], cliRows);
-  return { rate10k, cpuRate10k, cli10k: cli[0], cli100k: cli[1], cliOk: true };
+  return { rate10k, cpuRate10k, cli10k: cli[0]!, cli100k: cli[1]!, cliOk: true };
 }
 
 // ---------------------------------------------------------------- 2. a million events
@@ -347,7 +347,7 @@ function benchStartup(): { median: number; holds: boolean } {
     });
   const cli = time(['bin/klpscope.mjs', 'run', '--script', '/dev/null']);
   const bare = time(['-e', '0']);
-  const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
+  const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)] ?? NaN;
   table(
     ['process', 'median', 'p90', 'min'],
     [
@@ -361,7 +361,7 @@ function benchStartup(): { median: number; holds: boolean } {
 
 // ---------------------------------------------------------------- main
 
-const load = os.loadavg()[0];
+const load = os.loadavg()[0]!;
 const holds = (ok: boolean): string => (ok ? 'HOLDS' : 'DOES NOT HOLD');
 console.log(`klpscope engine benchmark — Node ${process.version}, ${process.platform}/${process.arch}, ${os.cpus().length} CPUs, load average ${load.toFixed(2)} at start`);
 const patch = benchPatching();

@@ -51,7 +51,7 @@ async function frameTimes(page: Page, tasks: number, cpus: number): Promise<{ me
     const s = [...deltas.slice(5)].sort((a, b) => a - b);
     // Frames that missed one vsync (over 1.5 × 16.7 ms) and two (over 2.5 ×).
     const share = (ms: number) => s.filter((d) => d > ms).length / s.length;
-    return { median: s[Math.floor(s.length / 2)], p95: s[Math.floor(s.length * 0.95)], frames: s.length, steps: store.getState().frame?.step ?? 0, over1: share(25), over2: share(41.7) };
+    return { median: s[Math.floor(s.length / 2)] ?? NaN, p95: s[Math.floor(s.length * 0.95)] ?? NaN, frames: s.length, steps: store.getState().frame?.step ?? 0, over1: share(25), over2: share(41.7) };
   });
 }
 

@@ -280,6 +280,6 @@ export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
 }
 
 export const speedLabel = (index: number): string => {
-  const v = SPEEDS[index];
+  const v = SPEEDS[index]!;
   return v === Infinity ? 'max' : `${v.toLocaleString('en')}/s`;
 };

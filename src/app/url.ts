@@ -129,8 +129,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 /** Why a list of actions cannot be replayed, or undefined. */
 function actionsProblem(actions: readonly { readonly step: unknown; readonly text: unknown }[]): string | undefined {
   let prev = 0;
-  for (let i = 0; i < actions.length; i++) {
-    const { step, text } = actions[i];
+  for (const [i, { step, text }] of actions.entries()) {
     const at = `the actions in this link are malformed: action ${i + 1}`;
     if (typeof text !== 'string') return `${at} has ${show(text)} as its command (expected text)`;
     if (!isCount(step)) return `${at} has the step ${show(step)} (expected an integer from 0 to ${MAX_SAFE})`;
@@ -220,7 +219,7 @@ export function inflate(data: string, maxChars: number = MAX_INFLATED_CHARS): In
       if (mask === 0) {
         if (pos >= input.length) return -1;
         const code = input.charCodeAt(pos++);
-        val = code < 128 ? LZ_VALUE[code] : -1;
+        val = code < 128 ? LZ_VALUE[code]! : -1;
         if (val < 0) return -1;
         mask = 32;
       }
@@ -263,7 +262,7 @@ export function inflate(data: string, maxChars: number = MAX_INFLATED_CHARS): In
       numBits++;
     }
     let entry: string;
-    if (c < dictSize) entry = dict[c];
+    if (c < dictSize) entry = dict[c]!;
     else if (c === dictSize) entry = w + w.charAt(0);
     else return DAMAGED;
     total += entry.length;

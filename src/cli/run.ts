@@ -55,7 +55,7 @@ function parseRunArgs(argv: readonly string[]): Options {
     cpus: { type: 'string' },
     seed: { type: 'string' },
   });
-  if (positionals.length > 1) throw new UsageError(`unexpected argument ${escapeControl(positionals[1])}`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${escapeControl(positionals[1]!)}`);
   const o: Options = {
     scenario: positionals[0],
     script: v.script,

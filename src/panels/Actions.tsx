@@ -155,7 +155,7 @@ export function Actions() {
     e.preventDefault();
     const next = Math.max(-1, Math.min(history.length - 1, back + (e.key === 'ArrowUp' ? 1 : -1)));
     setBack(next);
-    setTyped(next < 0 ? '' : history[next]);
+    setTyped(history[next] ?? '');
   };
 
   return (

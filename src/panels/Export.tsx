@@ -202,7 +202,7 @@ export function Export(props: {
         if (open && move.index === index) itemRefs.current[move.index]?.focus();
         break;
       case 'activate': {
-        const item = EXPORT_ITEMS[index].item;
+        const item = EXPORT_ITEMS[index]!.item;
         close(true);
         if (busy !== item) run(item);
         break;

@@ -23,6 +23,7 @@ import { TraceStore, traceView } from './trace/store.ts';
 import type { World } from './world.ts';
 import { MAX_EVENTS, MAX_RANGE_MS, MAX_SIM_TIME_US } from './limits.ts';
 import type { LimitKind } from './limits.ts';
+import { must } from './must.ts';
 
 /** How long after its script a scenario may go on for a transition to finish. */
 export const SETTLE_LIMIT_US = 60_000_000;
@@ -262,8 +263,8 @@ export class Engine {
   /** Hands the shell the actions taken at or before the current step. */
   private injectActions(): void {
     const log = this.actionLog;
-    while (this.injected < log.length && log[this.injected].step <= this.k.s.steps) {
-      this.k.s.shell.actions.push(this.parseAction(log[this.injected].text));
+    while (this.injected < log.length && log[this.injected]!.step <= this.k.s.steps) {
+      this.k.s.shell.actions.push(this.parseAction(log[this.injected]!.text));
       this.injected++;
     }
   }
@@ -301,9 +302,9 @@ export class Engine {
         return false;
       }
       const half = cps.length >> 1;
-      const kept: Checkpoint[] = [cps[0]];
+      const kept: Checkpoint[] = [cps[0]!];
       for (let i = 1; i < cps.length; i++) {
-        const c = cps[i];
+        const c = cps[i]!;
         if (i < half && i % 2 === 1) this.checkpointBytes -= c.bytes;
         else kept.push(c);
       }
@@ -435,10 +436,10 @@ export class Engine {
     let hi = cps.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (cps[mid].step <= step) lo = mid;
+      if (cps[mid]!.step <= step) lo = mid;
       else hi = mid - 1;
     }
-    return cps[lo];
+    return must(cps[lo], `checkpoint ${lo}`);
   }
 
   /**

@@ -252,9 +252,9 @@ export function describeEvent(e: Describable, world: World): string {
     case 'cpu-hotplug':
       return `CPU ${cpu} goes ${e.args.online ? 'online' : 'offline'}${e.args.online ? '' : '; its tasks move to other CPUs and its idle task stops running'}.`;
     case 'syscall-sleep': {
-      const sc = world.syscalls[e.args.syscall];
+      const sc = world.syscalls[e.args.syscall]!;
       const us = e.args.sleepUs;
-      return `${name} calls ${sc.name} and sleeps in ${world.fnNames[sc.chain[sc.sleepAt]]}${us < 0 ? ' until woken' : ` for ${ms(us)} ms`}.`;
+      return `${name} calls ${sc.name} and sleeps in ${world.fnNames[sc.chain[sc.sleepAt]!]}${us < 0 ? ' until woken' : ` for ${ms(us)} ms`}.`;
     }
     case 'syscall-return':
       return `${name} calls ${syscallName(e.args.syscall)} and returns to user space.`;

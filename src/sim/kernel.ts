@@ -261,7 +261,7 @@ export class Kernel {
 
   /** Another task, as the narration names it. */
   ref(t: TaskId): TaskRef {
-    return { comm: this.tasks.comm[t], pid: this.tasks.pid[t] };
+    return { comm: this.tasks.comm[t]!, pid: this.tasks.pid[t]! };
   }
 
   /** Drops whatever an abandoned event collected (after a restore). */

@@ -107,7 +107,7 @@ export function compileWorld(scenario: Scenario, script: readonly ScriptLine[]):
     let blockedChain: number[] = [];
     if (g.blockedIn !== undefined) {
       const b = fnId(g.blockedIn);
-      const host = gs.map((i) => syscalls[i].chain).find((c) => c.includes(b));
+      const host = gs.map((i) => syscalls[i]!.chain).find((c) => c.includes(b));
       blockedChain = host ? host.slice(0, host.indexOf(b) + 1) : [fnId('do_syscall_64'), b];
     }
     depthMax = Math.max(depthMax, loop.length + 1, blockedChain.length);

@@ -16,11 +16,11 @@ export const MAX_PINNED = 64;
 
 /** The task a CPU runs now, -1 when it is offline. */
 function currentOn(k: Kernel, cpu: number): number {
-  return k.cpus.online[cpu] === 1 ? k.cpus.curr[cpu] : -1;
+  return k.cpus.online[cpu] === 1 ? k.cpus.curr[cpu]! : -1;
 }
 
 function onCpu(k: Kernel, t: TaskId): boolean {
-  const cpu = k.tasks.cpu[t];
+  const cpu = k.tasks.cpu[t]!;
   return k.cpus.online[cpu] === 1 && (k.cpus.curr[cpu] === t || (t === idleTask(cpu) && k.cpus.curr[cpu] === t));
 }
 
@@ -73,8 +73,8 @@ export class LaneRecorder {
     const id = t as TaskId;
     const step = e?.step ?? 0;
     const time = e?.time ?? 0;
-    const patchState = tasks.patchState[id];
-    const tif = tasks.tif[id];
+    const patchState = tasks.patchState[id]!;
+    const tif = tasks.tif[id]!;
     const run = runState(tasks, id, onCpu(k, id));
     const sw = e?.switches.find((s) => s.task === t);
     const checked = e !== null && e.task === t && (e.kind === 'switch-checked' || e.kind === 'switch-stalled');
@@ -120,7 +120,7 @@ export class LaneRecorder {
   truncate(step: number): void {
     const cut = <T extends { step: number }>(xs: T[]): T[] => {
       let n = xs.length;
-      while (n > 0 && xs[n - 1].step > step) n--;
+      while (n > 0 && xs[n - 1]!.step > step) n--;
       return n === xs.length ? xs : xs.slice(0, n);
     };
     this.cpuRuns = cut(this.cpuRuns);

@@ -47,7 +47,7 @@ const DOC = {
 };
 const ACTIONS = Array.from({ length: 20 }, (_, i) => ({
   step: 500 + i * 1_009,
-  text: [`echo 0 > /sys/kernel/livepatch/${LP}/enabled`, `echo 1 > /sys/kernel/livepatch/${LP}/enabled`, 'wake slowcat', 'cat /proc/cmdline'][i % 4],
+  text: [`echo 0 > /sys/kernel/livepatch/${LP}/enabled`, `echo 1 > /sys/kernel/livepatch/${LP}/enabled`, 'wake slowcat', 'cat /proc/cmdline'][i % 4]!,
 }));
 const VALID: LinkState[] = [
   { version: 1, scenario: { preset: 'first-livepatch' }, actions: ACTIONS, step: 31_337, tour: 2, embed: true, panels: ['tasks', 'cpus', 'log'] },
@@ -83,7 +83,7 @@ function buildCases(): Case[] {
   const damageChar = fc.oneof(fc.constantFrom(...ALPHABET), fc.constantFrom('%', '&', '=', '#', ' ', '+', ',', '"', '<'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
   for (const [i, link] of LINKS.entries()) {
     for (const [pos, c, op] of sample(fc.tuple(fc.nat(link.length - 1), damageChar, fc.constantFrom('replace', 'delete', 'insert', 'double')), 500, 100 + i)) {
-      const next = op === 'replace' ? c : op === 'delete' ? '' : op === 'insert' ? c + link[pos] : link[pos] + link[pos];
+      const next = op === 'replace' ? c : op === 'delete' ? '' : op === 'insert' ? c + link[pos] : link[pos]! + link[pos]!;
       add('damage', link.slice(0, pos) + next + link.slice(pos + 1), pos > link.indexOf('&k=') ? { refuseOr: VALID[i] } : {});
     }
   }
@@ -91,7 +91,7 @@ function buildCases(): Case[] {
   // Wrong and huge versions.
   for (const v of ['0', '2', '7', '-1', '1.0', '1e0', '01', '', '%31', '%', '１', '١', 'one', '9'.repeat(400), '1'.repeat(30), 'NaN', 'Infinity', ' 1', '1 ', XSS[0]]) {
     add('version', `v=${v}&p=first-livepatch`);
-    add('version', `v=${v}&${LINKS[1].slice(4)}`);
+    add('version', `v=${v}&${LINKS[1]!.slice(4)}`);
   }
   add('version', 'p=first-livepatch&s=1', { refuse: true });
   add('version', `v=1&v=2&p=x`, { refuse: true });

@@ -52,7 +52,7 @@ const COMMANDS = [
 ];
 
 /** Twenty actions as a session of clicking around might leave them. */
-const TWENTY: Action[] = Array.from({ length: 20 }, (_, i) => ({ step: 1_000 + i * 2_357 + (i % 3) * 17, text: COMMANDS[(i * 5) % COMMANDS.length] }));
+const TWENTY: Action[] = Array.from({ length: 20 }, (_, i) => ({ step: 1_000 + i * 2_357 + (i % 3) * 17, text: COMMANDS[(i * 5) % COMMANDS.length]! }));
 
 function ok(r: LinkResult): LinkState {
   if (!r.ok) throw new Error(`expected the link to decode, got: ${r.error}`);
@@ -216,8 +216,8 @@ describe('decodeLink is lenient where that is harmless', () => {
 
 describe('decodeLink refuses, saying what was wrong', () => {
   const docLink = encodeLink({ version: 1, scenario: { doc: DOC }, actions: TWENTY, step: 100 });
-  const z = /&z=([^&]*)/.exec(docLink)![1];
-  const a = /&a=([^&]*)/.exec(docLink)![1];
+  const z = /&z=([^&]*)/.exec(docLink)![1]!;
+  const a = /&a=([^&]*)/.exec(docLink)![1]!;
 
   it('damaged compressed data: truncated, altered, or not the alphabet', () => {
     expect(refused(decodeLink(`v=1&z=${z.slice(0, z.length - 7)}`))).toBe('the scenario in this link is damaged (it could not be decompressed)');

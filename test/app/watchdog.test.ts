@@ -72,7 +72,7 @@ describe('the worker watchdog', () => {
     expect(workers).toHaveLength(1);
     await pass(1500);
     expect(workers).toHaveLength(2);
-    expect(workers[0].terminated).toBe(true);
+    expect(workers[0]!.terminated).toBe(true);
     const s = store.getState();
     expect(s.restarted).toBe(true);
     expect(s.error).toMatch(/^the simulation did not answer for 4 s, so it was stopped and started afresh$/);
@@ -81,18 +81,18 @@ describe('the worker watchdog', () => {
     // Back to the last good state: the fresh worker opens it at step 40.
     s.recover('last');
     await settle();
-    expect(workers[1].received.at(-1)).toMatchObject({ type: 'load', source: { preset: 'sleeper-stalls', step: 40 } });
+    expect(workers[1]!.received.at(-1)).toMatchObject({ type: 'load', source: { preset: 'sleeper-stalls', step: 40 } });
     expect(store.getState().error).toBeNull();
     expect(store.getState().live?.step).toBe(40);
 
     // Or the default demo.
-    workers[1].postMessage({ type: 'hang' });
+    workers[1]!.postMessage({ type: 'hang' });
     client.send({ type: 'pause', id: 99 });
     await pass(4500);
     expect(workers).toHaveLength(3);
     store.getState().recover('default');
     await settle();
-    expect(workers[2].received.at(-1)).toMatchObject({ type: 'load', source: { preset: 'first-livepatch' } });
+    expect(workers[2]!.received.at(-1)).toMatchObject({ type: 'load', source: { preset: 'first-livepatch' } });
     client.close();
   });
 
@@ -104,7 +104,7 @@ describe('the worker watchdog', () => {
     await pass(10_000);
     expect(workers).toHaveLength(1);
     // A long computation: no reply yet, but a `busy` every second.
-    workers[0].hung = true;
+    workers[0]!.hung = true;
     client.send({ type: 'jump', to: 'end', id: 2 });
     for (let i = 0; i < 10; i++) {
       await pass(1000);

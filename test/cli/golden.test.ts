@@ -81,7 +81,7 @@ describe('golden scenarios (test/scenarios)', () => {
 
 describe('the klpscope binary', () => {
   it('prints the same log as main() (the npx klpscope path)', () => {
-    const g = GOLDENS[0];
+    const g = GOLDENS[0]!;
     const rel = `test/scenarios/${g.name}.json`;
     let stdout: string;
     let status = 0;

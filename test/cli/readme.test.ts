@@ -9,8 +9,8 @@ describe('README', () => {
     const m = /\$ npx klpscope run (\S+) ([^\n]*)\n([\s\S]*?)\n```/.exec(readme);
     if (m === null) throw new Error('the README has no CLI example');
     const out: string[] = [];
-    const status = await main(['run', m[1], ...m[2].split(' ')], { out: (l) => out.push(l), err: () => {} });
+    const status = await main(['run', m[1]!, ...m[2]!.split(' ')], { out: (l) => out.push(l), err: () => {} });
     expect(status).toBe(0);
-    expect(out).toEqual(m[3].split('\n'));
+    expect(out).toEqual(m[3]!.split('\n'));
   });
 });

@@ -129,7 +129,7 @@ describe('invariants named on the page', () => {
   it('are links to the guarantees page at every stop of every demo that names one', async () => {
     const naming = PRESETS.filter((p) => [p.scenario.description ?? '', ...p.tour.flatMap((s) => [s.text, s.question?.why ?? ''])].some((t) => /\binvariant \d/i.test(t)));
     expect(naming.length).toBeGreaterThan(3);
-    const page = await open(`v=1&p=${naming[0].id}`, { width: 1366, height: 768 });
+    const page = await open(`v=1&p=${naming[0]!.id}`, { width: 1366, height: 768 });
     let linked = 0;
     for (const p of naming) {
       for (let stop = 0; stop < p.tour.length; stop++) {

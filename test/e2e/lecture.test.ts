@@ -176,11 +176,11 @@ describe('the lecture tool', () => {
       await page.evaluate((id) => window.klpscope!.store.getState().load({ preset: id, tour: 0 }), p.id);
       await expect.poll(() => page.evaluate(() => window.klpscope!.store.getState().frame?.tour?.preset)).toBe(p.id);
       for (let i = 0; i < p.tour.length; i++) {
-        const panel = p.tour[i].spotlight?.panel;
+        const panel = p.tour[i]!.spotlight?.panel;
         await page.evaluate((stop) => window.klpscope!.store.getState().send({ type: 'tour', stop }), i);
         await expect.poll(async () => (await tourOf(page))?.stop, { timeout: 120_000 }).toBe(i);
         if (panel === undefined) continue;
-        const title = TITLES[panel];
+        const title = TITLES[panel]!;
         try {
           await expect.poll(() => inView(page, title), { timeout: 3000 }).toBe(true);
         } catch {

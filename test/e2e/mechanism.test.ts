@@ -60,7 +60,7 @@ describe('timeline lanes', () => {
       // The mark seeks to the switch.
       await marks.first().click();
       expect(await until('the seek', () => stepOf(page), (s) => s === history[0])).toBe(history[0]);
-      expect(end).toBeGreaterThan(history[0]);
+      expect(end).toBeGreaterThan(history[0]!);
       await page.getByRole('region', { name: 'Timeline', exact: true }).screenshot({ path: `${ARTIFACTS}/lanes-${colorScheme}.png` });
       // Collapse hides the lanes of a group; expanding shows them again.
       await page.getByRole('button', { name: /Pinned tasks/ }).click();
@@ -84,10 +84,10 @@ describe('compare mode', () => {
     const status = (await page.getByRole('status', { name: 'First divergence' }).textContent()) ?? '';
     const m = /step ([\d,]+) \(A\) \/ ([\d,]+) \(B\)/.exec(status);
     expect(m).not.toBeNull();
-    const [a, b] = [Number(m?.[1].replace(/,/g, '')), Number(m?.[2].replace(/,/g, ''))];
+    const [a, b] = [Number(m?.[1]!.replace(/,/g, '')), Number(m?.[2]!.replace(/,/g, ''))];
     await jump.click();
     await until('A at the divergence', () => stepOf(page), (s) => s === a);
-    const stepB = () => page.evaluate(() => Number(/B ([\d,]+)/.exec(document.querySelector('.cmp-slider output')?.textContent ?? '')?.[1].replace(/,/g, '') ?? -1));
+    const stepB = () => page.evaluate(() => Number(/B ([\d,]+)/.exec(document.querySelector('.cmp-slider output')?.textContent ?? '')?.[1]!.replace(/,/g, '') ?? -1));
     await until('B at the divergence', stepB, (s) => s === b);
     // Both grids, both globals and the log diff are on screen at 1366×768, the first differing line marked.
     for (const name of [/^Run A/, /^Run B/]) {
@@ -108,7 +108,7 @@ describe('compare mode', () => {
     const again = await open(hash, { colorScheme: 'dark', width: 1366, height: 768 });
     await again.page.getByRole('region', { name: 'Compare two runs' }).waitFor();
     await until('A again', () => stepOf(again.page), (s) => s === a);
-    const stepB2 = () => again.page.evaluate(() => Number(/B ([\d,]+)/.exec(document.querySelector('.cmp-slider output')?.textContent ?? '')?.[1].replace(/,/g, '') ?? -1));
+    const stepB2 = () => again.page.evaluate(() => Number(/B ([\d,]+)/.exec(document.querySelector('.cmp-slider output')?.textContent ?? '')?.[1]!.replace(/,/g, '') ?? -1));
     await until('B again', stepB2, (s) => s === b);
     await again.page.getByRole('button', { name: 'Jump to the first divergence' }).waitFor();
     await again.page.screenshot({ path: `${ARTIFACTS}/compare-dark.png` });

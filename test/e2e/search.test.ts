@@ -54,7 +54,7 @@ describe('Find a counterexample', () => {
     expect(await dialog.getByRole('button', { name: 'invariant 9' }).count()).toBe(2);
     const open = dialog.getByRole('button', { name: /^Open the counterexample \(step [\d,]+\)$/ });
     const label = (await open.textContent()) ?? '';
-    const step = Number(/step ([\d,]+)/.exec(label)?.[1].replace(/,/g, ''));
+    const step = Number(/step ([\d,]+)/.exec(label)?.[1]!.replace(/,/g, ''));
     await open.click();
     await page.waitForFunction((s) => window.klpscope?.store.getState().frame?.step === s, step);
     const state = await page.evaluate(() => {

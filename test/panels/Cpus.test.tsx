@@ -66,7 +66,7 @@ describe('<CPUs>', () => {
     expect((screen.getByRole<HTMLButtonElement>('button', { name: 'Take CPU 0 offline' })).disabled).toBe(true);
 
     fireEvent.click(screen.getByRole('button', { name: 'Take CPU 2 offline' }));
-    await waitFor(() => expect(frameOf(store).cpus[2].online).toBe(false));
+    await waitFor(() => expect(frameOf(store).cpus[2]!.online).toBe(false));
     expect(frameOf(store).actions.map((a) => a.text)).toContain('echo 0 > /sys/devices/system/cpu/cpu2/online');
     expect(frameOf(store).cpus.filter((c) => c.online)).toHaveLength(3);
     expect(row(2).textContent).toContain('offline');
@@ -77,7 +77,7 @@ describe('<CPUs>', () => {
     expect(frameOf(store).computed).toBe(frameOf(store).step);
     fireEvent.click(screen.getByRole('button', { name: 'Bring CPU 2 online' }));
     expect(store.getState().pendingAct).toBeNull();
-    await waitFor(() => expect(frameOf(store).cpus[2].online).toBe(true));
+    await waitFor(() => expect(frameOf(store).cpus[2]!.online).toBe(true));
     expect(frameOf(store).actions.at(-1)?.text).toBe('echo 1 > /sys/devices/system/cpu/cpu2/online');
     expect(screen.getByRole('button', { name: 'Take CPU 2 offline' })).toBeTruthy();
   });

@@ -135,7 +135,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
 
     await user.clear(count);
     await user.type(count, '3');
-    expect(doc(json).tasks[1].count).toBe(3);
+    expect(doc(json).tasks[1]!.count).toBe(3);
     await waitFor(() => expect(apply.disabled).toBe(false));
     expect(invalid(count)).toBe(false);
   });
@@ -155,7 +155,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     await user.clear(comm);
     await user.type(comm, 'zsh');
     const after = doc(json);
-    expect(after.tasks[0].comm).toBe('zsh');
+    expect(after.tasks[0]!.comm).toBe('zsh');
     expect(after.functions).toEqual({ my_fn: { output: 'mine' } });
     expect(after.files).toEqual({ '/proc/mine': 'my_fn' });
     expect(after.name).toBe('Edited in JSON');
@@ -360,9 +360,9 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     await renderWithSim(<Editor />);
     const { dialog, json, section, task } = await openEditor(user);
     await user.deselectOptions(task(2).getByLabelText('Syscalls'), ['read_pipe']);
-    expect(doc(json).tasks[1].syscalls).toEqual(['epoll_wait']);
+    expect(doc(json).tasks[1]!.syscalls).toEqual(['epoll_wait']);
     await user.deselectOptions(task(2).getByLabelText('Syscalls'), ['epoll_wait']);
-    expect(doc(json).tasks[1].syscalls).toEqual([]);
+    expect(doc(json).tasks[1]!.syscalls).toEqual([]);
     const syscalls = task(2).getByLabelText('Syscalls');
     await waitFor(() => expect(invalid(syscalls)).toBe(true));
     expect(description(syscalls)).toContain('a user task needs at least one syscall');
@@ -371,7 +371,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     const max = task(1).getByLabelText<HTMLInputElement>('User time (ms) max');
     await user.clear(max);
     await user.type(max, '1');
-    expect(doc(json).tasks[0].userMs).toEqual([2, 1]);
+    expect(doc(json).tasks[0]!.userMs).toEqual([2, 1]);
     await waitFor(() => expect(invalid(max)).toBe(true));
     expect(description(max)).toContain('[MIN, MAX] milliseconds with 0 <= MIN <= MAX');
     await user.type(max, '00');
@@ -418,9 +418,9 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     await user.selectOptions(section('Scenario').getByLabelText('Kernel'), 'v4.12');
     await user.click(mod.getByLabelText('Patch-level immediate'));
     await user.click(fn2.getByLabelText('Immediate'));
-    const lp = (doc(json).modules as { livepatch: { immediate: boolean; objects: { funcs: unknown[] }[] } }[])[0].livepatch;
+    const lp = (doc(json).modules as { livepatch: { immediate: boolean; objects: { funcs: unknown[] }[] } }[])[0]!.livepatch;
     expect(lp.immediate).toBe(true);
-    expect(lp.objects[0].funcs[1]).toEqual({ old: 'meminfo_proc_show', output: 'patched meminfo', immediate: true });
+    expect(lp.objects[0]!.funcs[1]).toEqual({ old: 'meminfo_proc_show', output: 'patched meminfo', immediate: true });
 
     // Back on mainline, both flags stay visible to show why they are refused.
     await user.selectOptions(section('Scenario').getByLabelText('Kernel'), 'mainline');
@@ -460,7 +460,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     expect(clicked.isConnected).toBe(false); // removed once clicked
     expect(clicked?.download).toBe('your-first-livepatch.klpscope.json');
     expect(clicked?.href).toBe('blob:editor-test');
-    expect(await blobs[0].text()).toBe(json.value);
+    expect(await blobs[0]!.text()).toBe(json.value);
   });
 
   it('reads a file into the editor without applying it', async () => {

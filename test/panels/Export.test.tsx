@@ -130,8 +130,8 @@ describe('<Export />', () => {
     });
     await flush();
     expect(files.map((f) => f.filename)).toEqual(['your-first-livepatch-trace.jsonl']);
-    expect(files[0].blob.type).toMatch(/ndjson/);
-    const text = await files[0].blob.text();
+    expect(files[0]!.blob.type).toMatch(/ndjson/);
+    const text = await files[0]!.blob.text();
     expect(text.endsWith('\n')).toBe(true);
     const events = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { step: number });
     expect(events.map((e) => e.step)).toEqual(Array.from({ length: step }, (_, i) => i + 1));
@@ -144,7 +144,7 @@ describe('<Export />', () => {
     await user.click(item('Trace as JSON lines'));
     await flush();
     expect(files).toHaveLength(2);
-    const earlier = (await files[1].blob.text()).trimEnd().split('\n');
+    const earlier = (await files[1]!.blob.text()).trimEnd().split('\n');
     expect(earlier.map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
@@ -159,9 +159,9 @@ describe('<Export />', () => {
     await user.keyboard('{Enter}');
     await flush();
     expect(download).toHaveBeenCalledTimes(1);
-    expect(files[0].filename).toBe('your-first-livepatch-log.txt');
-    expect(files[0].blob.type).toMatch(/^text\/plain/);
-    const text = await files[0].blob.text();
+    expect(files[0]!.filename).toBe('your-first-livepatch-log.txt');
+    expect(files[0]!.blob.type).toMatch(/^text\/plain/);
+    const text = await files[0]!.blob.text();
     expect(text).toContain('% insmod test_klp_livepatch.ko');
     expect(text.split('\n')[0]).toBe('[    0.000000] % insmod test_klp_livepatch.ko');
     expect(text).toMatch(/^\[ {4}0\.000000\] livepatch: enabling patch 'test_klp_livepatch'$/m);
@@ -185,8 +185,8 @@ describe('<Export />', () => {
     await user.click(button());
     await user.click(item('Timeline as SVG'));
     expect(files.map((f) => f.filename)).toEqual(['your-first-livepatch-timeline.svg']);
-    expect(files[0].blob.type).toMatch(/^image\/svg\+xml/);
-    const text = await files[0].blob.text();
+    expect(files[0]!.blob.type).toMatch(/^image\/svg\+xml/);
+    const text = await files[0]!.blob.text();
     expect(text).not.toContain('var(--');
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     expect(doc.querySelector('parsererror')).toBeNull();
@@ -264,14 +264,14 @@ describe('<Export />', () => {
     await user.click(button());
     await user.click(item('Timeline as PNG'));
     await waitFor(() => expect(files).toHaveLength(2));
-    expect(files[1].filename).toBe('your-first-livepatch-timeline.png');
-    expect(files[1].blob.type).toBe('image/png');
+    expect(files[1]!.filename).toBe('your-first-livepatch-timeline.png');
+    expect(files[1]!.blob.type).toBe('image/png');
     // It drew the same document as the SVG export, at twice the timeline's size.
-    expect(loaded).toBe(svgDataUrl(await files[0].blob.text()));
+    expect(loaded).toBe(svgDataUrl(await files[0]!.blob.text()));
     const width = Number(screen.getByRole('region', { name: 'Timeline' }).querySelector('svg.tl-svg')!.getAttribute('width'));
     expect(canvas.width).toBe(width * 2);
     expect(drawn[0]).toEqual(['scale', 2, 2]);
-    expect(drawn[1].slice(0, 4)).toEqual(['drawImage', 'image', 0, 0]);
+    expect(drawn[1]!.slice(0, 4)).toEqual(['drawImage', 'image', 0, 0]);
   });
 
   it('clicks a real <a download> with an object URL and revokes it after', async () => {
@@ -292,8 +292,8 @@ describe('<Export />', () => {
       document.removeEventListener('click', onClick);
       expect(create).toHaveBeenCalledWith(blob);
       expect(clicked).toHaveLength(1);
-      expect([clicked[0].download, clicked[0].getAttribute('href')]).toEqual(['a-log.txt', 'blob:fake']);
-      expect(clicked[0].isConnected).toBe(false);
+      expect([clicked[0]!.download, clicked[0]!.getAttribute('href')]).toEqual(['a-log.txt', 'blob:fake']);
+      expect(clicked[0]!.isConnected).toBe(false);
       expect(revoke).not.toHaveBeenCalled();
       vi.runAllTimers();
       expect(revoke).toHaveBeenCalledWith('blob:fake');

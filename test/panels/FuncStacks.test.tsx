@@ -28,24 +28,24 @@ describe('FuncStacks', () => {
     await send({ type: 'seek', step: 300 });
     const v = versions('cmdline_proc_show');
     expect(v).toHaveLength(2);
-    expect(v[0].text).toMatch(/^test_klp_livepatch/);
-    expect(v[0].text).toContain('patched 1');
-    expect(v[0].text).toContain('transition 1');
-    expect(v[1].text).toMatch(/^original/);
+    expect(v[0]!.text).toMatch(/^test_klp_livepatch/);
+    expect(v[0]!.text).toContain('patched 1');
+    expect(v[0]!.text).toContain('transition 1');
+    expect(v[1]!.text).toMatch(/^original/);
     const live = store.getState().frame!.globals.counts.live;
-    expect(v[0].tasks + v[1].tasks).toBe(live);
+    expect(v[0]!.tasks + v[1]!.tasks).toBe(live);
     // The sleeper in the original holds part of the tasks below while the rest moved up.
-    expect(v[0].tasks).toBeGreaterThan(0);
-    expect(v[1].tasks).toBeGreaterThan(0);
+    expect(v[0]!.tasks).toBeGreaterThan(0);
+    expect(v[1]!.tasks).toBeGreaterThan(0);
   });
 
   it('puts every task on the top version once the transition is complete', async () => {
     const { send, store } = await renderWithSim(<FuncStacks />);
     await send({ type: 'jump', to: 'end' });
     const v = versions('cmdline_proc_show');
-    expect(v[0].text).toContain('transition 0');
-    expect(v[0].tasks).toBe(store.getState().frame!.globals.counts.live);
-    expect(v[1].tasks).toBe(0);
+    expect(v[0]!.text).toContain('transition 0');
+    expect(v[0]!.tasks).toBe(store.getState().frame!.globals.counts.live);
+    expect(v[1]!.tasks).toBe(0);
   });
 
   it('stacks two patches of one function, marking the immediate one', async () => {
@@ -53,8 +53,8 @@ describe('FuncStacks', () => {
     await send({ type: 'jump', to: 'end' });
     const v = versions('wait_for_data');
     expect(v.map((x) => x.text.split(/\s/)[0])).toEqual(['lp_two', 'lp_one', 'original']);
-    expect(v[1].text).toContain('immediate');
-    expect(v[0].text).not.toContain('immediate');
+    expect(v[1]!.text).toContain('immediate');
+    expect(v[0]!.text).not.toContain('immediate');
     expect(v.reduce((n, x) => n + x.tasks, 0)).toBe(store.getState().frame!.globals.counts.live);
   });
 });

@@ -30,11 +30,11 @@ describe('<Gallery />', () => {
     const cards = within(dialog).getAllByRole('listitem').filter((li) => li.classList.contains('gal-card'));
     expect(cards).toHaveLength(PRESETS.length);
     PRESETS.forEach((p, i) => {
-      const card = within(cards[i]);
+      const card = within(cards[i]!);
       expect(card.getByRole('heading', { level: 3 }).textContent).toContain(p.title);
       expect(card.getByText(p.question)).toBeTruthy();
       expect(card.getByText(p.kernel).className).toContain('badge');
-      expect(cards[i].textContent).toContain(`${p.tour.length} tour stops`);
+      expect(cards[i]!.textContent).toContain(`${p.tour.length} tour stops`);
       expect(card.getByRole('button', { name: `Open demo: ${p.title}` })).toBeTruthy();
     });
   });
@@ -58,8 +58,8 @@ describe('<Gallery />', () => {
     const again = await openGallery(user);
     const current = within(again).getAllByRole('listitem').filter((li) => li.getAttribute('aria-current') === 'true');
     expect(current).toHaveLength(1);
-    expect(current[0].textContent).toContain(p.title);
-    expect(current[0].textContent).toContain('open now');
+    expect(current[0]!.textContent).toContain(p.title);
+    expect(current[0]!.textContent).toContain('open now');
   });
 
   it('lists the kernel selftests by file; Open loads the case as its scenario', async () => {
@@ -111,7 +111,7 @@ describe('<Gallery />', () => {
     window.addEventListener('keydown', behind);
     try {
       const buttons = within(dialog).getAllByRole('button');
-      const last = buttons[buttons.length - 1];
+      const last = buttons[buttons.length - 1]!;
       last.focus();
       await user.tab();
       expect(document.activeElement).toBe(buttons[0]);
@@ -136,13 +136,13 @@ describe('<Gallery />', () => {
     const cards = within(dialog).getAllByRole('listitem').filter((li) => li.classList.contains('gal-card'));
     PRESETS.forEach((p, i) => {
       const twin = twinOf(p);
-      const compare = within(cards[i]).queryByRole('button', { name: /^Compare with/ });
+      const compare = within(cards[i]!).queryByRole('button', { name: /^Compare with/ });
       if (twin === undefined) expect(compare).toBeNull();
       else expect(compare?.textContent).toBe(`Compare with ${twin.kernel}`);
     });
 
-    const bug = rfc[0];
-    const card = cards[PRESETS.indexOf(bug)];
+    const bug = rfc[0]!;
+    const card = cards[PRESETS.indexOf(bug)]!;
     await user.click(within(card).getByRole('button', { name: /^Compare with v4\.12/ }));
     await flush();
     expect(store.getState().meta?.preset).toBe(bug.compare);

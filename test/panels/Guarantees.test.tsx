@@ -33,7 +33,7 @@ describe('the guarantees page', () => {
     expect(items).toHaveLength(12);
     expect(GUARANTEES.map((g) => g.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     items.forEach((li, i) => {
-      const g = GUARANTEES[i];
+      const g = GUARANTEES[i]!;
       const n = i + 1;
       expect(li.id).toBe(`guarantee-${n}`);
       expect(li.getAttribute('value')).toBe(String(n));
@@ -92,8 +92,8 @@ describe('every "invariant N" is a link', () => {
       const mentions = [...text.matchAll(MENTION)];
       expect(links.map((l) => l.textContent), text).toEqual(mentions.map((m) => m[0]));
       expect(container.textContent).toBe(text);
-      act(() => links[0].click());
-      expect(store!.getState().guarantees).toEqual({ invariant: Number(mentions[0][1]) });
+      act(() => links[0]!.click());
+      expect(store!.getState().guarantees).toEqual({ invariant: Number(mentions[0]![1]) });
       unmount();
     }
   });
@@ -131,9 +131,9 @@ describe('every "invariant N" is a link', () => {
     await flush();
     expect(store.getState().frame!.tour).toMatchObject({ stop: at });
     const tour = screen.getByRole('region', { name: 'Guided tour' });
-    const n = /\b[Ii]nvariant (\d+)/.exec(preset.tour[at].text)![1];
+    const n = /\b[Ii]nvariant (\d+)/.exec(preset.tour[at]!.text)![1];
     const named = within(tour).getAllByRole('button', { name: new RegExp(`^[Ii]nvariant ${n}$`) });
-    await user.click(named[0]);
+    await user.click(named[0]!);
     expect(store.getState().guarantees).toEqual({ invariant: Number(n) });
   });
 });

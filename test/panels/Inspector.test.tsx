@@ -46,10 +46,10 @@ describe('Inspector', () => {
     const frames = within(screen.getByRole('list', { name: /Kernel stack/ })).getAllByRole('listitem');
     expect(screen.getByRole('list', { name: /innermost first/ })).toBeTruthy();
     expect(frames.map((li) => li.textContent?.match(/#\d (\w+)/)?.[1])).toEqual(['cmdline_proc_show', 'seq_read_iter', 'vfs_read', 'ksys_read', 'do_syscall_64']);
-    expect(frames[0].className).toContain('is-blocking');
-    expect(frames[0].textContent).toMatch(/Retired by this transition/);
-    expect(frames[0].textContent).toContain('original');
-    expect(frames[1].className).not.toContain('is-blocking');
+    expect(frames[0]!.className).toContain('is-blocking');
+    expect(frames[0]!.textContent).toMatch(/Retired by this transition/);
+    expect(frames[0]!.textContent).toContain('original');
+    expect(frames[1]!.className).not.toContain('is-blocking');
   });
 
   it('wakes, kills and forks through shell commands', async () => {
@@ -106,7 +106,7 @@ describe('Inspector', () => {
     const { send, store } = await renderWithSim(<Inspector />);
     await send({ type: 'jump', to: 'end' });
     await choose(user, 'slowcat:15');
-    const slowcatSwitch = store.getState().frame!.selected!.history[0];
+    const slowcatSwitch = store.getState().frame!.selected!.history[0]!;
     await send({ type: 'seek', step: slowcatSwitch.step });
     const why = within(region()).getByRole('note', { name: 'Why it has not switched yet' });
     expect(why.textContent).toContain(`has switched to patched, at step ${slowcatSwitch.step.toLocaleString('en')} in ${slowcatSwitch.fn}`);
@@ -142,12 +142,12 @@ describe('Inspector', () => {
     expect(records.length).toBeGreaterThan(0);
     const buttons = within(history).getAllByRole('button');
     expect(buttons).toHaveLength(records.length);
-    expect(buttons[0].textContent).toContain(`step ${records[0].step.toLocaleString('en')}`);
-    expect(buttons[0].textContent).toContain('unpatched → patched');
-    expect(buttons[0].textContent).toContain(`via ${records[0].fn}`);
-    await user.click(buttons[0]);
+    expect(buttons[0]!.textContent).toContain(`step ${records[0]!.step.toLocaleString('en')}`);
+    expect(buttons[0]!.textContent).toContain('unpatched → patched');
+    expect(buttons[0]!.textContent).toContain(`via ${records[0]!.fn}`);
+    await user.click(buttons[0]!);
     await flush();
-    expect(store.getState().frame!.step).toBe(records[0].step);
+    expect(store.getState().frame!.step).toBe(records[0]!.step);
   });
 
   it('lets one type a pid or comm:pid on a machine too big for a list', async () => {

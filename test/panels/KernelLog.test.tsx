@@ -45,8 +45,8 @@ describe('log filter', () => {
   ];
 
   it('hides per-task debug lines unless asked, and matches text case-insensitively', () => {
-    expect(keeps(log[2], false, '')).toBe(false);
-    expect(keeps(log[2], true, '')).toBe(true);
+    expect(keeps(log[2]!, false, '')).toBe(false);
+    expect(keeps(log[2]!, true, '')).toBe(true);
     expect(filterLog(log, { query: '', showDebug: false }).indices).toEqual([0, 1, 3]);
     expect(filterLog(log, { query: '', showDebug: true }).indices).toEqual([0, 1, 2, 3]);
     expect(filterLog(log, { query: '  PATCHING ', showDebug: true }).indices).toEqual([3]);
@@ -59,7 +59,7 @@ describe('log filter', () => {
     const grown = filterLog(log, f, first);
     expect(grown.indices).toEqual(filterLog(log, f).indices);
     // A log that was cut and rebuilt (a new branch) is filtered from scratch.
-    const branch = [log[0], log[1], log[2], entry(20, 'something else')];
+    const branch = [...log.slice(0, 3), entry(20, 'something else')];
     expect(filterLog(branch, f, grown).indices).toEqual([0, 1]);
     // So is a changed filter.
     expect(filterLog(log, { query: '', showDebug: true }, grown).indices).toEqual([0, 1, 2, 3]);
@@ -177,10 +177,10 @@ describe('<KernelLog />', () => {
     const { send } = await renderWithSim(<KernelLog />);
     await send({ type: 'jump', to: 'end' });
     const rows = screen.getByRole('group', { name: 'Kernel log lines' }).querySelectorAll<HTMLButtonElement>('button.log-row');
-    rows[0].focus();
-    fireEvent.keyDown(rows[0], { key: 'ArrowDown' });
+    rows[0]!.focus();
+    fireEvent.keyDown(rows[0]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(rows[1]);
-    fireEvent.keyDown(rows[1], { key: 'ArrowUp' });
+    fireEvent.keyDown(rows[1]!, { key: 'ArrowUp' });
     expect(document.activeElement).toBe(rows[0]);
   });
 

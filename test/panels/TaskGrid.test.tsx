@@ -147,18 +147,18 @@ describe('layoutGrid', () => {
   it('sets small groups side by side under their captions, big ones on rows of their own', () => {
     const l = layoutGrid(select({ group: 'name' }), 320, 240);
     const [swapper, sh, kworker] = l.groups;
-    expect(swapper.caption).toBe('swapper  2');
-    expect(sh.labelY).toBe(swapper.labelY);
-    expect(sh.x).toBeGreaterThan(swapper.x + 2 * l.pitch - l.metrics.gap);
-    expect(kworker.top).toBeGreaterThan(kworker.labelY);
+    expect(swapper!.caption).toBe('swapper  2');
+    expect(sh!.labelY).toBe(swapper!.labelY);
+    expect(sh!.x).toBeGreaterThan(swapper!.x + 2 * l.pitch - l.metrics.gap);
+    expect(kworker!.top).toBeGreaterThan(kworker!.labelY);
     // No two cells overlap.
     const seen = new Set(cells(l).map(([, x, y]) => `${x},${y}`));
     expect(seen.size).toBe(l.order.length);
 
     const big = table(Array.from({ length: 30 }, (_, i) => ({ comm: i < 25 ? 'worker' : 'cron', kind: 3 })));
     const lb = layoutGrid(selectTasks(big.tasks, big.comms, filters({ group: 'name' })), 150, 1000);
-    expect(lb.groups[0].rows).toBeGreaterThan(1);
-    expect(lb.groups[1].labelY).toBeGreaterThanOrEqual(lb.groups[0].top + lb.groups[0].rows * lb.pitch);
+    expect(lb.groups[0]!.rows).toBeGreaterThan(1);
+    expect(lb.groups[1]!.labelY).toBeGreaterThanOrEqual(lb.groups[0]!.top + lb.groups[0]!.rows * lb.pitch);
   });
 
   it('hit-tests a point to the task drawn there', () => {
@@ -171,7 +171,7 @@ describe('layoutGrid', () => {
       });
     }
     const l = layoutGrid(select({ group: 'name' }), 320, 240);
-    expect(taskAt(l, l.groups[0].x + 2, l.groups[0].labelY + 4)).toBe(-1);
+    expect(taskAt(l, l.groups[0]!.x + 2, l.groups[0]!.labelY + 4)).toBe(-1);
     expect(taskAt(l, 310, 230)).toBe(-1);
     expect(taskAt(l, -5, -5)).toBe(-1);
   });
@@ -261,8 +261,8 @@ describe('<TaskGrid>', () => {
       for (let i = 0; i < f.tasks.count; i++) {
         if (f.tasks.run[i] === 4) continue;
         live++;
-        by[f.tasks.patchState[i] + 1]++;
-        pending += f.tasks.tif[i];
+        by[f.tasks.patchState[i]! + 1]!++;
+        pending += f.tasks.tif[i]!;
       }
       expect([live, ...by, pending]).toEqual([c.live, c.undefined, c.unpatched, c.patched, c.pending]);
       await waitFor(() => expect(grid().getAttribute('aria-label')).toContain(`${c.live} tasks: ${c.undefined} undefined, ${c.unpatched} unpatched, ${c.patched} patched, ${c.pending} pending.`));
@@ -302,7 +302,7 @@ describe('<TaskGrid>', () => {
     const f = frameOf(store);
     const slowcat = store.getState().comms.indexOf('slowcat');
     const l = layoutOf(store);
-    const r = cellRect(l, l.slot[slowcat])!;
+    const r = cellRect(l, l.slot[slowcat]!)!;
     fireEvent.click(grid(), { clientX: r.x + r.size / 2, clientY: r.y + r.size / 2 });
     await waitFor(() => expect(frameOf(store).selected?.pid).toBe(f.tasks.pid[slowcat]));
     expect(frameOf(store).selected?.comm).toBe('slowcat');
@@ -317,7 +317,7 @@ describe('<TaskGrid>', () => {
     await painted();
     const l = layoutOf(store);
     const sh = store.getState().comms.indexOf('sh');
-    const r = cellRect(l, l.slot[sh])!;
+    const r = cellRect(l, l.slot[sh]!)!;
     fireEvent.pointerMove(grid(), { clientX: r.x + 3, clientY: r.y + 3 });
     const tip = await screen.findByRole('tooltip');
     expect(tip.textContent).toContain(`sh:${frameOf(store).tasks.pid[sh]}`);
@@ -340,7 +340,7 @@ describe('<TaskGrid>', () => {
     fireEvent.keyDown(canvas, { key: 'ArrowRight' });
     fireEvent.keyDown(canvas, { key: 'ArrowDown' });
     const at = moveCursor(l, moveCursor(l, moveCursor(l, 0, 'ArrowRight'), 'ArrowRight'), 'ArrowDown');
-    const task = l.order[at];
+    const task = l.order[at]!;
     const pid = frameOf(store).tasks.pid[task];
     await waitFor(() => expect(document.getElementById(canvas.getAttribute('aria-describedby')!)?.textContent).toContain(`${store.getState().comms[task]}:${pid}`));
     fireEvent.keyDown(canvas, { key: 'Enter' });

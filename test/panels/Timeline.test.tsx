@@ -59,8 +59,8 @@ describe('timeline scales', () => {
   it('labels time ticks in seconds', () => {
     const l = layout(DEFAULT_WIDTH);
     const ticks = timeTicks(timeScale(4_000_000, l), l.plotRight - l.plotLeft);
-    expect(ticks[0].value).toBe(0);
-    expect(ticks[0].label).toMatch(/^0(\.0)? s$/);
+    expect(ticks[0]!.value).toBe(0);
+    expect(ticks[0]!.label).toMatch(/^0(\.0)? s$/);
     expect(ticks.at(-1)?.label).toBe('4 s');
     expect(ticks.every((t) => t.label.endsWith(' s'))).toBe(true);
     // Labels keep their distance: at most one per 75 px of plot.
@@ -83,9 +83,9 @@ describe('timeline scales', () => {
     const series = stackSamples(held);
     expect(series.map((s) => s.key)).toEqual(['patched', 'unpatched', 'undefined']);
     // At the second sample: patched 0..3, unpatched 3..5, undefined 5..5.
-    expect([...series[0][1]]).toEqual([0, 3]);
-    expect([...series[1][1]]).toEqual([3, 5]);
-    expect([...series[2][1]]).toEqual([5, 5]);
+    expect([...series[0]![1]!]).toEqual([0, 3]);
+    expect([...series[1]![1]!]).toEqual([3, 5]);
+    expect([...series[2]![1]!]).toEqual([5, 5]);
     expect(countScale(samples, layout(DEFAULT_WIDTH)).domain()).toEqual([0, 5]);
   });
 
@@ -100,7 +100,7 @@ describe('timeline scales', () => {
     expect(kept.slice(0, 4).map((k) => k.step)).toEqual([0, 9, 10, 19]);
     // Zoomed to px 50..60: the last sample before, the columns, and the first one after.
     const window = decimate(many, x, 50, 60);
-    expect(window[0].step).toBe(500);
+    expect(window[0]!.step).toBe(500);
     expect(window.at(-1)!.step).toBe(601);
     expect(window.length).toBeLessThanOrEqual(2 * 12 + 1);
     const two = [sample(0, 0), sample(1, 5)];
@@ -336,8 +336,8 @@ describe('<Timeline />', () => {
     for (const g of given) expect(g.getAttribute('class')).toContain('tl-mark-givenup');
     const lanes = screen.getByRole('group', { name: /tasks by patch state/i }).querySelectorAll('.tl-lane');
     expect(lanes).toHaveLength(2);
-    expect(lanes[1].contains(given[0])).toBe(true);
-    expect(lanes[0].contains(screen.getAllByRole('button', { name: /^klp_force_transition/ })[0])).toBe(true);
+    expect(lanes[1]!.contains(given[0]!)).toBe(true);
+    expect(lanes[0]!.contains(screen.getAllByRole('button', { name: /^klp_force_transition/ })[0]!)).toBe(true);
   });
 
   it('follows the panel width reported by a ResizeObserver', async () => {
@@ -417,11 +417,11 @@ describe('<Timeline /> axes', () => {
     // Each mark sits at its own step: x grows with the step, at a known rate.
     const l = layout(DEFAULT_WIDTH);
     const perEvent = (l.plotRight - l.plotLeft) / f.computed;
-    const marks = [...svgOf().querySelectorAll('.tl-lane')[0].querySelectorAll('g.tl-mark')];
+    const marks = [...svgOf().querySelectorAll('.tl-lane')[0]!.querySelectorAll('g.tl-mark')];
     expect(marks.length).toBeGreaterThan(3);
     const ms = store.getState().milestones;
     const xs = marks.map((m) => Number(/translate\(([-\d.]+),/.exec(m.getAttribute('transform')!)![1]));
-    for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1]);
+    for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1]!);
     // A mark left alone is drawn exactly at its step.
     const last = ms.filter((m) => !isFault(m)).at(-1)!;
     expect(xs.at(-1)! <= l.plotLeft + last.step * perEvent + 0.001).toBe(true);

@@ -32,7 +32,7 @@ describe('<Tour />', () => {
     expect(within(r).getByRole('heading', { name: p.title })).toBeTruthy();
     expect(within(r).getByText(p.question)).toBeTruthy();
     expect(r.textContent).toContain(`Stop 1 of ${p.tour.length}`);
-    const text = within(r).getByText(p.tour[0].text);
+    const text = within(r).getByText(p.tour[0]!.text);
     expect(text.getAttribute('aria-live')).toBe('polite');
     expect(button('Previous stop').disabled).toBe(true);
     expect(button('Next stop').disabled).toBe(false);
@@ -53,7 +53,7 @@ describe('<Tour />', () => {
     expect(f.step).toBe(f.tour?.step);
     expect(f.step).toBeGreaterThan(0);
     expect(region().textContent).toContain(`Stop 2 of ${p.tour.length}`);
-    expect(within(region()).getByText(p.tour[1].text)).toBeTruthy();
+    expect(within(region()).getByText(p.tour[1]!.text)).toBeTruthy();
     expect(button('Previous stop').disabled).toBe(false);
 
     const second = f.step;
@@ -91,7 +91,7 @@ describe('<Tour />', () => {
     expect(f.tour?.stop).toBe(m - 1);
     expect(f.step).toBe(f.tour?.step);
     expect(region().textContent).toContain(`Stop ${m} of ${m}`);
-    expect(within(region()).getByText(p.tour[m - 1].text)).toBeTruthy();
+    expect(within(region()).getByText(p.tour[m - 1]!.text)).toBeTruthy();
     expect(button('Next stop').disabled).toBe(true);
     expect(button('Previous stop').disabled).toBe(false);
     expect(button(`Go to stop ${m}`).getAttribute('aria-current')).toBe('step');
@@ -114,12 +114,12 @@ describe('<Tour />', () => {
     expect(store.getState().frame?.tour).toMatchObject({ stop: 1, at: true });
     // Step by step onto the next stop's step: the bar shows that stop.
     await send({ type: 'tour', stop: 2 });
-    const next = store.getState().frame!.tour!.found[2];
+    const next = store.getState().frame!.tour!.found[2]!;
     await send({ type: 'seek', step: next - 1 });
     expect(store.getState().frame?.tour?.stop).toBe(1);
     await send({ type: 'step', unit: 'event', direction: 1 });
     expect(store.getState().frame?.tour).toMatchObject({ stop: 2, at: true });
-    expect(within(region()).getByText(p.tour[2].text)).toBeTruthy();
+    expect(within(region()).getByText(p.tour[2]!.text)).toBeTruthy();
   });
 
   it('says so when a stop cannot be reached in this run', async () => {
@@ -135,7 +135,7 @@ describe('<Tour />', () => {
     const { store } = await renderWithSim(<Tour />);
     const p = presetById('first-livepatch')!;
     const i = p.tour.findIndex((s) => s.question !== undefined);
-    const q = p.tour[i].question!;
+    const q = p.tour[i]!.question!;
     await openPreset(store, p.id, i);
     const wrong = q.answers.findIndex((_, k) => k !== q.correct);
     await user.click(within(region()).getByRole('button', { name: q.answers[wrong] }));

@@ -133,7 +133,7 @@ describe('the JSON text', () => {
     const doc = { script: [], tasks: [{ count: 2, comm: 'a', zzz: 1 }], format: 'klpscope/1', custom: true, machine: { reliableStacktrace: false, cpus: 2 } };
     const c = canonical(doc) as Record<string, unknown>;
     expect(Object.keys(c)).toEqual(['format', 'machine', 'tasks', 'script', 'custom']);
-    expect(Object.keys((c.tasks as object[])[0])).toEqual(['comm', 'count', 'zzz']);
+    expect(Object.keys((c.tasks as object[])[0]!)).toEqual(['comm', 'count', 'zzz']);
     expect(Object.keys(c.machine as object)).toEqual(['cpus', 'reliableStacktrace']);
   });
 

@@ -116,7 +116,7 @@ describe('inlining styles', () => {
     expect(root.getAttribute('role')).toBe('img');
     expect(root.firstElementChild!.localName).toBe('title');
     expect(root.firstElementChild!.textContent).toBe('Demo up to step 3');
-    const bg = root.children[1];
+    const bg = root.children[1]!;
     expect([bg.localName, bg.getAttribute('fill'), bg.getAttribute('width'), bg.getAttribute('height')]).toEqual(['rect', '#ffffff', '400', '120']);
     expect(root.querySelector('[tabindex], [role="button"], [data-testid]')).toBeNull();
     expect(root.querySelector('.tl-mark')!.getAttribute('aria-label')).toBe('m1');

@@ -27,7 +27,7 @@ describe('compareWithSelftest', () => {
   });
 
   it('finds a case by the name its scenario has', () => {
-    const c = SELFTEST_CASES[0];
+    const c = SELFTEST_CASES[0]!;
     expect(selftestByName(`${c.file}: ${c.test}`)).toBe(c);
     expect(selftestByName('Your first livepatch')).toBeUndefined();
   });

@@ -137,7 +137,7 @@ describe('createGridController', () => {
     r.frames.tick();
     const view = lastView();
     expect(view.cursor).toBe(1);
-    const task = view.layout.order[1];
+    const task = view.layout.order[1]!;
     const comm = r.store.getState().comms[task];
     expect(r.said.at(-1)).toContain(comm);
     expect(r.tips.at(-1)?.task).toBe(task);

@@ -185,7 +185,7 @@ function stage2Livepatch(m: LivepatchModule, targets: readonly string[]): fc.Arb
     .map(({ callbacks, objects, replace, prePatchRet }) => {
       const params: Record<string, number> = {};
       if (prePatchRet !== undefined) params.pre_patch_ret = prePatchRet;
-      const livepatch: LivepatchModule['livepatch'] = { objects: [{ ...m.livepatch.objects[0], callbacks }, ...objects] };
+      const livepatch: LivepatchModule['livepatch'] = { objects: [{ ...m.livepatch.objects[0]!, callbacks }, ...objects] };
       if (replace === true) livepatch.replace = true;
       else if (replace !== undefined) {
         livepatch.replace = 'replace';
@@ -382,7 +382,7 @@ function liveDigest(engine: Engine) {
   const frames: string[] = [];
   for (let id = 0; id < n; id++) {
     const f: number[] = [];
-    for (let i = 0; i < t.depth[id]; i++) f.push(t.stackFn[id * t.depthMax + i], t.stackVer[id * t.depthMax + i]);
+    for (let i = 0; i < t.depth[id]!; i++) f.push(t.stackFn[id * t.depthMax + i]!, t.stackVer[id * t.depthMax + i]!);
     frames.push(f.join(','));
   }
   const rng = s.rng.clone();
@@ -456,7 +456,7 @@ export function recount(engine: Engine): { stateCount: number[]; tifCount: numbe
   for (let id = 0; id < t.count; id++) {
     if (t.sched[id] === Sched.Dead) continue;
     live++;
-    stateCount[t.patchState[id] + 1]++;
+    stateCount[t.patchState[id]! + 1]!++;
     if (t.tif[id]) tifCount++;
   }
   return { stateCount, tifCount, live };

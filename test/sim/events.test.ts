@@ -45,7 +45,7 @@ describe('event kinds', () => {
   }
 
   it('keeps the narration out of the record: an event holds no text until described', () => {
-    const { events } = eventsOf(GOLDENS[0]);
+    const { events } = eventsOf(GOLDENS[0]!);
     for (const e of events) expect('text' in e).toBe(false);
   });
 });

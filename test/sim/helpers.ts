@@ -3,6 +3,7 @@
 import { Engine } from '../../src/sim/engine.ts';
 import type { KGen, Kernel } from '../../src/sim/kernel.ts';
 import { klpCreatePatch, klpEnablePatch, klpRegisterPatch } from '../../src/sim/livepatch/core.ts';
+import { funcsOf } from '../../src/sim/livepatch/state.ts';
 import type { KlpFunc, KlpPatch } from '../../src/sim/livepatch/state.ts';
 import { klpPatchObject } from '../../src/sim/livepatch/patch.ts';
 import { klpInitTransition, klpStartTransition, klpTryCompleteTransition, klpUpdatePatchState, walkedTasks } from '../../src/sim/livepatch/transition.ts';
@@ -152,7 +153,7 @@ export function machine(variant: KernelVariant, def: MachineDef = {}): Machine {
   const create = (name: string): KlpPatch => {
     const mi = k.world.modules.findIndex((m) => m.name === name);
     if (mi < 0) throw new Error(`no module ${name}`);
-    const ms = k.s.modules[mi];
+    const ms = k.s.modules[mi]!;
     ms.loaded = true;
     const p = klpCreatePatch(k, mi);
     ms.patch = p.id;
@@ -163,9 +164,9 @@ export function machine(variant: KernelVariant, def: MachineDef = {}): Machine {
     k,
     fn: (name) => k.world.fnId(name),
     task(comm) {
-      const found = tasksNamed(comm);
-      if (found.length === 0) throw new Error(`no task ${comm}`);
-      return found[0];
+      const [found] = tasksNamed(comm);
+      if (found === undefined) throw new Error(`no task ${comm}`);
+      return found;
     },
     tasksNamed,
     patch(name) {
@@ -187,7 +188,7 @@ export function machine(variant: KernelVariant, def: MachineDef = {}): Machine {
       const { events, ret } = drain(klpEnablePatch(k, p));
       return { events, ret, patch: p };
     },
-    funcs: (p) => p.objects.flatMap((o) => o.funcs.map((id) => k.klp.funcs[id])),
+    funcs: (p) => funcsOf(k.klp, p),
   };
 }
 

@@ -234,7 +234,7 @@ describe('untested paths', () => {
     // tgt leaves while lp is enabled, then lp's unpatching starts and stalls.
     tgt.loaded = false;
     drain(klpModuleGoing(m.k, 'tgt'));
-    expect(p.objects[0].patched).toBe(false);
+    expect(p.objects[0]!.patched).toBe(false);
     p.enabled = false;
     begin(m, 'lp', 0);
     expect(m.k.klp.transitionPatch).toBe(p.id);
@@ -242,8 +242,8 @@ describe('untested paths', () => {
     const { events, ret } = drain(klpModuleComing(m.k, 'tgt'));
     expect(ret).toBe(0);
     expect(events.flatMap((e) => e.log.map((l) => l.text))).toContain("livepatch: applying patch 'lp' to loading module 'tgt'");
-    expect(p.objects[0].patched).toBe(true);
-    const f = m.funcs(p)[0];
+    expect(p.objects[0]!.patched).toBe(true);
+    const f = m.funcs(p)[0]!;
     expect([f.patched, f.transition]).toEqual([true, true]);
   });
 

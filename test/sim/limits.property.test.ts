@@ -34,7 +34,7 @@ describe('run limits (property)', () => {
         const engine = Engine.load(doc, { pidMax, maxEvents, maxTimeUs, keepTrace: false, keepCheckpoints: false });
         const todo = [...actions].sort((a, b) => a.at - b.at);
         for (;;) {
-          while (todo.length > 0 && todo[0].at <= engine.step) engine.act(todo.splice(0, 1)[0].text);
+          while (todo.length > 0 && todo[0]!.at <= engine.step) engine.act(todo.splice(0, 1)[0]!.text);
           const e = engine.stepForward();
           if (e === undefined) break;
           expect(engine.kernel.tasks.count).toBeLessThanOrEqual(pidMax);

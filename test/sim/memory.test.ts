@@ -59,7 +59,7 @@ describe('the compact trace', () => {
     expect(Array.isArray(engine.trace)).toBe(true);
     expect([...engine.trace].length).toBe(50);
     expect(engine.trace.filter((e) => e.step <= 10)).toHaveLength(10);
-    expect(() => engine.trace.push(engine.trace[0])).toThrow(/read only/);
+    expect(() => engine.trace.push(engine.trace[0]!)).toThrow(/read only/);
   });
 });
 

@@ -67,7 +67,7 @@ describe('the gallery', () => {
   });
 
   it('opens with the default scenario, unchanged', () => {
-    expect(PRESETS[0].scenario).toBe(DEFAULT_SCENARIO);
+    expect(PRESETS[0]!.scenario).toBe(DEFAULT_SCENARIO);
     expect(DEFAULT_SCENARIO.name).toBe('Your first livepatch');
   });
 
@@ -136,7 +136,7 @@ describe.each(PRESETS.map((p) => [p.id, p] as const))('preset %s', (_id, p) => {
     const end = e.step;
     const steps = tourSteps(e, p.tour, { maxSteps: boundOf(p) });
     expect(e.step).toBe(end);
-    steps.forEach((s, i) => expect(s, `stop ${i} of ${p.id}: ${JSON.stringify(p.tour[i].when)}`).toBeDefined());
+    steps.forEach((s, i) => expect(s, `stop ${i} of ${p.id}: ${JSON.stringify(p.tour[i]!.when)}`).toBeDefined());
     for (let i = 1; i < steps.length; i++) expect(steps[i] as number).toBeGreaterThan(steps[i - 1] as number);
     // The tour ends within the run: every stop is at or before the point where the script settled.
     expect(steps[steps.length - 1] as number).toBeLessThanOrEqual(end);

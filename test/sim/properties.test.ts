@@ -115,15 +115,15 @@ const invariantsHoldWithActionsAnytime = withActions(true);
 function excuse(engine: Engine, doc: ScenarioDoc, t: number): string | undefined {
   const s = engine.state;
   const tasks = s.tasks;
-  const kind = tasks.kind[t];
+  const kind = tasks.kind[t]!;
   const g = s.klp;
-  const patch = g.all[g.transitionPatch];
-  const patched = new Set(patch.objects.flatMap((o) => o.funcs.map((f) => g.funcs[f].oldName)));
+  const patch = g.all[g.transitionPatch]!;
+  const patched = new Set(patch.objects.flatMap((o) => o.funcs.map((f) => g.funcs[f]!.oldName)));
   // An idle task is always inside do_idle: it switches only at the loop's
   // tail, when its CPU goes idle, which a saturated CPU never does.
   if (kind === TaskKind.Idle && patched.has('do_idle')) return 'is inside the patched do_idle until its CPU goes idle';
   if (!isKthread(kind)) return undefined;
-  const spec = tasks.group[t] >= 0 ? doc.tasks[tasks.group[t]] : undefined;
+  const spec = tasks.group[t]! >= 0 ? doc.tasks[tasks.group[t]!] : undefined;
   const loop = spec?.kind === 'kthread' ? spec.loop : ['kthread', 'worker_thread'];
   // A kthread never leaves its loop: patching a loop function can never
   // pass its stack check (it sleeps in, or runs, the original forever).
@@ -169,7 +169,7 @@ const transitionsComplete = fc.property(
       const why = excuse(engine, doc, id);
       (why ? excused : stuck).push(why ? `${name} ${why}` : name);
     }
-    expect(stuck, `'${s.klp.all[s.klp.transitionPatch].mod}' still in transition after 70 s; not switched and not excused: ${stuck.join(', ')}`).toEqual([]);
+    expect(stuck, `'${s.klp.all[s.klp.transitionPatch]!.mod}' still in transition after 70 s; not switched and not excused: ${stuck.join(', ')}`).toEqual([]);
     expect(excused.length, 'in transition although every task is at the target').toBeGreaterThan(0);
   },
 );

@@ -30,7 +30,7 @@ describe('force', () => {
     expect(log).toContain('livepatch: forcing remaining tasks to the patched state');
     const mix = violations.filter((v) => v.text.includes('mixed in one call chain'));
     expect(mix).toHaveLength(1);
-    expect(mix[0].givenUp).toBe('force');
+    expect(mix[0]!.givenUp).toBe('force');
     expect(engine.state.violations).toBe(0);
   });
 });

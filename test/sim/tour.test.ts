@@ -134,8 +134,8 @@ describe('findStopStep', () => {
     const stalls = e.trace.filter((ev) => ev.fn === 'klp_try_switch_task' && ev.task !== undefined && e.kernel.tasks.comm[ev.task] === 'reader').map((ev) => ev.step);
     expect(stalls.length).toBeGreaterThan(1);
     expect(findStopStep(e, cond, 0)).toBe(stalls[0]);
-    expect(findStopStep(e, cond, stalls[0])).toBe(stalls[1]);
-    expect(findStopStep(e, cond, stalls[0] - 1)).toBe(stalls[0]);
+    expect(findStopStep(e, cond, stalls[0]!)).toBe(stalls[1]);
+    expect(findStopStep(e, cond, stalls[0]! - 1)).toBe(stalls[0]);
     expect(e.step).toBe(10);
   });
 
@@ -145,7 +145,7 @@ describe('findStopStep', () => {
     const at = findStopStep(e, { kind: 'log', includes: 'patching complete' }, 0);
     expect(at).toBeGreaterThan(0);
     expect(e.trace.length).toBeGreaterThanOrEqual(at as number);
-    expect(e.trace[(at as number) - 1].log.some((l) => l.text.includes("'lp_pipe': patching complete"))).toBe(true);
+    expect(e.trace[(at as number) - 1]!.log.some((l) => l.text.includes("'lp_pipe': patching complete"))).toBe(true);
     expect(e.step).toBe(0);
     // Never happens: the bound stops the search.
     expect(findStopStep(e, { kind: 'log', includes: 'no such line' }, 0, { maxSteps: 3_000 })).toBeUndefined();
@@ -156,8 +156,8 @@ describe('findStopStep', () => {
   it('time: the first event at or after the instant', () => {
     const e = ranEngine();
     const at = findStopStep(e, { kind: 'time', atLeast: 1_000_000 }, 0) as number;
-    expect(e.trace[at - 1].time).toBeGreaterThanOrEqual(1_000_000);
-    expect(e.trace[at - 2].time).toBeLessThan(1_000_000);
+    expect(e.trace[at - 1]!.time).toBeGreaterThanOrEqual(1_000_000);
+    expect(e.trace[at - 2]!.time).toBeLessThan(1_000_000);
   });
 
   it('settled: the first step after which the script is done and no transition is left', () => {
@@ -179,7 +179,7 @@ describe('findStopStep', () => {
     const fork = firstStep(e, (ev) => ev.log.some((l) => l.text === '% fork reader'));
     const childSwitch = firstStep(e, (ev) => ev.step > fork && ev.switches.some((s) => e.kernel.tasks.pid[s.task] === 6 && s.to === 1));
     e.seek(0);
-    expect(e.state.tasks.count).toBeLessThanOrEqual(e.trace[childSwitch - 1].switches[0].task);
+    expect(e.state.tasks.count).toBeLessThanOrEqual(e.trace[childSwitch - 1]!.switches[0]!.task);
     expect(findStopStep(e, { kind: 'switch', comm: 'reader', to: 1 }, fork)).toBe(childSwitch);
     expect(e.step).toBe(0);
   });
@@ -194,7 +194,7 @@ describe('findStopStep', () => {
       script: ['insmod lp_f.ko', 'sleep 1'],
     });
     const at = findStopStep(e, { kind: 'violation', givenUp: 'immediate', invariant: 5 }, 0) as number;
-    expect(e.trace[at - 1].violations.some((v) => v.givenUp === 'immediate')).toBe(true);
+    expect(e.trace[at - 1]!.violations.some((v) => v.givenUp === 'immediate')).toBe(true);
     expect(findStopStep(e, { kind: 'violation', givenUp: 'none' }, 0, { maxSteps: 2_000 })).toBeUndefined();
   });
 });

@@ -54,7 +54,7 @@ describe('predict, then reveal', () => {
 });
 
 describe('the checker', () => {
-  const first = PRESETS[0];
+  const first = PRESETS[0]!;
   it('fails a false claim with a message that names what is wrong, and passes a true one', () => {
     const e = Engine.load(first.scenario);
     e.seek(0);

@@ -27,13 +27,13 @@ describe('Session', () => {
     expect(full.length).toBeGreaterThanOrEqual(1);
     expect(full.every((h) => h.step <= end.step)).toBe(true);
 
-    const back = send({ type: 'seek', step: full[0].step });
+    const back = send({ type: 'seek', step: full[0]!.step });
     expect(back.selected?.history).toEqual([full[0]]);
-    expect(send({ type: 'seek', step: full[0].step - 1 }).selected?.history).toEqual([]);
+    expect(send({ type: 'seek', step: full[0]!.step - 1 }).selected?.history).toEqual([]);
     expect(send({ type: 'seek', step: end.step }).selected?.history).toEqual(full);
 
     // An action before the first switch discards the branch the history came from.
-    send({ type: 'seek', step: full[0].step - 1 });
+    send({ type: 'seek', step: full[0]!.step - 1 });
     const branched = send({ type: 'act', command: 'kill 4' });
     expect(branched.selected?.history).toEqual([]);
     expect(branched.computed).toBeLessThanOrEqual(branched.seen + 1);

@@ -30,7 +30,7 @@ export function lineValues(shows: readonly CodeValue[], frame: Frame, comms: rea
         if (t !== undefined) out.push({ name: 'task', value: `${comms[t] ?? e?.comm ?? '?'}:${frame.tasks.pid[t] ?? e?.pid ?? '?'}` });
         break;
       case 'patchState':
-        if (t !== undefined) out.push({ name: 'patch_state', value: klpStateMacro(frame.tasks.patchState[t]) ?? '?' });
+        if (t !== undefined) out.push({ name: 'patch_state', value: klpStateMacro(frame.tasks.patchState[t]!) ?? '?' });
         break;
       case 'tif':
         if (t !== undefined) out.push({ name: 'TIF_PATCH_PENDING', value: frame.tasks.tif[t] === 1 ? '1' : '0' });

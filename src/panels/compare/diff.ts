@@ -27,7 +27,7 @@ export interface Divergence {
 export function firstDivergence(a: readonly LogEntry[], b: readonly LogEntry[], done: { readonly a: number; readonly b: number } | null): Divergence | null {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    if (a[i].text !== b[i].text) return { line: i, a: a[i].step, b: b[i].step, textA: a[i].text, textB: b[i].text };
+    if (a[i]!.text !== b[i]!.text) return { line: i, a: a[i]!.step, b: b[i]!.step, textA: a[i]!.text, textB: b[i]!.text };
   }
   if (a.length === b.length || done === null) return null;
   return { line: n, a: a[n]?.step ?? done.a, b: b[n]?.step ?? done.b, textA: a[n]?.text ?? null, textB: b[n]?.text ?? null };
@@ -52,9 +52,9 @@ export function diffRows(a: readonly LogEntry[], b: readonly LogEntry[]): DiffRo
   for (const p of parts) {
     const n = p.count ?? p.value.length;
     for (let k = 0; k < n; k++) {
-      if (p.added) rows.push({ kind: 'b', a: null, b: b[j++] });
-      else if (p.removed) rows.push({ kind: 'a', a: a[i++], b: null });
-      else rows.push({ kind: 'same', a: a[i++], b: b[j++] });
+      if (p.added) rows.push({ kind: 'b', a: null, b: b[j++]! });
+      else if (p.removed) rows.push({ kind: 'a', a: a[i++]!, b: null });
+      else rows.push({ kind: 'same', a: a[i++]!, b: b[j++]! });
     }
   }
   return rows;

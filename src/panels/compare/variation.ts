@@ -31,13 +31,13 @@ export function parseVariation(text: string): Variation | string {
   const bad = (expected: string) => `the comparison in this link is "${text.slice(0, 40)}" (expected ${expected})`;
   switch (what) {
     case 'kernel':
-      return (KERNELS as readonly string[]).includes(value) && extra === undefined ? { kind: 'kernel', kernel: value as Kernel } : bad(`kernel:${KERNELS.join('|')}`);
+      return value !== undefined && (KERNELS as readonly string[]).includes(value) && extra === undefined ? { kind: 'kernel', kernel: value as Kernel } : bad(`kernel:${KERNELS.join('|')}`);
     case 'immediate':
       return (value === '0' || value === '1') && extra === undefined ? { kind: 'immediate', on: value === '1' } : bad('immediate:0 or immediate:1');
     case 'seed':
       return /^\d{1,9}$/.test(value ?? '') && extra === undefined ? { kind: 'seed', seed: Number(value) } : bad('seed:N, N an integer');
     case 'whatif':
-      return WHAT_IFS.some((w) => w.id === value) && (extra === '0' || extra === '1') ? { kind: 'whatIf', id: value, on: extra === '1' } : bad(`whatif:ID:0|1 with ID one of ${WHAT_IFS.map((w) => w.id).join(', ')}`);
+      return value !== undefined && WHAT_IFS.some((w) => w.id === value) && (extra === '0' || extra === '1') ? { kind: 'whatIf', id: value, on: extra === '1' } : bad(`whatif:ID:0|1 with ID one of ${WHAT_IFS.map((w) => w.id).join(', ')}`);
     default:
       return bad('kernel:…, immediate:…, seed:… or whatif:…');
   }

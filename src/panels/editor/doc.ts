@@ -44,8 +44,8 @@ export function getIn(v: unknown, path: Path): unknown {
  * of the wrong type, are created. Everything off the path is shared.
  */
 export function setIn(v: unknown, path: Path, value: unknown): unknown {
-  if (path.length === 0) return value;
   const [seg, ...rest] = path;
+  if (seg === undefined) return value;
   if (typeof seg === 'number') {
     const arr = Array.isArray(v) ? [...(v as unknown[])] : [];
     while (arr.length < seg) arr.push(null);
@@ -231,6 +231,6 @@ export function lineRange(text: string, n: number): readonly [number, number] {
   const lines = text.split('\n');
   const i = Math.min(Math.max(n, 1), lines.length) - 1;
   let start = 0;
-  for (let k = 0; k < i; k++) start += lines[k].length + 1;
-  return [start, start + lines[i].length];
+  for (let k = 0; k < i; k++) start += lines[k]!.length + 1;
+  return [start, start + lines[i]!.length];
 }

@@ -103,7 +103,7 @@ export function inlineStyles(source: Element, clone: Element, styleOf: StyleOf):
     else dst.removeAttribute('style');
     const a = src.children;
     const b = dst.children;
-    for (let k = 0; k < a.length && k < b.length; k++) walk(a[k], b[k], mine);
+    for (let k = 0; k < a.length && k < b.length; k++) walk(a[k]!, b[k]!, mine);
   };
   walk(source, clone, null);
 }

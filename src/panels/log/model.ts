@@ -35,7 +35,7 @@ export function filterLog(log: readonly LogEntry[], filter: LogFilter, prev?: Fi
     from = prev.log.length;
     indices = prev.indices.slice();
   }
-  for (let i = from; i < log.length; i++) if (keeps(log[i], filter.showDebug, needle)) indices.push(i);
+  for (let i = from; i < log.length; i++) if (keeps(log[i]!, filter.showDebug, needle)) indices.push(i);
   return { log, filter, indices };
 }
 
@@ -52,7 +52,7 @@ export function linesUpTo(log: readonly LogEntry[], step: number): number {
   let hi = log.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (log[mid].step <= step) lo = mid + 1;
+    if (log[mid]!.step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -64,7 +64,7 @@ export function countUpTo(log: readonly LogEntry[], indices: readonly number[], 
   let hi = indices.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (log[indices[mid]].step <= step) lo = mid + 1;
+    if (log[indices[mid]!]!.step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -83,7 +83,7 @@ export function wrapLines(text: string, cols: number): number {
   let lines = 1;
   let col = 0;
   for (let i = 0; i < words.length; i++) {
-    const len = words[i].length;
+    const len = words[i]!.length;
     if (i > 0) {
       if (col + 1 + len <= c) {
         col += 1 + len;
@@ -105,7 +105,7 @@ export function wrapLines(text: string, cols: number): number {
 /** Prefix sums of the kept rows' heights in screen lines: row i spans [tops[i], tops[i + 1]). */
 export function rowTops(log: readonly LogEntry[], indices: readonly number[], cols: number): Float64Array {
   const tops = new Float64Array(indices.length + 1);
-  for (let i = 0; i < indices.length; i++) tops[i + 1] = tops[i] + wrapLines(log[indices[i]].text, cols);
+  for (let i = 0; i < indices.length; i++) tops[i + 1] = tops[i]! + wrapLines(log[indices[i]!]!.text, cols);
   return tops;
 }
 
@@ -123,7 +123,7 @@ export function visibleRows(tops: Float64Array, count: number, lineHeight: numbe
   let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tops[mid + 1] <= top) lo = mid + 1;
+    if (tops[mid + 1]! <= top) lo = mid + 1;
     else hi = mid;
   }
   const first = lo;
@@ -131,7 +131,7 @@ export function visibleRows(tops: Float64Array, count: number, lineHeight: numbe
   hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tops[mid] < bottom) lo = mid + 1;
+    if (tops[mid]! < bottom) lo = mid + 1;
     else hi = mid;
   }
   return { first: Math.max(0, first - overscan), last: Math.min(count, lo + overscan) };

@@ -98,7 +98,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   const tipFor = (task: number, top: number): Tip | null => {
     const l = layout;
     if (task < 0 || l === null) return null;
-    const pos = task < l.slot.length ? l.slot[task] : -1;
+    const pos = l.slot[task] ?? -1;
     const r = pos < 0 ? undefined : cellRect(l, pos);
     if (r === undefined) return null;
     const y = r.y - top;
@@ -170,7 +170,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
       canvas.style.height = `${height}px`;
     }
     theme ??= readTheme(canvas);
-    const at = (task: number) => (task >= 0 && task < l.slot.length ? l.slot[task] : -1);
+    const at = (task: number) => (task >= 0 ? (l.slot[task] ?? -1) : -1);
     drawGrid(ctx, theme, {
       layout: l,
       tasks: f.tasks,
@@ -206,7 +206,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     host.onAnnounce(facts === undefined ? '' : describeTask(facts));
     // Keep the cursor in view.
     const l = layout;
-    const r = l === null || task < 0 ? undefined : cellRect(l, l.slot[task]);
+    const r = l === null || task < 0 ? undefined : cellRect(l, l.slot[task]!);
     if (l !== null && r !== undefined) {
       if (r.y - l.pitch < scroller.scrollTop) scroller.scrollTop = Math.max(0, r.y - l.pitch - 16);
       else if (r.y + 2 * l.pitch > scroller.scrollTop + height) scroller.scrollTop = r.y + 2 * l.pitch - height;
@@ -245,9 +245,9 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
       keyboard = true;
       const l = layout;
       if (l === null) return;
-      const pos = cursor >= 0 && cursor < l.slot.length ? l.slot[cursor] : -1;
+      const pos = cursor >= 0 ? (l.slot[cursor] ?? -1) : -1;
       const next = moveCursor(l, pos, e.key as CursorKey, height);
-      moveTo(next < 0 ? -1 : l.order[next]);
+      moveTo(next < 0 ? -1 : (l.order[next] ?? -1));
     } else if (e.key === 'Enter') {
       e.preventDefault();
       e.stopPropagation();
@@ -263,7 +263,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     const l = layout;
     if (cursor < 0 && l !== null && l.order.length > 0) {
       const selected = store.getState().frame?.selected?.task ?? -1;
-      cursor = selected >= 0 && selected < l.slot.length && l.slot[selected] >= 0 ? selected : l.order[0];
+      cursor = selected >= 0 && (l.slot[selected] ?? -1) >= 0 ? selected : (l.order[0] ?? -1);
     }
     refreshTip();
     schedule();

@@ -27,11 +27,11 @@ export function taskFacts(tasks: TaskColumns, comms: readonly string[], i: numbe
   if (i < 0 || i >= tasks.count) return undefined;
   return {
     name: `${comms[i] ?? '?'}:${tasks.pid[i]}`,
-    kind: taskKindName(tasks.kind[i]) ?? 'task',
-    state: patchStateName(tasks.patchState[i]),
+    kind: taskKindName(tasks.kind[i]!) ?? 'task',
+    state: patchStateName(tasks.patchState[i]!),
     pending: tasks.tif[i] === 1,
-    run: runWords(tasks.run[i]),
-    cpu: tasks.cpu[i],
+    run: runWords(tasks.run[i]!),
+    cpu: tasks.cpu[i]!,
   };
 }
 

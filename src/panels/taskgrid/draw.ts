@@ -160,11 +160,11 @@ function drawBodies(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0
   const g = Math.round(s * 0.5);
   const go = (s - g) / 2;
   eachVisible(l, y0, y1, (pos, x, y) => {
-    const t = l.order[pos];
-    const ps = tasks.patchState[t];
+    const t = l.order[pos]!;
+    const ps = tasks.patchState[t]!;
     if (ps === 1) solid.rect(x, y, s, s);
     else {
-      outline[ps + 1].rect(x + lw / 2, y + lw / 2, s - lw, s - lw);
+      outline[ps + 1]!.rect(x + lw / 2, y + lw / 2, s - lw, s - lw);
       if (ps === 0) for (const [a, b, c, d] of segs) {
         hatch.moveTo(x + a, y + b);
         hatch.lineTo(x + c, y + d);
@@ -177,21 +177,21 @@ function drawBodies(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0
     if (m.markers) {
       // The hatch is cleared behind the marker so that it reads.
       if (ps === 0) chips.rect(x + go - 1, y + go - 1, g + 2, g + 2);
-      marker(ps === 1 ? light : dark, tasks.run[t], x + go, y + go, g);
+      marker(ps === 1 ? light : dark, tasks.run[t]!, x + go, y + go, g);
     }
   });
 
   ctx.globalAlpha = 0.18;
   ctx.fillStyle = theme.unpatched;
-  ctx.fill(outline[1]);
+  ctx.fill(outline[1]!);
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.patched;
   ctx.fill(solid);
   ctx.lineWidth = lw;
   ctx.strokeStyle = theme.undefined;
-  ctx.stroke(outline[0]);
+  ctx.stroke(outline[0]!);
   ctx.strokeStyle = theme.unpatched;
-  ctx.stroke(outline[1]);
+  ctx.stroke(outline[1]!);
   ctx.lineWidth = s >= 10 ? 1.25 : 1;
   ctx.stroke(hatch);
   if (m.ring !== null) {
@@ -225,7 +225,7 @@ function paintPixels(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y
   const order = l.order;
   const s = l.cell;
   eachVisible(l, y0, y1, (pos, x, y) => {
-    const c = colours[tasks.patchState[order[pos]] + 1];
+    const c = colours[tasks.patchState[order[pos]!]! + 1]!;
     const px0 = Math.round(x * dpr);
     const px1 = Math.min(W, Math.round((x + s) * dpr));
     const py0 = Math.max(0, Math.round((y - v.top) * dpr));

@@ -113,7 +113,7 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
       continue;
     }
     if (kind >= 0 && tasks.kind[i] !== kind) continue;
-    const ps = tasks.patchState[i];
+    const ps = tasks.patchState[i]!;
     switch (f.state) {
       case 'all':
         break;
@@ -124,9 +124,9 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
         if (STATE_WORDS[ps] !== f.state) continue;
     }
     if (match !== null && match[i] !== 1 && tasks.pid[i] !== pid) continue;
-    const k = f.group === 'name' ? names!.key[i] : f.group === 'kind' ? tasks.kind[i] : f.group === 'state' ? stateKey(ps, tasks.tif[i]) : 0;
+    const k = f.group === 'name' ? names!.key[i]! : f.group === 'kind' ? tasks.kind[i]! : f.group === 'state' ? stateKey(ps, tasks.tif[i]!) : 0;
     key[i] = k;
-    counts[k]++;
+    counts[k] = counts[k]! + 1;
   }
   // A counting sort keeps task order within each group.
   const groups: Group[] = [];
@@ -135,16 +135,16 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
   for (let k = 0; k < nKeys; k++) {
     next[k] = total;
     if (counts[k] === 0) continue;
-    const label = f.group === 'name' ? names!.names[k] : f.group === 'kind' ? TASK_KIND_NAMES[k] : f.group === 'state' ? stateLabel(k) : null;
-    groups.push({ label, start: total, count: counts[k] });
-    total += counts[k];
+    const label = f.group === 'name' ? names!.names[k]! : f.group === 'kind' ? TASK_KIND_NAMES[k]! : f.group === 'state' ? stateLabel(k) : null;
+    groups.push({ label, start: total, count: counts[k]! });
+    total += counts[k]!;
   }
   const order = new Int32Array(total);
   const slot = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    const k = key[i];
+    const k = key[i]!;
     if (k < 0) continue;
-    const pos = next[k]++;
+    const pos = next[k]!++;
     order[pos] = i;
     slot[i] = pos;
   }
@@ -245,9 +245,9 @@ function place(sel: TaskSelection, captions: readonly (string | null)[], widths:
     shelf = 0;
   };
   sel.groups.forEach((g, i) => {
-    const caption = captions[i];
+    const caption = captions[i]!;
     if (g.count <= cols) {
-      const w = Math.min(inner, Math.max(g.count * pitch - gap, widths[i]));
+      const w = Math.min(inner, Math.max(g.count * pitch - gap, widths[i]!));
       if (x > pad && x + w > pad + inner) newShelf();
       groups.push({ ...g, caption, x, labelY: y, top: y + labelH, cols: g.count, rows: 1 });
       x += w + blockGap;
@@ -269,7 +269,7 @@ function groupOf(l: GridLayout, pos: number): PlacedGroup | undefined {
   let hi = l.groups.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const g = l.groups[mid];
+    const g = l.groups[mid]!;
     if (pos < g.start) hi = mid - 1;
     else if (pos >= g.start + g.count) lo = mid + 1;
     else return g;
@@ -307,7 +307,7 @@ export function cellAt(l: GridLayout, x: number, y: number): number {
 /** The task index under (x, y), or -1. */
 export function taskAt(l: GridLayout, x: number, y: number): number {
   const pos = cellAt(l, x, y);
-  return pos < 0 ? -1 : l.order[pos];
+  return pos < 0 ? -1 : l.order[pos]!;
 }
 
 export type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End' | 'PageUp' | 'PageDown';

@@ -32,15 +32,15 @@ export function nearestStep(points: readonly ScrubPoint[], time: number): number
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (points[mid].time < time) lo = mid + 1;
+    if (points[mid]!.time < time) lo = mid + 1;
     else hi = mid;
   }
   const before = lo - 1;
   let pick: number;
   if (lo === n) pick = before;
   else if (before < 0) pick = lo;
-  else pick = time - points[before].time <= points[lo].time - time ? before : lo;
+  else pick = time - points[before]!.time <= points[lo]!.time - time ? before : lo;
   // `before` is already the last point at its time; move `lo` to the last at its own.
-  if (pick === lo) while (pick + 1 < n && points[pick + 1].time === points[lo].time) pick++;
-  return points[pick].step;
+  if (pick === lo) while (pick + 1 < n && points[pick + 1]!.time === points[lo]!.time) pick++;
+  return points[pick]!.step;
 }

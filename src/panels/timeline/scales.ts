@@ -102,7 +102,7 @@ export function countScale(samples: readonly Sample[], l: Layout, tasks = 0): Sc
 
 /** Whole-number ticks for the count axis: 0, the maximum and a middle one if it fits. */
 export function countTicks(y: ScaleLinear<number, number>): number[] {
-  const max = y.domain()[1];
+  const max = y.domain()[1]!;
   const mid = Math.round(max / 2);
   return max >= 4 ? [0, mid, max] : [0, max];
 }
@@ -146,14 +146,14 @@ export function decimate(samples: readonly Sample[], px: Px, left: number, right
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (px(samples[mid]) <= left) lo = mid + 1;
+    if (px(samples[mid]!) <= left) lo = mid + 1;
     else hi = mid;
   }
   const out: Sample[] = [];
   let col = NaN;
   let last: Sample | null = null;
   for (let i = Math.max(0, lo - 1); i < n; i++) {
-    const s = samples[i];
+    const s = samples[i]!;
     const at = px(s);
     const c = Math.floor(at);
     if (c !== col) {
@@ -214,14 +214,14 @@ export function placeMarks(milestones: readonly Milestone[], px: Px, gap: number
   const pos: number[] = [];
   let prev = -Infinity;
   for (let i = 0; i < at.length; i++) {
-    prev = Math.min(Math.max(at[i], prev + gap), at[i] + maxShift);
+    prev = Math.min(Math.max(at[i]!, prev + gap), at[i]! + maxShift);
     pos.push(prev);
   }
   let limit = right;
   for (let i = at.length - 1; i >= 0; i--) {
-    if (at[i] > right) continue;
-    if (pos[i] > limit) pos[i] = Math.max(limit, at[i] - maxShift);
-    limit = pos[i] - gap;
+    if (at[i]! > right) continue;
+    if (pos[i]! > limit) pos[i] = Math.max(limit, at[i]! - maxShift);
+    limit = pos[i]! - gap;
   }
-  return milestones.map((m, i) => ({ milestone: m, x: pos[i], at: at[i] }));
+  return milestones.map((m, i) => ({ milestone: m, x: pos[i]!, at: at[i]! }));
 }

@@ -33,7 +33,7 @@ export function setFuncState(k: Kernel, f: KlpFunc, patched: boolean, transition
   f.transition = transition;
 }
 
-export const patchOf = (k: Kernel, f: KlpFunc): KlpPatch => k.klp.all[f.patch];
+export const patchOf = (k: Kernel, f: KlpFunc): KlpPatch => k.klp.all[f.patch]!;
 export const isImmediate = (k: Kernel, f: KlpFunc): boolean => f.immediate || patchOf(k, f).immediate;
 
 /** klp_patch_func: push the func on the head of its function's func_stack. */
@@ -64,7 +64,7 @@ export function klpUnpatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
 export function klpPatchObject(k: Kernel, obj: KlpObject, direct = false): number {
   if (obj.patched) return -EINVAL;
   for (const id of obj.funcs) {
-    const f = k.klp.funcs[id];
+    const f = k.klp.funcs[id]!;
     klpPatchFunc(k, f, direct);
     if (!f.transition && !direct) reportStaleFrames(k, f.oldFn, 'patched');
   }
@@ -74,7 +74,7 @@ export function klpPatchObject(k: Kernel, obj: KlpObject, direct = false): numbe
 
 export function klpUnpatchObject(k: Kernel, obj: KlpObject, direct = false): void {
   for (const id of obj.funcs) {
-    const f = k.klp.funcs[id];
+    const f = k.klp.funcs[id]!;
     if (f.patched) klpUnpatchFunc(k, f, direct);
   }
   obj.patched = false;
@@ -91,9 +91,9 @@ export function klpUnpatchObjects(k: Kernel, patch: KlpPatch): void {
 export function resolveVersion(k: Kernel, t: TaskId, fn: number): FuncVersion {
   const stack = k.klp.funcStack[fn];
   if (stack === undefined) return ORIGINAL;
-  let f: KlpFunc | undefined = k.klp.funcs[stack[0]];
-  if (f.transition && k.tasks.patchState[t] === KLP_UNPATCHED) f = stack.length > 1 ? k.klp.funcs[stack[1]] : undefined;
-  return versionOf(f);
+  const top = k.klp.funcs[stack[0]!]!;
+  if (top.transition && k.tasks.patchState[t] === KLP_UNPATCHED) return versionOf(stack.length > 1 ? k.klp.funcs[stack[1]!] : undefined);
+  return versionOf(top);
 }
 
 /**
@@ -104,7 +104,7 @@ export function resolveVersion(k: Kernel, t: TaskId, fn: number): FuncVersion {
 export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): FuncVersion {
   const stack = k.klp.funcStack[fn];
   if (stack === undefined) return ORIGINAL;
-  const f = k.klp.funcs[stack[0]];
+  const f = k.klp.funcs[stack[0]!]!;
   // What if `no-init-wmb`: this CPU may read the task's patch_state from before klp_init_transition.
   const stale = f.transition && staleInitRead(k, t);
   if (f.transition && (stale || k.tasks.patchState[t] === KLP_UNDEFINED)) {
@@ -134,7 +134,7 @@ function reportStaleFrames(k: Kernel, fn: number, what: 'patched' | 'unpatched')
   let n = 0;
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead) continue;
-    for (let i = 0; i < tasks.depth[t]; i++) {
+    for (let i = 0; i < tasks.depth[t]!; i++) {
       if (frameFn(tasks, t, i) === fn && frameVer(tasks, t, i) !== resolveVersion(k, t, fn)) {
         if (n < 3) names.push(k.name(t));
         n++;

@@ -2,6 +2,7 @@
 // klp_ops, and the globals of kernel/livepatch/transition.c.
 import { KLP_UNDEFINED } from '../types.ts';
 import type { KlpState, SimTime } from '../types.ts';
+import { must } from '../must.ts';
 
 export interface KlpFunc {
   readonly id: number;
@@ -120,5 +121,5 @@ export function cloneKlpGlobals(g: KlpGlobals): KlpGlobals {
   };
 }
 
-export const funcsOf = (g: KlpGlobals, p: KlpPatch): KlpFunc[] => p.objects.flatMap((o) => o.funcs.map((f) => g.funcs[f]));
+export const funcsOf = (g: KlpGlobals, p: KlpPatch): KlpFunc[] => p.objects.flatMap((o) => o.funcs.map((f) => must(g.funcs[f], `klp func ${f}`)));
 

@@ -154,7 +154,7 @@ function blockingVersion(k: Kernel, f: KlpFunc): number {
   const at = stack.indexOf(f.id);
   // Patching: the version tasks ran before this patch, which is the previous
   // patch's new function on a stacked func_stack (only that one is checked).
-  return at >= 0 && at + 1 < stack.length ? versionOf(k.klp.funcs[stack[at + 1]]) : ORIGINAL;
+  return at >= 0 && at + 1 < stack.length ? versionOf(k.klp.funcs[stack[at + 1]!]) : ORIGINAL;
 }
 
 /**
@@ -166,7 +166,7 @@ export function klpFrameBlocks(k: Kernel, patch: KlpPatch, fn: number, ver: numb
   for (const obj of patch.objects) {
     if (!obj.patched) continue;
     for (const id of obj.funcs) {
-      const f = k.klp.funcs[id];
+      const f = k.klp.funcs[id]!;
       if (f.oldFn === fn && blockingVersion(k, f) === ver) return f.oldName;
     }
   }
@@ -176,15 +176,15 @@ export function klpFrameBlocks(k: Kernel, patch: KlpPatch, fn: number, ver: numb
 /** klp_check_stack: the first func of the patch whose retired version the task is inside. */
 function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): SwitchVerdict {
   const tasks = k.tasks;
-  const group = tasks.group[t];
-  if (group >= 0 && k.world.groups[group].spec.unreliableStack) return UNRELIABLE;
+  const group = tasks.group[t]!;
+  if (group >= 0 && k.world.groups[group]!.spec.unreliableStack) return UNRELIABLE;
   for (const obj of patch.objects) {
     if (!obj.patched) continue;
     for (const id of obj.funcs) {
-      const f = k.klp.funcs[id];
+      const f = k.klp.funcs[id]!;
       const version = blockingVersion(k, f);
       if (version < 0) continue;
-      for (let i = 0; i < tasks.depth[t]; i++) {
+      for (let i = 0; i < tasks.depth[t]!; i++) {
         if (frameFn(tasks, t, i) === f.oldFn && frameVer(tasks, t, i) === version) return { kind: 'sleeping', fn: f.oldName };
       }
     }
@@ -225,13 +225,13 @@ function klpTrySwitchTaskEvent(k: Kernel, t: TaskId): SimEvent | undefined {
     case 'switched':
       return undefined;
     case 'no-reliable-unwinder':
-      return k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: tasks.cpu[t], fn: '' }, { task: t });
+      return k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: tasks.cpu[t]!, fn: '' }, { task: t });
     case 'running':
     case 'unreliable':
     case 'sleeping': {
       const fn = verdict.kind === 'sleeping' ? verdict.fn : undefined;
-      k.klpLog('debug', stallMessage(k.variant, verdict.kind, tasks.comm[t], tasks.pid[t], fn), true);
-      return k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: tasks.cpu[t], fn: fn ?? '' }, { task: t });
+      k.klpLog('debug', stallMessage(k.variant, verdict.kind, tasks.comm[t]!, tasks.pid[t]!, fn), true);
+      return k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: tasks.cpu[t]!, fn: fn ?? '' }, { task: t });
     }
     case 'switchable':
       break;
@@ -482,7 +482,7 @@ export function* klpForceTransition(k: Kernel): KGen {
 function klpUnpatchReplacedPatches(k: Kernel, patch: KlpPatch): void {
   for (const id of k.klp.patches) {
     if (id === patch.id) continue;
-    const old = k.klp.all[id];
+    const old = k.klp.all[id]!;
     old.enabled = false;
     for (const obj of old.objects) if (obj.patched) klpUnpatchObject(k, obj, true);
   }
@@ -492,21 +492,21 @@ function klpUnpatchReplacedPatches(k: Kernel, patch: KlpPatch): void {
 function klpDiscardNops(k: Kernel, patch: KlpPatch): void {
   const g = k.klp;
   for (const obj of patch.objects) {
-    const nops = obj.funcs.filter((id) => g.funcs[id].nop === true);
+    const nops = obj.funcs.filter((id) => g.funcs[id]!.nop === true);
     if (nops.length === 0) continue;
     for (const id of nops) {
-      const f = g.funcs[id];
+      const f = g.funcs[id]!;
       if (f.patched) klpUnpatchFunc(k, f, true);
       f.transition = false;
     }
-    obj.funcs = obj.funcs.filter((id) => g.funcs[id].nop !== true);
+    obj.funcs = obj.funcs.filter((id) => g.funcs[id]!.nop !== true);
   }
   patch.objects = patch.objects.filter((o) => !(o.dynamic === true && o.funcs.length === 0));
 }
 
 /** klp_free_replaced_patches_async: the replaced patches are freed, sysfs and all, without callbacks. */
 function klpFreeReplacedPatches(k: Kernel, patch: KlpPatch): void {
-  for (const id of k.klp.patches.slice()) if (id !== patch.id) klpFreePatch(k, k.klp.all[id]);
+  for (const id of k.klp.patches.slice()) if (id !== patch.id) klpFreePatch(k, k.klp.all[id]!);
 }
 
 /** klp_free_patch (mainline): a disabled patch is freed, its sysfs directory removed. */

@@ -27,5 +27,5 @@ export const funcOfVersion = (g: KlpGlobals, v: FuncVersion): KlpFunc | undefine
 /** The livepatch module whose new function `v` runs; null for the original. */
 export function versionModule(g: KlpGlobals, v: FuncVersion): string | null {
   const f = funcOfVersion(g, v);
-  return f === undefined ? null : g.all[f.patch].mod;
+  return f === undefined ? null : g.all[f.patch]!.mod;
 }

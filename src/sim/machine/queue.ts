@@ -47,8 +47,8 @@ export function arm(q: TimerQueue, time: SimTime, type: Timer, id: number, gen: 
   h.push(e);
   while (i > 0) {
     const p = (i - 1) >> 1;
-    if (!before(e, h[p])) break;
-    h[i] = h[p];
+    if (!before(e, h[p]!)) break;
+    h[i] = h[p]!;
     i = p;
   }
   h[i] = e;
@@ -103,9 +103,9 @@ export function pop(q: TimerQueue): TimerEntry | undefined {
     const l = 2 * i + 1;
     if (l >= n) break;
     const r = l + 1;
-    const c = r < n && before(h[r], h[l]) ? r : l;
-    if (!before(h[c], last)) break;
-    h[i] = h[c];
+    const c = r < n && before(h[r]!, h[l]!) ? r : l;
+    if (!before(h[c]!, last)) break;
+    h[i] = h[c]!;
     i = c;
   }
   h[i] = last;

@@ -19,6 +19,7 @@ import type { MsRange } from '../scenario/types.ts';
 import { idleTask, SLICE_US } from './cpus.ts';
 import { arm, Timer } from './queue.ts';
 import { addTask, frameFn, frameVer, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
+import { must } from '../must.ts';
 
 /** A duration drawn from a range of milliseconds, in µs: when a sleeper wakes, or how long a task stays in user space. */
 const randMs = (k: Kernel, r: MsRange, kind: 'wake' | 'user'): number => k.s.rng.choose(kind, Math.round(r[0] * 1000), Math.round(r[1] * 1000));
@@ -41,7 +42,7 @@ export const kworker = (k: Kernel, cpu: CpuId): TaskId => (k.cpus.count + 1 + cp
 /** Whether `t` is on a CPU and is not `current`: its stack cannot be checked. */
 export function isRunningElsewhere(k: Kernel, t: TaskId): boolean {
   if (t === k.current) return false;
-  const cpu = k.tasks.cpu[t];
+  const cpu = k.tasks.cpu[t]!;
   if (k.cpus.online[cpu] !== 1 || k.cpus.curr[cpu] !== t) return false;
   // The shell runs its commands on its own CPU, so whatever that CPU was
   // running (its idle task, say) is not running meanwhile.
@@ -74,7 +75,7 @@ export function boot(k: Kernel): void {
   k.world.groups.forEach((g, gi) => {
     const spec = g.spec;
     for (let i = 0; i < spec.count; i++) {
-      const cpu = online[next++ % online.length];
+      const cpu = online[next++ % online.length]!;
       if (spec.kind === 'kthread') {
         const t = addTask(tasks, { pid: k.s.nextPid++, comm: spec.comm, kind: TaskKind.Kthread, group: gi, cpu, sched: Sched.Sleeping, resume: spec.cpuBound ? Resume.KthreadBusy : Resume.KthreadWake });
         for (const fn of g.loop) pushFrame(tasks, t, fn, 0);
@@ -106,14 +107,15 @@ export function onlineCpus(k: Kernel): CpuId[] {
 
 function enqueue(k: Kernel, t: TaskId, front: boolean): void {
   const { tasks, cpus } = k;
-  let cpu = tasks.cpu[t];
+  let cpu = tasks.cpu[t]!;
   if (!cpus.online[cpu]) {
-    cpu = onlineCpus(k)[t % onlineCpus(k).length];
+    const online = onlineCpus(k);
+    cpu = must(online[t % online.length], 'online CPU');
     tasks.cpu[t] = cpu;
   }
   tasks.sched[t] = Sched.Runnable;
-  if (front) cpus.runqueue[cpu].unshift(t);
-  else cpus.runqueue[cpu].push(t);
+  if (front) cpus.runqueue[cpu]!.unshift(t);
+  else cpus.runqueue[cpu]!.push(t);
 }
 
 /** A queued task still waits for this CPU (a woken or migrated task leaves a stale entry behind). */
@@ -125,16 +127,16 @@ const waitingOn = (tasks: Kernel['tasks'], t: TaskId, cpu: CpuId): boolean => ta
  */
 function pickNext(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
-  const q = cpus.runqueue[cpu];
-  cpus.timerGen[cpu]++;
-  while (q.length > 0 && !waitingOn(tasks, q[0], cpu)) q.shift();
+  const q = cpus.runqueue[cpu]!;
+  cpus.timerGen[cpu]!++;
+  while (q.length > 0 && !waitingOn(tasks, q[0]!, cpu)) q.shift();
   let t: TaskId | undefined;
   if (q.length > 0) {
     let n = 1;
-    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waitingOn(tasks, q[i], cpu)) n++;
+    for (let i = 1; i < q.length && i < 4 * PICK_WINDOW && n < PICK_WINDOW; i++) if (waitingOn(tasks, q[i]!, cpu)) n++;
     let j = k.s.rng.choose('pick', 0, n - 1, 0);
     let at = 0;
-    while (j > 0) if (waitingOn(tasks, q[++at], cpu)) j--;
+    while (j > 0) if (waitingOn(tasks, q[++at]!, cpu)) j--;
     t = q[at];
     q.splice(at, 1);
   }
@@ -144,7 +146,7 @@ function pickNext(k: Kernel, cpu: CpuId): void {
     cpus.since[cpu] = k.now;
     // The idle task comes back from schedule_idle() and finishes do_idle(),
     // where a pending patch state is taken.
-    if (!wasIdle && tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]);
+    if (!wasIdle && tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]!);
     return;
   }
   cpus.curr[cpu] = t;
@@ -157,23 +159,23 @@ function pickNext(k: Kernel, cpu: CpuId): void {
 function armCpu(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
   const t = cpus.curr[cpu] as TaskId;
-  let at = cpus.sliceEnd[cpu];
+  let at = cpus.sliceEnd[cpu]!;
   const r = tasks.resume[t];
-  if (r === Resume.UserBurst) at = Math.min(at, cpus.since[cpu] + tasks.remaining[t]);
+  if (r === Resume.UserBurst) at = Math.min(at, cpus.since[cpu]! + tasks.remaining[t]!);
   else if (r !== Resume.KthreadBusy) at = k.now;
-  arm(k.s.timers, usec(at), Timer.Cpu, cpu, cpus.timerGen[cpu]);
+  arm(k.s.timers, usec(at), Timer.Cpu, cpu, cpus.timerGen[cpu]!);
 }
 
 function sleepFor(k: Kernel, t: TaskId, us: number | 'forever'): void {
   const tasks = k.tasks;
   tasks.sched[t] = Sched.Sleeping;
-  tasks.timerGen[t]++;
-  if (us !== 'forever') arm(k.s.timers, usec(k.now + us), Timer.TaskWake, t, tasks.timerGen[t]);
+  tasks.timerGen[t]!++;
+  if (us !== 'forever') arm(k.s.timers, usec(k.now + us), Timer.TaskWake, t, tasks.timerGen[t]!);
 }
 
 /** Takes `t` off its CPU to sleep; the CPU runs the next task. */
 function blockOnCpu(k: Kernel, t: TaskId, us: number | 'forever'): void {
-  const cpu = k.tasks.cpu[t];
+  const cpu = k.tasks.cpu[t]!;
   sleepFor(k, t, us);
   if (k.cpus.curr[cpu] === t) pickNext(k, cpu);
 }
@@ -182,10 +184,10 @@ function blockOnCpu(k: Kernel, t: TaskId, us: number | 'forever'): void {
 export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
   const tasks = k.tasks;
   if (tasks.sched[t] !== Sched.Sleeping) return false;
-  tasks.timerGen[t]++;
+  tasks.timerGen[t]!++;
   if (tasks.kind[t] === TaskKind.Shell) return false;
   enqueue(k, t, true);
-  const cpu = tasks.cpu[t];
+  const cpu = tasks.cpu[t]!;
   if (k.cpus.curr[cpu] === idleTask(cpu)) pickNext(k, cpu);
   return true;
 }
@@ -198,7 +200,7 @@ export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
  * picked is in a module that is gone: an oops.
  */
 export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
-  if (!k.loaded(k.world.fnObject[fn])) return false;
+  if (!k.loaded(k.world.fnObject[fn]!)) return false;
   const ver = klpFtraceHandler(k, t, fn);
   const module = codeModule(k, fn, ver);
   const gone = !k.loaded(module);
@@ -209,14 +211,14 @@ export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
 }
 
 export function codeModule(k: Kernel, fn: number, ver: FuncVersion): string {
-  return versionModule(k.klp, ver) ?? k.world.fnObject[fn];
+  return versionModule(k.klp, ver) ?? must(k.world.fnObject[fn], `object of function ${fn}`);
 }
 
 /** Calls a chain of functions; unwinds and returns false if one is not loaded. */
 export function callChain(k: Kernel, t: TaskId, chain: readonly number[], from = 0, to = chain.length): boolean {
-  const base = k.tasks.depth[t] - from;
+  const base = k.tasks.depth[t]! - from;
   for (let i = from; i < to; i++) {
-    if (!callFunction(k, t, chain[i])) {
+    if (!callFunction(k, t, chain[i]!)) {
       popFrames(k.tasks, t, base);
       return false;
     }
@@ -227,13 +229,13 @@ export function callChain(k: Kernel, t: TaskId, chain: readonly number[], from =
 /** The version that ran in the innermost frame, as the text a file read would show. */
 export function outputOfTop(k: Kernel, t: TaskId): string | undefined {
   const tasks = k.tasks;
-  const i = tasks.depth[t] - 1;
+  const i = tasks.depth[t]! - 1;
   if (i < 0) return undefined;
   const fn = frameFn(tasks, t, i);
   const ver = frameVer(tasks, t, i);
   const f = funcOfVersion(k.klp, ver);
   if (f === undefined) return k.world.fnOutput[fn];
-  return f.output === undefined ? undefined : `${k.klp.all[f.patch].mod}: ${f.output}`;
+  return f.output === undefined ? undefined : `${k.klp.all[f.patch]!.mod}: ${f.output}`;
 }
 
 /** Return to user space: the exit-to-user work takes a pending patch state. */
@@ -246,7 +248,7 @@ export function exitToUser(k: Kernel, t: TaskId): boolean {
 const stateOf = (k: Kernel, t: TaskId): KlpState => k.tasks.patchState[t] as KlpState;
 
 function startBurst(k: Kernel, t: TaskId): void {
-  const spec = k.world.groups[k.tasks.group[t]]?.spec;
+  const spec = k.world.groups[k.tasks.group[t]!]?.spec;
   k.tasks.remaining[t] = spec ? randMs(k, spec.userMs, 'user') : 1000;
   k.tasks.resume[t] = Resume.UserBurst;
 }
@@ -258,12 +260,12 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
   const { tasks, cpus } = k;
   const t = cpus.curr[cpu] as TaskId;
   k.current = t;
-  const ran = k.now - cpus.since[cpu];
+  const ran = k.now - cpus.since[cpu]!;
   cpus.since[cpu] = k.now;
   switch (tasks.resume[t]) {
     case Resume.UserBurst: {
-      tasks.remaining[t] -= ran;
-      if (tasks.remaining[t] > 0) {
+      tasks.remaining[t]! -= ran;
+      if (tasks.remaining[t]! > 0) {
         // The tick interrupted user space; the return from the interrupt
         // is an exit to user mode, where a pending patch state is taken.
         const sw = klpUpdatePatchState(k, t);
@@ -274,12 +276,12 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
       return;
     }
     case Resume.FinishSyscall: {
-      const sc = tasks.syscall[t] >= 0 ? k.world.syscalls[tasks.syscall[t]] : undefined;
+      const sc = tasks.syscall[t]! >= 0 ? k.world.syscalls[tasks.syscall[t]!] : undefined;
       if (sc) callChain(k, t, sc.chain, sc.sleepAt + 1);
       const sw = exitToUser(k, t);
       startBurst(k, t);
       armCpu(k, cpu);
-      const syscall = tasks.syscall[t];
+      const syscall = tasks.syscall[t]!;
       yield sw ? k.emit('syscall-wake-return-switch', { syscall, to: stateOf(k, t) }, { task: t, cpu }) : k.emit('syscall-wake-return', { syscall }, { task: t, cpu });
       return;
     }
@@ -292,7 +294,7 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
     }
     case Resume.KthreadWake: {
       kthreadCalls(k, t);
-      const spec = k.world.groups[tasks.group[t]]?.spec;
+      const spec = k.world.groups[tasks.group[t]!]?.spec;
       const us = spec ? (spec.sleepMs === 'forever' ? 'forever' : randMs(k, spec.sleepMs, 'wake')) : kworkerSleep(k);
       blockOnCpu(k, t, us);
       yield k.emit('kthread-loop', { sleepUs: us === 'forever' ? -1 : us }, { task: t, cpu });
@@ -329,10 +331,10 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
 }
 
 function kthreadCalls(k: Kernel, t: TaskId): void {
-  const g = k.world.groups[k.tasks.group[t]];
+  const g = k.world.groups[k.tasks.group[t]!];
   if (!g) return;
   for (const fn of g.calls) {
-    const depth = k.tasks.depth[t];
+    const depth = k.tasks.depth[t]!;
     if (callFunction(k, t, fn)) popFrames(k.tasks, t, depth);
   }
 }
@@ -341,9 +343,9 @@ function kthreadCalls(k: Kernel, t: TaskId): void {
 function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const { cpus } = k;
   const o = { task: t, cpu };
-  if (cpus.runqueue[cpu].length === 0) {
+  if (cpus.runqueue[cpu]!.length === 0) {
     cpus.sliceEnd[cpu] = k.now + tickPhase(k);
-    cpus.timerGen[cpu]++;
+    cpus.timerGen[cpu]!++;
     armCpu(k, cpu);
     return switched ? k.emit('slice-kept-switch', { to: stateOf(k, t) }, o) : k.emit('slice-kept', NO_ARGS, o);
   }
@@ -356,9 +358,9 @@ function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
 function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
   const tasks = k.tasks;
   // Children of the shell have no group: they call getpid.
-  const calls = k.world.groups[tasks.group[t]]?.syscalls ?? [0];
-  const idx = calls[k.s.rng.choose('syscall', 0, calls.length - 1)];
-  const sc = k.world.syscalls[idx];
+  const calls = k.world.groups[tasks.group[t]!]?.syscalls ?? [0];
+  const idx = calls[k.s.rng.choose('syscall', 0, calls.length - 1)]!;
+  const sc = k.world.syscalls[idx]!;
   const until = sc.sleepAt >= 0 ? sc.sleepAt + 1 : sc.chain.length;
   const entered = callChain(k, t, sc.chain, 0, until);
   if (entered && sc.sleepAt >= 0) {
@@ -395,7 +397,7 @@ export function* idleEnter(k: Kernel, cpu: CpuId, kicked: boolean): KGen {
 }
 
 export function kickIdle(k: Kernel, cpu: CpuId): void {
-  arm(k.s.timers, k.now, Timer.IdleKick, cpu, k.cpus.timerGen[cpu]);
+  arm(k.s.timers, k.now, Timer.IdleKick, cpu, k.cpus.timerGen[cpu]!);
 }
 
 /** schedule_delayed_work(&klp_transition_work, round_jiffies_relative(HZ)). */
@@ -433,23 +435,23 @@ export function forkTask(k: Kernel, parent: TaskId): TaskId | -11 {
   const tasks = k.tasks;
   if (tasks.count >= k.pidMax) return -EAGAIN as -11;
   const kind = tasks.kind[parent] === TaskKind.Shell ? TaskKind.User : (tasks.kind[parent] as TaskKind);
-  const child = addTask(tasks, { pid: k.s.nextPid++, comm: tasks.comm[parent], kind, group: tasks.group[parent], cpu: tasks.cpu[parent], sched: Sched.Sleeping, resume: Resume.RetFromFork });
+  const child = addTask(tasks, { pid: k.s.nextPid++, comm: tasks.comm[parent]!, kind, group: tasks.group[parent]!, cpu: tasks.cpu[parent]!, sched: Sched.Sleeping, resume: Resume.RetFromFork });
   klpCopyProcess(k, child, parent);
   if (kind === TaskKind.Kthread || kind === TaskKind.Kworker) {
-    for (let i = 0; i < tasks.depth[parent]; i++) pushFrame(tasks, child, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
+    for (let i = 0; i < tasks.depth[parent]!; i++) pushFrame(tasks, child, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
     tasks.resume[child] = Resume.KthreadWake;
   }
   enqueue(k, child, false);
-  const cpu = tasks.cpu[child];
+  const cpu = tasks.cpu[child]!;
   if (k.cpus.curr[cpu] === idleTask(cpu)) pickNext(k, cpu);
   return child;
 }
 
 export function killTask(k: Kernel, t: TaskId): void {
   const { tasks, cpus } = k;
-  const cpu = tasks.cpu[t];
+  const cpu = tasks.cpu[t]!;
   markDead(tasks, t);
-  tasks.timerGen[t]++;
+  tasks.timerGen[t]!++;
   if (cpus.curr[cpu] === t) pickNext(k, cpu);
 }
 
@@ -460,8 +462,8 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
     // The idle task parks in the dead loop; a CPU that comes back starts a new stack.
     popFrames(tasks, idleTask(cpu), 0);
     const curr = cpus.curr[cpu] as TaskId;
-    const moving = cpus.runqueue[cpu].splice(0);
-    cpus.timerGen[cpu]++;
+    const moving = cpus.runqueue[cpu]!.splice(0);
+    cpus.timerGen[cpu]!++;
     cpus.curr[cpu] = idleTask(cpu);
     if (curr !== idleTask(cpu)) moving.unshift(curr);
     for (const t of moving) if (tasks.sched[t] !== Sched.Dead) enqueue(k, t, false);
@@ -472,9 +474,9 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
   cpus.curr[cpu] = idleTask(cpu);
   callFunction(k, idleTask(cpu), k.world.fn.doIdle);
   cpus.since[cpu] = k.now;
-  cpus.timerGen[cpu]++;
+  cpus.timerGen[cpu]!++;
   // A CPU coming up starts in its idle loop, where a pending state is taken.
-  if (tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]);
+  if (tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]!);
   const w = kworker(k, cpu);
   if (tasks.sched[w] === Sched.Sleeping && tasks.resume[w] === Resume.KthreadWake) sleepFor(k, w, kworkerSleep(k));
 }

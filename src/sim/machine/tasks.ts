@@ -160,7 +160,7 @@ export function addTask(t: TaskTable, n: NewTask): TaskId {
   t.group[id] = n.group;
   const state = n.patchState ?? KLP_UNDEFINED;
   t.patchState[id] = state;
-  t.stateCount[state + 1]++;
+  t.stateCount[state + 1]!++;
   t.tif[id] = 0;
   t.sched[id] = n.sched;
   t.resume[id] = n.resume;
@@ -175,8 +175,8 @@ export function addTask(t: TaskTable, n: NewTask): TaskId {
 
 export function setPatchState(t: TaskTable, id: TaskId, state: KlpState): void {
   if (t.sched[id] !== Sched.Dead) {
-    t.stateCount[t.patchState[id] + 1]--;
-    t.stateCount[state + 1]++;
+    t.stateCount[t.patchState[id]! + 1]!--;
+    t.stateCount[state + 1]!++;
   }
   t.patchState[id] = state;
 }
@@ -190,7 +190,7 @@ export function setTif(t: TaskTable, id: TaskId, on: boolean): void {
 
 export function markDead(t: TaskTable, id: TaskId): void {
   if (t.sched[id] === Sched.Dead) return;
-  t.stateCount[t.patchState[id] + 1]--;
+  t.stateCount[t.patchState[id]! + 1]!--;
   if (t.tif[id]) t.tifCount--;
   t.live--;
   t.sched[id] = Sched.Dead;
@@ -198,7 +198,7 @@ export function markDead(t: TaskTable, id: TaskId): void {
 }
 
 export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: FuncVersion): void {
-  const d = t.depth[id];
+  const d = t.depth[id]!;
   if (d >= t.depthMax) throw new Error(`stack overflow in ${t.comm[id]}:${t.pid[id]}`);
   const at = id * t.depthMax + d;
   t.stackFn[at] = fn;
@@ -207,11 +207,11 @@ export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: FuncVer
 }
 
 export function popFrames(t: TaskTable, id: TaskId, toDepth: number): void {
-  if (t.depth[id] > toDepth) t.depth[id] = toDepth;
+  if (t.depth[id]! > toDepth) t.depth[id] = toDepth;
 }
 
-export const frameFn = (t: TaskTable, id: TaskId, i: number): number => t.stackFn[id * t.depthMax + i];
-export const frameVer = (t: TaskTable, id: TaskId, i: number): FuncVersion => t.stackVer[id * t.depthMax + i];
+export const frameFn = (t: TaskTable, id: TaskId, i: number): number => t.stackFn[id * t.depthMax + i]!;
+export const frameVer = (t: TaskTable, id: TaskId, i: number): FuncVersion => t.stackVer[id * t.depthMax + i]!;
 
 export function runState(t: TaskTable, id: TaskId, onCpu: boolean): RunState {
   switch (t.sched[id] as Sched) {
@@ -273,26 +273,26 @@ export interface PackedTaskTable {
 export function packTaskTable(t: TaskTable): PackedTaskTable {
   const n = t.count;
   let frames = 0;
-  for (let i = 0; i < n; i++) frames += t.depth[i];
+  for (let i = 0; i < n; i++) frames += t.depth[i]!;
   const f64 = t.remaining.slice(0, n);
   const i32 = new Int32Array(5 * n + 2 * frames);
   i32.set(t.pid.subarray(0, n), 0);
   i32.set(t.group.subarray(0, n), n);
-  for (let i = 0; i < n; i++) i32[2 * n + i] = t.timerGen[i] | 0;
+  for (let i = 0; i < n; i++) i32[2 * n + i] = t.timerGen[i]! | 0;
   i32.set(t.syscall.subarray(0, n), 3 * n);
-  for (let i = 0; i < n; i++) i32[4 * n + i] = t.cpu[i];
+  for (let i = 0; i < n; i++) i32[4 * n + i] = t.cpu[i]!;
   let at = 5 * n;
   const d = t.depthMax;
   for (let i = 0; i < n; i++) {
     const base = i * d;
-    for (let f = 0; f < t.depth[i]; f++) {
-      i32[at++] = t.stackFn[base + f];
-      i32[at++] = t.stackVer[base + f];
+    for (let f = 0; f < t.depth[i]!; f++) {
+      i32[at++] = t.stackFn[base + f]!;
+      i32[at++] = t.stackVer[base + f]!;
     }
   }
   const u8 = new Uint8Array(6 * n);
   u8.set(t.kind.subarray(0, n), 0);
-  for (let i = 0; i < n; i++) u8[n + i] = t.patchState[i] + 1;
+  for (let i = 0; i < n; i++) u8[n + i] = t.patchState[i]! + 1;
   u8.set(t.tif.subarray(0, n), 2 * n);
   u8.set(t.sched.subarray(0, n), 3 * n);
   u8.set(t.resume.subarray(0, n), 4 * n);
@@ -303,7 +303,7 @@ export function packTaskTable(t: TaskTable): PackedTaskTable {
     depthMax: d,
     tifCount: t.tifCount,
     live: t.live,
-    stateCount: [t.stateCount[0], t.stateCount[1], t.stateCount[2]],
+    stateCount: [t.stateCount[0]!, t.stateCount[1]!, t.stateCount[2]!],
     comm: t.comm.slice(0, n),
     f64,
     i32,
@@ -327,12 +327,12 @@ export function unpackTaskTable(p: PackedTaskTable): TaskTable {
   const i32 = p.i32;
   t.pid.set(i32.subarray(0, n));
   t.group.set(i32.subarray(n, 2 * n));
-  for (let i = 0; i < n; i++) t.timerGen[i] = i32[2 * n + i] >>> 0;
+  for (let i = 0; i < n; i++) t.timerGen[i] = i32[2 * n + i]! >>> 0;
   t.syscall.set(i32.subarray(3 * n, 4 * n));
-  for (let i = 0; i < n; i++) t.cpu[i] = i32[4 * n + i];
+  for (let i = 0; i < n; i++) t.cpu[i] = i32[4 * n + i]!;
   const u8 = p.u8;
   t.kind.set(u8.subarray(0, n));
-  for (let i = 0; i < n; i++) t.patchState[i] = u8[n + i] - 1;
+  for (let i = 0; i < n; i++) t.patchState[i] = u8[n + i]! - 1;
   t.tif.set(u8.subarray(2 * n, 3 * n));
   t.sched.set(u8.subarray(3 * n, 4 * n));
   t.resume.set(u8.subarray(4 * n, 5 * n));
@@ -341,10 +341,10 @@ export function unpackTaskTable(p: PackedTaskTable): TaskTable {
   const d = p.depthMax;
   for (let i = 0; i < n; i++) {
     const base = i * d;
-    const depth = u8[5 * n + i];
+    const depth = u8[5 * n + i]!;
     for (let f = 0; f < depth; f++) {
-      t.stackFn[base + f] = i32[at++];
-      t.stackVer[base + f] = i32[at++];
+      t.stackFn[base + f] = i32[at++]!;
+      t.stackVer[base + f] = i32[at++]!;
     }
   }
   return t;

@@ -22,7 +22,7 @@ function lex(line: string, where: string): Token[] {
   };
   let i = 0;
   while (i < line.length) {
-    const c = line[i];
+    const c = line[i]!;
     if (/\s/.test(c)) {
       flush();
       i++;
@@ -42,7 +42,7 @@ function lex(line: string, where: string): Token[] {
       let text = '';
       let j = i + 1;
       while (j < line.length && line[j] !== '"') {
-        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1])) j++;
+        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1]!)) j++;
         text += line[j];
         j++;
       }
@@ -116,15 +116,15 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
   };
   const tokens = lex(text, where);
   if (tokens.length === 0) return null;
-  if (tokens[0].redirect) fail(`expected a command before '${tokens[0].text}'`);
+  if (tokens[0]!.redirect) fail(`expected a command before '${tokens[0]!.text}'`);
 
   const r = tokens.findIndex((t) => t.redirect);
   const words = (r < 0 ? tokens : tokens.slice(0, r)).map((t) => t.text);
   let target: string | undefined;
   if (r >= 0) {
     const after = tokens.slice(r + 1);
-    if (after.length !== 1 || after[0].redirect) fail(`expected one path after '${tokens[r].text}'`);
-    target = after[0].text;
+    if (after.length !== 1 || after[0]!.redirect) fail(`expected one path after '${tokens[r]!.text}'`);
+    target = after[0]!.text;
   }
   const [cmd, ...args] = words;
 
@@ -193,13 +193,13 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
         if (eq <= 0) fail(`expected PARAM=VALUE, got ${quote(arg)}`);
         params[arg.slice(0, eq)] = arg.slice(eq + 1);
       }
-      command = { kind: 'insmod', path: args[0], module: knownModule(moduleOf(args[0])), params };
+      command = { kind: 'insmod', path: args[0]!, module: knownModule(moduleOf(args[0]!)), params };
       break;
     }
     case 'rmmod':
       noRedirect();
       usage('rmmod NAME', args.length === 1);
-      command = { kind: 'rmmod', module: knownModule(moduleOf(args[0])) };
+      command = { kind: 'rmmod', module: knownModule(moduleOf(args[0]!)) };
       break;
     case 'echo':
       if (target === undefined) return fail(`expected 'echo VALUE > PATH' (echo writes a sysfs file or ${KMSG})`);
@@ -213,18 +213,18 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
       break;
     case 'cat':
       usage('cat PATH', args.length === 1);
-      command = { kind: 'cat', path: readable(args[0]), toKmsg: toKmsg() };
+      command = { kind: 'cat', path: readable(args[0]!), toKmsg: toKmsg() };
       break;
     case 'grep':
       usage('grep PATTERN PATH', args.length === 2);
-      command = { kind: 'grep', pattern: args[0], path: readable(args[1]), toKmsg: toKmsg() };
+      command = { kind: 'grep', pattern: args[0]!, path: readable(args[1]!), toKmsg: toKmsg() };
       break;
     case 'wake':
     case 'kill':
     case 'fork': {
       noRedirect();
       usage(`${cmd} TASK`, args.length === 1);
-      const task = args[0];
+      const task = args[0]!;
       if (!/^\d+$/.test(task) && !ctx.comms.has(task)) {
         const own = [...ctx.comms].filter((c) => !/^(kworker\/\d+:1|swapper\/\d+)$/.test(c) && c !== 'sh');
         fail(`unknown task ${quote(task)} (expected a pid or a comm: sh, kworker/N:1, swapper/N${own.length ? `, ${names(own)}` : ''})`);
@@ -237,31 +237,31 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
       usage('sleep SECONDS', args.length === 1);
       {
         // `sleep MIN..MAX`: a delay the scenario leaves open within a window (a choice point).
-        const w = /^(\d+(?:\.\d*)?|\.\d+)\.\.(\d+(?:\.\d*)?|\.\d+)$/.exec(args[0]);
+        const w = /^(\d+(?:\.\d*)?|\.\d+)\.\.(\d+(?:\.\d*)?|\.\d+)$/.exec(args[0]!);
         if (w !== null) {
-          if (!(Number(w[1]) <= Number(w[2]))) fail(`expected a window MIN..MAX with MIN <= MAX, got ${quote(args[0])}`);
-          if (!(Number(w[2]) <= MAX_SLEEP_SECONDS)) fail(`expected a window MIN..MAX with MAX at most ${MAX_SLEEP_SECONDS} seconds, got ${quote(args[0])}`);
+          if (!(Number(w[1]) <= Number(w[2]))) fail(`expected a window MIN..MAX with MIN <= MAX, got ${quote(args[0]!)}`);
+          if (!(Number(w[2]) <= MAX_SLEEP_SECONDS)) fail(`expected a window MIN..MAX with MAX at most ${MAX_SLEEP_SECONDS} seconds, got ${quote(args[0]!)}`);
           command = { kind: 'sleep', seconds: Number(w[1]), upTo: Number(w[2]) };
           break;
         }
       }
-      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0]) || !(Number(args[0]) <= MAX_SLEEP_SECONDS)) {
-        fail(`expected a number of seconds from 0 to ${MAX_SLEEP_SECONDS}, or a window MIN..MAX, got ${quote(args[0])}`);
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0]!) || !(Number(args[0]) <= MAX_SLEEP_SECONDS)) {
+        fail(`expected a number of seconds from 0 to ${MAX_SLEEP_SECONDS}, or a window MIN..MAX, got ${quote(args[0]!)}`);
       }
       command = { kind: 'sleep', seconds: Number(args[0]) };
       break;
     case 'check':
       noRedirect();
       usage('check PATH VALUE', args.length === 2);
-      command = { kind: 'check', path: readable(args[0]), value: args[1] };
+      command = { kind: 'check', path: readable(args[0]!), value: args[1]! };
       break;
     case 'wait':
       noRedirect();
       usage('wait PATCH [transition]', args.length === 1 || (args.length === 2 && args[1] === 'transition'));
-      command = { kind: 'wait', patch: knownPatch(args[0]), until: args.length === 2 ? 1 : 0 };
+      command = { kind: 'wait', patch: knownPatch(args[0]!), until: args.length === 2 ? 1 : 0 };
       break;
     default:
-      return fail(`unknown command ${quote(cmd)} (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]})`);
+      return fail(`unknown command ${quote(cmd ?? '')} (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`);
   }
   return { lineNo, text: text.trim(), command };
 }

@@ -156,7 +156,8 @@ export function findStopStep(engine: Engine, cond: TourCondition, fromStep: numb
   /** The engine's position is only moved for `settled` (state at each step) and for comms of tasks created later. */
   const commOf = (task: number): string => {
     const tasks = engine.state.tasks;
-    if (task < tasks.count) return tasks.comm[task];
+    const comm = task < tasks.count ? tasks.comm[task] : undefined;
+    if (comm !== undefined) return comm;
     // A task born after the current point (a forked child): its comm is known at the end of the trace.
     engine.seek(engine.trace.length);
     return engine.state.tasks.comm[task] ?? '';

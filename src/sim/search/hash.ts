@@ -45,25 +45,25 @@ export function stateKey(s: SimState): string {
   const t = s.tasks;
   h.num(t.count);
   for (let i = 0; i < t.count; i++) {
-    h.num(t.kind[i] | (t.patchState[i] << 4) | (t.tif[i] << 8) | (t.sched[i] << 9) | (t.resume[i] << 12) | (t.depth[i] << 16));
-    h.num(t.group[i]);
-    h.num(t.cpu[i]);
-    h.num(t.remaining[i]);
-    h.num(t.syscall[i]);
-    for (let d = 0; d < t.depth[i]; d++) {
-      h.num(t.stackFn[i * t.depthMax + d]);
-      h.num(t.stackVer[i * t.depthMax + d]);
+    h.num(t.kind[i]! | (t.patchState[i]! << 4) | (t.tif[i]! << 8) | (t.sched[i]! << 9) | (t.resume[i]! << 12) | (t.depth[i]! << 16));
+    h.num(t.group[i]!);
+    h.num(t.cpu[i]!);
+    h.num(t.remaining[i]!);
+    h.num(t.syscall[i]!);
+    for (let d = 0; d < t.depth[i]!; d++) {
+      h.num(t.stackFn[i * t.depthMax + d]!);
+      h.num(t.stackVer[i * t.depthMax + d]!);
     }
   }
   const c = s.cpus;
   for (let i = 0; i < c.count; i++) {
-    h.num(c.online[i]);
-    h.num(c.curr[i]);
-    h.num(c.since[i]);
-    h.num(c.sliceEnd[i]);
+    h.num(c.online[i]!);
+    h.num(c.curr[i]!);
+    h.num(c.since[i]!);
+    h.num(c.sliceEnd[i]!);
     h.num(s.klp.initTimerGen[i] === c.timerGen[i] ? 1 : 0);
-    h.num(c.runqueue[i].length);
-    for (const q of c.runqueue[i]) h.num(q);
+    h.num(c.runqueue[i]!.length);
+    for (const q of c.runqueue[i]!) h.num(q);
   }
   const timers = s.timers.heap.filter((e) => timerLive(s, e, true)).sort((x, y) => x.time - y.time || x.type - y.type || x.id - y.id);
   h.num(timers.length);

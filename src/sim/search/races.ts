@@ -18,7 +18,7 @@ import type { TaskId } from '../types.ts';
  */
 export function staleInitRead(k: Kernel, t: TaskId): boolean {
   if (!k.whatIf.has('no-init-wmb')) return false;
-  const cpu = k.tasks.cpu[t];
+  const cpu = k.tasks.cpu[t]!;
   const seen = k.klp.initTimerGen;
   if (k.tasks.patchState[t] === KLP_UNDEFINED || seen[cpu] !== k.cpus.timerGen[cpu] || k.cpus.curr[cpu] !== t) return false;
   return k.s.rng.choose('race', 0, 1, 0) === 1;
@@ -26,9 +26,9 @@ export function staleInitRead(k: Kernel, t: TaskId): boolean {
 
 /** Whether task `t`'s workload ever calls function `fn`. */
 function mayCall(k: Kernel, t: TaskId, fn: number): boolean {
-  const g = k.world.groups[k.tasks.group[t]];
+  const g = k.world.groups[k.tasks.group[t]!];
   if (g === undefined) return false;
-  return g.calls.includes(fn) || g.loop.includes(fn) || g.syscalls.some((i) => k.world.syscalls[i].chain.includes(fn));
+  return g.calls.includes(fn) || g.loop.includes(fn) || g.syscalls.some((i) => k.world.syscalls[i]!.chain.includes(fn));
 }
 
 /**

@@ -23,6 +23,7 @@ import { CHOICE_KINDS, Rng } from '../rng.ts';
 import type { ChoiceKind, ChoicePair, Strategy } from '../rng.ts';
 import type { SimEvent, Violation } from '../types.ts';
 import { stateKey } from './hash.ts';
+import { must } from '../must.ts';
 
 export type SearchStrategy = 'dfs' | 'random';
 
@@ -163,7 +164,7 @@ function runOnce(scenario: Scenario, decide: Strategy, maxDepth: number, between
     if (!(err instanceof Pruned)) throw err;
   }
   points.length = record.length;
-  points.forEach((p, i) => (p.value = record[i]));
+  points.forEach((p, i) => (p.value = must(record[i], `choice ${i}`)));
   return { depth: Math.max(depth, engine.state.ops), points, ...(violation ? { violation } : {}) };
 }
 
@@ -232,7 +233,7 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
         const alts = alternatives(kind, lo, hi);
         const i = walk.int(0, alts.length);
         if (i === alts.length) return undefined;
-        changes.push([index, alts[i]]);
+        changes.push([index, alts[i]!]);
         return alts[i];
       };
       const o = runOnce(base, decide, maxDepth, (ops, _made, key) => {
@@ -274,8 +275,8 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
   /** A run's node: the points after `from` that the search explores, in the order they are tried. */
   function node(changes: readonly ChoicePair[], points: readonly Point[], from: number): Node {
     const order: number[] = [];
-    for (let i = from + 1; i < points.length; i++) if (explore.has(points[i].kind)) order.push(i);
-    order.sort((a, b) => RANK[points[a].kind] - RANK[points[b].kind] || a - b);
+    for (let i = from + 1; i < points.length; i++) if (explore.has(points[i]!.kind)) order.push(i);
+    order.sort((a, b) => RANK[points[a]!.kind] - RANK[points[b]!.kind] || a - b);
     return { changes, points, order, i: 0, alt: 0 };
   }
 
@@ -294,10 +295,10 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
     if (bound === 0) return 'exhausted';
     const stack: Node[] = [node([], root.points, -1)];
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
+      const top = stack[stack.length - 1]!;
       let alts: number[] = [];
       while (top.i < top.order.length) {
-        const p = top.points[top.order[top.i]];
+        const p = top.points[top.order[top.i]!]!;
         alts = alternatives(p.kind, p.lo, p.hi).filter((a) => a !== p.value);
         if (top.alt < alts.length) break;
         top.i++;
@@ -307,8 +308,8 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
         stack.pop();
         continue;
       }
-      const q = top.order[top.i];
-      const changes: ChoicePair[] = [...top.changes, [q, alts[top.alt++]]];
+      const q = top.order[top.i]!;
+      const changes: ChoicePair[] = [...top.changes, [q, alts[top.alt++]!]];
       const left = bound - changes.length;
       const child = runWith(changes, q, left);
       depth = Math.max(depth, child.depth);

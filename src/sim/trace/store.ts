@@ -167,7 +167,7 @@ export class TraceStore {
     const c = this.chunkOf(i);
     // Column reads below are of slot j < CHUNK, which every column has.
     const j = i & MASK;
-    const kind = c.kind[j];
+    const kind = c.kind[j]!;
     const step = i + 1;
     const op = c.op[j];
     const time = c.time[j];
@@ -175,14 +175,14 @@ export class TraceStore {
     const fn = KIND_FN[kind];
     const livepatch = KIND_LIVEPATCH[kind];
     if (k === undefined || fn === undefined || livepatch === undefined) throw new Error(`bad event kind ${kind} at ${i}`);
-    const shape = c.shape[j];
-    const args = shape === RAW ? this.raw.get(i) : this.decodeArgs(c, shape, c.valStart[j]);
+    const shape = c.shape[j]!;
+    const args = shape === RAW ? this.raw.get(i) : this.decodeArgs(c, shape, c.valStart[j]!);
     const x = this.extrasOf(i);
     const log = x?.log ?? NO_LOG;
     const switches = x?.switches ?? NO_SWITCHES;
     const violations = x?.violations ?? NO_VIOLATIONS;
-    const t = c.task[j];
-    const cpu = c.cpu[j];
+    const t = c.task[j]!;
+    const cpu = c.cpu[j]!;
     let e;
     if (t < 0) {
       e = cpu < 0 ? { step, op, time, fn, livepatch, kind: k, args, log, switches, violations } : { step, op, time, fn, livepatch, cpu, kind: k, args, log, switches, violations };
@@ -207,7 +207,7 @@ export class TraceStore {
     if (last !== undefined && (keep & MASK) !== 0) last.nVals = last.valStart[keep & MASK]!;
     for (const i of this.raw.keys()) if (i >= keep) this.raw.delete(i);
     let nx = this.extras.length;
-    while (nx > 0 && this.extraAt[nx - 1] >= keep) nx--;
+    while (nx > 0 && this.extraAt[nx - 1]! >= keep) nx--;
     this.extras.length = nx;
     this.n = keep;
   }
@@ -218,7 +218,7 @@ export class TraceStore {
     const at = this.extraAt;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const v = at[mid];
+      const v = at[mid]!;
       if (v === i) return this.extras[mid];
       if (v < i) lo = mid + 1;
       else hi = mid - 1;
@@ -277,8 +277,8 @@ export class TraceStore {
     if (at + s.width > c.vals.length) c.vals = growF64(c.vals, Math.max(at + s.width, c.vals.length * 2));
     const vals = c.vals;
     for (let i = 0; i < s.keys.length; i++) {
-      const v = args[s.keys[i]];
-      switch (s.types[i]) {
+      const v = args[s.keys[i]!];
+      switch (s.types[i]!) {
         case ValueType.Number:
           vals[at++] = v as number;
           break;
@@ -309,8 +309,8 @@ export class TraceStore {
     let at = from;
     const vals = c.vals;
     for (let i = 0; i < s.keys.length; i++) {
-      const key = s.keys[i];
-      switch (s.types[i]) {
+      const key = s.keys[i]!;
+      switch (s.types[i]!) {
         case ValueType.Number:
           o[key] = vals[at++]!;
           break;
@@ -322,10 +322,10 @@ export class TraceStore {
           o[key] = null;
           break;
         case ValueType.String:
-          o[key] = this.strings[vals[at++]];
+          o[key] = this.strings[vals[at++]!];
           break;
         case ValueType.TaskRef: {
-          const comm = this.strings[vals[at++]];
+          const comm = this.strings[vals[at++]!];
           o[key] = { comm, pid: vals[at++] };
           break;
         }

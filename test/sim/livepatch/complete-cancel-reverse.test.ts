@@ -69,7 +69,7 @@ describe('klp_complete_transition', () => {
         allAtTarget(m);
         drain(klpCompleteTransition(m.k));
         for (const f of m.funcs(p)) expect([f.patched, f.transition]).toEqual([v === 'rfc-v2', false]);
-        expect(p.objects[0].patched).toBe(v === 'rfc-v2');
+        expect(p.objects[0]!.patched).toBe(v === 'rfc-v2');
         expect(m.k.klp.funcStack[m.fn('foo')] === undefined).toBe(v !== 'rfc-v2');
         expect(m.k.klp.targetState).toBe(v === 'rfc-v2' ? KLP_UNPATCHED : KLP_UNDEFINED);
         for (const t of allTasks(m)) expect(m.k.tasks.patchState[t]).toBe(KLP_UNDEFINED);
@@ -138,13 +138,13 @@ describe('klp_complete_transition', () => {
       const m = machine('v4.12', DEF);
       const p = m.patch('im');
       p.holdsModuleRef = true;
-      expect(klpPatchObject(m.k, p.objects[0])).toBe(0);
+      expect(klpPatchObject(m.k, p.objects[0]!)).toBe(0);
       p.enabled = true;
       m.k.klp.requested = KLP_UNPATCHED;
       drain(klpInitTransition(m.k, p, KLP_UNPATCHED));
       drain(klpCompleteTransition(m.k));
       expect(p.holdsModuleRef).toBe(true);
-      expect(m.funcs(p)[0].patched).toBe(false); // but unpatched all the same
+      expect(m.funcs(p)[0]!.patched).toBe(false); // but unpatched all the same
       expect(m.k.klp.targetState).toBe(KLP_UNDEFINED);
       expect(m.k.klp.transitionPatch).toBe(-1);
     });
@@ -193,7 +193,7 @@ describe('klp_cancel_transition', () => {
       const p = m.patch('p1');
       m.k.klp.requested = KLP_PATCHED;
       drain(klpInitTransition(m.k, p, KLP_PATCHED));
-      expect(klpPatchObject(m.k, p.objects[0])).toBe(0);
+      expect(klpPatchObject(m.k, p.objects[0]!)).toBe(0);
       const { events } = drain(klpCancelTransition(m.k));
       expect(m.k.klp.transitionPatch).toBe(-1);
       expect(m.k.klp.targetState).toBe(v === 'rfc-v2' ? KLP_UNPATCHED : KLP_UNDEFINED);

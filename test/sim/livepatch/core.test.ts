@@ -68,7 +68,7 @@ describe('klp_enable_patch', () => {
         expect(m.k.klp.transitionPatch).toBe(patch.id); // swapper/0 is running: not complete yet
         expect(m.k.klp.targetState).toBe(KLP_PATCHED);
         expect(m.k.klp.workAt).toBeGreaterThan(0);
-        expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(patch)[0].id]);
+        expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(patch)[0]!.id]);
         const lines = logLinesOf(events).map((l) => [l.level, l.text]);
         expect(lines).toEqual(
           v === 'mainline'
@@ -127,7 +127,7 @@ describe('klp_enable_patch', () => {
     for (const v of ['v4.12', 'rfc-v2'] as const) {
       const m = machine(v, DEF);
       const p = m.patch('p1');
-      p.objects[0].patched = true; // WARN_ON(obj->patched)
+      p.objects[0]!.patched = true; // WARN_ON(obj->patched)
       const { events, ret } = drain(klpEnablePatch(m.k, p));
       expect(ret, v).toBe(-EINVAL);
       expect(logOf(events)).toEqual(["livepatch: enabling patch 'p1'", "livepatch: failed to enable patch 'p1'"]);
@@ -139,9 +139,9 @@ describe('klp_enable_patch', () => {
   it('mainline: a failing klp_patch_object logs the object, the patch, and the cancel path', () => {
     const m = machine('mainline', DEF);
     const mi = m.k.world.modules.findIndex((x) => x.name === 'p1');
-    m.k.s.modules[mi].loaded = true;
+    m.k.s.modules[mi]!.loaded = true;
     const p = klpCreatePatch(m.k, mi);
-    p.objects[0].patched = true;
+    p.objects[0]!.patched = true;
     const { events, ret } = drain(klpEnablePatch(m.k, p));
     expect(ret).toBe(-EINVAL);
     expect(logLinesOf(events).map((l) => [l.level, l.text])).toEqual([
@@ -168,7 +168,7 @@ describe('klp_enable_patch', () => {
       ['warn', "livepatch: This architecture doesn't have support for the livepatch consistency model."],
       ['warn', 'livepatch: The livepatch transition may never complete.'],
     ]);
-    expect(lines[2].text).toBe("livepatch: enabling patch 'p1'");
+    expect(lines[2]!.text).toBe("livepatch: enabling patch 'p1'");
   });
 
   it('v4.12 registration refuses a normal patch without a reliable unwinder (-ENOSYS), accepts an immediate one', () => {
@@ -187,7 +187,7 @@ describe('klp_enable_patch', () => {
 /** mainline's klp_enable_patch registers the patch itself: a patch created but not registered. */
 function klpEnablePatchFresh(m: Machine) {
   const mi = m.k.world.modules.findIndex((x) => x.name === 'p2');
-  m.k.s.modules[mi].loaded = true;
+  m.k.s.modules[mi]!.loaded = true;
   return klpEnablePatch(m.k, klpCreatePatch(m.k, mi));
 }
 
@@ -209,7 +209,7 @@ describe('klp_disable_patch', () => {
       expect(logOf(settle(m.k))).toEqual(
         v === 'mainline' ? ["livepatch: 'p1': completing unpatching transition", "livepatch: 'p1': unpatching complete"] : ["livepatch: 'p1': unpatching complete"],
       );
-      expect(m.funcs(p)[0].patched).toBe(false);
+      expect(m.funcs(p)[0]!.patched).toBe(false);
     });
 
     it(`${v}: -EINVAL when not enabled, -EBUSY while another patch is in transition`, () => {
@@ -218,10 +218,10 @@ describe('klp_disable_patch', () => {
       const pm = m.patch('pm');
       expect(drain(klpDisablePatch(m.k, pm)).ret).toBe(-EINVAL);
       // Put pm in transition: load and enable it without completing.
-      m.k.s.modules[m.k.world.modules.findIndex((x) => x.name === 'pm')].loaded = true;
+      m.k.s.modules[m.k.world.modules.findIndex((x) => x.name === 'pm')]!.loaded = true;
       if (v === 'mainline') {
         const mi = m.k.world.modules.findIndex((x) => x.name === 'p2');
-        m.k.s.modules[mi].loaded = true;
+        m.k.s.modules[mi]!.loaded = true;
         expect(drain(klpEnablePatch(m.k, klpCreatePatch(m.k, mi))).ret).toBe(0);
       } else expect(drain(klpEnablePatch(m.k, pm)).ret).toBe(0);
       expect(m.k.klp.transitionPatch).not.toBe(-1);
@@ -247,7 +247,7 @@ describe('stacking rules', () => {
       settle(m.k);
       expect(drain(klpEnablePatch(m.k, p2)).ret).toBe(0);
       settle(m.k);
-      expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(p2)[0].id, m.funcs(p1)[0].id]);
+      expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(p2)[0]!.id, m.funcs(p1)[0]!.id]);
       expect(drain(klpDisablePatch(m.k, p1)).ret).toBe(-EBUSY);
       expect(p1.enabled).toBe(true);
       expect(drain(klpDisablePatch(m.k, p2)).ret).toBe(0);
@@ -260,10 +260,10 @@ describe('stacking rules', () => {
     const m = machine('mainline', DEF);
     const p1 = enabled(m, 'p1');
     const p2 = enabled(m, 'p2');
-    expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(p2)[0].id, m.funcs(p1)[0].id]);
+    expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(p2)[0]!.id, m.funcs(p1)[0]!.id]);
     expect(drain(klpDisablePatch(m.k, p1)).ret).toBe(0);
     settle(m.k);
-    expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(p2)[0].id]);
+    expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([m.funcs(p2)[0]!.id]);
     expect(p1.registered).toBe(false);
   });
 });
@@ -356,15 +356,15 @@ describe('klp_module_coming / klp_module_going', () => {
         const m = machine(v, DEF);
         const p = enabled(m, 'pm');
         const [f] = m.funcs(p);
-        expect(p.objects[0].patched).toBe(false); // tgt not loaded at enable time
+        expect(p.objects[0]!.patched).toBe(false); // tgt not loaded at enable time
         const c = drain(klpModuleComing(m.k, 'tgt'));
         expect(c.ret).toBe(0);
         expect(logLinesOf(c.events).map((l) => [l.level, l.text])).toEqual([['notice', "livepatch: applying patch 'pm' to loading module 'tgt'"]]);
-        expect(p.objects[0].patched).toBe(true);
-        expect(m.k.klp.funcStack[m.fn('tgt_fn')]).toEqual([f.id]);
+        expect(p.objects[0]!.patched).toBe(true);
+        expect(m.k.klp.funcStack[m.fn('tgt_fn')]).toEqual([f!.id]);
         const g = drain(klpModuleGoing(m.k, 'tgt'));
         expect(logLinesOf(g.events).map((l) => [l.level, l.text])).toEqual([['notice', "livepatch: reverting patch 'pm' on unloading module 'tgt'"]]);
-        expect(p.objects[0].patched).toBe(false);
+        expect(p.objects[0]!.patched).toBe(false);
         expect(m.k.klp.funcStack[m.fn('tgt_fn')]).toBeUndefined();
       });
 
@@ -374,7 +374,7 @@ describe('klp_module_coming / klp_module_going', () => {
         expect(m.k.klp.transitionPatch).toBe(p.id);
         drain(klpModuleComing(m.k, 'tgt'));
         const [f] = m.funcs(p);
-        expect([f.patched, f.transition]).toEqual([true, true]);
+        expect([f!.patched, f!.transition]).toEqual([true, true]);
       });
 
       it('a patch that is neither enabled nor in transition leaves the module alone', () => {
@@ -390,7 +390,7 @@ describe('klp_module_coming / klp_module_going', () => {
       it('a failure to patch the module refuses it', () => {
         const m = machine(v, DEF);
         const p = enabled(m, 'pm');
-        p.objects[0].patched = true;
+        p.objects[0]!.patched = true;
         const c = drain(klpModuleComing(m.k, 'tgt'));
         expect(c.ret).toBe(-EINVAL);
         expect(logLinesOf(c.events).map((l) => [l.level, l.text])).toEqual([

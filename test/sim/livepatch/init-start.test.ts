@@ -77,8 +77,8 @@ describe('klp_init_transition', () => {
       if (v === 'rfc-v2') expect(viol, v).toEqual([]);
       else {
         expect(viol.length, v).toBe(1);
-        expect(viol[0].invariant).toBe(2);
-        expect(viol[0].text).toContain('klp_init_transition');
+        expect(viol[0]!.invariant).toBe(2);
+        expect(viol[0]!.text).toContain('klp_init_transition');
       }
     }
   });
@@ -89,7 +89,7 @@ describe('klp_init_transition', () => {
       setPatchState(k.tasks, task('kt'), KLP_PATCHED);
       const viol = violationsOf(drain(klpInitTransition(k, patch('p1'), KLP_PATCHED)).events);
       expect(viol.map((x) => x.invariant), v).toEqual([2]);
-      expect(viol[0].text).toContain('kt:');
+      expect(viol[0]!.text).toContain('kt:');
     }
   });
 
@@ -156,7 +156,7 @@ describe('klp_start_transition', () => {
         drain(klpInitTransition(k, p, KLP_PATCHED));
         const a = logLinesOf(drain(klpStartTransition(k)).events);
         expect(a.map((l) => l.level)).toEqual(['notice']);
-        expect(a[0].text).toBe(v === 'mainline' ? "livepatch: 'p1': starting patching transition" : "livepatch: 'p1': patching...");
+        expect(a[0]!.text).toBe(v === 'mainline' ? "livepatch: 'p1': starting patching transition" : "livepatch: 'p1': patching...");
         k.klp.targetState = KLP_UNPATCHED;
         expect(logOf(drain(klpStartTransition(k)).events)).toEqual([v === 'mainline' ? "livepatch: 'p1': starting unpatching transition" : "livepatch: 'p1': unpatching..."]);
       });
@@ -179,7 +179,7 @@ describe('klp_start_transition', () => {
       k.klp.transitionPatch = patch('p1').id;
       const viol = violationsOf(drain(klpStartTransition(k)).events);
       expect(viol.map((x) => x.invariant), v).toEqual([2]);
-      expect(viol[0].text).toContain('klp_start_transition');
+      expect(viol[0]!.text).toContain('klp_start_transition');
     }
   });
 

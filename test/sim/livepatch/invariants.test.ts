@@ -39,8 +39,8 @@ describe('checkSwitch (invariant 5 at a switch)', () => {
     const v = reported(m.k);
     expect(v.length).toBe(1);
     expect(v[0]).toMatchObject({ invariant: 5, comm: 'kt', pid: m.k.tasks.pid[kt] });
-    expect(v[0].givenUp).toBeUndefined();
-    expect(v[0].text).toContain('the original foo');
+    expect(v[0]!.givenUp).toBeUndefined();
+    expect(v[0]!.text).toContain('the original foo');
   });
 
   it('is silent when the task is inside the version it now calls, or outside the patch\'s functions', () => {
@@ -68,7 +68,7 @@ describe('checkSwitch (invariant 5 at a switch)', () => {
     checkSwitch(m.k, kt, p, undefined);
     const v = reported(m.k);
     expect(v.map((x) => x.invariant)).toEqual([5]);
-    expect(v[0].text).toContain("p1's foo");
+    expect(v[0]!.text).toContain("p1's foo");
   });
 
   it('marks a forced switch givenUp: force', () => {
@@ -97,10 +97,10 @@ describe('other reports', () => {
     const m = machine('v4.12', { ...DEF, patches: [{ name: 'im', funcs: ['foo'], immediate: true }] });
     const p = m.patch('im');
     reported(m.k);
-    expect(klpPatchObject(m.k, p.objects[0])).toBe(0);
+    expect(klpPatchObject(m.k, p.objects[0]!)).toBe(0);
     const v = reported(m.k);
     expect(v.map((x) => [x.invariant, x.givenUp])).toEqual([[5, 'immediate']]);
-    expect(v[0].text).toContain('kt:');
+    expect(v[0]!.text).toContain('kt:');
   });
 
   it('completion with a task not at the target breaks invariant 4', () => {

@@ -32,12 +32,12 @@ function stacked(both: boolean, t1: boolean, t2 = false) {
   const m = machine('mainline', DEF);
   const p1 = m.patch('p1');
   const p2 = m.patch('p2');
-  expect(klpPatchObject(m.k, p1.objects[0])).toBe(0);
-  if (both) expect(klpPatchObject(m.k, p2.objects[0])).toBe(0);
+  expect(klpPatchObject(m.k, p1.objects[0]!)).toBe(0);
+  if (both) expect(klpPatchObject(m.k, p2.objects[0]!)).toBe(0);
   const [f1] = m.funcs(p1);
   const [f2] = m.funcs(p2);
-  f1.transition = t1;
-  f2.transition = t2;
+  f1!.transition = t1;
+  f2!.transition = t2;
   m.k.emit('wakeup', NO_ARGS);
   return { m, f1, f2, kt: m.task('kt'), foo: m.fn('foo') };
 }
@@ -95,8 +95,8 @@ describe('klp_ftrace_handler / resolveVersion: the decision table of §2.12', ()
     expect(klpFtraceHandler(m.k, kt, foo)).toBe(versionOf(f1));
     const v = m.k.emit('wakeup', NO_ARGS).violations;
     expect(v.map((x) => x.invariant)).toEqual([6]);
-    expect(v[0].givenUp).toBeUndefined();
-    expect(v[0].text).toContain('klp_ftrace_handler');
+    expect(v[0]!.givenUp).toBeUndefined();
+    expect(v[0]!.text).toContain('klp_ftrace_handler');
     expect(klpFtraceHandler(m.k, kt, foo)).toBe(versionOf(f1));
     expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]); // once
     // resolveVersion has no side effect.
@@ -112,37 +112,37 @@ describe('klp_patch_object / klp_unpatch_object', () => {
       const p2 = m.patch('p2');
       const [f1foo, f1bar] = m.funcs(p1);
       const [f2foo] = m.funcs(p2);
-      expect(klpPatchObject(m.k, p1.objects[0])).toBe(0);
-      expect(p1.objects[0].patched).toBe(true);
-      expect([f1foo.patched, f1bar.patched]).toEqual([true, true]);
-      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([f1foo.id]);
-      expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([f1bar.id]);
-      expect(klpPatchObject(m.k, p2.objects[0])).toBe(0);
-      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([f2foo.id, f1foo.id]);
+      expect(klpPatchObject(m.k, p1.objects[0]!)).toBe(0);
+      expect(p1.objects[0]!.patched).toBe(true);
+      expect([f1foo!.patched, f1bar!.patched]).toEqual([true, true]);
+      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([f1foo!.id]);
+      expect(m.k.klp.funcStack[m.fn('bar')]).toEqual([f1bar!.id]);
+      expect(klpPatchObject(m.k, p2.objects[0]!)).toBe(0);
+      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([f2foo!.id, f1foo!.id]);
     });
 
     it(`${v}: -EINVAL for an object that is patched already, nothing changed`, () => {
       const m = machine(v, DEF);
       const p1 = m.patch('p1');
-      expect(klpPatchObject(m.k, p1.objects[0])).toBe(0);
-      expect(klpPatchObject(m.k, p1.objects[0])).toBe(-22);
-      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([m.funcs(p1)[0].id]);
+      expect(klpPatchObject(m.k, p1.objects[0]!)).toBe(0);
+      expect(klpPatchObject(m.k, p1.objects[0]!)).toBe(-22);
+      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([m.funcs(p1)[0]!.id]);
     });
 
     it(`${v}: unpatching removes a func from the middle of a stack, and the last one frees it`, () => {
       const m = machine(v, DEF);
       const p1 = m.patch('p1');
       const p2 = m.patch('p2');
-      klpPatchObject(m.k, p1.objects[0]);
-      klpPatchObject(m.k, p2.objects[0]);
-      klpUnpatchObject(m.k, p1.objects[0]);
-      expect(p1.objects[0].patched).toBe(false);
+      klpPatchObject(m.k, p1.objects[0]!);
+      klpPatchObject(m.k, p2.objects[0]!);
+      klpUnpatchObject(m.k, p1.objects[0]!);
+      expect(p1.objects[0]!.patched).toBe(false);
       expect(m.funcs(p1).map((f) => f.patched)).toEqual([false, false]);
-      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([m.funcs(p2)[0].id]);
+      expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([m.funcs(p2)[0]!.id]);
       expect(m.k.klp.funcStack[m.fn('bar')]).toBeUndefined();
       klpUnpatchObjects(m.k, p2);
       expect(m.k.klp.funcStack[m.fn('foo')]).toBeUndefined();
-      expect(p2.objects[0].patched).toBe(false);
+      expect(p2.objects[0]!.patched).toBe(false);
     });
   }
 });
@@ -151,18 +151,18 @@ describe('func state machine (invariant 8)', () => {
   it('patching (0,0)→(0,1)→(1,1)→(1,0) and unpatching back are legal', () => {
     const m = machine('v4.12', DEF);
     const [f] = m.funcs(m.patch('p1'));
-    for (const [p, t] of [[false, true], [true, true], [true, false], [true, true], [false, true], [false, false]] as const) setFuncState(m.k, f, p, t);
+    for (const [p, t] of [[false, true], [true, true], [true, false], [true, true], [false, true], [false, false]] as const) setFuncState(m.k, f!, p, t);
     expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]);
   });
 
   it('a normal func going (0,0)→(1,0) breaks it; an immediate one may', () => {
     const m = machine('v4.12', { ...DEF, patches: [...(DEF.patches ?? []), { name: 'im', funcs: ['foo'], immediate: true }] });
     const [f] = m.funcs(m.patch('p1'));
-    setFuncState(m.k, f, true, false);
+    setFuncState(m.k, f!, true, false);
     expect(m.k.emit('wakeup', NO_ARGS).violations.map((x) => x.invariant)).toEqual([8]);
     const [g] = m.funcs(m.patch('im'));
-    setFuncState(m.k, g, true, false);
-    setFuncState(m.k, g, false, false);
+    setFuncState(m.k, g!, true, false);
+    setFuncState(m.k, g!, false, false);
     expect(m.k.emit('wakeup', NO_ARGS).violations).toEqual([]);
   });
 });

@@ -100,7 +100,7 @@ describe('scenario B: B enabled earlier (stale target 1), then immediate A enabl
     expect(r.stdout).toEqual(['0', 'A: a']);
     const a = k.klp.all.find((p) => p.mod === 'A');
     expect(a?.enabled).toBe(false);
-    expect(a?.objects[0].patched).toBe(true);
+    expect(a?.objects[0]!.patched).toBe(true);
     expect(k.klp.targetState).not.toBe(-1);
     expect(r.violations.filter((v) => v.givenUp === undefined).map((v) => v.invariant)).toContain(11);
   });
@@ -133,7 +133,7 @@ describe('scenario B: B enabled earlier (stale target 1), then immediate A enabl
     expect(r.log).toContain('rmmod: ERROR: Module A is in use');
     const a = k.klp.all.find((p) => p.mod === 'A');
     expect(a?.holdsModuleRef).toBe(true);
-    expect(a?.objects[0].patched).toBe(false);
+    expect(a?.objects[0]!.patched).toBe(false);
     expect(r.violations.filter((v) => v.givenUp === undefined)).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ describe('callbacks (klp_pre_patch_callback ... klp_post_unpatch_callback)', () 
   it('pre_patch returns pre_patch_ret and arms post_unpatch only on success; post_unpatch runs once', () => {
     const m = machine('mainline', { cpus: 1, patches: [{ name: 'lp', funcs: ['cmdline_proc_show'] }] });
     const p = m.patch('lp');
-    const obj = { ...p.objects[0], callbacks: true };
+    const obj = { ...p.objects[0]!, callbacks: true };
     lpParams(m).pre_patch_ret = -19;
     expect(klpPrePatchCallback(m.k, p, obj)).toBe(-19);
     expect(obj.postUnpatchEnabled).toBe(false);
@@ -151,7 +151,7 @@ describe('klp_module_coming / klp_module_going', () => {
     const { ret, events } = drain(klpModuleComing(m.k, 'tgt'));
     expect(ret).toBe(0);
     expect(logOf(events)).toEqual(["livepatch: applying patch 'lp' to loading module 'tgt'"]);
-    const f = m.funcs(p)[0];
+    const f = m.funcs(p)[0]!;
     expect([f.patched, f.transition]).toEqual([true, false]);
     expect(m.k.klp.funcStack[f.oldFn]).toEqual([f.id]);
   });
@@ -165,7 +165,7 @@ describe('klp_module_coming / klp_module_going', () => {
     tgt.state = 'going';
     const { events } = drain(klpModuleGoing(m.k, 'tgt'));
     expect(logOf(events)).toEqual(["livepatch: reverting patch 'lp' on unloading module 'tgt'"]);
-    expect(p.objects[0].patched).toBe(false);
+    expect(p.objects[0]!.patched).toBe(false);
     expect(m.k.klp.funcStack[m.fn('tgt_fn')]).toBeUndefined();
   });
 
@@ -238,7 +238,7 @@ describe('atomic replace', () => {
     expect(r.log).not.toContain('rmmod: ERROR: Module old is in use');
     expect(r.log.some((l) => l.startsWith('check:'))).toBe(false);
     const k = r.engine.kernel;
-    expect(k.klp.patches.map((id) => k.klp.all[id].mod)).toEqual(['new']);
+    expect(k.klp.patches.map((id) => k.klp.all[id]!.mod)).toEqual(['new']);
     expect(k.klp.funcs.filter((f) => f.nop === true && f.patched)).toEqual([]);
     expect(r.violations).toEqual([]);
   });

@@ -126,7 +126,7 @@ describe('klp_try_complete_transition', () => {
       expect(m.k.klp.signalsCnt).toBe(pass);
       // Keep kt off the CPU for the next pass.
       m.k.cpus.curr[0] = idleTask(0);
-      m.k.cpus.runqueue[0].length = 0;
+      m.k.cpus.runqueue[0]!.length = 0;
     }
     expect(signalling).toEqual([16, 31]);
     expect(SIGNALS_TIMEOUT).toBe(15);
@@ -162,7 +162,7 @@ describe('klp_try_complete_transition', () => {
     expect(ret).toBe(true);
     expect(logOf(events)).toEqual(["livepatch: 'im': patching complete"]);
     expect(m.k.klp.transitionPatch).toBe(-1);
-    expect(m.funcs(p)[0].patched).toBe(true);
+    expect(m.funcs(p)[0]!.patched).toBe(true);
   });
 
   describe('rfc-v2: unpatching is done here, guarded by klp_target_state', () => {
@@ -179,7 +179,7 @@ describe('klp_try_complete_transition', () => {
       const snapshot = m.k.klp.funcStack[m.fn('foo')]?.slice();
       drain(klpCompleteTransition(m.k));
       expect(m.k.klp.funcStack[m.fn('foo')]).toEqual(snapshot);
-      expect(m.funcs(p)[0].patched).toBe(true);
+      expect(m.funcs(p)[0]!.patched).toBe(true);
     });
 
     it('a normal disable completes with the funcs removed and the right words', () => {
@@ -191,20 +191,20 @@ describe('klp_try_complete_transition', () => {
       const events = settle(m.k);
       expect(logOf(events)).toEqual(["livepatch: 'p1': unpatching complete"]);
       expect(m.k.klp.funcStack[m.fn('foo')]).toBeUndefined();
-      expect(m.funcs(p)[0].patched).toBe(false);
-      expect(p.objects[0].patched).toBe(false);
+      expect(m.funcs(p)[0]!.patched).toBe(false);
+      expect(p.objects[0]!.patched).toBe(false);
     });
 
     it('an immediate enable at boot unpatches, because the stale target is KLP_UNPATCHED (spec §6.3 A)', () => {
       const m = machine('rfc-v2', { ...DEF, patches: [{ name: 'im', funcs: ['foo'], immediate: true }] });
       m.k.klp.requested = KLP_PATCHED;
       const p = begin(m, 'im', KLP_PATCHED);
-      expect(m.funcs(p)[0].patched).toBe(true);
+      expect(m.funcs(p)[0]!.patched).toBe(true);
       const { events, ret } = drain(klpTryCompleteTransition(m.k));
       expect(ret).toBe(true);
       expect(logOf(events)).toEqual(["livepatch: 'im': unpatching complete"]);
-      expect(m.funcs(p)[0].patched).toBe(false);
-      expect(p.objects[0].patched).toBe(false);
+      expect(m.funcs(p)[0]!.patched).toBe(false);
+      expect(p.objects[0]!.patched).toBe(false);
       expect(m.k.klp.funcStack[m.fn('foo')]).toBeUndefined();
       // The simulator reports the request not honoured (invariant 11).
       expect(violationsOf(events).map((x) => x.invariant)).toContain(11);
@@ -214,15 +214,15 @@ describe('klp_try_complete_transition', () => {
       const m = machine('rfc-v2', { ...DEF, patches: [{ name: 'im', funcs: ['foo'], immediate: true }] });
       m.k.klp.targetState = KLP_PATCHED;
       const p = m.patch('im');
-      expect(klpPatchObject(m.k, p.objects[0])).toBe(0);
+      expect(klpPatchObject(m.k, p.objects[0]!)).toBe(0);
       p.enabled = true;
       m.k.klp.requested = KLP_UNPATCHED;
       drain(klpInitTransition(m.k, p, KLP_UNPATCHED));
       const start = drain(klpStartTransition(m.k)).events;
       const { events } = drain(klpTryCompleteTransition(m.k));
       expect(logOf([...start, ...events])).toEqual(["livepatch: 'im': patching...", "livepatch: 'im': patching complete"]);
-      expect(m.funcs(p)[0].patched).toBe(true);
-      expect(p.objects[0].patched).toBe(true);
+      expect(m.funcs(p)[0]!.patched).toBe(true);
+      expect(p.objects[0]!.patched).toBe(true);
       expect(violationsOf(events).map((x) => x.invariant)).toContain(11);
     });
 
@@ -231,11 +231,11 @@ describe('klp_try_complete_transition', () => {
       m.k.klp.requested = KLP_PATCHED;
       const p = m.patch('im');
       drain(klpInitTransition(m.k, p, KLP_PATCHED));
-      expect(klpPatchObject(m.k, p.objects[0])).toBe(0);
+      expect(klpPatchObject(m.k, p.objects[0]!)).toBe(0);
       const start = drain(klpStartTransition(m.k)).events;
       const { events } = drain(klpTryCompleteTransition(m.k));
       expect(logOf([...start, ...events])).toEqual(["livepatch: 'im': patching...", "livepatch: 'im': patching complete"]);
-      expect(m.funcs(p)[0].patched).toBe(true);
+      expect(m.funcs(p)[0]!.patched).toBe(true);
       expect(violationsOf(events)).toEqual([]);
     });
   });

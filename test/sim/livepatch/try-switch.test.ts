@@ -142,7 +142,7 @@ describe('klp_try_switch_task', () => {
         const m = machine(v, DEF);
         const p1 = applied(m, 'p1');
         const p2 = begin(m, 'p2', KLP_PATCHED);
-        expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([m.funcs(p2)[0].id, m.funcs(p1)[0].id]);
+        expect(m.k.klp.funcStack[m.fn('foo')]).toEqual([m.funcs(p2)[0]!.id, m.funcs(p1)[0]!.id]);
         const kt = m.task('kt');
         // In the original foo: deeper than the previous version, not checked.
         expect(drain(klpTrySwitchTask(m.k, kt)).ret).toBe(true);
@@ -178,7 +178,7 @@ describe('klp_try_switch_task', () => {
       const p = m.patch('pm');
       drain(klpInitTransition(m.k, p, KLP_PATCHED));
       drain(klpStartTransition(m.k));
-      expect(p.objects[0].patched).toBe(false);
+      expect(p.objects[0]!.patched).toBe(false);
       expect(drain(klpTrySwitchTask(m.k, m.task('kt'))).ret, v).toBe(true);
       // Once the object is patched, the same frame blocks.
       const m2 = machine(v, {

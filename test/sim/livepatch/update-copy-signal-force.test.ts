@@ -123,7 +123,7 @@ describe('klp_send_signals (mainline)', () => {
       klpSendSignals(m.k);
       const log = flush(m.k).log;
       expect(log.map((l) => l.text), String(cnt)).toEqual(lines);
-      if (lines.length > 0) expect(log[0].level).toBe('notice');
+      if (lines.length > 0) expect(log[0]!.level).toBe('notice');
     }
   });
 });

@@ -43,6 +43,7 @@ describe('FuncVersion', () => {
   it('a nop func leads calls to the original, though its own version stays distinct', () => {
     const m = machine('mainline', DEF);
     const [f] = m.funcs(m.patch('p2'));
+    if (f === undefined) throw new Error('p2 has a func');
     const nop = { ...f, nop: true };
     expect(versionOf(nop)).toBe(ORIGINAL);
     expect(newVersionOf(nop)).toBe(f.id + 1);

@@ -40,12 +40,12 @@ describe('return to user space', () => {
       begin(m, 'p1', KLP_PATCHED);
       const u = m.task('u');
       expect(wakeUpProcess(m.k, u)).toBe(true);
-      const cpu = m.k.tasks.cpu[u];
+      const cpu = m.k.tasks.cpu[u]!;
       expect(m.k.cpus.curr[cpu]).toBe(u);
       const { events } = drain(cpuTimer(m.k, cpu));
       expect(events.map((e) => e.fn)).toEqual(['klp_update_patch_state']);
-      expect(events[0].livepatch).toBe(true);
-      expect(events[0].switches).toEqual([{ task: u, from: KLP_UNPATCHED, to: KLP_PATCHED }]);
+      expect(events[0]!.livepatch).toBe(true);
+      expect(events[0]!.switches).toEqual([{ task: u, from: KLP_UNPATCHED, to: KLP_PATCHED }]);
       expect(m.k.tasks.resume[u]).toBe(Resume.UserBurst);
       expect(m.k.tasks.depth[u]).toBe(0);
     });
@@ -77,7 +77,7 @@ describe('the idle loop', () => {
       begin(m, 'p1', KLP_PATCHED);
       const { events } = drain(idleEnter(m.k, 1, false));
       expect(events.map((e) => e.fn)).toEqual(['klp_update_patch_state']);
-      expect(events[0].switches).toEqual([{ task: idleTask(1), from: KLP_UNPATCHED, to: KLP_PATCHED }]);
+      expect(events[0]!.switches).toEqual([{ task: idleTask(1), from: KLP_UNPATCHED, to: KLP_PATCHED }]);
       expect(m.k.tasks.tif[idleTask(1)]).toBe(0);
     });
 
@@ -131,11 +131,11 @@ describe('fork', () => {
       expect([m.k.tasks.patchState[child], m.k.tasks.tif[child]]).toEqual([KLP_UNPATCHED, 1]);
       expect(m.k.tasks.resume[child]).toBe(Resume.RetFromFork);
       expect(m.k.tasks.sched[child]).not.toBe(Sched.Sleeping);
-      const cpu = m.k.tasks.cpu[child];
+      const cpu = m.k.tasks.cpu[child]!;
       expect(m.k.cpus.curr[cpu]).toBe(child);
       const { events } = drain(cpuTimer(m.k, cpu));
       expect(events.map((e) => e.fn)).toEqual(['klp_update_patch_state']);
-      expect(events[0].switches).toEqual([{ task: child, from: KLP_UNPATCHED, to: KLP_PATCHED }]);
+      expect(events[0]!.switches).toEqual([{ task: child, from: KLP_UNPATCHED, to: KLP_PATCHED }]);
     });
 
     it(`${v}: a child forked after its parent switched starts switched, with no flag`, () => {
@@ -153,8 +153,8 @@ describe('fork', () => {
     m.engine.run({ until: () => m.tasksNamed('kt').length === 2, maxSteps: 200 });
     const [kt, child] = m.tasksNamed('kt');
     expect(child).toBeDefined();
-    expect(m.k.tasks.patchState[child]).toBe(m.k.tasks.patchState[kt]);
-    expect(m.k.tasks.tif[child]).toBe(m.k.tasks.tif[kt]);
+    expect(m.k.tasks.patchState[child!]).toBe(m.k.tasks.patchState[kt!]);
+    expect(m.k.tasks.tif[child!]).toBe(m.k.tasks.tif[kt!]);
   });
 });
 
@@ -188,7 +188,7 @@ describe('shell actions', () => {
   it('mainline: `echo 0 > .../enabled` during the enable reverses it, and the patch is freed at the end', () => {
     const m = machine('mainline', { ...DEF, script: ['insmod p1.ko'] });
     m.engine.run({ until: () => m.engine.scriptDone, maxSteps: 500 });
-    const p = m.k.klp.all[0];
+    const p = m.k.klp.all[0]!;
     expect(m.k.klp.transitionPatch).toBe(p.id); // kt sleeps in foo, u in pipe_read
     m.engine.act('echo 0 > /sys/kernel/livepatch/p1/enabled');
     const log: string[] = [];

@@ -52,7 +52,7 @@ describe('parseScenario: defaults', () => {
       comm: 'a', count: 1, kind: 'user', syscalls: ['getpid'], userMs: [1, 20], loop: ['kthread', 'worker_thread'],
       sleepMs: [10, 500], calls: [], cpuBound: false, unreliableStack: false,
     });
-    expect(s.tasks[1].kind).toBe('kthread');
+    expect(s.tasks[1]!.kind).toBe('kthread');
     expect(s.modules[0]).toEqual({
       name: 'p', params: {}, functions: [], init: [], exit: [],
       livepatch: { objects: [{ name: 'vmlinux', funcs: [{ old: 'f', immediate: false }], callbacks: false }], immediate: false, replace: false },
@@ -62,7 +62,7 @@ describe('parseScenario: defaults', () => {
   it('does not share default arrays between parses', () => {
     const a = parseScenario({ format: F, tasks: [{ comm: 'a' }] });
     const b = parseScenario({ format: F, tasks: [{ comm: 'b' }] });
-    expect(a.tasks[0].userMs).not.toBe(b.tasks[0].userMs);
+    expect(a.tasks[0]!.userMs).not.toBe(b.tasks[0]!.userMs);
   });
 });
 
@@ -102,12 +102,12 @@ describe('parseScenario: a full valid scenario', () => {
     expect(s.kernel).toBe('v4.12');
     expect(s.seed).toBe(4294967295);
     expect(s.machine).toEqual(full.machine);
-    expect(s.syscalls.read_tgt.sleepMs).toBe('forever');
-    expect(s.tasks[0].count).toBe(10);
-    expect(s.tasks[1].cpuBound).toBe(true);
+    expect(s.syscalls.read_tgt?.sleepMs).toBe('forever');
+    expect(s.tasks[0]!.count).toBe(10);
+    expect(s.tasks[1]!.cpuBound).toBe(true);
     expect(s.modules.map((m) => m.name)).toEqual(['target', 'lp-target']);
-    expect(s.modules[0].params).toEqual({ verbose: true, level: 2, tag: 'x' });
-    expect(s.modules[1].livepatch?.objects[0].funcs[0]).toEqual({ old: 'tgt_show', output: 'patched', immediate: true });
+    expect(s.modules[0]!.params).toEqual({ verbose: true, level: 2, tag: 'x' });
+    expect(s.modules[1]!.livepatch?.objects[0]!.funcs[0]).toEqual({ old: 'tgt_show', output: 'patched', immediate: true });
     expect(s.script).toEqual(full.script);
   });
 
@@ -118,7 +118,7 @@ describe('parseScenario: a full valid scenario', () => {
   it('lets a scenario module replace a built-in one without returning the built-ins', () => {
     const s = parseScenario({ format: F, modules: [{ name: 'test_klp_livepatch', init: ['mine'] }], script: ['insmod test_klp_livepatch.ko'] });
     expect(s.modules).toHaveLength(1);
-    expect(s.modules[0].livepatch).toBeUndefined();
+    expect(s.modules[0]!.livepatch).toBeUndefined();
     expect(parseScenario({ format: F, script: ['insmod test_klp_livepatch.ko'] }).modules).toEqual([]);
   });
 });
@@ -248,7 +248,7 @@ describe('parseScenario: stage-2 features', () => {
   it('takes a module work item, checking its function and block parameter', () => {
     const work = { function: 'f', enter: 'f enter', exit: 'f exit', blockParam: 'block' };
     const m = ok({ modules: [{ name: 'm', functions: ['f'], params: { block: false }, work }] });
-    expect(m.modules[0].work).toEqual(work);
+    expect(m.modules[0]!.work).toEqual(work);
     expect(errorWith({ modules: [{ name: 'm', functions: ['f'], work: { ...work, function: 'g' } }] }).where).toBe('modules[0].work.function');
     expect(errorWith({ modules: [{ name: 'm', functions: ['f'], params: { block: 1 }, work }] }).message).toMatch(/^modules\[0\]\.work\.blockParam: expected the name of a boolean parameter/);
     expect(errorWith({ modules: [{ name: 'm', functions: ['f'], work: { function: 'f' } }] }).where).toBe('modules[0].work.enter');
@@ -256,15 +256,15 @@ describe('parseScenario: stage-2 features', () => {
 
   it('takes callbacks in mainline and refuses them, naming the field, where the kernel had none', () => {
     const lp = { objects: [{ name: 'vmlinux', funcs: [], callbacks: true }] };
-    expect(ok({ modules: [{ name: 'p', livepatch: lp }] }).modules[0].livepatch?.objects[0].callbacks).toBe(true);
+    expect(ok({ modules: [{ name: 'p', livepatch: lp }] }).modules[0]!.livepatch?.objects[0]!.callbacks).toBe(true);
     const e = errorWith({ kernel: 'v4.12', modules: [{ name: 'p', livepatch: lp }] });
     expect(e.kind).toBe('invalid');
     expect(e.where).toBe('modules[0].livepatch.objects[0].callbacks');
   });
 
   it('takes atomic replace on mainline, as a flag or an integer parameter', () => {
-    expect(ok({ modules: [{ name: 'p', livepatch: { objects: [], replace: true } }] }).modules[0].livepatch?.replace).toBe(true);
-    expect(ok({ modules: [{ name: 'p', params: { replace: 1 }, livepatch: { objects: [], replace: 'replace' } }] }).modules[0].livepatch?.replace).toBe('replace');
+    expect(ok({ modules: [{ name: 'p', livepatch: { objects: [], replace: true } }] }).modules[0]!.livepatch?.replace).toBe(true);
+    expect(ok({ modules: [{ name: 'p', params: { replace: 1 }, livepatch: { objects: [], replace: 'replace' } }] }).modules[0]!.livepatch?.replace).toBe('replace');
     expect(errorWith({ modules: [{ name: 'p', params: { replace: 'x' }, livepatch: { objects: [], replace: 'replace' } }] }).where).toBe('modules[0].livepatch.replace');
   });
 

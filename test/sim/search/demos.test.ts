@@ -58,7 +58,7 @@ describe('the search', () => {
   });
 
   it('visits a state once: a second exploration of the same bound counts the same states', () => {
-    const doc = WHATIF_DEMOS[0].preset.scenario;
+    const doc = WHATIF_DEMOS[0]!.preset.scenario;
     const a = search({ ...doc, whatIf: undefined }, { maxDepth: 30, maxChanges: 1 });
     const b = search({ ...doc, whatIf: undefined }, { maxDepth: 30, maxChanges: 1 });
     expect(a.stop).toBe('exhausted');
@@ -74,7 +74,7 @@ describe('the search', () => {
 
   it('stops when asked to, and reports progress on the way', () => {
     const seen: number[] = [];
-    const r = search({ ...WHATIF_DEMOS[1].preset.scenario, whatIf: undefined }, { progressEvery: 1, onProgress: (p) => seen.push(p.runs), shouldStop: () => seen.length >= 3 });
+    const r = search({ ...WHATIF_DEMOS[1]!.preset.scenario, whatIf: undefined }, { progressEvery: 1, onProgress: (p) => seen.push(p.runs), shouldStop: () => seen.length >= 3 });
     expect(r.stop).toBe('cancelled');
     expect(seen.length).toBeGreaterThanOrEqual(3);
   });

@@ -68,7 +68,7 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
   const labels: Label[] = [];
   let lastTick = -Infinity;
   for (let i = 0; i < runs.length; i++) {
-    const r = runs[i];
+    const r = runs[i]!;
     const to = runs[i + 1] ?? w.end;
     if (i > 0) {
       const px = w.px(r);
@@ -126,7 +126,7 @@ export function taskLane(marks: readonly LaneMark[], w: Window, y: number, h: nu
   const band = Math.max(3, Math.round(h / 4));
   let lastCheck = -Infinity;
   for (let i = 0; i < marks.length; i++) {
-    const m = marks[i];
+    const m = marks[i]!;
     const to = marks[i + 1] ?? w.end;
     const s = span(w, m, to);
     if (s !== null) {

@@ -1,0 +1,9 @@
+// Presence an invariant guarantees, checked: with noUncheckedIndexedAccess an
+// index read may be undefined, and where the model's own bookkeeping says it
+// cannot be, must() says which fact was broken instead of failing later.
+
+/** `x`, which `what` names; throws if an invariant of the model did not hold and it is missing. */
+export function must<T>(x: T | undefined, what: string): T {
+  if (x === undefined) throw new Error(`internal error: no ${what}`);
+  return x;
+}
