@@ -173,7 +173,7 @@ async function laneFrames(page: Page): Promise<{ median: number; p95: number; fr
     });
     store.getState().send({ type: 'pause' });
     const s = [...deltas.slice(5)].sort((a, b) => a - b);
-    return { median: s[Math.floor(s.length / 2)], p95: s[Math.floor(s.length * 0.95)], frames: s.length, lanes: document.querySelectorAll('[data-testid="lanes"] .lane').length };
+    return { median: s[Math.floor(s.length / 2)] ?? NaN, p95: s[Math.floor(s.length * 0.95)] ?? NaN, frames: s.length, lanes: document.querySelectorAll('[data-testid="lanes"] .lane').length };
   });
   return r;
 }

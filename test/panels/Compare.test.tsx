@@ -22,7 +22,7 @@ describe('<Compare />', () => {
     const status = cmp.getByRole('status', { name: 'First divergence' }).textContent ?? '';
     const m = /log line (\d+), step ([\d,]+) \(A\) \/ ([\d,]+) \(B\)/.exec(status);
     expect(m).not.toBeNull();
-    const [line, a, b] = [Number(m![1]), Number(m![2].replace(/,/g, '')), Number(m![3].replace(/,/g, ''))];
+    const [line, a, b] = [Number(m![1]), Number(m![2]!.replace(/,/g, '')), Number(m![3]!.replace(/,/g, ''))];
     expect(line).toBeGreaterThan(0);
 
     // Both grids, one per run, and the globals of both.
@@ -41,7 +41,7 @@ describe('<Compare />', () => {
     const diff = cmp.getByRole('table', { name: 'Log diff' });
     const first = diff.querySelectorAll('.cmp-row.is-first');
     expect(first.length).toBeGreaterThan(0);
-    expect(first[0].getAttribute('aria-label')).toMatch(/^only in [AB]$/);
+    expect(first[0]!.getAttribute('aria-label')).toMatch(/^only in [AB]$/);
     const rows = within(diff).getAllByRole('row');
     // The rows before the first difference are the same in both runs.
     const firstIndex = rows.indexOf(first[0] as HTMLElement);

@@ -40,7 +40,7 @@ describe('<KernelCode />', () => {
     // A task's line shows the task and its patch_state at that moment, inline.
     const values = screen.getAllByLabelText('Values now');
     expect(values.length).toBe(1);
-    expect(values[0].closest('[aria-current="step"]')).not.toBeNull();
+    expect(values[0]!.closest('[aria-current="step"]')).not.toBeNull();
   });
 
   it('shows the values its line reads at that moment: the task, its patch_state and klp_target_state', async () => {
@@ -65,8 +65,8 @@ describe('<KernelCode />', () => {
     // rfc-v2: the line that sets klp_target_state late holds the bug, and says why.
     const notes = panel().getAllByRole('note');
     expect(notes.length).toBeGreaterThan(0);
-    expect(notes[0].textContent).toMatch(/^RFC v2 bug: .*klp_target_state/);
-    expect(notes[0].closest('li')?.className).toContain('is-bug');
+    expect(notes[0]!.textContent).toMatch(/^RFC v2 bug: .*klp_target_state/);
+    expect(notes[0]!.closest('li')?.className).toContain('is-bug');
     expect(lines().some((l) => l.className.includes('is-other'))).toBe(false);
 
     fireEvent.click(panel().getByRole('checkbox', { name: "Show the other kernels' lines" }));

@@ -70,7 +70,7 @@ export function CpuLanesCanvas(props: CpuLanesCanvasProps) {
       const shape = cpuLane(cpuRuns, kindOf, w);
       for (const [cls, xs] of Object.entries(shape.fills)) {
         ctx.fillStyle = colour(FILL[cls as keyof typeof FILL]);
-        for (let i = 0; i + 1 < xs.length; i += 2) ctx.fillRect(xs[i], y, xs[i + 1] - xs[i], laneH);
+        for (let i = 0; i + 1 < xs.length; i += 2) ctx.fillRect(xs[i]!, y, xs[i + 1]! - xs[i]!, laneH);
       }
       ctx.strokeStyle = colour('--fg');
       ctx.lineWidth = 1;

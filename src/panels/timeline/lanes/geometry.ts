@@ -84,7 +84,7 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
     if (cls === 'idle') continue;
     const xs = (fills[cls] ??= []);
     // Touching the stretch before, of the same kind: one longer stretch.
-    if (xs.length > 0 && s.x0 - xs[xs.length - 1] < 0.5) xs[xs.length - 1] = s.x1;
+    if (xs.length > 0 && s.x0 - xs[xs.length - 1]! < 0.5) xs[xs.length - 1] = s.x1;
     else xs.push(s.x0, s.x1);
     if (r.task >= 0 && s.x1 - s.x0 >= minLabel) labels.push({ x: s.x0, width: s.x1 - s.x0, task: r.task });
   }
