@@ -37,12 +37,11 @@ const PROGRESS_EVERY_MS = 100;
 /** While computing ahead in the background, a frame (with the new samples and marks) at most this often. */
 const AHEAD_FRAME_MS = 250;
 /**
- * The run is computed ahead in the background up to its end, a run limit, or
- * this many events (what the worker's memory allows for the trace, its
- * checkpoints and the series), on machines up to AHEAD_TASK_LIMIT tasks (on a
- * larger one, each slice would restore a large checkpoint twice).
+ * The run is computed ahead in the background up to its end or a run limit
+ * (the events, the simulated time, or the memory budget of the trace and
+ * checkpoints: limit 'memory'), on machines up to AHEAD_TASK_LIMIT tasks (on
+ * a larger one, each slice would restore a large checkpoint twice).
  */
-const AHEAD_MAX_EVENTS = 500_000;
 const AHEAD_TASK_LIMIT = 20_000;
 
 /** Requests whose computation Cancel (or Pause) may stop: they only move the view. */
@@ -153,7 +152,7 @@ export class Session {
     private readonly post: Post,
     private readonly clock: () => number = () => performance.now(),
     /** The engine's limits (limits.ts by default; lower in tests). */
-    private readonly engineOptions: Pick<EngineOptions, 'maxEvents' | 'maxTimeUs' | 'pidMax'> = {},
+    private readonly engineOptions: Pick<EngineOptions, 'maxEvents' | 'maxTimeUs' | 'pidMax' | 'byteBudget'> = {},
     /**
      * Runs `fn` soon, after the messages that arrived meanwhile (the worker:
      * a zero timeout). With it, long computations run in slices, between
@@ -276,7 +275,7 @@ export class Session {
     const sliceEnd = this.clock() + SLICE_MS;
     let more = true;
     for (let n = 0; ; n++) {
-      if (this.end !== null || engine.trace.length >= AHEAD_MAX_EVENTS || engine.kernel.tasks.count > AHEAD_TASK_LIMIT) {
+      if (this.end !== null || engine.kernel.tasks.count > AHEAD_TASK_LIMIT) {
         more = false;
         break;
       }
@@ -301,7 +300,7 @@ export class Session {
   /** The run has reached a limit at the engine's step: the notice the timeline shows from then on. */
   private noteLimit(engine: Engine): void {
     const limit = engine.limit;
-    if (limit !== undefined && this.limitHit === null) this.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs)}, at step ${engine.step.toLocaleString('en')}`;
+    if (limit !== undefined && this.limitHit === null) this.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs, engine.byteBudget)}, at step ${engine.step.toLocaleString('en')}`;
   }
 
   /** Posts a reply, naming the request it answers and the load it is about. */
@@ -497,7 +496,7 @@ export class Session {
     const preset = this.preset;
     if (preset !== undefined && preset.tour.length > 0 && this.offScript === null && engine.actions.length === 0) {
       this.original = { engine, log: this.log, samples: this.samples, milestones: this.milestones, tourSteps: this.tourSteps, end: this.end, lanes: this.lanes };
-      engine = this.fresh(Engine.load(preset.scenario));
+      engine = this.fresh(Engine.load(preset.scenario, this.engineOptions));
       yield* this.forwardTo(engine, step);
       this.tourSteps = this.original.tourSteps.filter((s) => s <= step);
     }
@@ -557,7 +556,7 @@ export class Session {
       return;
     }
     // Opened from a link with actions: the tour's run is computed again.
-    const engine = this.fresh(Engine.load(preset.scenario));
+    const engine = this.fresh(Engine.load(preset.scenario, this.engineOptions));
     this.tourSteps = [];
     this.scanStart(engine);
     yield* this.forwardTo(engine, at);

@@ -1,6 +1,7 @@
 // The simulation worker: a Session behind the message protocol.
 import { FIRST_LIVEPATCH } from '../sim/scenario/presets/first.ts';
 import { knownPreset, registerPresets } from './presetRegistry.ts';
+import { MEMORY_BUDGET_BYTES } from '../sim/limits.ts';
 import { Session } from './session.ts';
 import type { Message } from './protocol.ts';
 
@@ -16,11 +17,12 @@ const loadPresets = (): Promise<void> =>
     },
   ));
 
-// Long computations run in slices, with the messages that came meanwhile read between them.
+// Long computations run in slices, with the messages that came meanwhile read between them;
+// the trace and checkpoints stay within the app's memory budget (limit 'memory' past it).
 const session = new Session(
   (reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }),
   undefined,
-  {},
+  { byteBudget: MEMORY_BUDGET_BYTES },
   (fn) => setTimeout(fn, 0),
 );
 

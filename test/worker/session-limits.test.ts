@@ -27,4 +27,20 @@ describe('Session at a run limit', () => {
     session.handle({ type: 'act', command: 'kill spin' });
     expect(frame().limit).toBeNull();
   });
+
+  it('stops at the memory budget of the trace and checkpoints and says so on the timeline, the page alive', () => {
+    const replies: Reply[] = [];
+    const session = new Session((r) => replies.push(r), undefined, { byteBudget: 4 * 2 ** 20 });
+    const frame = () => (replies.filter((r) => r.type === 'frame').at(-1) as { frame: Frame }).frame;
+    session.handle({ type: 'load', source: { scenario: spin } });
+    session.handle({ type: 'jump', to: 'end' });
+    const at = frame().step;
+    expect(at).toBeGreaterThan(1000);
+    expect(at).toBeLessThan(1_000_000);
+    expect(frame().limit).toBe(`The run stopped at the memory budget of 4 MB for the trace and checkpoints (old checkpoints already thinned), before the scenario ended, at step ${at.toLocaleString('en')}`);
+    // What was computed can still be visited.
+    session.handle({ type: 'seek', step: 10 });
+    expect(frame().step).toBe(10);
+    expect(frame().limit).toMatch(/memory budget/);
+  });
 });
