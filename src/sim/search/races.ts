@@ -7,6 +7,7 @@ import { describeVersion } from '../invariants.ts';
 import { idleTask } from '../machine/cpus.ts';
 import type { KlpPatch } from '../livepatch/state.ts';
 import { funcsOf } from '../livepatch/state.ts';
+import { newVersionOf } from '../livepatch/version.ts';
 import { KLP_UNDEFINED } from '../types.ts';
 import type { TaskId } from '../types.ts';
 
@@ -49,7 +50,7 @@ export function raceRemovedFuncs(k: Kernel, patch: KlpPatch): void {
     k.violate(
       {
         invariant: 7,
-        text: `'${patch.mod}' is unpatched, but ${k.name(t)} on CPU ${cpu} was still inside klp_ftrace_handler with the func it took from the func_stack before the removal: with no klp_synchronize_transition to wait for it, it runs ${describeVersion(k, f.oldFn, f.id + 1)}`,
+        text: `'${patch.mod}' is unpatched, but ${k.name(t)} on CPU ${cpu} was still inside klp_ftrace_handler with the func it took from the func_stack before the removal: with no klp_synchronize_transition to wait for it, it runs ${describeVersion(k, f.oldFn, newVersionOf(f))}`,
       },
       t,
     );
