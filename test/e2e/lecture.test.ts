@@ -128,13 +128,18 @@ describe('the lecture tool', () => {
     await page.evaluate(() => window.klpscope!.store.getState().send({ type: 'speed', index: 0 }));
     await expect.poll(() => page.evaluate(() => window.klpscope!.store.getState().frame?.speed)).toBe(0);
     await page.evaluate(() => window.klpscope!.store.getState().send({ type: 'play' }));
-    // The issue's own measure: how far five seconds of play at 1/s go.
-    await page.waitForTimeout(5000);
+    // The measure (4 to 6 events in 5 s) read as a rate, waiting on the steps rather than
+    // for a fixed time: from the first event played to the fifth, four intervals of about a second.
+    const stepNow = async () => (await frameOf(page)).step;
+    await expect.poll(stepNow, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+    const first = Date.now();
+    await expect.poll(stepNow, { timeout: 15_000, interval: 20 }).toBeGreaterThanOrEqual(5);
+    const fifth = Date.now();
     await page.evaluate(() => window.klpscope!.store.getState().send({ type: 'pause' }));
     await expect.poll(async () => (await frameOf(page)).playing).toBe(false);
-    const { step } = await frameOf(page);
-    expect(step).toBeGreaterThanOrEqual(4);
-    expect(step).toBeLessThanOrEqual(6);
+    // 4 events in 5 s at the slowest and 6 at the fastest: four intervals take 3.3 s to 5 s (plus polling slack).
+    expect(fifth - first).toBeGreaterThanOrEqual(3_300);
+    expect(fifth - first).toBeLessThanOrEqual(5_300);
     await page.close();
   });
 
