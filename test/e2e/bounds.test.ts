@@ -2,7 +2,9 @@
 // is replaced with a message and a way back; a long computation shows its
 // progress on the timeline, stops on Escape, and loses no key pressed
 // meanwhile; after a load the run is computed ahead, so scrubbing reaches the
-// end before End was ever pressed.
+// end before End was ever pressed; the editor takes a pasted document of
+// 10,000 task groups and stays responsive to typing (its keystroke latency is
+// measured in bench:ui).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, startHarness } from './browser.ts';
@@ -74,6 +76,57 @@ describe('bounds in the browser', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await status.waitFor({ state: 'detached', timeout: 10_000 });
     await expect(frameOf(page)).resolves.toMatchObject({ step: 2 });
+    await page.context().close();
+  });
+
+  it('takes a pasted document of 10,000 task groups in the editor, checks it, and keeps answering keystrokes', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'Edit scenario' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Scenario editor' });
+    const json = dialog.getByRole('textbox', { name: 'Scenario JSON' });
+    const groups = Array.from({ length: 10_000 }, (_, i) => ({ comm: `t${i}`, count: 1, userMs: [1, 20] }));
+    const big = JSON.stringify({ format: 'klpscope/1', name: 'big', tasks: groups }, null, 2);
+    // Pasted: the whole document arrives at once.
+    await json.evaluate((el: HTMLTextAreaElement, text: string) => {
+      el.focus();
+      el.select();
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      // A synthetic paste inserts nothing by itself: the text arrives as a paste's does, in one input event.
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(el, text);
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }, big);
+    await dialog.getByText(/This document is large \(\d+ kB, up to 4 MiB\): edit it as JSON/).waitFor();
+    const valid = dialog.getByRole('status').filter({ hasText: 'Valid: mainline, 4 CPUs, 10,000 tasks in 10,000 groups' });
+    await valid.waitFor({ timeout: 20_000 });
+    // The JSON view is now one that lays out only the lines on screen, and has the focus.
+    const large = dialog.getByRole('textbox', { name: 'Scenario JSON' });
+    await expect(large.getAttribute('contenteditable')).resolves.toBe('true');
+    await expect(large.evaluate((el) => el === document.activeElement || el.contains(document.activeElement))).resolves.toBe(true);
+    // Type into the name (line 3): every key reaches the text.
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type(' demo');
+    await expect(large.textContent()).resolves.toContain('"name": "big demo",');
+    // At the other end of the document: the last group's count, broken, is found and named (the check runs in a worker).
+    await page.keyboard.press('Control+End');
+    const digit = big.indexOf('"count": 1', big.indexOf('"t9999"')) + '"count": '.length;
+    for (let i = big.length; i > digit + 1; i--) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('0');
+    await dialog.getByRole('alert').filter({ hasText: 'tasks[9999].count: expected an integer from 1 to 1000000, got 0' }).waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('1');
+    await valid.waitFor({ timeout: 20_000 });
+    // Applied, it opens: the name typed is the scenario's.
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => window.klpscope?.store.getState().meta?.name === 'big demo', undefined, { timeout: 30_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/editor-large-1366x768.png` });
     await page.context().close();
   });
 

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Editor } from '../../src/panels/editor/Editor.tsx';
 import { docText } from '../../src/panels/editor/doc.ts';
+import { EditorView } from '@codemirror/view';
 import { LARGE_DOC_CHARS } from '../../src/panels/editor/check.ts';
 import { DEFAULT_SCENARIO, presetById } from '../../src/sim/scenario/presets.ts';
 import { flush, renderWithSim } from './harness.tsx';
@@ -203,12 +204,21 @@ describe('<Editor />', { timeout: 20_000 }, () => {
     expect(within(dialog).getByText(/This document is large \(\d+ kB, up to 4 MiB\): edit it as JSON/)).toBeTruthy();
     await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('✓ Valid: mainline, 4 CPUs, 10,000 tasks in 10,000 groups, 0 modules, 0 script lines.'));
 
+    // The JSON view is now one that lays out only the lines on screen (CodeMirror), not the textarea.
+    expect(json.isConnected).toBe(false);
+    const large = within(dialog).getByRole('textbox', { name: 'Scenario JSON' });
+    expect(large.getAttribute('contenteditable')).toBe('true');
+    const view = EditorView.findFromDOM(large);
+    if (view === null) throw new Error('no CodeMirror view');
+    expect(view.state.doc.length).toBe(big.length);
+
     // Typing into it: a broken count is found and named; fixed again, it applies.
     const at = big.indexOf('"count": 1', big.indexOf('"t9999"'));
-    setJson(json, `${big.slice(0, at)}"count": 0${big.slice(at + '"count": 1'.length)}`);
+    const digit = at + '"count": '.length;
+    act(() => view.dispatch({ changes: { from: digit, to: digit + 1, insert: '0' } }));
     await waitFor(() => expect(within(dialog).getByRole('alert').textContent).toContain('tasks[9999].count: expected an integer from 1 to 1000000, got 0'));
     expect(apply.disabled).toBe(true);
-    setJson(json, big);
+    act(() => view.dispatch({ changes: { from: digit, to: digit + 1, insert: '1' } }));
     await waitFor(() => expect(apply.disabled).toBe(false));
     await user.click(apply);
     await waitFor(() => expect(store.getState().meta?.name).toBe('big'));

@@ -11,6 +11,7 @@ import { useAppStore } from '../../app/store.ts';
 import { presetById } from '../../sim/scenario/presets.ts';
 import type { ScenarioError } from '../../sim/scenario/types.ts';
 import { MAX_FILE_BYTES } from '../../sim/limits.ts';
+import { LargeJson } from './LargeJson.tsx';
 import { checkClient, checkText, errorOf, LARGE_DOC_CHARS } from './check.ts';
 import type { CheckResult } from './check.ts';
 import { JSON_FIELD, docOf, docText, errorTarget, fileName, lineRange, setIn } from './doc.ts';
@@ -257,18 +258,29 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
           </div>
           <div className="ed-json">
             <label htmlFor={`${uid}-json`}>Scenario JSON</label>
-            <textarea
-              id={`${uid}-json`}
-              className="ed-json-text"
-              spellCheck={false}
-              autoCapitalize="off"
-              autoComplete="off"
-              wrap="off"
-              value={text}
-              aria-invalid={jsonError !== null || undefined}
-              aria-describedby={jsonError !== null ? `${uid}-json-err` : undefined}
-              onChange={(e) => setText(e.target.value)}
-            />
+            {state.large ? (
+              <LargeJson
+                id={`${uid}-json`}
+                label="Scenario JSON"
+                text={text}
+                onText={setText}
+                invalid={jsonError !== null}
+                describedBy={jsonError !== null ? `${uid}-json-err` : undefined}
+              />
+            ) : (
+              <textarea
+                id={`${uid}-json`}
+                className="ed-json-text"
+                spellCheck={false}
+                autoCapitalize="off"
+                autoComplete="off"
+                wrap="off"
+                value={text}
+                aria-invalid={jsonError !== null || undefined}
+                aria-describedby={jsonError !== null ? `${uid}-json-err` : undefined}
+                onChange={(e) => setText(e.target.value)}
+              />
+            )}
             {jsonError !== null && (
               <p id={`${uid}-json-err`} className="ed-error">
                 <span aria-hidden="true">⚠ </span>
