@@ -206,7 +206,7 @@ describe('<Editor />', { timeout: 20_000 }, () => {
 
     // The JSON view is now one that lays out only the lines on screen (CodeMirror), not the textarea.
     expect(json.isConnected).toBe(false);
-    const large = within(dialog).getByRole('textbox', { name: 'Scenario JSON' });
+    const large = await within(dialog).findByRole('textbox', { name: 'Scenario JSON' }, { timeout: 20_000 });
     expect(large.getAttribute('contenteditable')).toBe('true');
     const view = EditorView.findFromDOM(large);
     if (view === null) throw new Error('no CodeMirror view');

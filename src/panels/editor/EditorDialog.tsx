@@ -5,13 +5,12 @@
 // checked with parseScenario ~200 ms after the last keystroke, and the error
 // is shown at the control that holds its path and in the summary line.
 import { trapTab } from '../dialog.ts';
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, RefObject } from 'react';
 import { useAppStore } from '../../app/store.ts';
 import { presetById } from '../../sim/scenario/presets.ts';
 import type { ScenarioError } from '../../sim/scenario/types.ts';
 import { MAX_FILE_BYTES } from '../../sim/limits.ts';
-import { LargeJson } from './LargeJson.tsx';
 import { checkClient, checkText, errorOf, LARGE_DOC_CHARS } from './check.ts';
 import type { CheckResult } from './check.ts';
 import { JSON_FIELD, docOf, docText, errorTarget, fileName, lineRange, setIn } from './doc.ts';
@@ -37,6 +36,9 @@ function fieldMessage(e: ScenarioError, t: ErrorTarget): string {
   const item = /^\[(\d+)\]/.exec(e.where.slice(t.field.length));
   return item ? `Item ${Number(item[1]) + 1}: ${e.expected}` : e.expected;
 }
+
+/** The large-document view (CodeMirror) is loaded only when a document is that large. */
+const LargeJson = lazy(() => import('./LargeJson.tsx').then((m) => ({ default: m.LargeJson })));
 
 interface EditorState {
   /** The JSON text: what is checked, applied and saved. */
@@ -259,6 +261,7 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
           <div className="ed-json">
             <label htmlFor={`${uid}-json`}>Scenario JSON</label>
             {state.large ? (
+              <Suspense fallback={<p className="ed-note">Opening the large-document view…</p>}>
               <LargeJson
                 id={`${uid}-json`}
                 label="Scenario JSON"
@@ -267,6 +270,7 @@ export default function EditorDialog(props: { readonly onClose: () => void; read
                 invalid={jsonError !== null}
                 describedBy={jsonError !== null ? `${uid}-json-err` : undefined}
               />
+              </Suspense>
             ) : (
               <textarea
                 id={`${uid}-json`}
