@@ -6,7 +6,7 @@
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 export function LargeJson(props: { readonly id: string; readonly label: string; readonly text: string; readonly onText: (text: string) => void; readonly describedBy?: string; readonly invalid: boolean }) {
   const { id, label, text, onText, describedBy, invalid } = props;
@@ -49,7 +49,10 @@ export function LargeJson(props: { readonly id: string; readonly label: string; 
     };
   }, [id, label]);
 
-  useEffect(() => {
+  // A layout effect, run with the render that brought `text`: a passive effect
+  // may run after the next key was typed (Preact runs them after a frame) and
+  // would put the older text back, which the view reports, and so on forever.
+  useLayoutEffect(() => {
     const v = view.current;
     if (v === null || text === known.current) return;
     known.current = text;
