@@ -53,6 +53,12 @@ describe('the code map', () => {
     expect(done('cat /proc/cmdline', { kind: 'read-through', path: '/proc/cmdline', fn: 'cmdline_proc_show', version: 'lp' })).toEqual({ fn: 'klp_ftrace_handler', line: 'redirect' });
     expect(done('fork worker', { kind: 'tasks', who: 'worker', what: 'fork', n: 1, ignored: false })).toEqual({ fn: 'klp_copy_process', line: 'state' });
     expect(done('echo 0 > /sys/kernel/livepatch/lp/enabled', { kind: 'ran' })).toEqual({ fn: 'enabled_store', line: 'disable' });
+    // Written the ways the script language allows: quoted, glued redirection.
+    expect(done("echo '1' >/sys/kernel/livepatch/lp/enabled", { kind: 'ran' })).toEqual({ fn: 'enabled_store', line: 'enable' });
+    expect(done('echo 1 > /sys/kernel/livepatch/lp/force', { kind: 'ran' })).toEqual({ fn: 'klp_force_transition', line: 'entry' });
+    // Not a write to a patch's attribute: no refinement.
+    expect(done('echo 1 > /dev/kmsg', { kind: 'ran' })).toEqual(codeRefOf('command-done', { line: 'x', events: false, outcome: { kind: 'ran' } }, 'v4.12'));
+    expect(done('echo 2 > /sys/kernel/livepatch/lp/enabled', { kind: 'ran' })).not.toEqual({ fn: 'enabled_store', line: 'enable' });
     expect(codeRefOf('complete', { patch: 'lp', target: 1, immediate: true }, 'rfc-v2')).toEqual({ fn: 'klp_complete_transition', line: 'no-reset' });
     expect(codeRefOf('try-complete-done', { patch: 'lp', target: 0, form: 'rfc-v2' }, 'rfc-v2')).toEqual({ fn: 'klp_try_complete_transition', line: 'rfc-unpatch' });
   });

@@ -5,6 +5,8 @@
 // check failed, what a shell command came to), or on the kernel variant.
 import type { EventArgs, EventKind } from '../events.ts';
 import type { KernelVariant } from '../scenario/types.ts';
+import { splitWords } from '../scenario/script.ts';
+import { parseSysfsPath } from '../sysfs.ts';
 import type { CodeFnId } from './listings.ts';
 
 export interface CodeRef {
@@ -68,8 +70,23 @@ export const CODE_MAP: { readonly [K in EventKind]: CodeRef } = {
 /** Refinements by a kind's typed arguments. */
 type Refine = { readonly [K in EventKind]?: (args: EventArgs[K], variant: KernelVariant) => CodeRef | undefined };
 
-const ENABLED = /^echo\s+([01])\s*>\s*\/sys\/kernel\/livepatch\/[^/]+\/enabled\s*$/;
-const FORCE = /\/force\s*$/;
+/**
+ * `echo VALUE > /sys/kernel/livepatch/PATCH/ATTR`, taken apart by the same
+ * word splitter and path parser as the script and the shell; undefined for
+ * any other command line.
+ */
+function patchWrite(line: string): { readonly attr: string; readonly value: string } | undefined {
+  let words: string[];
+  try {
+    words = splitWords(line, 'command');
+  } catch {
+    return undefined;
+  }
+  const [cmd, value, op, path] = words;
+  if (words.length !== 4 || cmd !== 'echo' || op !== '>' || value === undefined || path === undefined) return undefined;
+  const p = parseSysfsPath(path);
+  return p?.kind === 'patch' ? { attr: p.attr, value } : undefined;
+}
 
 export const CODE_REFINE: Refine = {
   'switch-stalled': (a) => {
@@ -91,9 +108,9 @@ export const CODE_REFINE: Refine = {
     const o = a.outcome;
     if (o.kind === 'read-through') return at('klp_ftrace_handler', 'redirect');
     if (o.kind === 'tasks' && o.what === 'fork') return at('klp_copy_process', 'state');
-    const m = ENABLED.exec(a.line);
-    if (m !== null) return at('enabled_store', m[1] === '1' ? 'enable' : 'disable');
-    if (FORCE.test(a.line)) return at('klp_force_transition', 'entry');
+    const w = patchWrite(a.line);
+    if (w?.attr === 'enabled' && (w.value === '0' || w.value === '1')) return at('enabled_store', w.value === '1' ? 'enable' : 'disable');
+    if (w?.attr === 'force') return at('klp_force_transition', 'entry');
     return undefined;
   },
 };
