@@ -98,3 +98,39 @@ describe('<CPUs>', () => {
     expectRowsMatch(store);
   });
 });
+
+describe('<CPUs> on a machine of more than 64 CPUs', () => {
+  const scenario = { format: 'klpscope/1', name: 'big machine', machine: { cpus: 256 }, tasks: [{ comm: 'worker', count: 300 }] };
+  const drawn = () => Array.from(document.querySelectorAll('tbody tr:not(.cpu-spacer)'), (tr) => Number(tr.querySelector('th')?.textContent));
+
+  it('draws only the rows in view, tells screen readers where they are in the whole table, and follows the scroll', async () => {
+    const { store } = await renderWithSim(<Cpus />, scenario);
+    expect(frameOf(store).cpus).toHaveLength(256);
+    const table = screen.getByRole('table');
+    expect(table.getAttribute('aria-rowcount')).toBe('257');
+    const first = drawn();
+    expect(first[0]).toBe(0);
+    expect(first.length).toBeGreaterThan(5);
+    expect(first.length).toBeLessThan(40);
+    expect(first).toEqual(Array.from({ length: first.length }, (_, i) => i));
+    // Each drawn row is as complete as in a small table, and knows its place.
+    expect(row(3).getAttribute('aria-rowindex')).toBe('5');
+    expect(row(3).textContent).toContain('swapper/3');
+    expect(screen.getByText('256 of 256 online')).toBeTruthy();
+    // What stands in for the rows not drawn is hidden from screen readers.
+    const spacers = document.querySelectorAll('tbody tr.cpu-spacer');
+    expect(spacers).toHaveLength(1);
+    expect(spacers[0]!.getAttribute('aria-hidden')).toBe('true');
+
+    // Scrolled down the panel's body: the rows there are drawn, the first ones are not.
+    const body = table.closest('.panel-body');
+    if (!(body instanceof HTMLElement)) throw new Error('no panel body');
+    body.scrollTop = 200 * 27;
+    fireEvent.scroll(body);
+    await waitFor(() => expect(drawn()).toContain(200));
+    expect(drawn()).not.toContain(0);
+    expect(row(200).getAttribute('aria-rowindex')).toBe('202');
+    expect(screen.getByRole('button', { name: 'Take CPU 200 offline' })).toBeTruthy();
+    expect(document.querySelectorAll('tbody tr.cpu-spacer')).toHaveLength(2);
+  });
+});
