@@ -170,3 +170,33 @@ describe('createGridController', () => {
     expect(painted).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('createGridController while tasks switch', () => {
+  it('keeps its layout across frames that change only patch states, and lays out again when the filters read them', async () => {
+    const r = await rig();
+    // Into the transition, where each livepatch step switches tasks.
+    for (let i = 0; i < 4; i++) r.store.getState().send({ type: 'step', unit: 'livepatch', direction: 1 });
+    await replies();
+    r.frames.tick();
+    const before = lastView();
+    r.store.getState().send({ type: 'step', unit: 'switch', direction: 1 });
+    await replies();
+    r.frames.tick();
+    const after = lastView();
+    expect(after.tasks).not.toBe(before.tasks);
+    expect(Array.from(after.tasks.patchState)).not.toEqual(Array.from(before.tasks.patchState));
+    // The same tasks in the same cells: the layout (and its order and slots) is kept.
+    expect(after.layout).toBe(before.layout);
+
+    // Grouped by state, the switched task moves to another group: laid out again.
+    r.controller.update({ filters: { ...DEFAULT_FILTERS, group: 'state' } });
+    r.frames.tick();
+    const byState = lastView();
+    r.store.getState().send({ type: 'step', unit: 'switch', direction: 1 });
+    await replies();
+    r.frames.tick();
+    expect(lastView().layout).not.toBe(byState.layout);
+    expect(lastView().layout.groups.map((g) => g.count)).not.toEqual(byState.layout.groups.map((g) => g.count));
+    r.controller.destroy();
+  });
+});

@@ -8,11 +8,12 @@
 import { frameScheduler } from '../../app/frames.ts';
 import type { FrameScheduler, FrameTask } from '../../app/frames.ts';
 import type { AppState, AppStore } from '../../app/store.ts';
+import type { TaskColumns } from '../../worker/protocol.ts';
 import { describeTask, gridSummary, taskFacts } from './describe.ts';
 import { drawGrid, readTheme } from './draw.ts';
 import type { Theme } from './draw.ts';
 import type { Detail } from './Legend.tsx';
-import { CURSOR_KEYS, cellRect, layoutGrid, moveCursor, selectTasks, taskAt } from './layout.ts';
+import { CURSOR_KEYS, cellRect, layoutGrid, moveCursor, sameSelection, selectTasks, taskAt } from './layout.ts';
 import type { CursorKey, Filters, GridLayout, TaskSelection } from './layout.ts';
 
 /** The viewport assumed when the element has no box (jsdom, or not laid out yet). */
@@ -71,7 +72,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   let filters = initial.filters;
   let width: number = FALLBACK_SIZE.width;
   let height: number = FALLBACK_SIZE.height;
-  let inputs: { tasks: unknown; comms: unknown; filters: unknown; width: number; height: number } | null = null;
+  let inputs: { tasks: TaskColumns; comms: unknown; filters: unknown; width: number; height: number } | null = null;
   let sel: TaskSelection | null = null;
   let layout: GridLayout | null = null;
   let theme: Theme | null = null;
@@ -112,7 +113,10 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     const f = s.live ?? s.frame;
     if (f === null) return null;
     const i = inputs;
-    if (layout !== null && i !== null && i.tasks === f.tasks && i.comms === s.comms && i.filters === filters && i.width === width && i.height === height) return layout;
+    if (layout !== null && i !== null && i.comms === s.comms && i.filters === filters && i.width === width && i.height === height && sameSelection(i.tasks, f.tasks, filters)) {
+      i.tasks = f.tasks;
+      return layout;
+    }
     const c = ctx;
     if (c) c.font = `600 11px ${(theme ?? readTheme(canvas)).font}`;
     sel = selectTasks(f.tasks, s.comms, filters);

@@ -151,6 +151,39 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
   return { order, slot, groups, exited };
 }
 
+/**
+ * Whether selectTasks gives the same selection for `b` as for `a` (same comms,
+ * same filters): compares only the columns that the filters read, without
+ * allocating. While a big machine plays, most frames change patch states and
+ * CPUs but not which tasks are shown nor their order, and the selection (three
+ * arrays as long as the task table) is kept.
+ */
+export function sameSelection(a: TaskColumns, b: TaskColumns, f: Filters): boolean {
+  if (a === b) return true;
+  const n = a.count;
+  if (b.count !== n) return false;
+  const kind = f.kind !== 'all' || f.group === 'kind';
+  // A text filter compares pids (selectTasks matches a number against them).
+  const pid = f.text.trim() !== '';
+  const ps = f.group === 'state' || (f.state !== 'all' && f.state !== 'pending');
+  const tif = f.group === 'state' || f.state === 'pending';
+  const dead = RunState.Dead;
+  const ar = a.run;
+  const br = b.run;
+  for (let i = 0; i < n; i++) if ((ar[i] === dead) !== (br[i] === dead)) return false;
+  if (kind && !sameUpTo(a.kind, b.kind, n)) return false;
+  if (pid && !sameUpTo(a.pid, b.pid, n)) return false;
+  if (ps && !sameUpTo(a.patchState, b.patchState, n)) return false;
+  if (tif && !sameUpTo(a.tif, b.tif, n)) return false;
+  return true;
+}
+
+function sameUpTo(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** What a cell of side `cell` has room to show, and the space around it. */
 export interface CellMetrics {
   readonly gap: number;
