@@ -4,8 +4,9 @@ import { createContext, createElement, useContext, useEffect, useState } from 'r
 import type { ReactNode } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
-import type { Append, ComputeProgress, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { ComputeProgress, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
+import { Series } from './series.ts';
 import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
 import { decodeLink } from './url.ts';
 
@@ -15,12 +16,13 @@ export interface AppState {
   readonly frame: Frame | null;
   /** The newest frame, for canvases that redraw every animation frame. */
   readonly live: Frame | null;
-  readonly log: readonly LogEntry[];
-  readonly samples: readonly Sample[];
-  readonly milestones: readonly Milestone[];
+  /** The series the worker streams, as appended so far (Series: each frame costs what it brings). */
+  readonly log: Series<LogEntry>;
+  readonly samples: Series<Sample>;
+  readonly milestones: Series<Milestone>;
   /** The timeline's lanes: what each CPU runs (null: not recorded for this machine), and the pinned tasks' changes. */
-  readonly cpuRuns: readonly CpuRun[] | null;
-  readonly laneMarks: readonly LaneMark[];
+  readonly cpuRuns: Series<CpuRun> | null;
+  readonly laneMarks: Series<LaneMark>;
   readonly comms: readonly string[];
   /** The worker failed: shown with a way to reload the scenario. */
   readonly error: string | null;
@@ -88,10 +90,12 @@ export interface AppState {
 
 export type AppStore = StoreApi<AppState>;
 
-function merge<T>(have: readonly T[], a: Append<T>): readonly T[] {
-  if (a.items.length === 0 && a.from >= have.length) return have;
-  return have.slice(0, Math.min(a.from, have.length)).concat(a.items);
-}
+/** Empty series, shared: a view never changes. */
+const NO_LOG = Series.empty<LogEntry>();
+const NO_SAMPLES = Series.empty<Sample>();
+const NO_MILESTONES = Series.empty<Milestone>();
+const NO_RUNS = Series.empty<CpuRun>();
+const NO_MARKS = Series.empty<LaneMark>();
 
 /** While playing, DOM panels are updated at most this often. */
 const DOM_INTERVAL_MS = 125;
@@ -129,7 +133,7 @@ export function createAppStore(client: SimClient): AppStore {
     send({ type: 'load', source });
   };
   /** Frames received but not yet shown by the DOM panels, with the series they bring. */
-  let held: { frame: Frame; log: readonly LogEntry[]; samples: readonly Sample[]; milestones: readonly Milestone[]; cpuRuns: readonly CpuRun[] | null; laneMarks: readonly LaneMark[] } | null = null;
+  let held: { frame: Frame; log: Series<LogEntry>; samples: Series<Sample>; milestones: Series<Milestone>; cpuRuns: Series<CpuRun> | null; laneMarks: Series<LaneMark> } | null = null;
   let lastCommit = 0;
   let commitTimer: ReturnType<typeof setTimeout> | undefined;
   const commit = () => {
@@ -160,17 +164,17 @@ export function createAppStore(client: SimClient): AppStore {
     newest = null;
     stash = null;
     held = null;
-    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: [], samples: [], milestones: [], cpuRuns: null, laneMarks: [], comms: [], timelineAxis: null, invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
+    store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: NO_LOG, samples: NO_SAMPLES, milestones: NO_MILESTONES, cpuRuns: null, laneMarks: NO_MARKS, comms: [], timelineAxis: null, invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
   };
   const store = createStore<AppState>()((set, get) => ({
     meta: null,
     frame: null,
     live: null,
-    log: [],
-    samples: [],
-    milestones: [],
+    log: NO_LOG,
+    samples: NO_SAMPLES,
+    milestones: NO_MILESTONES,
     cpuRuns: null,
-    laneMarks: [],
+    laneMarks: NO_MARKS,
     comms: [],
     error: null,
     lastGood: null,
@@ -266,11 +270,11 @@ export function createAppStore(client: SimClient): AppStore {
         if (acting !== null && reply.re === acting.id && !f.playing) actDone(null);
         const s = store.getState();
         held = {
-          log: merge(held?.log ?? s.log, f.log),
-          samples: merge(held?.samples ?? s.samples, f.samples),
-          milestones: merge(held?.milestones ?? s.milestones, f.milestones),
-          cpuRuns: f.lanes.cpuRuns === null ? null : merge(held?.cpuRuns ?? s.cpuRuns ?? [], f.lanes.cpuRuns),
-          laneMarks: merge(held?.laneMarks ?? s.laneMarks, f.lanes.marks),
+          log: (held?.log ?? s.log).apply(f.log),
+          samples: (held?.samples ?? s.samples).apply(f.samples),
+          milestones: (held?.milestones ?? s.milestones).apply(f.milestones),
+          cpuRuns: f.lanes.cpuRuns === null ? null : (held?.cpuRuns ?? s.cpuRuns ?? NO_RUNS).apply(f.lanes.cpuRuns),
+          laneMarks: (held?.laneMarks ?? s.laneMarks).apply(f.lanes.marks),
           frame: f,
         };
         store.setState({ live: f, comms: f.comms ?? s.comms });

@@ -8,6 +8,7 @@ import { useSpotlight } from '../app/spotlight.ts';
 import type { KeyboardEvent, UIEvent } from 'react';
 import { useApp } from '../app/store.ts';
 import type { LogEntry } from '../worker/protocol.ts';
+import type { Indexed } from '../app/series.ts';
 import { Panel } from './Panel.tsx';
 import { TIMESTAMP_COLS, lineClass, linePrefix, timestamp } from './log/format.ts';
 import { countUpTo, filterLog, linesUpTo, rowTops, visibleRows } from './log/model.ts';
@@ -25,7 +26,7 @@ const ROW_CHROME = 3 + 6 + 6;
 const MIN_TEXT_COLS = 16;
 
 /** The filter applied to the log, recomputed only for what was appended since the last time. */
-function useFiltered(log: readonly LogEntry[], filter: LogFilter): Filtered {
+function useFiltered(log: Indexed<LogEntry>, filter: LogFilter): Filtered {
   const [cache, setCache] = useState<Filtered | null>(null);
   if (cache !== null && cache.log === log && cache.filter === filter) return cache;
   const next = filterLog(log, filter, cache);
@@ -44,7 +45,7 @@ export function KernelLog() {
   // The line a tour stop quotes: marked, and shown even if it is a per-task debug line.
   const quote = useSpotlight().logLine;
   const spotIndex = useMemo(() => (quote === undefined ? -1 : log.findLastIndex((e) => e.step <= step && e.text.includes(quote))), [log, step, quote]);
-  const quotesDebug = spotIndex >= 0 && log[spotIndex]!.taskDebug === true;
+  const quotesDebug = spotIndex >= 0 && log.at(spotIndex)!.taskDebug === true;
   const debugShown = showDebug || quotesDebug;
   const filter = useMemo<LogFilter>(() => ({ query, showDebug: debugShown }), [query, debugShown]);
   const filtered = useFiltered(log, filter);
@@ -115,7 +116,7 @@ export function KernelLog() {
 
   const rows = [];
   for (let r = first; r < last; r++) {
-    const e = log[filtered.indices[r]!]!;
+    const e = log.at(filtered.indices[r]!)!;
     const prefix = linePrefix(e);
     rows.push(
       <button

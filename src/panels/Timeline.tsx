@@ -55,9 +55,9 @@ function useKnownEnd(frame: Frame | null, meta: ScenarioMeta | null): { readonly
 export function Timeline() {
   const frame = useApp((s) => s.frame);
   const meta = useApp((s) => s.meta);
-  const samples = useApp((s) => s.samples);
-  const milestones = useApp((s) => s.milestones);
-  const cpuRuns = useApp((s) => s.cpuRuns);
+  const samples = useApp((s) => s.samples).toArray();
+  const milestones = useApp((s) => s.milestones).toArray();
+  const cpuRuns = useApp((s) => s.cpuRuns)?.toArray() ?? null;
   const lastLogTime = useApp((s) => s.log.at(-1)?.time ?? 0);
   const send = useApp((s) => s.send);
   const axis = useApp(chosenAxis);

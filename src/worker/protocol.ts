@@ -119,10 +119,15 @@ export interface Sample {
   readonly pending: number;
 }
 
-/** Items that only grow as the trace is computed; `from` < what the app has means "cut there first". */
+/**
+ * Items that only grow as the trace is computed; `from` < what the app has
+ * means "cut there first". Indices are in the worker's whole series; with
+ * `start`, the page holds only the items from that index on (a window).
+ */
 export interface Append<T> {
   readonly from: number;
   readonly items: readonly T[];
+  readonly start?: number;
 }
 
 export interface ScenarioMeta {

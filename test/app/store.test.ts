@@ -42,7 +42,7 @@ describe('store: replies and the request they answer', () => {
     expect(s.frame?.step).toBe(1);
     expect(s.source).toEqual({ preset: 'first-livepatch' });
     // The log is the second scenario's only: its first command.
-    expect(s.log[0]?.text).toBe('% insmod test_klp_livepatch.ko');
+    expect(s.log.at(0)?.text).toBe('% insmod test_klp_livepatch.ko');
   });
 
   it('when the newest load is refused, shows what the worker has open, in whichever order the replies come', () => {

@@ -6,6 +6,7 @@ import { flush, renderWithSim } from './harness.tsx';
 import { TIMESTAMP_COLS, lineClass, lineKind, linePrefix, timestamp } from '../../src/panels/log/format.ts';
 import { countUpTo, filterLog, keeps, linesUpTo, rowTops, visibleRows, wrapLines } from '../../src/panels/log/model.ts';
 import type { LogEntry } from '../../src/worker/protocol.ts';
+import { Series } from '../../src/app/series.ts';
 import type { SimTime } from '../../src/sim/types.ts';
 
 afterEach(cleanup);
@@ -189,7 +190,7 @@ describe('<KernelLog />', () => {
     const n = 100_000;
     const log = Array.from({ length: n }, (_, i) => entry(i + 1, `livepatch: line ${i + 1}`, i % 10 === 0 ? { level: 'debug', taskDebug: true } : {}));
     const frame = store.getState().frame!;
-    act(() => store.setState({ log, frame: { ...frame, step: n } }));
+    act(() => store.setState({ log: Series.of(log), frame: { ...frame, step: n } }));
     const rows = rowTexts();
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(60);

@@ -101,7 +101,7 @@ function rebuild(store: AppStore) {
   fresh.store.getState().send({ type: 'seek', step: frame.computed });
   fresh.store.getState().send({ type: 'seek', step: frame.step });
   const f = fresh.store.getState();
-  return { computed: f.frame?.computed, step: f.frame?.step, log: f.log, samples: f.samples, milestones: f.milestones };
+  return { computed: f.frame?.computed, step: f.frame?.step, log: f.log.toArray(), samples: f.samples.toArray(), milestones: f.milestones.toArray() };
 }
 
 function check(ops: readonly Op[]): void {
@@ -113,9 +113,9 @@ function check(ops: readonly Op[]): void {
     const want = rebuild(store);
     const where = `after op ${i} ${JSON.stringify(o)}`;
     expect({ computed: s.frame?.computed, step: s.frame?.step }, where).toEqual({ computed: want.computed, step: want.step });
-    expect(s.log, `${where}: log`).toEqual(want.log);
-    expect(s.milestones, `${where}: milestones`).toEqual(want.milestones);
-    expect(s.samples, `${where}: samples`).toEqual(want.samples);
+    expect(s.log.toArray(), `${where}: log`).toEqual(want.log);
+    expect(s.milestones.toArray(), `${where}: milestones`).toEqual(want.milestones);
+    expect(s.samples.toArray(), `${where}: samples`).toEqual(want.samples);
   }
 }
 

@@ -90,8 +90,8 @@ export function Compare() {
   useEffect(() => () => seekA.cancel(), [seekA]);
 
   const stepB = frameB?.step ?? 0;
-  const linesA = useMemo(() => compared(logA), [logA]);
-  const linesB = useMemo(() => compared(logB), [logB]);
+  const linesA = useMemo(() => compared(logA.toArray()), [logA]);
+  const linesB = useMemo(() => compared(logB.toArray()), [logB]);
   const endB = frameB?.end ?? null;
   const divergence = useMemo(() => firstDivergence(linesA, linesB, endA !== null && endB !== null ? { a: endA, b: endB } : null), [linesA, linesB, endA, endB]);
   const shownA = useMemo(() => linesA.filter((l) => l.step <= stepA), [linesA, stepA]);

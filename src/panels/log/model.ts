@@ -2,6 +2,7 @@
 // (incrementally, since the log only grows while playing), how many screen
 // lines each takes when wrapped, and which rows a scroll position shows.
 import type { LogEntry } from '../../worker/protocol.ts';
+import type { Indexed } from '../../app/series.ts';
 
 export interface LogFilter {
   /** Case-insensitive substring; empty keeps every line. */
@@ -11,7 +12,7 @@ export interface LogFilter {
 }
 
 export interface Filtered {
-  readonly log: readonly LogEntry[];
+  readonly log: Indexed<LogEntry>;
   readonly filter: LogFilter;
   /** Indices into `log` of the lines kept, ascending. */
   readonly indices: readonly number[];
@@ -27,7 +28,7 @@ export function keeps(e: LogEntry, showDebug: boolean, needle: string): boolean 
  * filter over a prefix of `log` (the store appends, keeping earlier entries
  * as they were), only the new lines are tested.
  */
-export function filterLog(log: readonly LogEntry[], filter: LogFilter, prev?: Filtered | null): Filtered {
+export function filterLog(log: Indexed<LogEntry>, filter: LogFilter, prev?: Filtered | null): Filtered {
   const needle = filter.query.trim().toLowerCase();
   let from = 0;
   let indices: number[] = [];
@@ -35,36 +36,36 @@ export function filterLog(log: readonly LogEntry[], filter: LogFilter, prev?: Fi
     from = prev.log.length;
     indices = prev.indices.slice();
   }
-  for (let i = from; i < log.length; i++) if (keeps(log[i]!, filter.showDebug, needle)) indices.push(i);
+  for (let i = from; i < log.length; i++) if (keeps(log.at(i)!, filter.showDebug, needle)) indices.push(i);
   return { log, filter, indices };
 }
 
-function isPrefix(a: readonly LogEntry[], b: readonly LogEntry[]): boolean {
+function isPrefix(a: Indexed<LogEntry>, b: Indexed<LogEntry>): boolean {
   if (a === b) return true;
   if (a.length > b.length) return false;
   if (a.length === 0) return true;
-  return a[0] === b[0] && a[a.length - 1] === b[a.length - 1];
+  return a.at(0) === b.at(0) && a.at(a.length - 1) === b.at(a.length - 1);
 }
 
 /** How many lines of `log` have `step <= step` (the log is in step order). */
-export function linesUpTo(log: readonly LogEntry[], step: number): number {
+export function linesUpTo(log: Indexed<LogEntry>, step: number): number {
   let lo = 0;
   let hi = log.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (log[mid]!.step <= step) lo = mid + 1;
+    if (log.at(mid)!.step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** How many kept lines have `step <= step`. */
-export function countUpTo(log: readonly LogEntry[], indices: readonly number[], step: number): number {
+export function countUpTo(log: Indexed<LogEntry>, indices: readonly number[], step: number): number {
   let lo = 0;
   let hi = indices.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (log[indices[mid]!]!.step <= step) lo = mid + 1;
+    if (log.at(indices[mid]!)!.step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -103,9 +104,9 @@ export function wrapLines(text: string, cols: number): number {
 }
 
 /** Prefix sums of the kept rows' heights in screen lines: row i spans [tops[i], tops[i + 1]). */
-export function rowTops(log: readonly LogEntry[], indices: readonly number[], cols: number): Float64Array {
+export function rowTops(log: Indexed<LogEntry>, indices: readonly number[], cols: number): Float64Array {
   const tops = new Float64Array(indices.length + 1);
-  for (let i = 0; i < indices.length; i++) tops[i + 1] = tops[i]! + wrapLines(log[indices[i]!]!.text, cols);
+  for (let i = 0; i < indices.length; i++) tops[i + 1] = tops[i]! + wrapLines(log.at(indices[i]!)!.text, cols);
   return tops;
 }
 

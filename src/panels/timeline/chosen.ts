@@ -19,7 +19,7 @@ export function defaultAxis(s: Pick<AppState, 'frame' | 'samples' | 'milestones'
   const end = traceEnd(s);
   const m = memo.get(s.samples);
   if (m !== undefined && m.milestones === s.milestones && m.end.step === end.step && m.end.time === end.time) return m.kind;
-  const kind = autoAxis([...s.samples, ...s.milestones], end);
+  const kind = autoAxis([...s.samples.toArray(), ...s.milestones.toArray()], end);
   memo.set(s.samples, { milestones: s.milestones, end, kind });
   return kind;
 }

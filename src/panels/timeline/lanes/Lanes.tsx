@@ -56,8 +56,8 @@ export function Lanes(props: LanesProps) {
   const kinds = frame?.tasks.kind;
   const pids = frame?.tasks.pid;
   const w: Window = useMemo(() => ({ px, left, right, end }), [px, left, right, end]);
-  const byCpu = useMemo(() => (cpuRuns === null ? [] : runsByCpu(cpuRuns, ncpu)), [cpuRuns, ncpu]);
-  const byTask = useMemo(() => marksByTask(laneMarks), [laneMarks]);
+  const byCpu = useMemo(() => (cpuRuns === null ? [] : runsByCpu(cpuRuns.toArray(), ncpu)), [cpuRuns, ncpu]);
+  const byTask = useMemo(() => marksByTask(laneMarks.toArray()), [laneMarks]);
   const name = (t: number) => `${comms[t] ?? 'task'} (pid ${pids?.[t] ?? '?'})`;
 
   const showCpus = cpusOpen && cpuRuns !== null;
