@@ -29,13 +29,15 @@ export function check(argv: readonly string[], io: Io): number {
     out: { type: 'string' },
     strategy: { type: 'string' },
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give a scenario file' : `unexpected argument ${escapeControl(positionals[1]!)}`);
+  const [file, extra] = positionals;
+  if (file === undefined) throw new UsageError('give a scenario file');
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${escapeControl(extra)}`);
   const maxStates = whole('--max-states', v['max-states'], 100_000);
   const maxDepth = whole('--depth', v.depth, 400);
   const seconds = whole('--time', v.time, 60);
   const strategy = (v.strategy ?? 'dfs') as SearchStrategy;
   if (strategy !== 'dfs' && strategy !== 'random') throw new CliError(Exit.Invalid, `--strategy: expected dfs or random, got '${showPath(v.strategy ?? '')}'`);
-  const text = readBounded(positionals[0]!, 'scenario');
+  const text = readBounded(file, 'scenario');
   let doc: unknown;
   try {
     doc = JSON.parse(text);

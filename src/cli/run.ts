@@ -55,7 +55,8 @@ function parseRunArgs(argv: readonly string[]): Options {
     cpus: { type: 'string' },
     seed: { type: 'string' },
   });
-  if (positionals.length > 1) throw new UsageError(`unexpected argument ${escapeControl(positionals[1]!)}`);
+  const extra = positionals[1];
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${escapeControl(extra)}`);
   const o: Options = {
     scenario: positionals[0],
     script: v.script,

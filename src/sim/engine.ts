@@ -263,8 +263,8 @@ export class Engine {
   /** Hands the shell the actions taken at or before the current step. */
   private injectActions(): void {
     const log = this.actionLog;
-    while (this.injected < log.length && log[this.injected]!.step <= this.k.s.steps) {
-      this.k.s.shell.actions.push(this.parseAction(log[this.injected]!.text));
+    for (let a = log[this.injected]; a !== undefined && a.step <= this.k.s.steps; a = log[this.injected]) {
+      this.k.s.shell.actions.push(this.parseAction(a.text));
       this.injected++;
     }
   }
@@ -302,9 +302,8 @@ export class Engine {
         return false;
       }
       const half = cps.length >> 1;
-      const kept: Checkpoint[] = [cps[0]!];
-      for (let i = 1; i < cps.length; i++) {
-        const c = cps[i]!;
+      const kept: Checkpoint[] = [];
+      for (const [i, c] of cps.entries()) {
         if (i < half && i % 2 === 1) this.checkpointBytes -= c.bytes;
         else kept.push(c);
       }
@@ -436,7 +435,7 @@ export class Engine {
     let hi = cps.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (cps[mid]!.step <= step) lo = mid;
+      if (must(cps[mid], 'checkpoint in the search range').step <= step) lo = mid;
       else hi = mid - 1;
     }
     return must(cps[lo], `checkpoint ${lo}`);

@@ -7,6 +7,7 @@ import { stateWord, stateWordPast } from './names.ts';
 import type { StallReason } from './livepatch/messages.ts';
 import { LIVEPATCH_SYSFS } from './sysfs.ts';
 import type { KlpState, SimEvent } from './types.ts';
+import { must } from './must.ts';
 import type { World } from './world.ts';
 
 /** What a shell command came to, when it printed no event of its own. */
@@ -252,9 +253,9 @@ export function describeEvent(e: Describable, world: World): string {
     case 'cpu-hotplug':
       return `CPU ${cpu} goes ${e.args.online ? 'online' : 'offline'}${e.args.online ? '' : '; its tasks move to other CPUs and its idle task stops running'}.`;
     case 'syscall-sleep': {
-      const sc = world.syscalls[e.args.syscall]!;
+      const sc = must(world.syscalls[e.args.syscall], 'system call of the event');
       const us = e.args.sleepUs;
-      return `${name} calls ${sc.name} and sleeps in ${world.fnNames[sc.chain[sc.sleepAt]!]}${us < 0 ? ' until woken' : ` for ${ms(us)} ms`}.`;
+      return `${name} calls ${sc.name} and sleeps in ${world.fnNames[must(sc.chain[sc.sleepAt], 'function the system call sleeps in')]}${us < 0 ? ' until woken' : ` for ${ms(us)} ms`}.`;
     }
     case 'syscall-return':
       return `${name} calls ${syscallName(e.args.syscall)} and returns to user space.`;

@@ -7,12 +7,12 @@ import type { Kernel } from './kernel.ts';
 import { isImmediate, resolveVersion } from './livepatch/patch.ts';
 import { funcOfVersion, newVersionOf, versionModule } from './livepatch/version.ts';
 import type { FuncVersion } from './livepatch/version.ts';
-import { funcsOf } from './livepatch/state.ts';
+import { funcById, funcsOf } from './livepatch/state.ts';
 import { stateWordPast } from './names.ts';
 import type { KlpPatch } from './livepatch/state.ts';
 import { transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
-import { frameFn, frameVer, Sched } from './machine/tasks.ts';
+import { countInState, depthOf, frameFn, frameVer, Sched } from './machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
 import type { KlpState, TaskId, Violation } from './types.ts';
 import { must } from './must.ts';
@@ -22,7 +22,7 @@ type GivenUp = Violation['givenUp'];
 function givenUpFor(k: Kernel, fn: number, via: 'force' | undefined): GivenUp {
   if (via === 'force') return 'force';
   const stack = k.klp.funcStack[fn] ?? [];
-  if (stack.some((id) => isImmediate(k, k.klp.funcs[id]!))) return 'immediate';
+  if (stack.some((id) => isImmediate(k, funcById(k.klp, id)))) return 'immediate';
   return undefined;
 }
 
@@ -33,7 +33,7 @@ function givenUpFor(k: Kernel, fn: number, via: 'force' | undefined): GivenUp {
 export function checkSwitch(k: Kernel, t: TaskId, patch: KlpPatch, via: 'force' | undefined): void {
   // Runs at every switch (100,000 in a large machine's first pass): no allocation.
   const tasks = k.tasks;
-  for (let i = 0; i < tasks.depth[t]!; i++) {
+  for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) {
     const fn = frameFn(tasks, t, i);
     if (!patchReplaces(k, patch, fn)) continue;
     const ver = frameVer(tasks, t, i);
@@ -55,7 +55,7 @@ export function checkSwitch(k: Kernel, t: TaskId, patch: KlpPatch, via: 'force' 
 }
 
 function patchReplaces(k: Kernel, patch: KlpPatch, fn: number): boolean {
-  for (const o of patch.objects) for (const id of o.funcs) if (k.klp.funcs[id]!.oldFn === fn) return true;
+  for (const o of patch.objects) for (const id of o.funcs) if (funcById(k.klp, id).oldFn === fn) return true;
   return false;
 }
 
@@ -75,7 +75,7 @@ export function checkCall(k: Kernel, t: TaskId, fn: number, ver: FuncVersion, mo
     return;
   }
   const tasks = k.tasks;
-  for (let i = 0; i < tasks.depth[t]!; i++) {
+  for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) {
     const other = frameFn(tasks, t, i);
     if (other === fn || k.klp.funcStack[other] === undefined) continue;
     const v = frameVer(tasks, t, i);
@@ -108,7 +108,7 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
     if (immediate) return;
     const T = g.targetState;
     const w = walkedCounts(k);
-    const at = w.state[T + 1]!;
+    const at = countInState(w.state, T);
     const all = w.all;
     if (at !== all) k.violate({ invariant: 4, text: `'${patch.mod}' completes with ${all - at} task(s) not yet ${stateWordPast(T)}` });
     return;
@@ -116,7 +116,7 @@ export function checkCompletion(k: Kernel, patch: KlpPatch, phase: 'before' | 'a
   const want = g.requested;
   if (want === KLP_UNDEFINED) return;
   const loaded = patch.objects.filter((o) => k.loaded(o.name));
-  const funcs = loaded.flatMap((o) => o.funcs.map((id) => must(g.funcs[id], `klp func ${id}`)));
+  const funcs = loaded.flatMap((o) => o.funcs.map((id) => funcById(g, id)));
   const wrong = funcs.filter((f) => f.patched !== (want === KLP_PATCHED));
   if (wrong.length > 0) {
     const what =
@@ -133,7 +133,7 @@ function checkNobodyInside(k: Kernel, patch: KlpPatch): void {
   const versions = new Set(funcsOf(k.klp, patch).map(newVersionOf));
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead) continue;
-    for (let i = 0; i < tasks.depth[t]!; i++) {
+    for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) {
       const ver = frameVer(tasks, t, i);
       if (!versions.has(ver)) continue;
       const f = funcOfVersion(k.klp, ver);
@@ -167,7 +167,8 @@ export function walkedCounts(k: Kernel): WalkedCounts {
       if (k.cpus.online[cpu]) continue;
       const idle = idleTask(cpu);
       all--;
-      state[t.patchState[idle]! + 1]!--;
+      const s = must(t.patchState[idle], 'idle task', idle) + 1;
+      state[s] = must(state[s], 'patch state count', s) - 1;
       if (t.tif[idle]) tif--;
     }
   }
@@ -180,7 +181,7 @@ export function checkQuiescent(k: Kernel): void {
   const tasks = k.tasks;
   const patch = transitionPatch(k);
   if (patch === undefined) {
-    const undef = tasks.stateCount[KLP_UNDEFINED + 1]!;
+    const undef = countInState(tasks.stateCount, KLP_UNDEFINED);
     if ((k.variant !== 'rfc-v2' && g.targetState !== KLP_UNDEFINED) || undef !== tasks.live || tasks.tifCount !== 0) {
       const rfc = k.variant === 'rfc-v2' ? ' (the RFC resets only the idle tasks of online CPUs)' : '';
       once(k, 'inv2', 2, `no transition is in progress, but ${tasks.live - undef} task(s) have a patch_state${rfc}, ${tasks.tifCount} have TIF_PATCH_PENDING, klp_target_state is ${g.targetState}`);
@@ -194,8 +195,8 @@ export function checkQuiescent(k: Kernel): void {
   const w = k.variant === 'rfc-v2' ? walkedCounts(k) : undefined;
   const state: ArrayLike<number> = w?.state ?? tasks.stateCount;
   const tif = w?.tif ?? tasks.tifCount;
-  const undef = state[KLP_UNDEFINED + 1]!;
-  const notAtTarget = (w?.all ?? tasks.live) - state[T + 1]!;
+  const undef = countInState(state, KLP_UNDEFINED);
+  const notAtTarget = (w?.all ?? tasks.live) - countInState(state, T);
   if (undef !== 0 || (T !== KLP_PATCHED && T !== KLP_UNPATCHED) || tif !== notAtTarget) {
     const rfc = k.variant === 'rfc-v2' && undef > 0 ? ' (a CPU came online after the RFC initialised only the online ones)' : '';
     once(k, `inv3:${patch.id}:${g.requested}`, 3, `during the transition of '${patch.mod}', ${undef} task(s) have no patch state${rfc} and ${tif} have TIF_PATCH_PENDING where ${notAtTarget} are not at the target`);

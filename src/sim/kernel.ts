@@ -11,13 +11,14 @@ import { cloneKlpGlobals, createKlpGlobals } from './livepatch/state.ts';
 import type { KlpGlobals } from './livepatch/state.ts';
 import { choiceSource, Rng } from './rng.ts';
 import type { ChoiceSource } from './rng.ts';
-import type { ParamValue, ScriptLine } from './scenario/types.ts';
+import type { ModuleSpec, ParamValue, ScriptLine } from './scenario/types.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED, usec } from './types.ts';
 import type { CpuId, EventOf, KlpState, LogLevel, LogLine, SimEvent, SimTime, Switch, TaskId, Violation } from './types.ts';
 import { commandEcho, EVENT_FN, isLivepatchKind } from './events.ts';
 import type { EventArgs, EventKind, TaskRef } from './events.ts';
 import type { World } from './world.ts';
 import { PID_MAX } from './limits.ts';
+import { must } from './must.ts';
 
 /** `enum module_state`: where a module is in its life (`unformed` when not loaded). */
 export type ModuleLifecycle = 'unformed' | 'coming' | 'live' | 'going';
@@ -212,6 +213,16 @@ export class Kernel {
     return true;
   }
 
+  /** The run-time state of module `mi`, an index in the world's modules (every module has one). */
+  moduleAt(mi: number): ModuleState {
+    return must(this.s.modules[mi], 'module', mi);
+  }
+
+  /** The scenario's spec of module `mi`, an index in the world's modules. */
+  moduleSpec(mi: number): ModuleSpec {
+    return must(this.world.modules[mi], 'module', mi);
+  }
+
   /** A module's run-time state by name, if the scenario has such a module. */
   module(name: string): ModuleState | undefined {
     const i = this.world.moduleIndex.get(name);
@@ -225,6 +236,16 @@ export class Kernel {
 
   name(t: TaskId): string {
     return taskName(this.tasks, t);
+  }
+
+  /** Task `t`'s pid; throws if `t` is not a row of the task table. */
+  pid(t: TaskId): number {
+    return must(this.tasks.pid[t], 'task', t);
+  }
+
+  /** Task `t`'s comm; throws if `t` is not a row of the task table. */
+  comm(t: TaskId): string {
+    return must(this.tasks.comm[t], 'task', t);
   }
 
   /** Closes the event being built and returns it: a typed record, narrated only when shown (describeEvent). */
@@ -261,7 +282,7 @@ export class Kernel {
 
   /** Another task, as the narration names it. */
   ref(t: TaskId): TaskRef {
-    return { comm: this.tasks.comm[t]!, pid: this.tasks.pid[t]! };
+    return { comm: this.comm(t), pid: this.pid(t) };
   }
 
   /** Drops whatever an abandoned event collected (after a restore). */

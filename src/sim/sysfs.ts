@@ -33,16 +33,16 @@ const PATCH_STATE = /^\/proc\/(\d+)\/patch_state$/;
 
 /** Which of the model's files `path` names, or undefined for none of them. */
 export function parseSysfsPath(path: string): SysfsPath | undefined {
-  let m = PATCH_ATTR.exec(path);
-  if (m) return { kind: 'patch', patch: m[1]!, attr: m[2]! };
-  m = OBJECT_PATCHED.exec(path);
-  if (m) return { kind: 'object', patch: m[1]!, object: m[2]! };
-  m = MODULE_PARAM.exec(path);
-  if (m) return { kind: 'param', module: m[1]!, param: m[2]! };
-  m = CPU_ONLINE.exec(path);
-  if (m) return { kind: 'cpu-online', cpu: Number(m[1]), cpuText: m[1]! };
-  m = PATCH_STATE.exec(path);
-  if (m) return { kind: 'patch-state', pid: Number(m[1]) };
+  const [, patch, attr] = PATCH_ATTR.exec(path) ?? [];
+  if (patch !== undefined && attr !== undefined) return { kind: 'patch', patch, attr };
+  const [, objPatch, object] = OBJECT_PATCHED.exec(path) ?? [];
+  if (objPatch !== undefined && object !== undefined) return { kind: 'object', patch: objPatch, object };
+  const [, module, param] = MODULE_PARAM.exec(path) ?? [];
+  if (module !== undefined && param !== undefined) return { kind: 'param', module, param };
+  const [, cpuText] = CPU_ONLINE.exec(path) ?? [];
+  if (cpuText !== undefined) return { kind: 'cpu-online', cpu: Number(cpuText), cpuText };
+  const [, pid] = PATCH_STATE.exec(path) ?? [];
+  if (pid !== undefined) return { kind: 'patch-state', pid: Number(pid) };
   return undefined;
 }
 

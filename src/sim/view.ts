@@ -10,7 +10,10 @@ import { stateWordPast, TASK_KIND_NAMES } from './names.ts';
 import type { TaskKindName } from './names.ts';
 import { klpFrameBlocks, klpSwitchVerdict, offlineIdleSwitchesDirectly, transitionPatch } from './livepatch/transition.ts';
 import { idleTask } from './machine/cpus.ts';
-import { frameFn, frameVer, runState, RunState, Sched, TaskKind } from './machine/tasks.ts';
+import { cpuOf, depthOf, frameFn, frameVer, kindOf, patchStateCounts, runState, RunState, Sched, TaskKind } from './machine/tasks.ts';
+import { funcById, patchById } from './livepatch/state.ts';
+import { must } from './must.ts';
+import { fnName } from './world.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
 import type { KlpState, TaskId } from './types.ts';
 
@@ -44,7 +47,6 @@ export interface GlobalsView {
 export function globalsView(k: Kernel): GlobalsView {
   const g = k.klp;
   const tp = transitionPatch(k);
-  const c = k.tasks.stateCount;
   return {
     variant: k.variant,
     targetState: g.targetState,
@@ -61,10 +63,10 @@ export function globalsView(k: Kernel): GlobalsView {
         forced: p.forced,
         registered: p.registered,
         loaded: k.loaded(p.mod),
-        funcs: p.objects.flatMap((o) => o.funcs.map((id) => g.funcs[id]!.oldName)),
+        funcs: p.objects.flatMap((o) => o.funcs.map((id) => funcById(g, id).oldName)),
       })),
-    modules: k.world.modules.map((m, i) => ({ name: m.name, loaded: k.s.modules[i]!.loaded, livepatch: m.livepatch !== undefined })),
-    counts: { undefined: c[0]!, unpatched: c[1]!, patched: c[2]!, pending: k.tasks.tifCount, live: k.tasks.live },
+    modules: k.world.modules.map((m, i) => ({ name: m.name, loaded: k.moduleAt(i).loaded, livepatch: m.livepatch !== undefined })),
+    counts: { ...patchStateCounts(k.tasks), pending: k.tasks.tifCount, live: k.tasks.live },
     violations: k.s.violations,
     givenUp: k.s.givenUp,
   };
@@ -91,7 +93,7 @@ export function cpusView(k: Kernel): CpuView[] {
       online,
       curr: online && c !== idle ? { task: c, name: k.name(c), patchState: tasks.patchState[c] as KlpState, pending: tasks.tif[c] === 1 } : null,
       idle: { task: idle, name: k.name(idle), patchState: tasks.patchState[idle] as KlpState, pending: tasks.tif[idle] === 1, running: online && c === idle },
-      queued: cpus.runqueue[cpu]!.length,
+      queued: must(cpus.runqueue[cpu], 'run queue of CPU', cpu).length,
     });
   }
   return out;
@@ -126,12 +128,12 @@ export function funcStacksView(k: Kernel): FuncStackView[] {
       counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     const versions: VersionView[] = stack.map((id) => {
-      const f = g.funcs[id]!;
-      const p = g.all[f.patch]!;
+      const f = funcById(g, id);
+      const p = patchById(g, f.patch);
       return { patch: p.mod, patched: f.patched, transition: f.transition, immediate: f.immediate || p.immediate, tasks: counts.get(id + 1) ?? 0 };
     });
     versions.push({ patch: null, patched: false, transition: false, immediate: false, tasks: counts.get(0) ?? 0 });
-    out.push({ fn: k.world.fnNames[fn]!, versions });
+    out.push({ fn: fnName(k.world, fn), versions });
   });
   return out;
 }
@@ -179,19 +181,20 @@ export function taskView(k: Kernel, t: TaskId, arrival?: Arrival): TaskView | un
   // Frames are flagged by the same per-frame test klp_check_stack applies.
   const checked = tp !== undefined && !(k.variant !== 'mainline' && tp.immediate);
   const frames: FrameView[] = [];
-  for (let i = 0; i < tasks.depth[t]!; i++) {
+  for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) {
     const fn = frameFn(tasks, t, i);
     const ver = frameVer(tasks, t, i);
     const blocking = checked && tasks.patchState[t] !== k.klp.targetState && klpFrameBlocks(k, tp, fn, ver) !== undefined;
-    frames.push({ fn: k.world.fnNames[fn]!, version: versionModule(k.klp, ver) ?? 'original', blocking });
+    frames.push({ fn: fnName(k.world, fn), version: versionModule(k.klp, ver) ?? 'original', blocking });
   }
-  const onCpu = k.cpus.online[tasks.cpu[t]!] === 1 && k.cpus.curr[tasks.cpu[t]!] === t;
+  const cpu = cpuOf(tasks, t);
+  const onCpu = k.cpus.online[cpu] === 1 && k.cpus.curr[cpu] === t;
   return {
     task: t,
-    pid: tasks.pid[t]!,
-    comm: tasks.comm[t]!,
-    kind: TASK_KIND_NAMES[tasks.kind[t]!]!,
-    cpu: tasks.cpu[t]!,
+    pid: k.pid(t),
+    comm: k.comm(t),
+    kind: TASK_KIND_NAMES[kindOf(tasks, t)],
+    cpu,
     run: runState(tasks, t, onCpu),
     patchState: tasks.patchState[t] as KlpState,
     pending: tasks.tif[t] === 1,
@@ -212,7 +215,7 @@ export function explainTask(k: Kernel, t: TaskId, frames: readonly FrameView[], 
   const T = k.klp.targetState;
   if (k.variant !== 'mainline' && tp.immediate) return `'${tp.mod}' is immediate: there is no per-task transition.`;
   if (tasks.patchState[t] === T) return atTarget(name, T, arrival);
-  if (tasks.kind[t] === TaskKind.Idle && !k.cpus.online[tasks.cpu[t]!]) {
+  if (tasks.kind[t] === TaskKind.Idle && !k.cpus.online[cpuOf(tasks, t)]) {
     return offlineIdleSwitchesDirectly(k)
       ? `CPU ${tasks.cpu[t]} is offline: the next pass switches its idle task directly.`
       : `CPU ${tasks.cpu[t]} is offline, and the RFC's passes walk only online CPUs: nothing checks or switches its idle task until the CPU comes back.`;

@@ -3,6 +3,7 @@
 // load, so checkpoints do not copy it.
 import { BUILTIN_FILES, BUILTIN_FUNCTIONS, BUILTIN_MODULES, BUILTIN_SYSCALLS, SHELL_SLEEP_CHAIN } from './scenario/builtins.ts';
 import type { KernelVariant, ModuleSpec, MsRange, Scenario, ScriptLine, TaskGroupSpec } from './scenario/types.ts';
+import { must } from './must.ts';
 
 export interface CompiledSyscall {
   readonly name: string;
@@ -50,6 +51,9 @@ export interface World {
   };
   fnId(name: string): number;
 }
+
+/** The name of function `fn`, a world function id (frames, func stacks and events hold only those). */
+export const fnName = (w: World, fn: number): string => must(w.fnNames[fn], 'function', fn);
 
 /** Deepest frame count any task can reach, with room for the shell's commands. */
 const SHELL_DEPTH = 6;
@@ -107,7 +111,7 @@ export function compileWorld(scenario: Scenario, script: readonly ScriptLine[]):
     let blockedChain: number[] = [];
     if (g.blockedIn !== undefined) {
       const b = fnId(g.blockedIn);
-      const host = gs.map((i) => syscalls[i]!.chain).find((c) => c.includes(b));
+      const host = gs.map((i) => must(syscalls[i], 'system call', i).chain).find((c) => c.includes(b));
       blockedChain = host ? host.slice(0, host.indexOf(b) + 1) : [fnId('do_syscall_64'), b];
     }
     depthMax = Math.max(depthMax, loop.length + 1, blockedChain.length);

@@ -12,4 +12,10 @@ describe('must', () => {
   it('throws naming what is missing', () => {
     expect(() => must([1, 2][5], 'checkpoint 5')).toThrow('internal error: no checkpoint 5');
   });
+
+  it('names the key that was looked up, when given one', () => {
+    expect(() => must([1, 2][5], 'checkpoint', 5)).toThrow('internal error: no checkpoint 5');
+    expect(() => must(new Map<string, number>().get('sh'), 'task named', 'sh')).toThrow('internal error: no task named sh');
+    expect(must([1, 2][1], 'checkpoint', 1)).toBe(2);
+  });
 });

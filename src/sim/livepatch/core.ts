@@ -6,6 +6,7 @@ import { KLP_PATCHED, KLP_UNPATCHED } from '../types.ts';
 import { MAY_NEVER_COMPLETE, NO_RELIABLE_STACK } from './messages.ts';
 import { klpPatchObject, klpUnpatchObject } from './patch.ts';
 import { klpPostPatchCallback, klpPostUnpatchCallback, klpPrePatchCallback, klpPreUnpatchCallback } from './callbacks.ts';
+import { funcById, patchById } from './state.ts';
 import type { KlpObject, KlpPatch } from './state.ts';
 import {
   klpCancelTransition,
@@ -28,8 +29,8 @@ export function kstrtobool(s: string, mainline = false): boolean | undefined {
   if (c === 'n' || c === 'N' || c === '0') return false;
   if (mainline && c !== undefined && 'eEtT'.includes(c)) return true;
   if (mainline && c !== undefined && 'dDfF'.includes(c)) return false;
-  if ((c === 'o' || c === 'O') && s.length > 1) {
-    const d = s[1]!.toLowerCase();
+  if (c === 'o' || c === 'O') {
+    const d = s[1]?.toLowerCase();
     if (d === 'n') return true;
     if (d === 'f') return false;
   }
@@ -38,7 +39,7 @@ export function kstrtobool(s: string, mainline = false): boolean | undefined {
 
 /** The klp_patch a livepatch module declares, with its objects and funcs. */
 export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boolean): KlpPatch {
-  const spec = k.world.modules[moduleIndex]!;
+  const spec = k.moduleSpec(moduleIndex);
   const lp = spec.livepatch;
   if (lp === undefined) throw new Error(`${spec.name} is not a livepatch module`);
   const g = k.klp;
@@ -66,7 +67,7 @@ export function klpCreatePatch(k: Kernel, moduleIndex: number, immediate?: boole
     }),
   }));
   // `replace` is the flag itself, or an integer parameter read at load time.
-  const params = k.s.modules[moduleIndex]!.params;
+  const params = k.moduleAt(moduleIndex).params;
   const replace = k.variant === 'mainline' && (typeof lp.replace === 'string' ? Number(params[lp.replace] ?? 0) !== 0 : lp.replace);
   const patch: KlpPatch = {
     id,
@@ -93,11 +94,11 @@ export function klpAddNops(k: Kernel, patch: KlpPatch): void {
   const g = k.klp;
   for (const oldId of g.patches) {
     if (oldId === patch.id) continue;
-    for (const oldObj of g.all[oldId]!.objects) {
+    for (const oldObj of patchById(g, oldId).objects) {
       for (const fid of oldObj.funcs) {
-        const old = g.funcs[fid]!;
+        const old = funcById(g, fid);
         let obj = patch.objects.find((o) => o.name === oldObj.name);
-        if (obj?.funcs.some((id) => g.funcs[id]!.oldFn === old.oldFn)) continue;
+        if (obj?.funcs.some((id) => funcById(g, id).oldFn === old.oldFn)) continue;
         if (obj === undefined) {
           obj = { name: oldObj.name, funcs: [], patched: false, callbacks: false, postUnpatchEnabled: false, dynamic: true };
           patch.objects = [...patch.objects, obj];
@@ -157,7 +158,8 @@ function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
   if (v !== 'mainline') {
     // Stacking: only the first disabled patch can be enabled.
     const at = g.patches.indexOf(patch.id);
-    if (at > 0 && !g.all[g.patches[at - 1]!]!.enabled) return -EBUSY;
+    const before = at > 0 ? g.patches[at - 1] : undefined;
+    if (before !== undefined && !patchById(g, before).enabled) return -EBUSY;
     patch.holdsModuleRef = true; // try_module_get
   }
   k.klpLog('notice', `enabling patch '${patch.mod}'`);
@@ -179,7 +181,7 @@ function* klpEnable(k: Kernel, patch: KlpPatch): KGen<number> {
       yield* klpCancelTransition(k);
       return ret;
     }
-    yield k.emit('patch-object', { patch: patch.mod, object: obj.name, funcs: obj.funcs.map((id) => g.funcs[id]!.oldName) });
+    yield k.emit('patch-object', { patch: patch.mod, object: obj.name, funcs: obj.funcs.map((id) => funcById(g, id).oldName) });
   }
   yield* klpStartTransition(k);
   // mainline sets `enabled` before the first pass, which frees a patch that
@@ -200,7 +202,8 @@ export function* klpDisablePatch(k: Kernel, patch: KlpPatch): KGen<number> {
   if (v !== 'mainline') {
     // Stacking: only the last enabled patch can be disabled.
     const at = g.patches.indexOf(patch.id);
-    if (at >= 0 && at + 1 < g.patches.length && g.all[g.patches[at + 1]!]!.enabled) return -EBUSY;
+    const after = at >= 0 ? g.patches[at + 1] : undefined;
+    if (after !== undefined && patchById(g, after).enabled) return -EBUSY;
   }
   g.requested = KLP_UNPATCHED;
   yield* klpInitTransition(k, patch, KLP_UNPATCHED);
@@ -239,7 +242,7 @@ export function* forceStore(k: Kernel, patch: KlpPatch, buf: string): KGen<numbe
 /** The patches klp_module_coming and klp_module_going look at, in list order. */
 function* patchesFor(k: Kernel, mod: string): Generator<[KlpPatch, KlpObject]> {
   for (const id of k.klp.patches) {
-    const patch = k.klp.all[id]!;
+    const patch = patchById(k.klp, id);
     // v4.12's list holds registered patches, enabled or not; mainline's only live ones.
     if (!patch.enabled && patch.id !== k.klp.transitionPatch) continue;
     const obj = patch.objects.find((o) => o.name === mod);

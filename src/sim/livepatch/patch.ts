@@ -2,9 +2,10 @@
 // klp_ops keeps, adding and removing a patch's funcs, and the ftrace handler
 // that picks, on every call of a patched function, which version runs.
 import type { Kernel } from '../kernel.ts';
-import { frameFn, frameVer, Sched } from '../machine/tasks.ts';
+import { depthOf, frameFn, frameVer, Sched } from '../machine/tasks.ts';
 import { KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
 import type { TaskId } from '../types.ts';
+import { funcById, patchById } from './state.ts';
 import type { KlpFunc, KlpObject, KlpPatch } from './state.ts';
 import { staleInitRead } from '../search/races.ts';
 import { ORIGINAL, versionOf } from './version.ts';
@@ -33,7 +34,7 @@ export function setFuncState(k: Kernel, f: KlpFunc, patched: boolean, transition
   f.transition = transition;
 }
 
-export const patchOf = (k: Kernel, f: KlpFunc): KlpPatch => k.klp.all[f.patch]!;
+export const patchOf = (k: Kernel, f: KlpFunc): KlpPatch => patchById(k.klp, f.patch);
 export const isImmediate = (k: Kernel, f: KlpFunc): boolean => f.immediate || patchOf(k, f).immediate;
 
 /** klp_patch_func: push the func on the head of its function's func_stack. */
@@ -64,7 +65,7 @@ export function klpUnpatchFunc(k: Kernel, f: KlpFunc, direct: boolean): void {
 export function klpPatchObject(k: Kernel, obj: KlpObject, direct = false): number {
   if (obj.patched) return -EINVAL;
   for (const id of obj.funcs) {
-    const f = k.klp.funcs[id]!;
+    const f = funcById(k.klp, id);
     klpPatchFunc(k, f, direct);
     if (!f.transition && !direct) reportStaleFrames(k, f.oldFn, 'patched');
   }
@@ -74,7 +75,7 @@ export function klpPatchObject(k: Kernel, obj: KlpObject, direct = false): numbe
 
 export function klpUnpatchObject(k: Kernel, obj: KlpObject, direct = false): void {
   for (const id of obj.funcs) {
-    const f = k.klp.funcs[id]!;
+    const f = funcById(k.klp, id);
     if (f.patched) klpUnpatchFunc(k, f, direct);
   }
   obj.patched = false;
@@ -89,11 +90,14 @@ export function klpUnpatchObjects(k: Kernel, patch: KlpPatch): void {
  * decision table of klp_ftrace_handler without its side effects.
  */
 export function resolveVersion(k: Kernel, t: TaskId, fn: number): FuncVersion {
+  // An empty func_stack is no func_stack: klpUnpatchFunc frees it, but either way the original runs.
   const stack = k.klp.funcStack[fn];
-  if (stack === undefined) return ORIGINAL;
-  const top = k.klp.funcs[stack[0]!]!;
-  if (top.transition && k.tasks.patchState[t] === KLP_UNPATCHED) return versionOf(stack.length > 1 ? k.klp.funcs[stack[1]!] : undefined);
-  return versionOf(top);
+  const head = stack?.[0];
+  if (stack === undefined || head === undefined) return ORIGINAL;
+  const top = funcById(k.klp, head);
+  if (!top.transition || k.tasks.patchState[t] !== KLP_UNPATCHED) return versionOf(top);
+  const next = stack[1];
+  return versionOf(next === undefined ? undefined : funcById(k.klp, next));
 }
 
 /**
@@ -102,9 +106,9 @@ export function resolveVersion(k: Kernel, t: TaskId, fn: number): FuncVersion {
  * yet, in which case the next one down (or the original) runs.
  */
 export function klpFtraceHandler(k: Kernel, t: TaskId, fn: number): FuncVersion {
-  const stack = k.klp.funcStack[fn];
-  if (stack === undefined) return ORIGINAL;
-  const f = k.klp.funcs[stack[0]!]!;
+  const head = k.klp.funcStack[fn]?.[0];
+  if (head === undefined) return ORIGINAL;
+  const f = funcById(k.klp, head);
   // What if `no-init-wmb`: this CPU may read the task's patch_state from before klp_init_transition.
   const stale = f.transition && staleInitRead(k, t);
   if (f.transition && (stale || k.tasks.patchState[t] === KLP_UNDEFINED)) {
@@ -134,7 +138,7 @@ function reportStaleFrames(k: Kernel, fn: number, what: 'patched' | 'unpatched')
   let n = 0;
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead) continue;
-    for (let i = 0; i < tasks.depth[t]!; i++) {
+    for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) {
       if (frameFn(tasks, t, i) === fn && frameVer(tasks, t, i) !== resolveVersion(k, t, fn)) {
         if (n < 3) names.push(k.name(t));
         n++;

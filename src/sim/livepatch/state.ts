@@ -121,5 +121,11 @@ export function cloneKlpGlobals(g: KlpGlobals): KlpGlobals {
   };
 }
 
-export const funcsOf = (g: KlpGlobals, p: KlpPatch): KlpFunc[] => p.objects.flatMap((o) => o.funcs.map((f) => must(g.funcs[f], `klp func ${f}`)));
+/** The klp_func with id `id`: objects, func stacks and frames hold only ids of funcs created. */
+export const funcById = (g: KlpGlobals, id: number): KlpFunc => must(g.funcs[id], 'klp func', id);
+
+/** The klp_patch with id `id`: the patch list, funcs and modules hold only ids of patches created. */
+export const patchById = (g: KlpGlobals, id: number): KlpPatch => must(g.all[id], 'klp patch', id);
+
+export const funcsOf = (g: KlpGlobals, p: KlpPatch): KlpFunc[] => p.objects.flatMap((o) => o.funcs.map((f) => funcById(g, f)));
 

@@ -8,7 +8,7 @@ import type { KGen, Kernel } from '../kernel.ts';
 import { NO_ARGS } from '../events.ts';
 import { idleTask } from '../machine/cpus.ts';
 import { armTransitionWork, isRunningElsewhere, kickIdle, signalTask } from '../machine/sched.ts';
-import { frameFn, frameVer, Sched, setPatchState, setTif, TaskKind } from '../machine/tasks.ts';
+import { cpuOf, depthOf, frameFn, frameVer, groupOf, Sched, setPatchState, setTif, TaskKind } from '../machine/tasks.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
 import type { KlpState, SimEvent, TaskId } from '../types.ts';
 import { checkCompletion, checkSwitch } from '../invariants.ts';
@@ -26,7 +26,8 @@ import {
 import { klpPostPatchCallback, klpPostUnpatchCallback } from './callbacks.ts';
 import { klpUnpatchFunc, klpUnpatchObject, klpUnpatchObjects, setFuncState } from './patch.ts';
 import { ORIGINAL, versionOf } from './version.ts';
-import { funcsOf } from './state.ts';
+import { funcById, funcsOf, patchById } from './state.ts';
+import { must } from '../must.ts';
 import { stateWord } from '../names.ts';
 import { raceRemovedFuncs } from '../search/races.ts';
 import type { KlpFunc, KlpPatch } from './state.ts';
@@ -40,7 +41,7 @@ export const klpNot = (s: KlpState): KlpState => (s === KLP_UNPATCHED ? KLP_PATC
 export const transitionPatch = (k: Kernel): KlpPatch | undefined =>
   k.klp.transitionPatch < 0 ? undefined : k.klp.all[k.klp.transitionPatch];
 
-function must(k: Kernel): KlpPatch {
+function mustTransitionPatch(k: Kernel): KlpPatch {
   const p = transitionPatch(k);
   if (p === undefined) throw new Error('no patch in transition');
   return p;
@@ -103,7 +104,7 @@ export function* klpInitTransition(k: Kernel, patch: KlpPatch, state: KlpState):
 /** klp_start_transition: flag every task that still has to switch. */
 export function* klpStartTransition(k: Kernel): KGen {
   const g = k.klp;
-  const patch = must(k);
+  const patch = mustTransitionPatch(k);
   const T = g.targetState;
   if (k.variant !== 'rfc-v2') k.warnOnce('klp_start_transition', T === KLP_UNDEFINED, 2, 'klp_target_state is KLP_UNDEFINED');
   k.klpLog('notice', startMessage(k.variant, patch.mod, T));
@@ -154,7 +155,8 @@ function blockingVersion(k: Kernel, f: KlpFunc): number {
   const at = stack.indexOf(f.id);
   // Patching: the version tasks ran before this patch, which is the previous
   // patch's new function on a stacked func_stack (only that one is checked).
-  return at >= 0 && at + 1 < stack.length ? versionOf(k.klp.funcs[stack[at + 1]!]) : ORIGINAL;
+  const below = at >= 0 ? stack[at + 1] : undefined;
+  return below === undefined ? ORIGINAL : versionOf(funcById(k.klp, below));
 }
 
 /**
@@ -166,7 +168,7 @@ export function klpFrameBlocks(k: Kernel, patch: KlpPatch, fn: number, ver: numb
   for (const obj of patch.objects) {
     if (!obj.patched) continue;
     for (const id of obj.funcs) {
-      const f = k.klp.funcs[id]!;
+      const f = funcById(k.klp, id);
       if (f.oldFn === fn && blockingVersion(k, f) === ver) return f.oldName;
     }
   }
@@ -176,15 +178,16 @@ export function klpFrameBlocks(k: Kernel, patch: KlpPatch, fn: number, ver: numb
 /** klp_check_stack: the first func of the patch whose retired version the task is inside. */
 function klpCheckStack(k: Kernel, t: TaskId, patch: KlpPatch): SwitchVerdict {
   const tasks = k.tasks;
-  const group = tasks.group[t]!;
-  if (group >= 0 && k.world.groups[group]!.spec.unreliableStack) return UNRELIABLE;
+  const group = groupOf(tasks, t);
+  if (group >= 0 && must(k.world.groups[group], 'task group', group).spec.unreliableStack) return UNRELIABLE;
+  const depth = depthOf(tasks, t);
   for (const obj of patch.objects) {
     if (!obj.patched) continue;
     for (const id of obj.funcs) {
-      const f = k.klp.funcs[id]!;
+      const f = funcById(k.klp, id);
       const version = blockingVersion(k, f);
       if (version < 0) continue;
-      for (let i = 0; i < tasks.depth[t]!; i++) {
+      for (let i = 0; i < depth; i++) {
         if (frameFn(tasks, t, i) === f.oldFn && frameVer(tasks, t, i) === version) return { kind: 'sleeping', fn: f.oldName };
       }
     }
@@ -198,7 +201,7 @@ export function klpSwitchVerdict(k: Kernel, t: TaskId): SwitchVerdict {
   // klp_have_reliable_stack(): without a reliable unwinder, no stack check at all.
   if (!k.world.scenario.machine.reliableStacktrace) return NO_RELIABLE_UNWINDER;
   if (isRunningElsewhere(k, t)) return RUNNING;
-  return klpCheckStack(k, t, must(k));
+  return klpCheckStack(k, t, mustTransitionPatch(k));
 }
 
 /** Whether klp_try_complete_transition switches an offline CPU's idle task directly (the RFC walked online CPUs only). */
@@ -225,18 +228,18 @@ function klpTrySwitchTaskEvent(k: Kernel, t: TaskId): SimEvent | undefined {
     case 'switched':
       return undefined;
     case 'no-reliable-unwinder':
-      return k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: tasks.cpu[t]!, fn: '' }, { task: t });
+      return k.emit('switch-stalled', { why: 'no-unwinder', target: T, cpu: cpuOf(tasks, t), fn: '' }, { task: t });
     case 'running':
     case 'unreliable':
     case 'sleeping': {
       const fn = verdict.kind === 'sleeping' ? verdict.fn : undefined;
-      k.klpLog('debug', stallMessage(k.variant, verdict.kind, tasks.comm[t]!, tasks.pid[t]!, fn), true);
-      return k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: tasks.cpu[t]!, fn: fn ?? '' }, { task: t });
+      k.klpLog('debug', stallMessage(k.variant, verdict.kind, k.comm(t), k.pid(t), fn), true);
+      return k.emit('switch-stalled', { why: verdict.kind, target: T, cpu: cpuOf(tasks, t), fn: fn ?? '' }, { task: t });
     }
     case 'switchable':
       break;
   }
-  const patch = must(k);
+  const patch = mustTransitionPatch(k);
   const from = tasks.patchState[t] as KlpState;
   setTif(tasks, t, false);
   setPatchState(tasks, t, T);
@@ -261,7 +264,7 @@ export function roundJiffiesRelative(now: number): number {
 export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
   const g = k.klp;
   const v = k.variant;
-  const patch = must(k);
+  const patch = mustTransitionPatch(k);
   if (v !== 'rfc-v2') k.warnOnce('klp_try_complete_transition', g.targetState === KLP_UNDEFINED, 2, 'klp_target_state is KLP_UNDEFINED');
   if (!immediatePatch(k, patch)) {
     let complete = true;
@@ -336,7 +339,7 @@ export function* klpTryCompleteTransition(k: Kernel): KGen<boolean> {
 export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
   const g = k.klp;
   const v = k.variant;
-  const patch = must(k);
+  const patch = mustTransitionPatch(k);
   const T = g.targetState;
   if (v === 'mainline') k.klpLog('debug', completingMessage(patch.mod, T));
   checkCompletion(k, patch, 'before');
@@ -387,7 +390,7 @@ export function* klpCompleteTransition(k: Kernel, then?: () => void): KGen {
 export function* klpCancelTransition(k: Kernel): KGen {
   const g = k.klp;
   if (k.variant !== 'rfc-v2' && k.warnOnce('klp_cancel_transition', g.targetState !== KLP_PATCHED, 2, 'klp_target_state is not KLP_PATCHED')) return;
-  if (k.variant === 'mainline') k.klpLog('debug', cancelMessage(must(k).mod));
+  if (k.variant === 'mainline') k.klpLog('debug', cancelMessage(mustTransitionPatch(k).mod));
   g.targetState = KLP_UNPATCHED;
   g.requested = KLP_UNPATCHED;
   g.cancelling = true;
@@ -397,7 +400,7 @@ export function* klpCancelTransition(k: Kernel): KGen {
 /** klp_reverse_transition: a write to `enabled` during a transition turns it round. */
 export function* klpReverseTransition(k: Kernel): KGen {
   const g = k.klp;
-  const patch = must(k);
+  const patch = mustTransitionPatch(k);
   const old = g.targetState;
   if (k.variant === 'mainline') k.klpLog('debug', reverseMessage(patch.mod, old));
   const tasks = k.tasks;
@@ -467,7 +470,7 @@ export function klpSendSignals(k: Kernel): boolean {
 
 /** klp_force_transition (mainline `force`): switch every flagged task, unchecked. */
 export function* klpForceTransition(k: Kernel): KGen {
-  const patch = must(k);
+  const patch = mustTransitionPatch(k);
   k.klpLog('warn', FORCING);
   let n = 0;
   forEachWalkedTask(k, (t) => {
@@ -482,7 +485,7 @@ export function* klpForceTransition(k: Kernel): KGen {
 function klpUnpatchReplacedPatches(k: Kernel, patch: KlpPatch): void {
   for (const id of k.klp.patches) {
     if (id === patch.id) continue;
-    const old = k.klp.all[id]!;
+    const old = patchById(k.klp, id);
     old.enabled = false;
     for (const obj of old.objects) if (obj.patched) klpUnpatchObject(k, obj, true);
   }
@@ -492,21 +495,20 @@ function klpUnpatchReplacedPatches(k: Kernel, patch: KlpPatch): void {
 function klpDiscardNops(k: Kernel, patch: KlpPatch): void {
   const g = k.klp;
   for (const obj of patch.objects) {
-    const nops = obj.funcs.filter((id) => g.funcs[id]!.nop === true);
+    const nops = obj.funcs.map((id) => funcById(g, id)).filter((f) => f.nop === true);
     if (nops.length === 0) continue;
-    for (const id of nops) {
-      const f = g.funcs[id]!;
+    for (const f of nops) {
       if (f.patched) klpUnpatchFunc(k, f, true);
       f.transition = false;
     }
-    obj.funcs = obj.funcs.filter((id) => g.funcs[id]!.nop !== true);
+    obj.funcs = obj.funcs.filter((id) => funcById(g, id).nop !== true);
   }
   patch.objects = patch.objects.filter((o) => !(o.dynamic === true && o.funcs.length === 0));
 }
 
 /** klp_free_replaced_patches_async: the replaced patches are freed, sysfs and all, without callbacks. */
 function klpFreeReplacedPatches(k: Kernel, patch: KlpPatch): void {
-  for (const id of k.klp.patches.slice()) if (id !== patch.id) klpFreePatch(k, k.klp.all[id]!);
+  for (const id of k.klp.patches.slice()) if (id !== patch.id) klpFreePatch(k, patchById(k.klp, id));
 }
 
 /** klp_free_patch (mainline): a disabled patch is freed, its sysfs directory removed. */

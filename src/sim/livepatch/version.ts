@@ -2,6 +2,7 @@
 // table stores it as a number, 0 for the original function and f + 1 for the
 // new function of klp func f. Everything that reads or writes a frame's
 // version goes through these helpers.
+import { patchById } from './state.ts';
 import type { KlpFunc, KlpGlobals } from './state.ts';
 
 /** A frame's version: ORIGINAL, or newVersionOf(f) for the new function of klp func f. */
@@ -27,5 +28,5 @@ export const funcOfVersion = (g: KlpGlobals, v: FuncVersion): KlpFunc | undefine
 /** The livepatch module whose new function `v` runs; null for the original. */
 export function versionModule(g: KlpGlobals, v: FuncVersion): string | null {
   const f = funcOfVersion(g, v);
-  return f === undefined ? null : g.all[f.patch]!.mod;
+  return f === undefined ? null : patchById(g, f.patch).mod;
 }

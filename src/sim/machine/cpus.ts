@@ -1,6 +1,7 @@
 // Per-CPU state: online or not, the task running (`rq->curr`), the run queue
 // of tasks waiting for it, and the end of the current time slice.
-import type { TaskId } from '../types.ts';
+import type { CpuId, TaskId } from '../types.ts';
+import { must } from '../must.ts';
 
 export const SLICE_US = 4000;
 
@@ -43,3 +44,10 @@ export function cloneCpuTable(c: CpuTable): CpuTable {
 
 /** The idle task of CPU n is task n of the task table. */
 export const idleTask = (cpu: number): TaskId => cpu as TaskId;
+
+/** A new generation of CPU `cpu`'s timer (the old one's pending timer goes stale): the new value. */
+export function bumpCpuTimer(c: CpuTable, cpu: CpuId): number {
+  const gen = (must(c.timerGen[cpu], 'CPU', cpu) + 1) >>> 0;
+  c.timerGen[cpu] = gen;
+  return gen;
+}

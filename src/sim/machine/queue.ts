@@ -47,8 +47,9 @@ export function arm(q: TimerQueue, time: SimTime, type: Timer, id: number, gen: 
   h.push(e);
   while (i > 0) {
     const p = (i - 1) >> 1;
-    if (!before(e, h[p]!)) break;
-    h[i] = h[p]!;
+    const parent = h[p];
+    if (parent === undefined || !before(e, parent)) break;
+    h[i] = parent;
     i = p;
   }
   h[i] = e;
@@ -98,15 +99,17 @@ export function pop(q: TimerQueue): TimerEntry | undefined {
   const last = h.pop();
   if (h.length === 0 || last === undefined) return top;
   let i = 0;
-  const n = h.length;
   for (;;) {
+    // The heap holds no holes: a child past its end reads undefined.
     const l = 2 * i + 1;
-    if (l >= n) break;
-    const r = l + 1;
-    const c = r < n && before(h[r]!, h[l]!) ? r : l;
-    if (!before(h[c]!, last)) break;
-    h[i] = h[c]!;
-    i = c;
+    const left = h[l];
+    if (left === undefined) break;
+    const right = h[l + 1];
+    const pickRight = right !== undefined && before(right, left);
+    const child = pickRight ? right : left;
+    if (!before(child, last)) break;
+    h[i] = child;
+    i = pickRight ? l + 1 : l;
   }
   h[i] = last;
   return top;

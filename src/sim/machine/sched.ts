@@ -16,9 +16,10 @@ import { usec } from '../types.ts';
 import type { CpuId, KlpState, SimEvent, SimTime, TaskId } from '../types.ts';
 import { NO_ARGS } from '../events.ts';
 import type { MsRange } from '../scenario/types.ts';
-import { idleTask, SLICE_US } from './cpus.ts';
+import { bumpCpuTimer, idleTask, SLICE_US } from './cpus.ts';
 import { arm, Timer } from './queue.ts';
-import { addTask, frameFn, frameVer, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
+import { addTask, cpuOf, depthOf, frameFn, frameVer, groupOf, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
+import { patchById } from '../livepatch/state.ts';
 import { must } from '../must.ts';
 
 /** A duration drawn from a range of milliseconds, in µs: when a sleeper wakes, or how long a task stays in user space. */
@@ -40,6 +41,7 @@ export const shellTask = (k: Kernel): TaskId => k.cpus.count as TaskId;
 export const kworker = (k: Kernel, cpu: CpuId): TaskId => (k.cpus.count + 1 + cpu) as TaskId;
 
 /** Whether `t` is on a CPU and is not `current`: its stack cannot be checked. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every task of every pass): t is a row of the task table, its cpu one of the machine's */
 export function isRunningElsewhere(k: Kernel, t: TaskId): boolean {
   if (t === k.current) return false;
   const cpu = k.tasks.cpu[t]!;
@@ -49,6 +51,7 @@ export function isRunningElsewhere(k: Kernel, t: TaskId): boolean {
   const sh = shellTask(k);
   return !(k.current === sh && cpu === k.tasks.cpu[sh]);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 // ---------------------------------------------------------------- boot
 
@@ -75,7 +78,7 @@ export function boot(k: Kernel): void {
   k.world.groups.forEach((g, gi) => {
     const spec = g.spec;
     for (let i = 0; i < spec.count; i++) {
-      const cpu = online[next++ % online.length]!;
+      const cpu = must(online[next++ % online.length], 'online CPU');
       if (spec.kind === 'kthread') {
         const t = addTask(tasks, { pid: k.s.nextPid++, comm: spec.comm, kind: TaskKind.Kthread, group: gi, cpu, sched: Sched.Sleeping, resume: spec.cpuBound ? Resume.KthreadBusy : Resume.KthreadWake });
         for (const fn of g.loop) pushFrame(tasks, t, fn, 0);
@@ -105,6 +108,7 @@ export function onlineCpus(k: Kernel): CpuId[] {
 
 // ---------------------------------------------------------------- scheduler
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table; its cpu, or the online CPU it moves to, has a run queue */
 function enqueue(k: Kernel, t: TaskId, front: boolean): void {
   const { tasks, cpus } = k;
   let cpu = tasks.cpu[t]!;
@@ -117,6 +121,7 @@ function enqueue(k: Kernel, t: TaskId, front: boolean): void {
   if (front) cpus.runqueue[cpu]!.unshift(t);
   else cpus.runqueue[cpu]!.push(t);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** A queued task still waits for this CPU (a woken or migrated task leaves a stale entry behind). */
 const waitingOn = (tasks: Kernel['tasks'], t: TaskId, cpu: CpuId): boolean => tasks.sched[t] === Sched.Runnable && tasks.cpu[t] === cpu;
@@ -125,6 +130,7 @@ const waitingOn = (tasks: Kernel['tasks'], t: TaskId, cpu: CpuId): boolean => ta
  * Gives the CPU to a runnable task (by default the first in its queue; one
  * of the first few is a choice), or to its idle task.
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every slice): cpu is one of the machine's; q[i] stays below q.length, and the j-th waiting entry exists because n counted it */
 function pickNext(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
   const q = cpus.runqueue[cpu]!;
@@ -155,7 +161,9 @@ function pickNext(k: Kernel, cpu: CpuId): void {
   cpus.sliceEnd[cpu] = k.now + tickPhase(k);
   armCpu(k, cpu);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: cpu is one of the machine's, and its curr a row of the task table */
 function armCpu(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
   const t = cpus.curr[cpu] as TaskId;
@@ -165,22 +173,28 @@ function armCpu(k: Kernel, cpu: CpuId): void {
   else if (r !== Resume.KthreadBusy) at = k.now;
   arm(k.s.timers, usec(at), Timer.Cpu, cpu, cpus.timerGen[cpu]!);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table */
 function sleepFor(k: Kernel, t: TaskId, us: number | 'forever'): void {
   const tasks = k.tasks;
   tasks.sched[t] = Sched.Sleeping;
   tasks.timerGen[t]!++;
   if (us !== 'forever') arm(k.s.timers, usec(k.now + us), Timer.TaskWake, t, tasks.timerGen[t]!);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** Takes `t` off its CPU to sleep; the CPU runs the next task. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table, its cpu one of the machine's */
 function blockOnCpu(k: Kernel, t: TaskId, us: number | 'forever'): void {
   const cpu = k.tasks.cpu[t]!;
   sleepFor(k, t, us);
   if (k.cpus.curr[cpu] === t) pickNext(k, cpu);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** wake_up_process: runnable at the head of its CPU's queue; an idle CPU runs it at once. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table, its cpu one of the machine's */
 export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
   const tasks = k.tasks;
   if (tasks.sched[t] !== Sched.Sleeping) return false;
@@ -191,6 +205,7 @@ export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
   if (k.cpus.curr[cpu] === idleTask(cpu)) pickNext(k, cpu);
   return true;
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 // ---------------------------------------------------------------- calls
 
@@ -199,6 +214,7 @@ export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
  * does not exist (its module is not loaded), or if the version the handler
  * picked is in a module that is gone: an oops.
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every call): fn is a world function id, and every one has an object */
 export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
   if (!k.loaded(k.world.fnObject[fn]!)) return false;
   const ver = klpFtraceHandler(k, t, fn);
@@ -209,12 +225,14 @@ export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
   pushFrame(k.tasks, t, fn, ver);
   return true;
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 export function codeModule(k: Kernel, fn: number, ver: FuncVersion): string {
   return versionModule(k.klp, ver) ?? must(k.world.fnObject[fn], `object of function ${fn}`);
 }
 
 /** Calls a chain of functions; unwinds and returns false if one is not loaded. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every system call): t is a row of the task table; from <= i < to <= chain.length */
 export function callChain(k: Kernel, t: TaskId, chain: readonly number[], from = 0, to = chain.length): boolean {
   const base = k.tasks.depth[t]! - from;
   for (let i = from; i < to; i++) {
@@ -225,17 +243,18 @@ export function callChain(k: Kernel, t: TaskId, chain: readonly number[], from =
   }
   return true;
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** The version that ran in the innermost frame, as the text a file read would show. */
 export function outputOfTop(k: Kernel, t: TaskId): string | undefined {
   const tasks = k.tasks;
-  const i = tasks.depth[t]! - 1;
+  const i = depthOf(tasks, t) - 1;
   if (i < 0) return undefined;
   const fn = frameFn(tasks, t, i);
   const ver = frameVer(tasks, t, i);
   const f = funcOfVersion(k.klp, ver);
   if (f === undefined) return k.world.fnOutput[fn];
-  return f.output === undefined ? undefined : `${k.klp.all[f.patch]!.mod}: ${f.output}`;
+  return f.output === undefined ? undefined : `${patchById(k.klp, f.patch).mod}: ${f.output}`;
 }
 
 /** Return to user space: the exit-to-user work takes a pending patch state. */
@@ -247,15 +266,18 @@ export function exitToUser(k: Kernel, t: TaskId): boolean {
 /** The patch state a task has just switched to. */
 const stateOf = (k: Kernel, t: TaskId): KlpState => k.tasks.patchState[t] as KlpState;
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table (group -1 reads no group, which ?. handles) */
 function startBurst(k: Kernel, t: TaskId): void {
   const spec = k.world.groups[k.tasks.group[t]!]?.spec;
   k.tasks.remaining[t] = spec ? randMs(k, spec.userMs, 'user') : 1000;
   k.tasks.resume[t] = Resume.UserBurst;
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 // ---------------------------------------------------------------- timer handlers
 
 /** The CPU's current task ends its burst or its slice. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every timer): cpu is one of the machine's and its curr a row of the task table; syscall >= 0 is a world system call */
 export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
   const { tasks, cpus } = k;
   const t = cpus.curr[cpu] as TaskId;
@@ -329,7 +351,9 @@ export function* cpuTimer(k: Kernel, cpu: CpuId): KGen {
       pickNext(k, cpu);
   }
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table (group -1 reads no group) */
 function kthreadCalls(k: Kernel, t: TaskId): void {
   const g = k.world.groups[k.tasks.group[t]!];
   if (!g) return;
@@ -338,8 +362,10 @@ function kthreadCalls(k: Kernel, t: TaskId): void {
     if (callFunction(k, t, fn)) popFrames(k.tasks, t, depth);
   }
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** The end of a time slice: the task goes to the back of the queue if others wait. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every slice): cpu is one of the machine's */
 function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const { cpus } = k;
   const o = { task: t, cpu };
@@ -354,7 +380,9 @@ function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const next = cpus.curr[cpu] as TaskId;
   return switched ? k.emit('slice-end-switch', { next: k.ref(next), to: stateOf(k, t) }, o) : k.emit('slice-end', { next: k.ref(next) }, o);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every system call): t is a row of the task table; the pick is within calls, which hold world system call indices */
 function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
   const tasks = k.tasks;
   // Children of the shell have no group: they call getpid.
@@ -375,6 +403,7 @@ function doSyscall(k: Kernel, t: TaskId, cpu: CpuId): SimEvent {
   armCpu(k, cpu);
   return sw ? k.emit('syscall-return-switch', { syscall: idx, to: stateOf(k, t) }, { task: t, cpu }) : k.emit('syscall-return', { syscall: idx }, { task: t, cpu });
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** A sleeping task's timeout expires. */
 export function* taskWake(k: Kernel, t: TaskId): KGen {
@@ -396,9 +425,11 @@ export function* idleEnter(k: Kernel, cpu: CpuId, kicked: boolean): KGen {
   yield k.emit('idle-switch', { kicked, to: stateOf(k, idle) }, { task: idle, cpu });
 }
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every pass): cpu is one of the machine's */
 export function kickIdle(k: Kernel, cpu: CpuId): void {
   arm(k.s.timers, k.now, Timer.IdleKick, cpu, k.cpus.timerGen[cpu]!);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** schedule_delayed_work(&klp_transition_work, round_jiffies_relative(HZ)). */
 export function armTransitionWork(k: Kernel): SimTime {
@@ -435,23 +466,23 @@ export function forkTask(k: Kernel, parent: TaskId): TaskId | -11 {
   const tasks = k.tasks;
   if (tasks.count >= k.pidMax) return -EAGAIN as -11;
   const kind = tasks.kind[parent] === TaskKind.Shell ? TaskKind.User : (tasks.kind[parent] as TaskKind);
-  const child = addTask(tasks, { pid: k.s.nextPid++, comm: tasks.comm[parent]!, kind, group: tasks.group[parent]!, cpu: tasks.cpu[parent]!, sched: Sched.Sleeping, resume: Resume.RetFromFork });
+  const child = addTask(tasks, { pid: k.s.nextPid++, comm: k.comm(parent), kind, group: groupOf(tasks, parent), cpu: cpuOf(tasks, parent), sched: Sched.Sleeping, resume: Resume.RetFromFork });
   klpCopyProcess(k, child, parent);
   if (kind === TaskKind.Kthread || kind === TaskKind.Kworker) {
-    for (let i = 0; i < tasks.depth[parent]!; i++) pushFrame(tasks, child, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
+    for (let i = 0, depth = depthOf(tasks, parent); i < depth; i++) pushFrame(tasks, child, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
     tasks.resume[child] = Resume.KthreadWake;
   }
   enqueue(k, child, false);
-  const cpu = tasks.cpu[child]!;
+  const cpu = cpuOf(tasks, child);
   if (k.cpus.curr[cpu] === idleTask(cpu)) pickNext(k, cpu);
   return child;
 }
 
 export function killTask(k: Kernel, t: TaskId): void {
   const { tasks, cpus } = k;
-  const cpu = tasks.cpu[t]!;
+  const cpu = cpuOf(tasks, t);
   markDead(tasks, t);
-  tasks.timerGen[t]!++;
+  tasks.timerGen[t] = must(tasks.timerGen[t], 'task', t) + 1;
   if (cpus.curr[cpu] === t) pickNext(k, cpu);
 }
 
@@ -462,8 +493,8 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
     // The idle task parks in the dead loop; a CPU that comes back starts a new stack.
     popFrames(tasks, idleTask(cpu), 0);
     const curr = cpus.curr[cpu] as TaskId;
-    const moving = cpus.runqueue[cpu]!.splice(0);
-    cpus.timerGen[cpu]!++;
+    const moving = must(cpus.runqueue[cpu], 'run queue of CPU', cpu).splice(0);
+    bumpCpuTimer(cpus, cpu);
     cpus.curr[cpu] = idleTask(cpu);
     if (curr !== idleTask(cpu)) moving.unshift(curr);
     for (const t of moving) if (tasks.sched[t] !== Sched.Dead) enqueue(k, t, false);
@@ -474,9 +505,9 @@ export function setCpuOnline(k: Kernel, cpu: CpuId, online: boolean): void {
   cpus.curr[cpu] = idleTask(cpu);
   callFunction(k, idleTask(cpu), k.world.fn.doIdle);
   cpus.since[cpu] = k.now;
-  cpus.timerGen[cpu]!++;
   // A CPU coming up starts in its idle loop, where a pending state is taken.
-  if (tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, cpus.timerGen[cpu]!);
+  const gen = bumpCpuTimer(cpus, cpu);
+  if (tasks.tif[idleTask(cpu)]) arm(k.s.timers, k.now, Timer.IdleEnter, cpu, gen);
   const w = kworker(k, cpu);
   if (tasks.sched[w] === Sched.Sleeping && tasks.resume[w] === Resume.KthreadWake) sleepFor(k, w, kworkerSleep(k));
 }

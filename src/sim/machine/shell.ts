@@ -16,7 +16,10 @@ import type { TaskId } from '../types.ts';
 import { arm, Timer } from './queue.ts';
 import { flushWork, paramWritten, startWork } from './work.ts';
 import { callChain, callFunction, codeModule, exitToUser, forkTask, killTask, outputOfTop, setCpuOnline, shellTask, wakeUpProcess } from './sched.ts';
-import { frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
+import { depthOf, frameFn, frameVer, popFrames, Sched, TaskKind } from './tasks.ts';
+import { patchById } from '../livepatch/state.ts';
+import { must } from '../must.ts';
+import { fnName } from '../world.ts';
 import { versionModule } from '../livepatch/version.ts';
 import { isPatchReadable, isPatchWritable, parseSysfsPath } from '../sysfs.ts';
 
@@ -28,12 +31,14 @@ export const WAIT_LIMIT_S = 60;
 /** What insmod prints for init_module's negative return `ret`. */
 const insmodError = (ret: number): string => (ret === -EINVAL ? 'Invalid parameters' : ret === -ENOENT ? 'Unknown symbol in module' : strerror(-ret));
 
-const moduleIndex = (k: Kernel, name: string): number => k.world.moduleIndex.get(name) ?? -1;
+/** The index of module `name`: the script checker admits only the scenario's modules, and sysfs shows only those. */
+const moduleIndex = (k: Kernel, name: string): number => must(k.world.moduleIndex.get(name), 'module named', name);
 
 /** The patch a livepatch module's sysfs directory shows, if it exists. */
 function sysfsPatch(k: Kernel, mod: string) {
   const p = k.module(mod)?.patch ?? -1;
-  return p >= 0 && k.klp.all[p]!.registered ? k.klp.all[p] : undefined;
+  const patch = p >= 0 ? patchById(k.klp, p) : undefined;
+  return patch?.registered === true ? patch : undefined;
 }
 
 function waitSatisfied(k: Kernel): boolean {
@@ -55,8 +60,10 @@ export function shellNext(k: Kernel): KGen | undefined {
   if (sh.actions.length > 0) return runAction(k, sh.actions.shift() as ScriptLine);
   if (sh.wait === ShellWait.Wait && waitSatisfied(k)) return wakeShell(k, 'wait');
   if (sh.wait !== ShellWait.None) return undefined;
-  if (sh.line < k.world.script.length) return runScriptLine(k, k.world.script[sh.line++]!);
-  return goToTerminal(k);
+  const line = k.world.script[sh.line];
+  if (line === undefined) return goToTerminal(k);
+  sh.line++;
+  return runScriptLine(k, line);
 }
 
 /** The script is over when the shell waits at its terminal with nothing queued. */
@@ -151,7 +158,7 @@ export function* runCommand(k: Kernel, line: ScriptLine, returnsToUser = true, t
   const startStep = k.s.steps;
   const kmsgOnly = c.kind === 'kmsg' || c.kind === 'check' || ((c.kind === 'cat' || c.kind === 'grep') && c.toKmsg);
   if (!kmsgOnly) k.commandEcho(line.text);
-  const base = k.tasks.depth[t]!;
+  const base = depthOf(k.tasks, t);
   const sleeping = k.tasks.sched[t] === Sched.Sleeping;
   k.current = t;
   // The command enters the kernel like any call: through the ftrace handler,
@@ -227,8 +234,8 @@ function matches(pattern: string, line: string): boolean {
 
 function* insmod(k: Kernel, path: string, name: string, params: Readonly<Record<string, string>>): KGen<CommandOutcome> {
   const mi = moduleIndex(k, name);
-  const ms = k.s.modules[mi]!;
-  const spec = k.world.modules[mi]!;
+  const ms = k.moduleAt(mi);
+  const spec = k.moduleSpec(mi);
   const fail = (ret: number): CommandOutcome => {
     k.printk('info', `insmod: ERROR: could not insert module ${path}: ${insmodError(ret)}`);
     return { kind: 'load-failed', module: name, error: insmodError(ret) };
@@ -291,14 +298,14 @@ function setParam(params: Record<string, string | number | boolean>, key: string
 
 function* rmmod(k: Kernel, name: string): KGen<CommandOutcome> {
   const mi = moduleIndex(k, name);
-  const ms = k.s.modules[mi]!;
-  const spec = k.world.modules[mi]!;
+  const ms = k.moduleAt(mi);
+  const spec = k.moduleSpec(mi);
   if (!ms.loaded) {
     k.printk('info', `rmmod: ERROR: Module ${name} is not currently loaded`);
     return { kind: 'not-loaded', module: name };
   }
   if (ms.patch >= 0) {
-    const p = k.klp.all[ms.patch]!;
+    const p = patchById(k.klp, ms.patch);
     // The RFC could not unload patch modules at all; v4.12 keeps a reference
     // while the patch is enabled and forever for immediate patches; mainline
     // while the patch exists or after it was forced.
@@ -334,7 +341,7 @@ function runsCodeOf(k: Kernel, mod: string, ownWorker: number): boolean {
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     // The module's own work item holds no reference: unloading flushes it.
     if (tasks.sched[t] === Sched.Dead || t === ownWorker) continue;
-    for (let i = 0; i < tasks.depth[t]!; i++) if (k.world.fnObject[frameFn(tasks, t, i)] === mod) return true;
+    for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) if (k.world.fnObject[frameFn(tasks, t, i)] === mod) return true;
   }
   return false;
 }
@@ -344,12 +351,12 @@ function* oopsInModule(k: Kernel, mod: string): KGen {
   const tasks = k.tasks;
   for (let t = 0 as TaskId; t < tasks.count; t++) {
     if (tasks.sched[t] === Sched.Dead) continue;
-    for (let i = 0; i < tasks.depth[t]!; i++) {
+    for (let i = 0, depth = depthOf(tasks, t); i < depth; i++) {
       const fn = frameFn(tasks, t, i);
       const ver = frameVer(tasks, t, i);
       if (codeModule(k, fn, ver) !== mod) continue;
       checkCall(k, t, fn, ver, mod);
-      k.printk('err', oopsLine(tasks.comm[t]!, tasks.pid[t]!, k.world.fnNames[fn]!, mod));
+      k.printk('err', oopsLine(k.comm(t), k.pid(t), fnName(k.world, fn), mod));
       if (tasks.kind[t] !== TaskKind.Idle && tasks.kind[t] !== TaskKind.Shell) killTask(k, t);
       yield k.emit('oops', { fn, module: mod }, { task: t });
       break;
@@ -408,13 +415,13 @@ function readFile(k: Kernel, t: TaskId, path: string): ReadResult | number {
   const fn = k.world.files.get(path);
   if (fn !== undefined) {
     const chain = [...k.world.fn.readChain.slice(1), fn];
-    const base = k.tasks.depth[t]!;
+    const base = depthOf(k.tasks, t);
     if (!callChain(k, t, chain)) return -ENOENT;
     const out = outputOfTop(k, t);
-    const ver = frameVer(k.tasks, t, k.tasks.depth[t]! - 1);
+    const ver = frameVer(k.tasks, t, depthOf(k.tasks, t) - 1);
     popFrames(k.tasks, t, base);
     const version = versionModule(k.klp, ver);
-    return { lines: out === undefined ? [] : [out], note: { kind: 'read-through', path, fn: k.world.fnNames[fn]!, version } };
+    return { lines: out === undefined ? [] : [out], note: { kind: 'read-through', path, fn: fnName(k.world, fn), version } };
   }
   const p = parseSysfsPath(path);
   if (p?.kind === 'patch' && isPatchReadable(p.attr)) {

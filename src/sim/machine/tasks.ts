@@ -1,9 +1,10 @@
 // The task table: every task_struct the simulation knows, as columns of typed
 // arrays (one row per task), so that 100,000 tasks clone in a few copies and
 // cross to the UI without conversion.
-import { KLP_UNDEFINED } from '../types.ts';
+import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../types.ts';
 import type { CpuId, KlpState, TaskId } from '../types.ts';
 import type { FuncVersion } from '../livepatch/version.ts';
+import { must } from '../must.ts';
 
 export const TaskKind = {
   Idle: 0,
@@ -151,6 +152,12 @@ export interface NewTask {
   readonly patchState?: KlpState;
 }
 
+/** Adds `by` to the count of live tasks in patch state `state`. */
+function countState(t: TaskTable, state: number, by: 1 | -1): void {
+  const i = state + 1;
+  t.stateCount[i] = must(t.stateCount[i], 'count of patch state', state) + by;
+}
+
 export function addTask(t: TaskTable, n: NewTask): TaskId {
   if (t.count === t.capacity) grow(t);
   const id = t.count++ as TaskId;
@@ -160,7 +167,7 @@ export function addTask(t: TaskTable, n: NewTask): TaskId {
   t.group[id] = n.group;
   const state = n.patchState ?? KLP_UNDEFINED;
   t.patchState[id] = state;
-  t.stateCount[state + 1]!++;
+  countState(t, state, 1);
   t.tif[id] = 0;
   t.sched[id] = n.sched;
   t.resume[id] = n.resume;
@@ -175,8 +182,8 @@ export function addTask(t: TaskTable, n: NewTask): TaskId {
 
 export function setPatchState(t: TaskTable, id: TaskId, state: KlpState): void {
   if (t.sched[id] !== Sched.Dead) {
-    t.stateCount[t.patchState[id]! + 1]!--;
-    t.stateCount[state + 1]!++;
+    countState(t, must(t.patchState[id], 'task', id), -1);
+    countState(t, state, 1);
   }
   t.patchState[id] = state;
 }
@@ -190,7 +197,7 @@ export function setTif(t: TaskTable, id: TaskId, on: boolean): void {
 
 export function markDead(t: TaskTable, id: TaskId): void {
   if (t.sched[id] === Sched.Dead) return;
-  t.stateCount[t.patchState[id]! + 1]!--;
+  countState(t, must(t.patchState[id], 'task', id), -1);
   if (t.tif[id]) t.tifCount--;
   t.live--;
   t.sched[id] = Sched.Dead;
@@ -198,7 +205,7 @@ export function markDead(t: TaskTable, id: TaskId): void {
 }
 
 export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: FuncVersion): void {
-  const d = t.depth[id]!;
+  const d = depthOf(t, id);
   if (d >= t.depthMax) throw new Error(`stack overflow in ${t.comm[id]}:${t.pid[id]}`);
   const at = id * t.depthMax + d;
   t.stackFn[at] = fn;
@@ -207,11 +214,36 @@ export function pushFrame(t: TaskTable, id: TaskId, fn: number, version: FuncVer
 }
 
 export function popFrames(t: TaskTable, id: TaskId, toDepth: number): void {
-  if (t.depth[id]! > toDepth) t.depth[id] = toDepth;
+  if (depthOf(t, id) > toDepth) t.depth[id] = toDepth;
 }
 
+/** How many tasks the counters `counts` (indexed by patch state + 1, as stateCount) have in `state`. */
+export const countInState = (counts: ArrayLike<number>, state: KlpState): number => must(counts[state + 1], 'count of patch state', state);
+
+/** The CPU task `id` is on (or last ran on); throws if `id` is not a row of the table. */
+export const cpuOf = (t: TaskTable, id: TaskId): CpuId => must(t.cpu[id], 'task', id);
+
+/** Task `id`'s group: an index in the scenario's task groups, -1 for built-in tasks; throws if `id` is not a row of the table. */
+export const groupOf = (t: TaskTable, id: TaskId): number => must(t.group[id], 'task', id);
+
+/** Task `id`'s kind; throws if `id` is not a row of the table (addTask writes only TaskKind values). */
+export const kindOf = (t: TaskTable, id: TaskId): TaskKind => must(t.kind[id], 'task', id) as TaskKind;
+
+/** The live tasks in each patch state. */
+export function patchStateCounts(t: TaskTable): { undefined: number; unpatched: number; patched: number } {
+  const c = t.stateCount;
+  return { undefined: countInState(c, KLP_UNDEFINED), unpatched: countInState(c, KLP_UNPATCHED), patched: countInState(c, KLP_PATCHED) };
+}
+
+/** How many frames task `id` has on its stack; throws if `id` is not a row of the table. */
+export const depthOf = (t: TaskTable, id: TaskId): number => must(t.depth[id], 'task', id);
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every frame checked): frame i < depth <= depthMax of row id is inside the stack columns */
 export const frameFn = (t: TaskTable, id: TaskId, i: number): number => t.stackFn[id * t.depthMax + i]!;
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every frame checked): frame i < depth <= depthMax of row id is inside the stack columns */
 export const frameVer = (t: TaskTable, id: TaskId, i: number): FuncVersion => t.stackVer[id * t.depthMax + i]!;
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 export function runState(t: TaskTable, id: TaskId, onCpu: boolean): RunState {
   switch (t.sched[id] as Sched) {
@@ -270,6 +302,7 @@ export interface PackedTaskTable {
   readonly u8: Uint8Array;
 }
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every checkpoint, all tasks): i < count <= capacity of every column, f < depth <= depthMax, and i32 is sized for the frames counted */
 export function packTaskTable(t: TaskTable): PackedTaskTable {
   const n = t.count;
   let frames = 0;
@@ -310,11 +343,13 @@ export function packTaskTable(t: TaskTable): PackedTaskTable {
     u8,
   };
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** Approximate heap bytes of a packed table. */
 export const packedTaskBytes = (p: PackedTaskTable): number => 400 + p.f64.byteLength + p.i32.byteLength + p.u8.byteLength + 8 * p.comm.length;
 
 /** A live task table made from a packed one: the same as the table that was packed. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every restore, all tasks): the packed arrays hold count rows and the frames their depths say, as packTaskTable wrote them */
 export function unpackTaskTable(p: PackedTaskTable): TaskTable {
   const n = p.count;
   const t = createTaskTable(p.capacity, p.depthMax);
@@ -349,3 +384,4 @@ export function unpackTaskTable(p: PackedTaskTable): TaskTable {
   }
   return t;
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */

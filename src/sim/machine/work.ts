@@ -9,7 +9,7 @@ import { EAGAIN } from '../errno.ts';
 import { klpCopyProcess } from '../livepatch/transition.ts';
 import type { TaskId } from '../types.ts';
 import { callFunction, kworker } from './sched.ts';
-import { addTask, frameFn, frameVer, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
+import { addTask, depthOf, frameFn, frameVer, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
 
 /** The frames a worker has when it is not running a work item: kthread → worker_thread. */
 const IDLE_DEPTH = 2;
@@ -26,19 +26,19 @@ function spawnWorker(k: Kernel): TaskId | -11 {
   const w = addTask(tasks, { pid: k.s.nextPid++, comm: `kworker/0:${2 + n}`, kind: TaskKind.Kworker, group: -1, cpu: 0, sched: Sched.Sleeping, resume: Resume.KthreadWake });
   // Workers are created by kthreadd; like any new task it starts in its creator's patch state.
   klpCopyProcess(k, w, parent);
-  for (let i = 0; i < Math.min(IDLE_DEPTH, tasks.depth[parent]!); i++) pushFrame(tasks, w, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
+  for (let i = 0, n = Math.min(IDLE_DEPTH, depthOf(tasks, parent)); i < n; i++) pushFrame(tasks, w, frameFn(tasks, parent, i), frameVer(tasks, parent, i));
   return w;
 }
 
 const blocks = (k: Kernel, mi: number): boolean => {
-  const p = k.world.modules[mi]!.work?.blockParam;
-  return p !== undefined && k.s.modules[mi]!.params[p] === true;
+  const p = k.moduleSpec(mi).work?.blockParam;
+  return p !== undefined && k.moduleAt(mi).params[p] === true;
 };
 
 /** At load, after the module's init lines: the work enters its function, and returns at once unless it blocks. */
 export function startWork(k: Kernel, mi: number): void {
-  const spec = k.world.modules[mi]!;
-  const ms = k.s.modules[mi]!;
+  const spec = k.moduleSpec(mi);
+  const ms = k.moduleAt(mi);
   const work = spec.work;
   if (work === undefined) return;
   if (ms.worker < 0) {
@@ -52,7 +52,7 @@ export function startWork(k: Kernel, mi: number): void {
     ms.worker = w;
   }
   const w = ms.worker as TaskId;
-  popFrames(k.tasks, w, Math.min(IDLE_DEPTH, k.tasks.depth[w]!));
+  popFrames(k.tasks, w, Math.min(IDLE_DEPTH, depthOf(k.tasks, w)));
   callFunction(k, w, k.world.fnId(work.function));
   ms.inWork = true;
   k.printk('info', `${spec.name}: ${work.enter}`);
@@ -61,11 +61,12 @@ export function startWork(k: Kernel, mi: number): void {
 
 /** The block parameter is false: the work logs its exit line and returns to worker_thread. */
 export function finishWork(k: Kernel, mi: number): void {
-  const ms = k.s.modules[mi]!;
-  const work = k.world.modules[mi]!.work;
+  const ms = k.moduleAt(mi);
+  const spec = k.moduleSpec(mi);
+  const work = spec.work;
   if (work === undefined || !ms.inWork) return;
   ms.inWork = false;
-  k.printk('info', `${k.world.modules[mi]!.name}: ${work.exit}`);
+  k.printk('info', `${spec.name}: ${work.exit}`);
   popFrames(k.tasks, ms.worker as TaskId, IDLE_DEPTH);
 }
 
@@ -76,7 +77,7 @@ export function paramWritten(k: Kernel, mi: number): void {
 
 /** Unloading: clear the block parameter and wait for the work to return (flush_work). */
 export function flushWork(k: Kernel, mi: number): void {
-  const p = k.world.modules[mi]!.work?.blockParam;
-  if (p !== undefined) k.s.modules[mi]!.params[p] = false;
+  const p = k.moduleSpec(mi).work?.blockParam;
+  if (p !== undefined) k.moduleAt(mi).params[p] = false;
   finishWork(k, mi);
 }

@@ -9,6 +9,7 @@ import { MAX_FILE_BYTES, MAX_GROUP_TASKS, MAX_RANGE_MS } from '../limits.ts';
 import type { MsRange, ParamValue, Scenario } from './types.ts';
 import { parseScript } from './script.ts';
 import { WHAT_IF_IDS, whatIfById } from '../search/whatIf.ts';
+import { must } from '../must.ts';
 
 const MAX_TASKS = MAX_GROUP_TASKS;
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -209,7 +210,7 @@ function checkSemantics(s: Scenario): void {
   s.modules.forEach((m, i) =>
     m.functions.forEach((f, j) => {
       const where = `modules[${i}].functions[${j}]`;
-      const declared = Object.hasOwn(s.functions, f) ? s.functions[f]!.object : undefined;
+      const declared = Object.hasOwn(s.functions, f) ? s.functions[f]?.object : undefined;
       if (declared !== undefined && declared !== m.name) fail(where, `'${f}' is declared in functions with object '${declared}'`);
       if (declared === undefined && Object.hasOwn(BUILTIN_FUNCTIONS, f)) fail(where, `'${f}' is a built-in vmlinux function`);
       const other = listedBy.get(f);
@@ -261,7 +262,8 @@ function checkSemantics(s: Scenario): void {
 
   // choices: each point once, in the order the run meets them.
   (s.choices ?? []).forEach(([point], i, all) => {
-    if (i > 0 && point <= all[i - 1]![0]) fail(`choices[${i}]`, `expected choice point numbers in increasing order, got ${point} after ${all[i - 1]![0]}`);
+    const before = all[i - 1]?.[0];
+    if (before !== undefined && point <= before) fail(`choices[${i}]`, `expected choice point numbers in increasing order, got ${point} after ${before}`);
   });
 
   // "what if" switches: each once, and only where the kernel has the safeguard.
@@ -352,7 +354,8 @@ export function parseScenario(input: unknown): Scenario {
   refuseProtoKeys(doc, []);
   const result = scenarioSchema.safeParse(doc);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
+    // zod reports at least one issue for a failed parse.
+    const issue = must(result.error.issues[0], 'issue in a failed parse');
     const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
     throw new ScenarioError(pathOf(path), issue.message);
   }

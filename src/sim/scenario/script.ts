@@ -22,7 +22,7 @@ function lex(line: string, where: string): Token[] {
   };
   let i = 0;
   while (i < line.length) {
-    const c = line[i]!;
+    const c = line.charAt(i);
     if (/\s/.test(c)) {
       flush();
       i++;
@@ -42,7 +42,7 @@ function lex(line: string, where: string): Token[] {
       let text = '';
       let j = i + 1;
       while (j < line.length && line[j] !== '"') {
-        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1]!)) j++;
+        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line.charAt(j + 1))) j++;
         text += line[j];
         j++;
       }
@@ -115,21 +115,31 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
     throw new ScenarioError(where, what);
   };
   const tokens = lex(text, where);
-  if (tokens.length === 0) return null;
-  if (tokens[0]!.redirect) fail(`expected a command before '${tokens[0]!.text}'`);
+  const [first] = tokens;
+  if (first === undefined) return null;
+  if (first.redirect) fail(`expected a command before '${first.text}'`);
 
   const r = tokens.findIndex((t) => t.redirect);
   const words = (r < 0 ? tokens : tokens.slice(0, r)).map((t) => t.text);
   let target: string | undefined;
-  if (r >= 0) {
-    const after = tokens.slice(r + 1);
-    if (after.length !== 1 || after[0]!.redirect) fail(`expected one path after '${tokens[r]!.text}'`);
-    target = after[0]!.text;
+  const redirect = tokens[r]; // undefined when r is -1
+  if (redirect !== undefined) {
+    const [path, ...more] = tokens.slice(r + 1);
+    if (path === undefined || more.length > 0 || path.redirect) return fail(`expected one path after '${redirect.text}'`);
+    target = path.text;
   }
   const [cmd, ...args] = words;
 
-  const usage = (form: string, ok: boolean): void => {
-    if (!ok) fail(`expected '${form}', got ${args.length} argument${args.length === 1 ? '' : 's'}`);
+  const usageError = (form: string): never => fail(`expected '${form}', got ${args.length} argument${args.length === 1 ? '' : 's'}`);
+  /** The one argument of a command of usage `form`; the usage message unless there is exactly one. */
+  const oneArg = (form: string): string => {
+    const [a] = args;
+    return args.length === 1 && a !== undefined ? a : usageError(form);
+  };
+  /** The two arguments of a command of usage `form`; the usage message unless there are exactly two. */
+  const twoArgs = (form: string): readonly [string, string] => {
+    const [a, b] = args;
+    return args.length === 2 && a !== undefined && b !== undefined ? [a, b] : usageError(form);
   };
   const noRedirect = (): void => {
     if (target !== undefined) fail(`${cmd} does not write output to redirect (only echo, cat and grep can)`);
@@ -186,20 +196,20 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
   switch (cmd) {
     case 'insmod': {
       noRedirect();
-      usage('insmod PATH [PARAM=VALUE ...]', args.length >= 1);
+      const [path, ...assignments] = args;
+      if (path === undefined) return usageError('insmod PATH [PARAM=VALUE ...]');
       const params: Record<string, string> = {};
-      for (const arg of args.slice(1)) {
+      for (const arg of assignments) {
         const eq = arg.indexOf('=');
         if (eq <= 0) fail(`expected PARAM=VALUE, got ${quote(arg)}`);
         params[arg.slice(0, eq)] = arg.slice(eq + 1);
       }
-      command = { kind: 'insmod', path: args[0]!, module: knownModule(moduleOf(args[0]!)), params };
+      command = { kind: 'insmod', path, module: knownModule(moduleOf(path)), params };
       break;
     }
     case 'rmmod':
       noRedirect();
-      usage('rmmod NAME', args.length === 1);
-      command = { kind: 'rmmod', module: knownModule(moduleOf(args[0]!)) };
+      command = { kind: 'rmmod', module: knownModule(moduleOf(oneArg('rmmod NAME'))) };
       break;
     case 'echo':
       if (target === undefined) return fail(`expected 'echo VALUE > PATH' (echo writes a sysfs file or ${KMSG})`);
@@ -212,19 +222,18 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
       }
       break;
     case 'cat':
-      usage('cat PATH', args.length === 1);
-      command = { kind: 'cat', path: readable(args[0]!), toKmsg: toKmsg() };
+      command = { kind: 'cat', path: readable(oneArg('cat PATH')), toKmsg: toKmsg() };
       break;
-    case 'grep':
-      usage('grep PATTERN PATH', args.length === 2);
-      command = { kind: 'grep', pattern: args[0]!, path: readable(args[1]!), toKmsg: toKmsg() };
+    case 'grep': {
+      const [pattern, path] = twoArgs('grep PATTERN PATH');
+      command = { kind: 'grep', pattern, path: readable(path), toKmsg: toKmsg() };
       break;
+    }
     case 'wake':
     case 'kill':
     case 'fork': {
       noRedirect();
-      usage(`${cmd} TASK`, args.length === 1);
-      const task = args[0]!;
+      const task = oneArg(`${cmd} TASK`);
       if (!/^\d+$/.test(task) && !ctx.comms.has(task)) {
         const own = [...ctx.comms].filter((c) => !/^(kworker\/\d+:1|swapper\/\d+)$/.test(c) && c !== 'sh');
         fail(`unknown task ${quote(task)} (expected a pid or a comm: sh, kworker/N:1, swapper/N${own.length ? `, ${names(own)}` : ''})`);
@@ -232,34 +241,36 @@ export function parseScriptLine(text: string, lineNo: number, ctx: ScriptContext
       command = { kind: cmd, task };
       break;
     }
-    case 'sleep':
+    case 'sleep': {
       noRedirect();
-      usage('sleep SECONDS', args.length === 1);
-      {
-        // `sleep MIN..MAX`: a delay the scenario leaves open within a window (a choice point).
-        const w = /^(\d+(?:\.\d*)?|\.\d+)\.\.(\d+(?:\.\d*)?|\.\d+)$/.exec(args[0]!);
-        if (w !== null) {
-          if (!(Number(w[1]) <= Number(w[2]))) fail(`expected a window MIN..MAX with MIN <= MAX, got ${quote(args[0]!)}`);
-          if (!(Number(w[2]) <= MAX_SLEEP_SECONDS)) fail(`expected a window MIN..MAX with MAX at most ${MAX_SLEEP_SECONDS} seconds, got ${quote(args[0]!)}`);
-          command = { kind: 'sleep', seconds: Number(w[1]), upTo: Number(w[2]) };
-          break;
-        }
+      const seconds = oneArg('sleep SECONDS');
+      // `sleep MIN..MAX`: a delay the scenario leaves open within a window (a choice point).
+      const [, min, max] = /^(\d+(?:\.\d*)?|\.\d+)\.\.(\d+(?:\.\d*)?|\.\d+)$/.exec(seconds) ?? [];
+      if (min !== undefined && max !== undefined) {
+        if (!(Number(min) <= Number(max))) fail(`expected a window MIN..MAX with MIN <= MAX, got ${quote(seconds)}`);
+        if (!(Number(max) <= MAX_SLEEP_SECONDS)) fail(`expected a window MIN..MAX with MAX at most ${MAX_SLEEP_SECONDS} seconds, got ${quote(seconds)}`);
+        command = { kind: 'sleep', seconds: Number(min), upTo: Number(max) };
+        break;
       }
-      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(args[0]!) || !(Number(args[0]) <= MAX_SLEEP_SECONDS)) {
-        fail(`expected a number of seconds from 0 to ${MAX_SLEEP_SECONDS}, or a window MIN..MAX, got ${quote(args[0]!)}`);
+      if (!/^(\d+(\.\d*)?|\.\d+)$/.test(seconds) || !(Number(seconds) <= MAX_SLEEP_SECONDS)) {
+        fail(`expected a number of seconds from 0 to ${MAX_SLEEP_SECONDS}, or a window MIN..MAX, got ${quote(seconds)}`);
       }
-      command = { kind: 'sleep', seconds: Number(args[0]) };
+      command = { kind: 'sleep', seconds: Number(seconds) };
       break;
-    case 'check':
+    }
+    case 'check': {
       noRedirect();
-      usage('check PATH VALUE', args.length === 2);
-      command = { kind: 'check', path: readable(args[0]!), value: args[1]! };
+      const [path, value] = twoArgs('check PATH VALUE');
+      command = { kind: 'check', path: readable(path), value };
       break;
-    case 'wait':
+    }
+    case 'wait': {
       noRedirect();
-      usage('wait PATCH [transition]', args.length === 1 || (args.length === 2 && args[1] === 'transition'));
-      command = { kind: 'wait', patch: knownPatch(args[0]!), until: args.length === 2 ? 1 : 0 };
+      const [patch, until, ...more] = args;
+      if (patch === undefined || (until !== undefined && until !== 'transition') || more.length > 0) return usageError('wait PATCH [transition]');
+      command = { kind: 'wait', patch: knownPatch(patch), until: until === undefined ? 0 : 1 };
       break;
+    }
     default:
       return fail(`unknown command ${quote(cmd ?? '')} (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`);
   }

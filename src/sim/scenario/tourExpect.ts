@@ -5,6 +5,8 @@ import type { Engine } from '../engine.ts';
 import { transitionPatch } from '../livepatch/transition.ts';
 import { Sched } from '../machine/tasks.ts';
 import type { TaskId } from '../types.ts';
+import { must } from '../must.ts';
+import { fnName } from '../world.ts';
 import type { StopExpectation, TourStop } from './tour.ts';
 
 const STATE_NAMES = { '-1': 'undefined', '0': 'unpatched', '1': 'patched' } as const;
@@ -24,7 +26,7 @@ export function tasksMatching(engine: Engine, who: string | number): TaskId[] {
 /** Whether a line containing `text` was written by the engine's current step (kernel log, debug lines and `cat` output). */
 export function logWritten(engine: Engine, text: string): boolean {
   const upto = Math.min(engine.step, engine.trace.length);
-  for (let i = 0; i < upto; i++) if (engine.trace[i]!.log.some((l) => l.text.includes(text))) return true;
+  for (let i = 0; i < upto; i++) if (must(engine.trace[i], 'event of step', i + 1).log.some((l) => l.text.includes(text))) return true;
   return false;
 }
 
@@ -39,7 +41,7 @@ export function expectationFailure(engine: Engine, x: StopExpectation): string |
       if (ids.length === 0) return `no live task ${name}`;
       for (const id of ids) {
         if (x.patchState !== undefined && k.tasks.patchState[id] !== x.patchState)
-          return `${name} (pid ${k.tasks.pid[id]}) is ${stateName(k.tasks.patchState[id]!)}, expected ${stateName(x.patchState)}`;
+          return `${name} (pid ${k.tasks.pid[id]}) is ${stateName(must(k.tasks.patchState[id], 'task', id))}, expected ${stateName(x.patchState)}`;
         if (x.pending !== undefined && (k.tasks.tif[id] === 1) !== x.pending) return `${name} (pid ${k.tasks.pid[id]}) ${x.pending ? 'has no' : 'has'} TIF_PATCH_PENDING`;
       }
       return null;
@@ -99,7 +101,7 @@ function funcsWithStack(engine: Engine): Set<string> {
   const g = engine.kernel.klp;
   const names = new Set<string>();
   g.funcStack.forEach((stack, fn) => {
-    if (stack !== undefined && stack.length > 0) names.add(engine.kernel.world.fnNames[fn]!);
+    if (stack !== undefined && stack.length > 0) names.add(fnName(engine.kernel.world, fn));
   });
   return names;
 }

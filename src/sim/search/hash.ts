@@ -33,6 +33,7 @@ class Hasher {
   }
 }
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every state the search visits, all tasks): i < count of each table, d < depth <= depthMax */
 export function stateKey(s: SimState): string {
   const h = new Hasher();
   h.num(s.now);
@@ -99,3 +100,4 @@ export function stateKey(s: SimState): string {
   h.num(sh.actions.length);
   return h.key;
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */

@@ -10,6 +10,8 @@ import { funcsOf } from '../livepatch/state.ts';
 import { newVersionOf } from '../livepatch/version.ts';
 import { KLP_UNDEFINED } from '../types.ts';
 import type { TaskId } from '../types.ts';
+import { cpuOf, groupOf } from '../machine/tasks.ts';
+import { must } from '../must.ts';
 
 /**
  * `no-init-wmb`: the handler in task `t` reads func->transition as set. With
@@ -19,7 +21,7 @@ import type { TaskId } from '../types.ts';
  */
 export function staleInitRead(k: Kernel, t: TaskId): boolean {
   if (!k.whatIf.has('no-init-wmb')) return false;
-  const cpu = k.tasks.cpu[t]!;
+  const cpu = cpuOf(k.tasks, t);
   const seen = k.klp.initTimerGen;
   if (k.tasks.patchState[t] === KLP_UNDEFINED || seen[cpu] !== k.cpus.timerGen[cpu] || k.cpus.curr[cpu] !== t) return false;
   return k.s.rng.choose('race', 0, 1, 0) === 1;
@@ -27,9 +29,10 @@ export function staleInitRead(k: Kernel, t: TaskId): boolean {
 
 /** Whether task `t`'s workload ever calls function `fn`. */
 function mayCall(k: Kernel, t: TaskId, fn: number): boolean {
-  const g = k.world.groups[k.tasks.group[t]!];
+  // Built-in tasks (group -1) run no workload of the scenario's.
+  const g = k.world.groups[groupOf(k.tasks, t)];
   if (g === undefined) return false;
-  return g.calls.includes(fn) || g.loop.includes(fn) || g.syscalls.some((i) => k.world.syscalls[i]!.chain.includes(fn));
+  return g.calls.includes(fn) || g.loop.includes(fn) || g.syscalls.some((i) => must(k.world.syscalls[i], 'system call', i).chain.includes(fn));
 }
 
 /**

@@ -231,10 +231,11 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
       const decide: Strategy = (kind, lo, hi, index) => {
         if (!explore.has(kind)) return undefined;
         const alts = alternatives(kind, lo, hi);
-        const i = walk.int(0, alts.length);
-        if (i === alts.length) return undefined;
-        changes.push([index, alts[i]!]);
-        return alts[i];
+        // One past the last alternative keeps the seed's value.
+        const alt = alts[walk.int(0, alts.length)];
+        if (alt === undefined) return undefined;
+        changes.push([index, alt]);
+        return alt;
       };
       const o = runOnce(base, decide, maxDepth, (ops, _made, key) => {
         const k = key();
@@ -274,10 +275,12 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
 
   /** A run's node: the points after `from` that the search explores, in the order they are tried. */
   function node(changes: readonly ChoicePair[], points: readonly Point[], from: number): Node {
-    const order: number[] = [];
-    for (let i = from + 1; i < points.length; i++) if (explore.has(points[i]!.kind)) order.push(i);
-    order.sort((a, b) => RANK[points[a]!.kind] - RANK[points[b]!.kind] || a - b);
-    return { changes, points, order, i: 0, alt: 0 };
+    const ranked: { readonly at: number; readonly rank: number }[] = [];
+    points.forEach((p, at) => {
+      if (at > from && explore.has(p.kind)) ranked.push({ at, rank: RANK[p.kind] });
+    });
+    ranked.sort((a, b) => a.rank - b.rank || a.at - b.at);
+    return { changes, points, order: ranked.map((r) => r.at), i: 0, alt: 0 };
   }
 
   /**
@@ -294,22 +297,23 @@ export function search(input: unknown, options: SearchOptions = {}): SearchResul
     if (stop) return stop;
     if (bound === 0) return 'exhausted';
     const stack: Node[] = [node([], root.points, -1)];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      let alts: number[] = [];
-      while (top.i < top.order.length) {
-        const p = top.points[top.order[top.i]!]!;
-        alts = alternatives(p.kind, p.lo, p.hi).filter((a) => a !== p.value);
-        if (top.alt < alts.length) break;
+    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+      // The node's next untried change: at point `q` (an index into its points), the value `alt`.
+      let q: number | undefined;
+      let alt: number | undefined;
+      for (q = top.order[top.i]; q !== undefined; q = top.order[top.i]) {
+        const p = must(top.points[q], 'choice point', q);
+        alt = alternatives(p.kind, p.lo, p.hi).filter((a) => a !== p.value)[top.alt];
+        if (alt !== undefined) break;
         top.i++;
         top.alt = 0;
       }
-      if (top.i >= top.order.length) {
+      if (q === undefined || alt === undefined) {
         stack.pop();
         continue;
       }
-      const q = top.order[top.i]!;
-      const changes: ChoicePair[] = [...top.changes, [q, alts[top.alt++]!]];
+      top.alt++;
+      const changes: ChoicePair[] = [...top.changes, [q, alt]];
       const left = bound - changes.length;
       const child = runWith(changes, q, left);
       depth = Math.max(depth, child.depth);

@@ -10,6 +10,7 @@
 import { EVENT_FN, EVENT_KINDS, isLivepatchKind } from '../events.ts';
 import type { EventKind } from '../events.ts';
 import type { LogLine, SimEvent, Switch, TaskId, Violation } from '../types.ts';
+import { must } from '../must.ts';
 
 /** Events per chunk: the columns grow a chunk at a time, with no copy of what is stored. */
 const CHUNK_BITS = 14;
@@ -162,6 +163,7 @@ export class TraceStore {
   }
 
   /** The event at index i (step i + 1), made anew. */
+  /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every event read): slot j < CHUNK, which every column of the chunk has */
   at(i: number): SimEvent | undefined {
     if (!(i >= 0 && i < this.n)) return undefined;
     const c = this.chunkOf(i);
@@ -197,6 +199,7 @@ export class TraceStore {
     }
     return e as SimEvent;
   }
+  /* eslint-enable @typescript-eslint/no-non-null-assertion */
 
   /** Keeps the first `n` events. */
   truncate(n: number): void {
@@ -204,14 +207,15 @@ export class TraceStore {
     const keep = Math.max(0, n);
     this.chunks.length = keep === 0 ? 0 : ((keep - 1) >>> CHUNK_BITS) + 1;
     const last = this.chunks[this.chunks.length - 1];
-    if (last !== undefined && (keep & MASK) !== 0) last.nVals = last.valStart[keep & MASK]!;
+    if (last !== undefined && (keep & MASK) !== 0) last.nVals = must(last.valStart[keep & MASK], 'event', keep);
     for (const i of this.raw.keys()) if (i >= keep) this.raw.delete(i);
     let nx = this.extras.length;
-    while (nx > 0 && this.extraAt[nx - 1]! >= keep) nx--;
+    while (nx > 0 && must(this.extraAt[nx - 1], 'extras entry', nx - 1) >= keep) nx--;
     this.extras.length = nx;
     this.n = keep;
   }
 
+  /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every event read): lo <= mid <= hi < extras.length <= extraAt.length */
   private extrasOf(i: number): Extras | undefined {
     let lo = 0;
     let hi = this.extras.length - 1;
@@ -225,6 +229,7 @@ export class TraceStore {
     }
     return undefined;
   }
+  /* eslint-enable @typescript-eslint/no-non-null-assertion */
 
   private rememberTask(t: number, pid: number, comm: string): void {
     if (t >= this.taskPid.length) this.taskPid = grown(this.taskPid, Math.max(t + 1, this.taskPid.length * 2));
@@ -271,6 +276,7 @@ export class TraceStore {
     return i === keys.length;
   }
 
+  /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every event): i < s.keys.length, the length of s.types too */
   private write(c: Chunk, id: number, args: Readonly<Record<string, unknown>>): number {
     const s = this.shapeAt(id);
     let at = c.nVals;
@@ -302,7 +308,9 @@ export class TraceStore {
     c.nVals = at;
     return id;
   }
+  /* eslint-enable @typescript-eslint/no-non-null-assertion */
 
+  /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every event read): i < s.keys.length = s.types.length; write() put s.width values from `from`, string ids among them */
   private decodeArgs(c: Chunk, id: number, from: number): SimEvent['args'] {
     const s = this.shapeAt(id);
     const o: Record<string, unknown> = {};
@@ -333,6 +341,7 @@ export class TraceStore {
     }
     return o;
   }
+  /* eslint-enable @typescript-eslint/no-non-null-assertion */
 }
 
 function shapeOf(args: Readonly<Record<string, unknown>>): Shape | undefined {
