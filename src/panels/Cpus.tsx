@@ -2,8 +2,9 @@
 // that task's patch state, and its run-queue length; a button takes it
 // offline or brings it back through the shell, as the script would. A
 // machine of more than CPU_WINDOW_FROM CPUs shows only the rows in view and
-// a few either side (./cpus/window.ts): 256 rows re-laid out at every frame
-// cost a playing page more than all its other panels.
+// a few either side (./cpus/window.ts): the panel shows a handful of rows,
+// and 64 or 256 rows re-laid out at every frame cost a playing page more than
+// all its other panels but the timeline.
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import type { RefObject } from 'react';
 import { useSpotlight } from '../app/spotlight.ts';

@@ -12,7 +12,7 @@ describe('cpuWindow', () => {
     expect(w.last).toBe(110 + OVERSCAN);
     // At the bottom, the last row is drawn and nothing stands in after it.
     expect(cpuWindow(256, 257 * 27 - 270, 270, 27)).toMatchObject({ last: 255, after: 0 });
-    expect(CPU_WINDOW_FROM).toBe(64);
+    expect(CPU_WINDOW_FROM).toBe(16);
   });
 
   it('always covers the rows in view, and the spacers and drawn rows add up to the whole table', () => {

@@ -4,7 +4,7 @@
 // and the window follows the scroll).
 
 /** Up to this many CPUs every row is drawn. */
-export const CPU_WINDOW_FROM = 64;
+export const CPU_WINDOW_FROM = 16;
 /** Rows drawn beyond each edge of the view. */
 export const OVERSCAN = 6;
 /** Until a row is drawn and measured (and in jsdom): px. */
