@@ -153,6 +153,7 @@ async function compareStep(page: Page): Promise<number[]> {
  */
 async function laneFrames(page: Page): Promise<{ median: number; p95: number; frames: number; lanes: number }> {
   const doc = { ...bigScenario(400, 8), name: 'lanes: 400 tasks on 8 CPUs', script: ['insmod test_klp_livepatch.ko', 'wait test_klp_livepatch', 'sleep 30'] };
+  await page.evaluate(() => window.klpscope?.store.getState().setCompare(null));
   await page.evaluate((d) => window.klpscope?.store.getState().load({ scenario: d }), doc);
   await page.waitForFunction(() => (window.klpscope?.store.getState().frame?.tasks.count ?? 0) >= 400, null, { timeout: 60_000 });
   await page.evaluate(() => {
@@ -218,7 +219,22 @@ async function editorKeystrokes(page: Page): Promise<number[]> {
  * the simulation worker's JS heap read through the DevTools protocol
  * (Runtime.getHeapUsage on the worker's target), every 5 s. Budget: 512 MB.
  */
-async function workerMemory(browser: Browser, page: Page): Promise<{ samples: { s: number; mb: number; step: number }[]; peak: number }> {
+/** A round trip to the page's main thread (ms), or -1 when it does not answer within `bound` ms. */
+async function ping(page: Page, bound: number): Promise<number> {
+  const t0 = Date.now();
+  const ok = await Promise.race([page.evaluate(() => true), new Promise<false>((r) => setTimeout(() => r(false), bound))]);
+  return ok ? Date.now() - t0 : -1;
+}
+
+interface LongPlay {
+  samples: { s: number; mb: number; step: number; pageMb: number }[];
+  peak: number;
+  /** Round trips to the page's main thread, one a second (-1: no answer within 2 s). */
+  pings: number[];
+  pagePeak: number;
+}
+
+async function workerMemory(browser: Browser, page: Page): Promise<LongPlay> {
   const cdp = await browser.newBrowserCDPSession();
   const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { type: string; url: string; targetId: string }[] };
   const target = targetInfos.find((t) => t.type === 'worker' && t.url.includes('sim.worker'));
@@ -248,7 +264,11 @@ async function workerMemory(browser: Browser, page: Page): Promise<{ samples: { 
   };
   await page.evaluate((d) => window.klpscope?.store.getState().load({ scenario: d }), doc);
   await page.waitForFunction(() => window.klpscope?.store.getState().meta?.name === '200 tasks, played fast');
-  const samples = [{ s: 0, mb: await heapMb(), step: 0 }];
+  // The page's own JS heap, through its own DevTools session (answered by its main thread).
+  const pageCdp = await page.context().newCDPSession(page);
+  const pageMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 1024 / 1024;
+  const samples = [{ s: 0, mb: await heapMb(), step: 0, pageMb: await pageMb() }];
+  const pings: number[] = [];
   await page.evaluate(() => {
     const st = window.klpscope!.store.getState();
     st.send({ type: 'speed', index: 9 });
@@ -257,14 +277,16 @@ async function workerMemory(browser: Browser, page: Page): Promise<{ samples: { 
   // The page may stop answering (its series grow with every frame): a reading it does not give in 2 s is -1.
   const within = <T,>(p: Promise<T>, ms: number, none: T): Promise<T> => Promise.race([p, new Promise<T>((r) => setTimeout(() => r(none), ms))]);
   const started = Date.now();
-  for (let s = 5; s <= 60; s += 5) {
+  for (let s = 1; s <= 60; s++) {
     await new Promise((r) => setTimeout(r, Math.max(0, started + s * 1000 - Date.now())));
+    pings.push(await ping(page, 2000));
+    if (s % 5 !== 0) continue;
     const step = await within(
       page.evaluate(() => window.klpscope?.store.getState().live?.step ?? 0),
       2000,
       -1,
     );
-    samples.push({ s, mb: await within(heapMb(), 10_000, -1), step });
+    samples.push({ s, mb: await within(heapMb(), 10_000, -1), step, pageMb: await within(pageMb(), 2000, -1) });
   }
   await within(
     page.evaluate(() => window.klpscope?.store.getState().send({ type: 'pause' })),
@@ -272,7 +294,65 @@ async function workerMemory(browser: Browser, page: Page): Promise<{ samples: { 
     undefined,
   );
   await cdp.detach();
-  return { samples, peak: Math.max(...samples.map((x) => x.mb)) };
+  await pageCdp.detach();
+  return { samples, peak: Math.max(...samples.map((x) => x.mb)), pings, pagePeak: Math.max(...samples.map((x) => x.pageMb)) };
+}
+
+/**
+ * Pause during max-speed play of the long run (played on from where
+ * workerMemory left it): the time from a click on Pause until the store's
+ * newest frame says it is not playing, checked to stay put (two animation
+ * frames later the step has not moved). Each sample plays a second first.
+ */
+async function pauseLatency(page: Page): Promise<{ ms: number[]; moved: number }> {
+  const ms: number[] = [];
+  let moved = 0;
+  for (let i = 0; i < 12; i++) {
+    await page.evaluate(() => {
+      const st = window.klpscope!.store.getState();
+      st.send({ type: 'speed', index: 9 });
+      st.send({ type: 'play' });
+    });
+    await page.waitForFunction(() => window.klpscope?.store.getState().live?.playing === true);
+    await page.waitForTimeout(1000);
+    const r = await page.evaluate(async () => {
+      const store = window.klpscope!.store;
+      const button = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Pause');
+      const t0 = performance.now();
+      button?.click();
+      const t1 = await new Promise<number>((resolve) => {
+        const done = () => {
+          unsub();
+          resolve(performance.now());
+        };
+        const unsub = store.subscribe((s) => {
+          if (s.live?.playing === false) done();
+        });
+        if (store.getState().live?.playing === false) done();
+      });
+      const at = store.getState().live?.step ?? 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))));
+      return { ms: t1 - t0, moved: (store.getState().live?.step ?? 0) !== at };
+    });
+    ms.push(r.ms);
+    if (r.moved) moved++;
+  }
+  return { ms, moved };
+}
+
+type Row = (a: string, b: string, c: string) => void;
+
+/** The rows of the long max-speed play: worker and page heaps, the page's answers, and Pause. */
+function longPlayRows(row: Row, memory: LongPlay, pause: { ms: number[]; moved: number }): void {
+  for (const m of memory.samples) row(`  worker heap, 200 tasks at max speed, ${m.s} s`, m.mb < 0 ? 'no answer' : `${m.mb.toFixed(0)} MB`, m.step < 0 ? 'the page did not answer within 2 s' : `step ${m.step.toLocaleString('en')}`);
+  row('worker heap, 200 tasks at max speed, peak of 60 s', `${memory.peak.toFixed(0)} MB`, '≤ 512 MB');
+  for (const m of memory.samples) if (m.s > 0 && m.s % 20 === 0) row(`  page heap, 200 tasks at max speed, ${m.s} s`, m.pageMb < 0 ? 'no answer' : `${m.pageMb.toFixed(0)} MB`, '');
+  row('page heap, 200 tasks at max speed, peak of 60 s', `${memory.pagePeak.toFixed(0)} MB`, '');
+  const answered = memory.pings.filter((x) => x >= 0);
+  const silent = memory.pings.length - answered.length;
+  row('page ping during that play, p95 / max', `${pct(answered, 95).toFixed(0)} / ${Math.max(...answered).toFixed(0)} ms`, `${memory.pings.length} pings, one a second; ${silent} not answered within 2 s`);
+  row('Pause during max-speed play → stopped, median', `${pct(pause.ms, 50).toFixed(1)} ms`, '');
+  row('Pause during max-speed play → stopped, p95', `${pct(pause.ms, 95).toFixed(1)} ms`, `≤ 200 ms  (${pause.ms.length} pauses, slowest ${Math.max(...pause.ms).toFixed(1)} ms; ${pause.moved} moved after)`);
 }
 
 async function main() {
@@ -300,6 +380,17 @@ async function main() {
     await new Promise((r) => requestAnimationFrame(() => r(null)));
     return performance.now();
   });
+  const row: Row = (a, b, c) => console.log(`${a.padEnd(44)} ${b.padStart(14)}   ${c}`);
+  // BENCH_UI_ONLY=long-play: only the long max-speed play and Pause (a few minutes instead of many).
+  if (process.env.BENCH_UI_ONLY === 'long-play') {
+    const memory = await workerMemory(browser, page);
+    const pause = await pauseLatency(page);
+    await browser.close();
+    await server.close();
+    row('measure', 'figure', 'budget');
+    longPlayRows(row, memory, pause);
+    return;
+  }
   const latency = await stepLatency(page);
   const p10k = await frameTimes(page, 10_000, 64);
   const p100k = await frameTimes(page, 100_000, 256);
@@ -307,6 +398,7 @@ async function main() {
   const compare = await compareStep(page);
   const keys = await editorKeystrokes(page);
   const memory = await workerMemory(browser, page);
+  const pause = await pauseLatency(page);
   await browser.close();
   await server.close();
 
@@ -320,7 +412,6 @@ async function main() {
   const first = sizes.filter((s) => loaded.has(s.f));
   const firstTotal = first.reduce((a, b) => a + b.gz, 0);
 
-  const row = (a: string, b: string, c: string) => console.log(`${a.padEnd(44)} ${b.padStart(14)}   ${c}`);
   row('measure', 'figure', 'budget');
   row('first interactive frame after navigation', `${firstFrame.toFixed(0)} ms`, '< 300 ms');
   row('click "Step forward" → panels updated, median', `${pct(latency, 50).toFixed(1)} ms`, '');
@@ -337,8 +428,7 @@ async function main() {
   row('compare, 10,000 tasks a side: step, p95', `${pct(compare, 95).toFixed(1)} ms`, '< 50 ms');
   row('editor, 10,000 groups: keydown → painted, p95', `${pct(keys, 95).toFixed(1)} ms`, `≤ 50 ms  (${keys.length} keys, median ${pct(keys, 50).toFixed(1)} ms)`);
   row('editor, 10,000 groups: slowest keystroke', `${Math.max(...keys).toFixed(1)} ms`, '≤ 50 ms');
-  for (const m of memory.samples) row(`  worker heap, 200 tasks at max speed, ${m.s} s`, m.mb < 0 ? 'no answer' : `${m.mb.toFixed(0)} MB`, m.step < 0 ? 'the page did not answer within 2 s' : `step ${m.step.toLocaleString('en')}`);
-  row('worker heap, 200 tasks at max speed, peak of 60 s', `${memory.peak.toFixed(0)} MB`, '≤ 512 MB');
+  longPlayRows(row, memory, pause);
   for (const s of sizes) row(`  ${s.f}${loaded.has(s.f) ? ' (first frame)' : ''}`, `${(s.gz / 1024).toFixed(1)} kB gz`, '');
   row('JavaScript for the first interactive frame', `${(firstTotal / 1024).toFixed(1)} kB gz`, `≤ 150 kB  (${first.map((s) => s.f.replace(/-.*/, '')).join(' + ')})`);
   row('JavaScript, gzipped, total', `${(total / 1024).toFixed(1)} kB`, '');

@@ -56,12 +56,12 @@ export function scriptCommands(json: string | undefined): { readonly command: st
 
 /**
  * Commands the script will still run from the current step: the script's
- * commands minus those already echoed in the log (`% command`).
+ * commands minus those already run (the milestones of their `% command` echoes).
  */
 function useScriptAhead(): ReadonlyMap<string, number | null> {
   const json = useApp((s) => s.meta?.json);
   const actions = useApp((s) => s.frame?.actions.length ?? 0);
-  const log = useApp((s) => s.log);
+  const milestones = useApp((s) => s.milestones);
   const step = useApp((s) => s.frame?.step ?? 0);
   const commands = useMemo(() => scriptCommands(json), [json]);
   return useMemo(() => {
@@ -69,14 +69,15 @@ function useScriptAhead(): ReadonlyMap<string, number | null> {
     // Once the run has left the script, the user is on their own.
     if (actions > 0) return ahead;
     const ran = new Map<string, number>();
-    for (const e of log) if (e.step <= step && e.text.startsWith('% ')) ran.set(e.text.slice(2), (ran.get(e.text.slice(2)) ?? 0) + 1);
+    // The commands echoed so far (their milestones: the log page holds only a window of a long log).
+    for (const m of milestones) if (m.step <= step && m.kind === 'command') ran.set(m.label, (ran.get(m.label) ?? 0) + 1);
     for (const c of commands) {
       const n = ran.get(c.command) ?? 0;
       if (n > 0) ran.set(c.command, n - 1);
       else if (!ahead.has(c.command)) ahead.set(c.command, c.at);
     }
     return ahead;
-  }, [commands, log, step, actions]);
+  }, [commands, milestones, step, actions]);
 }
 
 export function Actions() {

@@ -154,6 +154,7 @@ export function KernelLog() {
         </label>
         <span className="log-count" aria-live="off">
           {count === total ? `${total.toLocaleString('en')} lines` : query.trim() === '' ? `${count.toLocaleString('en')} lines (${(total - count).toLocaleString('en')} debug lines hidden)` : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} lines`}
+          {log.offset > 0 && ` after ${log.offset.toLocaleString('en')} earlier lines (Export has them all)`}
         </span>
       </div>
       <div ref={listRef} className="log-list" role="group" aria-label="Kernel log lines" onScroll={onScroll}>

@@ -20,10 +20,12 @@ import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
 import type { Arrival } from '../sim/view.ts';
 import { LaneRecorder } from './lanes.ts';
+import { LogWindow, SERIES_BOUNDS, Thinned, countUpTo, reduceCpuRuns, reduceLaneMarks, reduceSamples, runBounds } from './bounded.ts';
+import type { SeriesBounds } from './bounded.ts';
 import { shown } from './shown.ts';
 import { escapeControl } from '../sim/escape.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
-import type { ComputeWhat, Frame, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+import type { ComputeWhat, CpuRun, Frame, LaneMark, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
 /** A computation cut into slices: it yields about every thousand events, where it may be paused. */
 type Work<T = void> = Generator<void, T, void>;
@@ -101,7 +103,14 @@ export class Session {
   /** For a sample that replaced the last one of its step, the one it replaced (to undo it on a cut). */
   private replaced = new WeakMap<Sample, Sample>();
   private milestones: Milestone[] = [];
+  /** Of each series, the items the page has as they are now (lowered by a cut or a replaced sample). */
   private sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+  /** What of each series the page holds (bounded.ts): the log around the playhead, the timeline's series thinned once long. */
+  private readonly shownLog: LogWindow<LogEntry>;
+  private readonly shownSamples: Thinned<Sample>;
+  /** Its bounds follow the scenario's CPU count (set at each load). */
+  private shownCpuRuns: Thinned<CpuRun>;
+  private readonly shownMarks: Thinned<LaneMark>;
   private lanes = new LaneRecorder();
   private end: number | null = null;
   private playing = false;
@@ -161,7 +170,14 @@ export class Session {
      * request is answered at once, in full.
      */
     private readonly defer: ((fn: () => void) => void) | null = null,
-  ) {}
+    /** How much of each series the page holds (lower in tests). */
+    private readonly bounds: SeriesBounds = SERIES_BOUNDS,
+  ) {
+    this.shownLog = new LogWindow(bounds);
+    this.shownSamples = new Thinned(reduceSamples, bounds);
+    this.shownCpuRuns = new Thinned(reduceCpuRuns, runBounds(bounds, 1));
+    this.shownMarks = new Thinned(reduceLaneMarks, bounds);
+  }
 
   /**
    * Answers a request; `id` (from the client's Message) is echoed in every
@@ -394,6 +410,7 @@ export class Session {
     this.milestones = [];
     this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
     this.lanes.reset(engine, engine.kernel.tasks.count);
+    this.shownCpuRuns = new Thinned(reduceCpuRuns, runBounds(this.bounds, engine.kernel.cpus.count));
     this.seen = 0;
     this.end = null;
     this.selected = null;
@@ -933,8 +950,8 @@ export class Session {
       funcStacks: shown(funcStacksView(k)),
       tasks: columns,
       ...(this.sent.comms !== n ? { comms: shown(tasks.comm.slice(0, n)) } : {}),
-      log: { from: this.sent.log, items: this.log.slice(this.sent.log) },
-      samples: { from: this.sent.samples, items: this.samples.slice(this.sent.samples) },
+      log: this.shownLog.next(this.log, this.sent.log, countUpTo(this.log, engine.step)),
+      samples: this.shownSamples.next(this.samples, this.sent.samples),
       milestones: { from: this.sent.milestones, items: this.milestones.slice(this.sent.milestones) },
       selected: sel === undefined ? null : shown({ ...sel, history }),
       actions: engine.actions,
@@ -942,8 +959,8 @@ export class Session {
       progress: this.progress(engine),
       lanes: {
         pinned: this.lanes.pinned,
-        cpuRuns: this.lanes.recordsCpus ? { from: this.sent.cpuRuns, items: this.lanes.cpuRuns.slice(this.sent.cpuRuns) } : null,
-        marks: { from: this.sent.marks, items: this.lanes.marks.slice(this.sent.marks) },
+        cpuRuns: this.lanes.recordsCpus ? this.shownCpuRuns.next(this.lanes.cpuRuns, this.sent.cpuRuns) : null,
+        marks: this.shownMarks.next(this.lanes.marks, this.sent.marks),
       },
       limit: this.limitHit,
       ahead: this.ahead && this.defer !== null,

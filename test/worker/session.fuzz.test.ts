@@ -12,6 +12,8 @@ import type { AppStore } from '../../src/app/store.ts';
 import type { SimClient } from '../../src/app/client.ts';
 import { Session } from '../../src/worker/session.ts';
 import type { Reply, StepUnit } from '../../src/worker/protocol.ts';
+import { SERIES_BOUNDS, countUpTo, logWindow, reduceCpuRuns, reduceLaneMarks, reduceSamples, runBounds, thinAll } from '../../src/worker/bounded.ts';
+import type { SeriesBounds } from '../../src/worker/bounded.ts';
 
 const PRESETS = ['first-livepatch', 'fork', 'reverse-stalled', 'bug-a-rfc', 'signals-force'] as const;
 type PresetId = (typeof PRESETS)[number];
@@ -28,7 +30,8 @@ type Op =
   | { readonly op: 'play'; readonly ticks: number }
   | { readonly op: 'speed'; readonly index: number }
   | { readonly op: 'act'; readonly command: string }
-  | { readonly op: 'actBack'; readonly back: number; readonly command: string };
+  | { readonly op: 'actBack'; readonly back: number; readonly command: string }
+  | { readonly op: 'pin'; readonly task: number; readonly on: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...PRESETS).map((preset): Op => ({ op: 'load', preset })) },
@@ -41,12 +44,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ back: fc.integer({ min: 1, max: 400 }), command: fc.constantFrom(...VALID, ...INVALID) }).map((r): Op => ({ op: 'actBack', ...r })) },
 );
 
+/** Operations of the bounded check: the above and pinning tasks' lanes (their marks are a series too). */
+const boundedOpArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 8, arbitrary: opArb },
+  { weight: 1, arbitrary: fc.record({ task: fc.integer({ min: 0, max: 12 }), on: fc.boolean() }).map((r): Op => ({ op: 'pin', ...r })) },
+);
+
 /** A session and a store joined by a client that answers at once; the clock moves 0.5 ms a read. */
-function pair() {
+function pair(bounds: SeriesBounds = SERIES_BOUNDS) {
   let now = 0;
   const clock = () => (now += 0.5);
   let handler: (r: Reply) => void = () => {};
-  const session = new Session((r) => handler(r), clock);
+  const session = new Session((r) => handler(r), clock, {}, null, bounds);
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {
@@ -87,21 +96,55 @@ function apply(session: Session, store: AppStore, o: Op): void {
       s.send({ type: 'seek', step: Math.max(0, (s.frame?.step ?? 0) - o.back) });
       store.getState().act(o.command, true);
       return;
+    case 'pin':
+      s.send({ type: 'pin', task: o.task, on: o.on });
+      return;
   }
 }
 
 /** The series a fresh session and store build for the same scenario, actions and computed length. */
-function rebuild(store: AppStore) {
+function rebuild(store: AppStore, bounds: SeriesBounds = SERIES_BOUNDS) {
   const s = store.getState();
   const frame = s.frame;
   const preset = s.meta?.preset;
   if (frame === null || preset === null || preset === undefined) throw new Error('nothing loaded');
-  const fresh = pair();
+  const fresh = pair(bounds);
   fresh.store.getState().load({ preset, actions: frame.actions });
+  for (const task of frame.lanes.pinned) fresh.store.getState().send({ type: 'pin', task, on: true });
   fresh.store.getState().send({ type: 'seek', step: frame.computed });
   fresh.store.getState().send({ type: 'seek', step: frame.step });
   const f = fresh.store.getState();
-  return { computed: f.frame?.computed, step: f.frame?.step, log: f.log.toArray(), samples: f.samples.toArray(), milestones: f.milestones.toArray() };
+  return { computed: f.frame?.computed, step: f.frame?.step, log: f.log.toArray(), logOffset: f.log.offset, samples: f.samples.toArray(), milestones: f.milestones.toArray(), cpuRuns: f.cpuRuns?.toArray() ?? null, laneMarks: f.laneMarks.toArray() };
+}
+
+/** Bounds so small that the presets' series are thinned and their logs windowed. */
+const SMALL: SeriesBounds = { whole: 8, buckets: 8, runs: 24, logWindow: 10, logBefore: 4 };
+/** Every item sent: the whole series, to check what a bounded page holds against. */
+const WHOLE: SeriesBounds = { whole: Infinity, buckets: Infinity, runs: Infinity, logWindow: Infinity, logBefore: Infinity };
+
+/**
+ * With small bounds, after every operation the page holds exactly the
+ * thinned timeline series and the log window of what a fresh session
+ * computes, and both are what the bounds say of the whole series.
+ */
+function checkBounded(ops: readonly Op[]): void {
+  const { session, store } = pair(SMALL);
+  store.getState().load({ preset: 'first-livepatch' });
+  for (const [i, o] of ops.entries()) {
+    apply(session, store, o);
+    const s = store.getState();
+    const where = `after op ${i} ${JSON.stringify(o)}`;
+    const want = rebuild(store, SMALL);
+    const got = { log: s.log.toArray(), logOffset: s.log.offset, samples: s.samples.toArray(), milestones: s.milestones.toArray(), cpuRuns: s.cpuRuns?.toArray() ?? null, laneMarks: s.laneMarks.toArray() };
+    expect(got, where).toEqual({ log: want.log, logOffset: want.logOffset, samples: want.samples, milestones: want.milestones, cpuRuns: want.cpuRuns, laneMarks: want.laneMarks });
+    const whole = rebuild(store, WHOLE);
+    const w = logWindow(whole.log.length, countUpTo(whole.log, s.frame?.step ?? 0), SMALL);
+    expect(got.log, `${where}: the log window`).toEqual(whole.log.slice(w.start, w.end));
+    expect(got.logOffset, `${where}: the log window's start`).toBe(w.start);
+    expect(got.samples, `${where}: thinned samples`).toEqual(thinAll(whole.samples, reduceSamples, SMALL));
+    expect(got.cpuRuns, `${where}: thinned CPU runs`).toEqual(whole.cpuRuns === null ? null : thinAll(whole.cpuRuns, reduceCpuRuns, runBounds(SMALL, s.meta?.cpus ?? 1)));
+    expect(got.laneMarks, `${where}: thinned lane marks`).toEqual(thinAll(whole.laneMarks, reduceLaneMarks, SMALL));
+  }
 }
 
 function check(ops: readonly Op[]): void {
@@ -158,6 +201,13 @@ describe('session + store fuzzing: the series always equal a fresh rebuild', () 
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 12 }), (ops) => check(ops)),
       { seed: Number(process.env.FUZZ_SEED ?? 1107), numRuns: Number(process.env.FUZZ_RUNS ?? 25), endOnFailure: true },
+    );
+  }, 120_000);
+
+  it('with small bounds, the page holds the thinned series and the log window of a fresh rebuild (fixed seeds)', () => {
+    fc.assert(
+      fc.property(fc.array(boundedOpArb, { minLength: 1, maxLength: 10 }), (ops) => checkBounded(ops)),
+      { seed: Number(process.env.FUZZ_SEED ?? 1107), numRuns: Number(process.env.FUZZ_RUNS ?? 20), endOnFailure: true },
     );
   }, 120_000);
 });
