@@ -219,6 +219,25 @@ async function editorKeystrokes(page: Page): Promise<number[]> {
  * the simulation worker's JS heap read through the DevTools protocol
  * (Runtime.getHeapUsage on the worker's target), every 5 s. Budget: 512 MB.
  */
+/** 200 busy tasks on 8 CPUs and a script that sleeps an hour: millions of events at max speed. */
+const LONG_RUN = {
+  format: 'klpscope/1',
+  name: '200 tasks, played fast',
+  kernel: 'mainline',
+  machine: { cpus: 8 },
+  tasks: [{ comm: 'worker', count: 200, syscalls: ['getpid', 'read_cmdline', 'nanosleep'], userMs: [0, 1] }],
+  script: ['insmod test_klp_livepatch.ko', 'wait test_klp_livepatch', 'sleep 3600'],
+};
+
+/** Opens LONG_RUN afresh (compare off), at step 0. */
+async function openLongRun(page: Page): Promise<void> {
+  await page.evaluate(() => window.klpscope?.store.getState().setCompare(null));
+  // A different name each time, so that the wait below is for this load.
+  const name = `${LONG_RUN.name} ${Date.now()}`;
+  await page.evaluate((d) => window.klpscope?.store.getState().load({ scenario: d }), { ...LONG_RUN, name });
+  await page.waitForFunction((n) => window.klpscope?.store.getState().meta?.name === n && window.klpscope.store.getState().frame?.step === 0, name, { timeout: 60_000 });
+}
+
 /** A round trip to the page's main thread (ms), or -1 when it does not answer within `bound` ms. */
 async function ping(page: Page, bound: number): Promise<number> {
   const t0 = Date.now();
@@ -254,16 +273,7 @@ async function workerMemory(browser: Browser, page: Page): Promise<LongPlay> {
       void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
     });
   const heapMb = async () => (await call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize / 1024 / 1024;
-  const doc = {
-    format: 'klpscope/1',
-    name: '200 tasks, played fast',
-    kernel: 'mainline',
-    machine: { cpus: 8 },
-    tasks: [{ comm: 'worker', count: 200, syscalls: ['getpid', 'read_cmdline', 'nanosleep'], userMs: [0, 1] }],
-    script: ['insmod test_klp_livepatch.ko', 'wait test_klp_livepatch', 'sleep 3600'],
-  };
-  await page.evaluate((d) => window.klpscope?.store.getState().load({ scenario: d }), doc);
-  await page.waitForFunction(() => window.klpscope?.store.getState().meta?.name === '200 tasks, played fast');
+  await openLongRun(page);
   // The page's own JS heap, through its own DevTools session (answered by its main thread).
   const pageCdp = await page.context().newCDPSession(page);
   const pageMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 1024 / 1024;
@@ -299,21 +309,21 @@ async function workerMemory(browser: Browser, page: Page): Promise<LongPlay> {
 }
 
 /**
- * Pause during max-speed play of the long run (played on from where
- * workerMemory left it): the time from a click on Pause until the store's
+ * Pause during max-speed play of the long run (opened afresh): the time from a click on Pause until the store's
  * newest frame says it is not playing, checked to stay put (two animation
  * frames later the step has not moved). Each sample plays a second first.
  */
 async function pauseLatency(page: Page): Promise<{ ms: number[]; moved: number }> {
   const ms: number[] = [];
   let moved = 0;
+  await openLongRun(page);
   for (let i = 0; i < 12; i++) {
     await page.evaluate(() => {
       const st = window.klpscope!.store.getState();
       st.send({ type: 'speed', index: 9 });
       st.send({ type: 'play' });
     });
-    await page.waitForFunction(() => window.klpscope?.store.getState().live?.playing === true);
+    await page.waitForFunction(() => window.klpscope?.store.getState().live?.playing === true, null, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     const r = await page.evaluate(async () => {
       const store = window.klpscope!.store;
