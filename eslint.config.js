@@ -43,7 +43,16 @@ export default tseslint.config(
     // keep assertions, each function in an eslint-disable/enable block whose
     // reason states the invariant that makes its indices valid. Tests may
     // assert: a wrong guess there fails the test anyway.
-    files: ['src/sim/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    // Files other work is changing now; checked once it has landed.
+    ignores: [
+      'src/app/series.ts',
+      'src/worker/session.ts',
+      'src/panels/KernelLog.tsx',
+      'src/panels/log/**',
+      'src/panels/taskgrid/**',
+      'src/panels/timeline/**',
+    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
   {

@@ -19,7 +19,10 @@ const start = (store: AppStore) => {
   window.klpscope = { store };
 };
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (root === null) throw new Error("index.html has no element with id 'root' to render the app into");
+
+createRoot(root).render(
   <StrictMode>
     <PanelBoundary name="page">
       <StoreProvider client={workerClient} onStore={start}>

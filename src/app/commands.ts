@@ -280,6 +280,7 @@ export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
 }
 
 export const speedLabel = (index: number): string => {
-  const v = SPEEDS[index]!;
+  const v = SPEEDS[index];
+  if (v === undefined) return `speed ${index}`; // not a step of the speed slider
   return v === Infinity ? 'max' : `${v.toLocaleString('en')}/s`;
 };

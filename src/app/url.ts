@@ -219,7 +219,7 @@ export function inflate(data: string, maxChars: number = MAX_INFLATED_CHARS): In
       if (mask === 0) {
         if (pos >= input.length) return -1;
         const code = input.charCodeAt(pos++);
-        val = code < 128 ? LZ_VALUE[code]! : -1;
+        val = LZ_VALUE[code] ?? -1; // past the table's 128 codes: not in the alphabet either
         if (val < 0) return -1;
         mask = 32;
       }
@@ -261,8 +261,10 @@ export function inflate(data: string, maxChars: number = MAX_INFLATED_CHARS): In
       enlargeIn = 2 ** numBits;
       numBits++;
     }
+    // c >= 3 here, and the dictionary holds every code from 3 up to dictSize - 1.
+    const known = dict[c];
     let entry: string;
-    if (c < dictSize) entry = dict[c]!;
+    if (known !== undefined) entry = known;
     else if (c === dictSize) entry = w + w.charAt(0);
     else return DAMAGED;
     total += entry.length;

@@ -202,9 +202,9 @@ export function Export(props: {
         if (open && move.index === index) itemRefs.current[move.index]?.focus();
         break;
       case 'activate': {
-        const item = EXPORT_ITEMS[index]!.item;
+        const item = EXPORT_ITEMS[index]?.item;
         close(true);
-        if (busy !== item) run(item);
+        if (item !== undefined && busy !== item) run(item);
         break;
       }
       case 'close':

@@ -8,9 +8,9 @@ const FOCUSABLE = 'button:not(:disabled), [href], input:not(:disabled), select:n
 export function trapTab(e: KeyboardEvent, dialog: HTMLElement | null): boolean {
   if (e.key !== 'Tab' || dialog === null) return false;
   const items = Array.from(dialog.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.tabIndex >= 0);
-  if (items.length === 0) return false;
-  const first = items[0]!;
-  const last = items[items.length - 1]!;
+  const first = items[0];
+  const last = items.at(-1);
+  if (first === undefined || last === undefined) return false;
   const active = document.activeElement;
   if (e.shiftKey && (active === first || active === dialog)) {
     e.preventDefault();

@@ -6,7 +6,8 @@
 import type { Engine } from '../sim/engine.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import { idleTask } from '../sim/machine/cpus.ts';
-import { runState } from '../sim/machine/tasks.ts';
+import { cpuOf, runState } from '../sim/machine/tasks.ts';
+import { must } from '../sim/must.ts';
 import type { SimEvent, TaskId } from '../sim/types.ts';
 import { LANE_TASK_LIMIT } from './protocol.ts';
 import type { CpuRun, LaneMark } from './protocol.ts';
@@ -16,11 +17,11 @@ export const MAX_PINNED = 64;
 
 /** The task a CPU runs now, -1 when it is offline. */
 function currentOn(k: Kernel, cpu: number): number {
-  return k.cpus.online[cpu] === 1 ? k.cpus.curr[cpu]! : -1;
+  return k.cpus.online[cpu] === 1 ? must(k.cpus.curr[cpu], 'CPU', cpu) : -1;
 }
 
 function onCpu(k: Kernel, t: TaskId): boolean {
-  const cpu = k.tasks.cpu[t]!;
+  const cpu = cpuOf(k.tasks, t);
   return k.cpus.online[cpu] === 1 && (k.cpus.curr[cpu] === t || (t === idleTask(cpu) && k.cpus.curr[cpu] === t));
 }
 
@@ -73,8 +74,8 @@ export class LaneRecorder {
     const id = t as TaskId;
     const step = e?.step ?? 0;
     const time = e?.time ?? 0;
-    const patchState = tasks.patchState[id]!;
-    const tif = tasks.tif[id]!;
+    const patchState = must(tasks.patchState[id], 'task', id);
+    const tif = must(tasks.tif[id], 'task', id);
     const run = runState(tasks, id, onCpu(k, id));
     const sw = e?.switches.find((s) => s.task === t);
     const checked = e !== null && e.task === t && (e.kind === 'switch-checked' || e.kind === 'switch-stalled');
@@ -119,8 +120,7 @@ export class LaneRecorder {
   /** Forgets what happened after `step` (a new branch starts there). */
   truncate(step: number): void {
     const cut = <T extends { step: number }>(xs: T[]): T[] => {
-      let n = xs.length;
-      while (n > 0 && xs[n - 1]!.step > step) n--;
+      const n = xs.findLastIndex((x) => x.step <= step) + 1;
       return n === xs.length ? xs : xs.slice(0, n);
     };
     this.cpuRuns = cut(this.cpuRuns);

@@ -30,7 +30,10 @@ export function lineValues(shows: readonly CodeValue[], frame: Frame, comms: rea
         if (t !== undefined) out.push({ name: 'task', value: `${comms[t] ?? e?.comm ?? '?'}:${frame.tasks.pid[t] ?? e?.pid ?? '?'}` });
         break;
       case 'patchState':
-        if (t !== undefined) out.push({ name: 'patch_state', value: klpStateMacro(frame.tasks.patchState[t]!) ?? '?' });
+        if (t !== undefined) {
+          const state = frame.tasks.patchState[t];
+          out.push({ name: 'patch_state', value: (state === undefined ? undefined : klpStateMacro(state)) ?? '?' });
+        }
         break;
       case 'tif':
         if (t !== undefined) out.push({ name: 'TIF_PATCH_PENDING', value: frame.tasks.tif[t] === 1 ? '1' : '0' });

@@ -4,6 +4,7 @@
 // only on request) and timestamps are left out: a run is different when the
 // kernel says something different, not when it says it later.
 import { diffArrays } from 'diff';
+import { must } from '../../sim/must.ts';
 import type { LogEntry } from '../../worker/protocol.ts';
 
 /** The lines compared: the kernel log and the shell's output, as printed, without per-task debug lines. */
@@ -27,7 +28,10 @@ export interface Divergence {
 export function firstDivergence(a: readonly LogEntry[], b: readonly LogEntry[], done: { readonly a: number; readonly b: number } | null): Divergence | null {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    if (a[i]!.text !== b[i]!.text) return { line: i, a: a[i]!.step, b: b[i]!.step, textA: a[i]!.text, textB: b[i]!.text };
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined) break; // not below n
+    if (x.text !== y.text) return { line: i, a: x.step, b: y.step, textA: x.text, textB: y.text };
   }
   if (a.length === b.length || done === null) return null;
   return { line: n, a: a[n]?.step ?? done.a, b: b[n]?.step ?? done.b, textA: a[n]?.text ?? null, textB: b[n]?.text ?? null };
@@ -49,12 +53,15 @@ export function diffRows(a: readonly LogEntry[], b: readonly LogEntry[]): DiffRo
     a.map((l) => l.text),
     b.map((l) => l.text),
   );
+  // The parts cover each log exactly, in order: every line taken is there.
+  const lineA = (): LogEntry => must(a[i++], 'line of log A', i - 1);
+  const lineB = (): LogEntry => must(b[j++], 'line of log B', j - 1);
   for (const p of parts) {
     const n = p.count ?? p.value.length;
     for (let k = 0; k < n; k++) {
-      if (p.added) rows.push({ kind: 'b', a: null, b: b[j++]! });
-      else if (p.removed) rows.push({ kind: 'a', a: a[i++]!, b: null });
-      else rows.push({ kind: 'same', a: a[i++]!, b: b[j++]! });
+      if (p.added) rows.push({ kind: 'b', a: null, b: lineB() });
+      else if (p.removed) rows.push({ kind: 'a', a: lineA(), b: null });
+      else rows.push({ kind: 'same', a: lineA(), b: lineB() });
     }
   }
   return rows;

@@ -230,7 +230,6 @@ export function fileName(name: unknown): string {
 export function lineRange(text: string, n: number): readonly [number, number] {
   const lines = text.split('\n');
   const i = Math.min(Math.max(n, 1), lines.length) - 1;
-  let start = 0;
-  for (let k = 0; k < i; k++) start += lines[k]!.length + 1;
-  return [start, start + lines[i]!.length];
+  const start = lines.slice(0, i).reduce((at, line) => at + line.length + 1, 0);
+  return [start, start + (lines[i] ?? '').length];
 }

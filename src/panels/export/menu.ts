@@ -58,7 +58,7 @@ export function typeAhead(char: string, index: number, labels: readonly string[]
   const c = char.toLowerCase();
   for (let i = 1; i <= labels.length; i++) {
     const j = (index + i) % labels.length;
-    if (labels[j]!.toLowerCase().startsWith(c)) return j;
+    if (labels[j]?.toLowerCase().startsWith(c) === true) return j;
   }
   return null;
 }

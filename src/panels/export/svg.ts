@@ -103,7 +103,11 @@ export function inlineStyles(source: Element, clone: Element, styleOf: StyleOf):
     else dst.removeAttribute('style');
     const a = src.children;
     const b = dst.children;
-    for (let k = 0; k < a.length && k < b.length; k++) walk(a[k]!, b[k]!, mine);
+    for (let k = 0; k < a.length && k < b.length; k++) {
+      const x = a.item(k);
+      const y = b.item(k);
+      if (x !== null && y !== null) walk(x, y, mine);
+    }
   };
   walk(source, clone, null);
 }
