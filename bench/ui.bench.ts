@@ -1,5 +1,6 @@
 // npm run bench:ui: drives the built app in headless Chromium and prints
-// frame times while playing with 10,000 and 100,000 tasks, the time from a
+// frame times while playing with 10,000 and 100,000 tasks (for 100,000, also
+// where the main thread's time goes, from a Chrome trace), the time from a
 // click on "Step forward" to updated panels, the time to the first
 // interactive frame, and the gzipped size of the JavaScript (all of it, and
 // what the first interactive frame needs: the entry chunk, what it preloads,
@@ -29,9 +30,86 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function frameTimes(page: Page, tasks: number, cpus: number): Promise<{ median: number; p95: number; frames: number; steps: number; over1: number; over2: number }> {
+  await loadBig(page, tasks, cpus);
+  return playFrames(page);
+}
+
+async function loadBig(page: Page, tasks: number, cpus: number): Promise<void> {
   await page.evaluate((doc) => window.klpscope?.store.getState().load({ scenario: doc }), bigScenario(tasks, cpus));
   await page.waitForFunction((n) => (window.klpscope?.store.getState().frame?.tasks.count ?? 0) >= n, tasks, { timeout: 120_000 });
-  return playFrames(page);
+}
+
+/** What the page's main thread did, by the kind of its top-level tasks. */
+const WORK_KINDS = ['worker frames (store; DOM panels when due)', 'timers (DOM panels)', 'animation frames (canvases)', 'rendering (style, layout, paint)', 'GC', 'other'] as const;
+type WorkKind = (typeof WORK_KINDS)[number];
+
+interface MainThreadWork {
+  /** CPU ms of the main thread per second of the run. */
+  readonly perSecond: number;
+  /** Thread time of its top-level tasks: 95th percentile and longest, ms. */
+  readonly p95: number;
+  readonly max: number;
+  /** Top-level tasks that took over a frame (16.7 ms) of CPU. */
+  readonly overFrame: number;
+  readonly by: Readonly<Record<WorkKind, number>>;
+}
+
+/**
+ * Runs `run` under a Chrome trace and sums the page main thread's top-level
+ * tasks by thread time (CPU), which the other processes of a loaded machine
+ * inflate far less than the wall-clock frame times: where the frame time goes.
+ */
+async function mainThreadWork<T>(page: Page, run: () => Promise<T>): Promise<{ result: T; work: MainThreadWork }> {
+  interface TraceEvent {
+    readonly name: string;
+    readonly ph: string;
+    readonly ts: number;
+    readonly dur?: number;
+    readonly tdur?: number;
+    readonly pid: number;
+    readonly tid: number;
+    readonly args?: { readonly name?: string };
+  }
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline', transferMode: 'ReportEvents' });
+  const result = await run();
+  const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.end');
+  await done;
+  await cdp.detach();
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const on = events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  const kindOf = (name: string): WorkKind | null =>
+    name === 'HandlePostMessage' ? 'worker frames (store; DOM panels when due)' : name === 'TimerFire' ? 'timers (DOM panels)' : name === 'FireAnimationFrame' ? 'animation frames (canvases)' : /^(UpdateLayoutTree|Layout|PrePaint|Paint|Layerize|Commit)$/.test(name) ? 'rendering (style, layout, paint)' : /GC/.test(name) ? 'GC' : null;
+  const by = Object.fromEntries(WORK_KINDS.map((k) => [k, 0])) as Record<WorkKind, number>;
+  const cpu: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < on.length; i++) {
+    const t = on[i]!;
+    if (t.name !== 'ThreadControllerImpl::RunTask' && t.name !== 'RunTask') continue;
+    const end = t.ts + (t.dur ?? 0);
+    // The task's kind: what its first recognised event inside it was.
+    let kind: WorkKind = 'other';
+    for (let j = i + 1; j < on.length && on[j]!.ts < end; j++) {
+      const k = kindOf(on[j]!.name);
+      if (k !== null) {
+        kind = k;
+        break;
+      }
+    }
+    const ms = (t.tdur ?? t.dur ?? 0) / 1000;
+    by[kind] += ms;
+    cpu.push(ms);
+    first = Math.min(first, t.ts);
+    last = Math.max(last, end);
+  }
+  const seconds = Math.max(1e-3, (last - first) / 1e6);
+  for (const k of WORK_KINDS) by[k] /= seconds;
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { result, work: { perSecond: total / seconds, p95: pct(cpu, 95), max: Math.max(0, ...cpu), overFrame: cpu.filter((x) => x > 16.7).length, by } };
 }
 
 /** Frame times over 4 s of playing the loaded scenario at the fastest speed (the first five frames left out). */
@@ -403,7 +481,8 @@ async function main() {
   }
   const latency = await stepLatency(page);
   const p10k = await frameTimes(page, 10_000, 64);
-  const p100k = await frameTimes(page, 100_000, 256);
+  await loadBig(page, 100_000, 256);
+  const { result: p100k, work: w100k } = await mainThreadWork(page, () => playFrames(page));
   const lanes = await laneFrames(page);
   const compare = await compareStep(page);
   const keys = await editorKeystrokes(page);
@@ -432,6 +511,8 @@ async function main() {
   row('100,000 tasks playing: median frame', `${p100k.median.toFixed(1)} ms`, '');
   row('100,000 tasks playing: p95 frame', `${p100k.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${p100k.frames} frames, ${p100k.steps} steps)`);
   row('100,000 tasks: frames missing a vsync / two', `${(p100k.over1 * 100).toFixed(1)}% / ${(p100k.over2 * 100).toFixed(1)}%`, '');
+  row('100,000 tasks: main-thread task p95 / max', `${w100k.p95.toFixed(1)} / ${w100k.max.toFixed(1)} ms`, `CPU (trace thread time), ${w100k.overFrame} tasks over 16.7 ms`);
+  row('100,000 tasks: main-thread CPU by work', `${w100k.perSecond.toFixed(0)} ms/s`, WORK_KINDS.map((k) => `${k} ${w100k.by[k].toFixed(0)}`).join(' · '));
   row('lanes (8 CPUs + 16 pinned) playing: median frame', `${lanes.median.toFixed(1)} ms`, '');
   row('lanes (8 CPUs + 16 pinned) playing: p95 frame', `${lanes.p95.toFixed(1)} ms`, `≤ 16.7 ms  (${lanes.frames} frames, ${lanes.lanes} lanes drawn)`);
   row('compare, 10,000 tasks a side: step, median', `${pct(compare, 50).toFixed(1)} ms`, '');
