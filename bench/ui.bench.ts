@@ -328,6 +328,8 @@ interface LongPlay {
   peak: number;
   /** Round trips to the page's main thread, one a second (-1: no answer within 2 s). */
   pings: number[];
+  /** The same, ten before the play starts. */
+  idle: number[];
   pagePeak: number;
 }
 
@@ -357,6 +359,9 @@ async function workerMemory(browser: Browser, page: Page): Promise<LongPlay> {
   const pageMb = async () => ((await pageCdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 1024 / 1024;
   const samples = [{ s: 0, mb: await heapMb(), step: 0, pageMb: await pageMb() }];
   const pings: number[] = [];
+  // The same round trip to the page before it plays: what the machine's load alone costs.
+  const idle: number[] = [];
+  for (let i = 0; i < 10; i++) idle.push(await ping(page, 2000));
   await page.evaluate(() => {
     const st = window.klpscope!.store.getState();
     st.send({ type: 'speed', index: 9 });
@@ -383,7 +388,7 @@ async function workerMemory(browser: Browser, page: Page): Promise<LongPlay> {
   );
   await cdp.detach();
   await pageCdp.detach();
-  return { samples, peak: Math.max(...samples.map((x) => x.mb)), pings, pagePeak: Math.max(...samples.map((x) => x.pageMb)) };
+  return { samples, peak: Math.max(...samples.map((x) => x.mb)), pings, idle, pagePeak: Math.max(...samples.map((x) => x.pageMb)) };
 }
 
 /**
@@ -439,6 +444,7 @@ function longPlayRows(row: Row, memory: LongPlay, pause: { ms: number[]; moved: 
   const answered = memory.pings.filter((x) => x >= 0);
   const silent = memory.pings.length - answered.length;
   row('page ping during that play, p95 / max', `${pct(answered, 95).toFixed(0)} / ${Math.max(...answered).toFixed(0)} ms`, `${memory.pings.length} pings, one a second; ${silent} not answered within 2 s`);
+  row('page ping before it, p95 / max', `${pct(memory.idle, 95).toFixed(0)} / ${Math.max(...memory.idle).toFixed(0)} ms`, "the machine's load alone");
   row('Pause during max-speed play → stopped, median', `${pct(pause.ms, 50).toFixed(1)} ms`, '');
   row('Pause during max-speed play → stopped, p95', `${pct(pause.ms, 95).toFixed(1)} ms`, `≤ 200 ms  (${pause.ms.length} pauses, slowest ${Math.max(...pause.ms).toFixed(1)} ms; ${pause.moved} moved after)`);
 }
