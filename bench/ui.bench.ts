@@ -5,6 +5,10 @@
 // interactive frame, and the gzipped size of the JavaScript (all of it, and
 // what the first interactive frame needs: the entry chunk, what it preloads,
 // and the worker). Figures, not assertions: the budgets are printed beside them.
+// The long max-speed play (200 tasks, 60 s) also prints the worker's and the
+// page's heaps, a ping to the page's main thread every second, and then the
+// latency of Pause. BENCH_UI_ONLY=long-play runs only that part
+// (BENCH_UI_PAUSE=0: without the Pause figure).
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
