@@ -48,11 +48,6 @@ export default tseslint.config(
     ignores: [
       'src/app/series.ts',
       'src/worker/bounded.ts',
-      'src/worker/session.ts',
-      'src/panels/KernelLog.tsx',
-      'src/panels/log/**',
-      'src/panels/taskgrid/**',
-      'src/panels/timeline/**',
     ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },

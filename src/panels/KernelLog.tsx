@@ -11,7 +11,7 @@ import type { LogEntry } from '../worker/protocol.ts';
 import type { Indexed } from '../app/series.ts';
 import { Panel } from './Panel.tsx';
 import { TIMESTAMP_COLS, lineClass, linePrefix, timestamp } from './log/format.ts';
-import { countUpTo, filterLog, linesUpTo, rowTops, visibleRows } from './log/model.ts';
+import { countUpTo, filterLog, keptIndex, lineAt, linesUpTo, rowTop, rowTops, visibleRows } from './log/model.ts';
 import type { Filtered, LogFilter } from './log/model.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
 import './timeline.css';
@@ -45,7 +45,7 @@ export function KernelLog() {
   // The line a tour stop quotes: marked, and shown even if it is a per-task debug line.
   const quote = useSpotlight().logLine;
   const spotIndex = useMemo(() => (quote === undefined ? -1 : log.findLastIndex((e) => e.step <= step && e.text.includes(quote))), [log, step, quote]);
-  const quotesDebug = spotIndex >= 0 && log.at(spotIndex)!.taskDebug === true;
+  const quotesDebug = spotIndex >= 0 && log.at(spotIndex)?.taskDebug === true;
   const debugShown = showDebug || quotesDebug;
   const filter = useMemo<LogFilter>(() => ({ query, showDebug: debugShown }), [query, debugShown]);
   const filtered = useFiltered(log, filter);
@@ -58,7 +58,7 @@ export function KernelLog() {
   const charWidth = useElementSize(measureRef, FALLBACK_TEN_CHARS).width / 10;
   const cols = Math.max(MIN_TEXT_COLS, Math.floor((view.width - ROW_CHROME) / charWidth) - TIMESTAMP_COLS);
   const tops = useMemo(() => rowTops(log, filtered.indices, cols), [log, filtered, cols]);
-  const height = tops[count]! * LINE_HEIGHT;
+  const height = rowTop(tops, count) * LINE_HEIGHT;
 
   // Follow the latest line until the reader scrolls up; back at the bottom, follow again.
   const [stick, setStick] = useState(true);
@@ -98,8 +98,8 @@ export function KernelLog() {
     e.preventDefault();
     const list = listRef.current;
     if (list === null) return;
-    const y0 = tops[to]! * LINE_HEIGHT;
-    const y1 = tops[to + 1]! * LINE_HEIGHT;
+    const y0 = rowTop(tops, to) * LINE_HEIGHT;
+    const y1 = rowTop(tops, to + 1) * LINE_HEIGHT;
     if (y0 < list.scrollTop || y1 > list.scrollTop + list.clientHeight) {
       setStick(false);
       const next = y0 < list.scrollTop ? y0 : y1 - list.clientHeight;
@@ -116,15 +116,16 @@ export function KernelLog() {
 
   const rows = [];
   for (let r = first; r < last; r++) {
-    const e = log.at(filtered.indices[r]!)!;
+    const index = keptIndex(filtered.indices, r);
+    const e = lineAt(log, index);
     const prefix = linePrefix(e);
     rows.push(
       <button
-        key={filtered.indices[r]}
+        key={index}
         type="button"
         data-row={r}
-        className={`${lineClass(e)}${e.step === step ? ' log-current' : ''}${filtered.indices[r] === spotIndex ? ' is-spotlit' : ''}`}
-        style={{ top: tops[r]! * LINE_HEIGHT, height: (tops[r + 1]! - tops[r]!) * LINE_HEIGHT }}
+        className={`${lineClass(e)}${e.step === step ? ' log-current' : ''}${index === spotIndex ? ' is-spotlit' : ''}`}
+        style={{ top: rowTop(tops, r) * LINE_HEIGHT, height: (rowTop(tops, r + 1) - rowTop(tops, r)) * LINE_HEIGHT }}
         aria-current={e.step === step ? 'step' : undefined}
         title={`Step ${e.step}: show this event`}
         onClick={() => send({ type: 'seek', step: e.step })}

@@ -10,11 +10,13 @@ import type { Preset } from '../sim/scenario/presets.ts';
 import { stopMatches } from '../sim/scenario/tour.ts';
 import { formatLogLine, traceLine } from '../sim/trace/format.ts';
 import { idleTask } from '../sim/machine/cpus.ts';
-import { runState } from '../sim/machine/tasks.ts';
+import { countInState, cpuOf, runState } from '../sim/machine/tasks.ts';
+import { must } from '../sim/must.ts';
 import { ScenarioError } from '../sim/scenario/types.ts';
 import type { SimEvent, TaskId } from '../sim/types.ts';
+import { fnName } from '../sim/world.ts';
 import type { World } from '../sim/world.ts';
-import { KLP_PATCHED } from '../sim/types.ts';
+import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../sim/types.ts';
 import { narrate, oopsLine } from '../sim/events.ts';
 import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
@@ -489,8 +491,8 @@ export class Session {
   /** Whether the new event `e` is where the next stop not yet found is. */
   private scanStop(engine: Engine, e: SimEvent): void {
     const tour = this.preset?.tour;
-    if (tour === undefined || this.offScript !== null || this.tourSteps.length >= tour.length) return;
-    const stop = tour[this.tourSteps.length]!;
+    const stop = tour?.[this.tourSteps.length]; // none once every stop is found
+    if (stop === undefined || this.offScript !== null) return;
     const comm = (task: number): string => engine.state.tasks.comm[task] ?? '';
     if (stopMatches(stop.when, e, { step: e.step, time: e.time, settled: engine.settled, comm })) this.tourSteps.push(e.step);
   }
@@ -621,7 +623,7 @@ export class Session {
       question: p.question,
       stop,
       stops: p.tour.length,
-      text: stop < 0 ? '' : p.tour[stop]!.text,
+      text: p.tour[stop]?.text ?? '', // none before the first stop (-1)
       step,
       at: step === here,
       found: this.tourSteps.slice(),
@@ -681,12 +683,12 @@ export class Session {
       const boundary = Math.ceil(t / 1e6) * 1e6 - 1e6;
       // The first event at or after the whole second before: time reads that second, when an event falls on it.
       let s = engine.step - 1;
-      while (s > 0 && trace[s - 1]!.time >= boundary) s--;
+      while (s > 0 && must(trace[s - 1], 'event of step', s).time >= boundary) s--;
       engine.seek(boundary <= 0 ? 0 : s + 1);
       return;
     }
     let s = engine.step - 1;
-    while (s > 0 && !match(trace[s - 1]!)) s--;
+    while (s > 0 && !match(must(trace[s - 1], 'event of step', s))) s--;
     engine.seek(Math.max(0, s));
   }
 
@@ -745,12 +747,13 @@ export class Session {
       engine.seek(trace.length);
       return engine.stepForward() !== undefined;
     };
-    while (more() && trace[s]!.time < until) {
+    // more() holds: s is below trace.length.
+    while (more() && must(trace[s], 'event of step', s + 1).time < until) {
       s++;
       if ((s & 0x3ff) === 0) yield;
     }
     const first = s;
-    while (s - first < nth && more() && trace[s]!.time === until) {
+    while (s - first < nth && more() && must(trace[s], 'event of step', s + 1).time === until) {
       s++;
       if ((s & 0x3ff) === 0) yield;
     }
@@ -815,7 +818,7 @@ export class Session {
   private sample(engine: Engine): void {
     const k = engine.kernel;
     const c = k.tasks.stateCount;
-    const s: Sample = { step: engine.step, time: engine.now, undefined: c[0]!, unpatched: c[1]!, patched: c[2]!, pending: k.tasks.tifCount };
+    const s: Sample = { step: engine.step, time: engine.now, undefined: countInState(c, KLP_UNDEFINED), unpatched: countInState(c, KLP_UNPATCHED), patched: countInState(c, KLP_PATCHED), pending: k.tasks.tifCount };
     const last = this.samples[this.samples.length - 1];
     if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
     if (last !== undefined && last.step === s.step) {
@@ -872,7 +875,7 @@ export class Session {
     this.re = this.playId;
     const now = this.clock();
     const target = this.target;
-    const rate = Math.max(SPEEDS[this.speed]!, target?.rate ?? 0);
+    const rate = Math.max(must(SPEEDS[this.speed], 'play speed', this.speed), target?.rate ?? 0);
     let budget = Infinity;
     if (rate !== Infinity) {
       this.carry += (rate * (now - this.lastTick)) / 1000;
@@ -921,7 +924,7 @@ export class Session {
     const n = tasks.count;
     const run = new Uint8Array(n);
     for (let t = 0 as TaskId; t < n; t++) {
-      const cpu = tasks.cpu[t]!;
+      const cpu = cpuOf(tasks, t);
       run[t] = runState(tasks, t, k.cpus.online[cpu] === 1 && (k.cpus.curr[cpu] === t || (t === idleTask(cpu) && k.cpus.curr[cpu] === t)));
     }
     const columns: TaskColumns = {
@@ -990,7 +993,7 @@ export class Session {
     if (h === null || h.task !== task) h = this.switches = { task, read: 0, records: [], inits: [], reverses: [] };
     const trace = engine.trace;
     for (; h.read < trace.length; h.read++) {
-      const e = trace[h.read]!;
+      const e = must(trace[h.read], 'event of step', h.read + 1);
       for (const s of e.switches) if (s.task === task) h.records.push({ step: e.step, time: e.time, from: s.from, to: s.to, fn: e.fn });
       if (e.kind === 'init' || e.kind === 'init-immediate') h.inits.push(e.step);
       else if (e.kind === 'reverse') h.reverses.push(e.step);
@@ -1047,7 +1050,7 @@ export function milestonesOf(e: SimEvent, world: World): Milestone[] {
   for (const l of e.log) if (l.command === true) add('command', l.text.slice(2));
   if ((e.kind === 'init' || e.kind === 'init-immediate') && e.args.target === KLP_PATCHED) add('enable', `enabling patch '${e.args.patch}'`);
   if (e.kind === 'try-complete-retry' && e.args.firstSignals) add('signals', 'signals sent');
-  if (e.kind === 'oops' && e.pid !== undefined && e.comm !== undefined) add('oops', oopsLine(e.comm, e.pid, world.fnNames[e.args.fn]!, e.args.module));
+  if (e.kind === 'oops' && e.pid !== undefined && e.comm !== undefined) add('oops', oopsLine(e.comm, e.pid, fnName(world, e.args.fn), e.args.module));
   const stage = STAGE[e.kind];
   if (stage !== undefined) add(stage, e.fn);
   if (e.kind === 'try-complete-retry') add('retry', 'retry armed');

@@ -3,6 +3,14 @@
 // lines each takes when wrapped, and which rows a scroll position shows.
 import type { LogEntry } from '../../worker/protocol.ts';
 import type { Indexed } from '../../app/series.ts';
+import { must } from '../../sim/must.ts';
+
+/** Line `i` of `log`, for an `i` the caller keeps below log.length. */
+export const lineAt = (log: Indexed<LogEntry>, i: number): LogEntry => must(log.at(i), 'log line', i);
+/** The log index of kept row `r`, for an `r` below indices.length. */
+export const keptIndex = (indices: readonly number[], r: number): number => must(indices[r], 'kept row', r);
+/** Where row `r` starts, in screen lines: rowTops has one entry per row and one past the last. */
+export const rowTop = (tops: Float64Array, r: number): number => must(tops[r], 'row top', r);
 
 export interface LogFilter {
   /** Case-insensitive substring; empty keeps every line. */
@@ -36,7 +44,7 @@ export function filterLog(log: Indexed<LogEntry>, filter: LogFilter, prev?: Filt
     from = prev.log.length;
     indices = prev.indices.slice();
   }
-  for (let i = from; i < log.length; i++) if (keeps(log.at(i)!, filter.showDebug, needle)) indices.push(i);
+  for (let i = from; i < log.length; i++) if (keeps(lineAt(log, i), filter.showDebug, needle)) indices.push(i);
   return { log, filter, indices };
 }
 
@@ -53,7 +61,7 @@ export function linesUpTo(log: Indexed<LogEntry>, step: number): number {
   let hi = log.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (log.at(mid)!.step <= step) lo = mid + 1;
+    if (lineAt(log, mid).step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -65,7 +73,7 @@ export function countUpTo(log: Indexed<LogEntry>, indices: readonly number[], st
   let hi = indices.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (log.at(indices[mid]!)!.step <= step) lo = mid + 1;
+    if (lineAt(log, keptIndex(indices, mid)).step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -83,8 +91,8 @@ export function wrapLines(text: string, cols: number): number {
   const words = text.split(' ');
   let lines = 1;
   let col = 0;
-  for (let i = 0; i < words.length; i++) {
-    const len = words[i]!.length;
+  for (const [i, word] of words.entries()) {
+    const len = word.length;
     if (i > 0) {
       if (col + 1 + len <= c) {
         col += 1 + len;
@@ -106,7 +114,11 @@ export function wrapLines(text: string, cols: number): number {
 /** Prefix sums of the kept rows' heights in screen lines: row i spans [tops[i], tops[i + 1]). */
 export function rowTops(log: Indexed<LogEntry>, indices: readonly number[], cols: number): Float64Array {
   const tops = new Float64Array(indices.length + 1);
-  for (let i = 0; i < indices.length; i++) tops[i + 1] = tops[i]! + wrapLines(log.at(indices[i]!)!.text, cols);
+  let top = 0;
+  for (const [r, i] of indices.entries()) {
+    top += wrapLines(lineAt(log, i).text, cols);
+    tops[r + 1] = top;
+  }
   return tops;
 }
 
@@ -124,7 +136,7 @@ export function visibleRows(tops: Float64Array, count: number, lineHeight: numbe
   let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tops[mid + 1]! <= top) lo = mid + 1;
+    if (rowTop(tops, mid + 1) <= top) lo = mid + 1;
     else hi = mid;
   }
   const first = lo;
@@ -132,7 +144,7 @@ export function visibleRows(tops: Float64Array, count: number, lineHeight: numbe
   hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tops[mid]! < bottom) lo = mid + 1;
+    if (rowTop(tops, mid) < bottom) lo = mid + 1;
     else hi = mid;
   }
   return { first: Math.max(0, first - overscan), last: Math.min(count, lo + overscan) };

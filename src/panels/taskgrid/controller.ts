@@ -210,7 +210,8 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     host.onAnnounce(facts === undefined ? '' : describeTask(facts));
     // Keep the cursor in view.
     const l = layout;
-    const r = l === null || task < 0 ? undefined : cellRect(l, l.slot[task]!);
+    const slot = l?.slot[task]; // none for no task (-1) or one the layout does not have yet
+    const r = l === null || slot === undefined ? undefined : cellRect(l, slot);
     if (l !== null && r !== undefined) {
       if (r.y - l.pitch < scroller.scrollTop) scroller.scrollTop = Math.max(0, r.y - l.pitch - 16);
       else if (r.y + 2 * l.pitch > scroller.scrollTop + height) scroller.scrollTop = r.y + 2 * l.pitch - height;

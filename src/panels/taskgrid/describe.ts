@@ -2,6 +2,7 @@
 // accessible name say what the cells draw.
 import type { GlobalsView } from '../../sim/view.ts';
 import { patchStateName, runStateName, taskKindName } from '../../sim/names.ts';
+import { must } from '../../sim/must.ts';
 import type { RunStateName } from '../../sim/names.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
 
@@ -27,11 +28,11 @@ export function taskFacts(tasks: TaskColumns, comms: readonly string[], i: numbe
   if (i < 0 || i >= tasks.count) return undefined;
   return {
     name: `${comms[i] ?? '?'}:${tasks.pid[i]}`,
-    kind: taskKindName(tasks.kind[i]!) ?? 'task',
-    state: patchStateName(tasks.patchState[i]!),
+    kind: taskKindName(must(tasks.kind[i], 'task', i)) ?? 'task',
+    state: patchStateName(must(tasks.patchState[i], 'task', i)),
     pending: tasks.tif[i] === 1,
-    run: runWords(tasks.run[i]!),
-    cpu: tasks.cpu[i]!,
+    run: runWords(must(tasks.run[i], 'task', i)),
+    cpu: must(tasks.cpu[i], 'task', i),
   };
 }
 

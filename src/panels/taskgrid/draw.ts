@@ -143,12 +143,14 @@ export function drawGrid(ctx: CanvasRenderingContext2D, theme: Theme, v: GridVie
 }
 
 /** Hollow, hatched and solid bodies, rings and markers, one path per style. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every visible cell, every frame): eachVisible gives pos < order.length, and order holds rows of the task columns */
 function drawBodies(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0: number, y1: number): void {
   const { layout: l, tasks } = v;
   const s = l.cell;
   const m = l.metrics;
   const solid = new Path2D();
-  const outline = [new Path2D(), new Path2D()];
+  const outlineUndefined = new Path2D();
+  const outlineUnpatched = new Path2D();
   const hatch = new Path2D();
   const ring = new Path2D();
   const chips = new Path2D();
@@ -164,7 +166,7 @@ function drawBodies(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0
     const ps = tasks.patchState[t]!;
     if (ps === 1) solid.rect(x, y, s, s);
     else {
-      outline[ps + 1]!.rect(x + lw / 2, y + lw / 2, s - lw, s - lw);
+      (ps === 0 ? outlineUnpatched : outlineUndefined).rect(x + lw / 2, y + lw / 2, s - lw, s - lw);
       if (ps === 0) for (const [a, b, c, d] of segs) {
         hatch.moveTo(x + a, y + b);
         hatch.lineTo(x + c, y + d);
@@ -183,15 +185,15 @@ function drawBodies(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0
 
   ctx.globalAlpha = 0.18;
   ctx.fillStyle = theme.unpatched;
-  ctx.fill(outline[1]!);
+  ctx.fill(outlineUnpatched);
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.patched;
   ctx.fill(solid);
   ctx.lineWidth = lw;
   ctx.strokeStyle = theme.undefined;
-  ctx.stroke(outline[0]!);
+  ctx.stroke(outlineUndefined);
   ctx.strokeStyle = theme.unpatched;
-  ctx.stroke(outline[1]!);
+  ctx.stroke(outlineUnpatched);
   ctx.lineWidth = s >= 10 ? 1.25 : 1;
   ctx.stroke(hatch);
   if (m.ring !== null) {
@@ -206,10 +208,12 @@ function drawBodies(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0
     paintGlyphs(ctx, light, theme.panel);
   }
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 const pixelBuffers = new WeakMap<CanvasRenderingContext2D, ImageData>();
 
 /** Each visible cell as a block of device pixels in its state's colour. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every visible cell, every frame): pos < order.length, order holds rows of the task columns, and theme.pixels has a colour for each patch state + 1 */
 function paintPixels(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y0: number, y1: number): void {
   const { layout: l, tasks, dpr } = v;
   const W = ctx.canvas.width;
@@ -237,6 +241,7 @@ function paintPixels(ctx: CanvasRenderingContext2D, theme: Theme, v: GridView, y
   });
   ctx.putImageData(img, 0, 0);
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 interface Glyphs {
   readonly fill: Path2D;

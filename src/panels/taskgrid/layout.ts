@@ -4,6 +4,7 @@
 // keyboard cursor goes next (moveCursor). The canvas only paints what this
 // returns, so the tests check this module rather than pixels.
 import { RunState } from '../../sim/machine/tasks.ts';
+import { must } from '../../sim/must.ts';
 import { PATCH_STATE_NAMES, TASK_KIND_NAMES } from '../../sim/names.ts';
 import type { PatchStateName, TaskKindName } from '../../sim/names.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
@@ -94,6 +95,7 @@ const stateKey = (ps: number, tif: number): number => (ps + 1) * 2 + (tif === 1 
 const stateLabel = (key: number): string => `${STATE_WORDS[(key >> 1) - 1]}${key % 2 === 0 ? ', pending' : ''}`;
 
 /** The tasks to draw under `f`, in order: by task index within each group. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every frame, every task): i < n = tasks.count, the length of each column, key and slot; k < nKeys, the length of counts, next and the group names */
 export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Filters): TaskSelection {
   const n = tasks.count;
   const text = f.text.trim().toLowerCase();
@@ -150,6 +152,7 @@ export function selectTasks(tasks: TaskColumns, comms: readonly string[], f: Fil
   }
   return { order, slot, groups, exited };
 }
+/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /**
  * Whether selectTasks gives the same selection for `b` as for `a` (same comms,
@@ -278,9 +281,10 @@ function place(sel: TaskSelection, captions: readonly (string | null)[], widths:
     shelf = 0;
   };
   sel.groups.forEach((g, i) => {
-    const caption = captions[i]!;
+    // layoutGrid gives a caption and a width for each group.
+    const caption = captions[i] ?? null;
     if (g.count <= cols) {
-      const w = Math.min(inner, Math.max(g.count * pitch - gap, widths[i]!));
+      const w = Math.min(inner, Math.max(g.count * pitch - gap, widths[i] ?? 0));
       if (x > pad && x + w > pad + inner) newShelf();
       groups.push({ ...g, caption, x, labelY: y, top: y + labelH, cols: g.count, rows: 1 });
       x += w + blockGap;
@@ -302,7 +306,7 @@ function groupOf(l: GridLayout, pos: number): PlacedGroup | undefined {
   let hi = l.groups.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const g = l.groups[mid]!;
+    const g = must(l.groups[mid], 'grid group', mid);
     if (pos < g.start) hi = mid - 1;
     else if (pos >= g.start + g.count) lo = mid + 1;
     else return g;
@@ -340,7 +344,7 @@ export function cellAt(l: GridLayout, x: number, y: number): number {
 /** The task index under (x, y), or -1. */
 export function taskAt(l: GridLayout, x: number, y: number): number {
   const pos = cellAt(l, x, y);
-  return pos < 0 ? -1 : l.order[pos]!;
+  return l.order[pos] ?? -1;
 }
 
 export type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End' | 'PageUp' | 'PageDown';
@@ -369,7 +373,8 @@ export function moveCursor(l: GridLayout, pos: number, key: CursorKey, page = 0)
     case 'ArrowDown':
     case 'PageUp':
     case 'PageDown': {
-      const here = cellRect(l, pos)!;
+      const here = cellRect(l, pos);
+      if (here === undefined) return pos; // every position below total has a cell
       const down = key === 'ArrowDown' || key === 'PageDown';
       const dist = key.startsWith('Page') ? Math.max(l.pitch, page - l.pitch) : 1;
       return nearestRow(l, here, down, dist) ?? pos;

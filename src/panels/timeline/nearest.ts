@@ -1,6 +1,7 @@
 // Scrubbing: which step a point in time means. The candidates are the steps
 // the series recorded (samples and milestones), so a drag lands on a step
 // where something visible changed.
+import { must } from '../../sim/must.ts';
 import type { Milestone, Sample } from '../../worker/protocol.ts';
 
 export interface ScrubPoint {
@@ -27,20 +28,21 @@ export function scrubPoints(samples: readonly Sample[], milestones: readonly Mil
 export function nearestStep(points: readonly ScrubPoint[], time: number): number | null {
   const n = points.length;
   if (n === 0) return null;
+  const pt = (i: number): ScrubPoint => must(points[i], 'scrub point', i);
   // First point whose time is >= `time`.
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (points[mid]!.time < time) lo = mid + 1;
+    if (pt(mid).time < time) lo = mid + 1;
     else hi = mid;
   }
   const before = lo - 1;
   let pick: number;
   if (lo === n) pick = before;
   else if (before < 0) pick = lo;
-  else pick = time - points[before]!.time <= points[lo]!.time - time ? before : lo;
+  else pick = time - pt(before).time <= pt(lo).time - time ? before : lo;
   // `before` is already the last point at its time; move `lo` to the last at its own.
-  if (pick === lo) while (pick + 1 < n && points[pick + 1]!.time === points[lo]!.time) pick++;
-  return points[pick]!.step;
+  if (pick === lo) while (pick + 1 < n && pt(pick + 1).time === pt(lo).time) pick++;
+  return pt(pick).step;
 }

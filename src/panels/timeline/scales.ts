@@ -4,6 +4,7 @@
 // axis's business (./axis.ts): these functions take it as `px`.
 import { area, curveStepAfter, line, scaleLinear, stack } from 'd3';
 import type { ScaleLinear, Series } from 'd3';
+import { must } from '../../sim/must.ts';
 import type { PatchStateName } from '../../sim/names.ts';
 import type { Milestone, Sample } from '../../worker/protocol.ts';
 import { axisMaxZoom, axisScale, axisTicks } from './axis.ts';
@@ -102,7 +103,7 @@ export function countScale(samples: readonly Sample[], l: Layout, tasks = 0): Sc
 
 /** Whole-number ticks for the count axis: 0, the maximum and a middle one if it fits. */
 export function countTicks(y: ScaleLinear<number, number>): number[] {
-  const max = y.domain()[1]!;
+  const [, max = 0] = y.domain();
   const mid = Math.round(max / 2);
   return max >= 4 ? [0, mid, max] : [0, max];
 }
@@ -146,14 +147,14 @@ export function decimate(samples: readonly Sample[], px: Px, left: number, right
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (px(samples[mid]!) <= left) lo = mid + 1;
+    if (px(must(samples[mid], 'sample', mid)) <= left) lo = mid + 1;
     else hi = mid;
   }
   const out: Sample[] = [];
   let col = NaN;
   let last: Sample | null = null;
   for (let i = Math.max(0, lo - 1); i < n; i++) {
-    const s = samples[i]!;
+    const s = must(samples[i], 'sample', i);
     const at = px(s);
     const c = Math.floor(at);
     if (c !== col) {
@@ -210,18 +211,17 @@ export interface PlacedMark {
  * are kept left of `right` (the plot's end) by moving the last ones left.
  */
 export function placeMarks(milestones: readonly Milestone[], px: Px, gap: number, maxShift = 120, right = Infinity): PlacedMark[] {
-  const at = milestones.map((m) => px(m));
-  const pos: number[] = [];
+  const placed = milestones.map((m) => ({ milestone: m, x: 0, at: px(m) }));
   let prev = -Infinity;
-  for (let i = 0; i < at.length; i++) {
-    prev = Math.min(Math.max(at[i]!, prev + gap), at[i]! + maxShift);
-    pos.push(prev);
+  for (const p of placed) {
+    prev = Math.min(Math.max(p.at, prev + gap), p.at + maxShift);
+    p.x = prev;
   }
   let limit = right;
-  for (let i = at.length - 1; i >= 0; i--) {
-    if (at[i]! > right) continue;
-    if (pos[i]! > limit) pos[i] = Math.max(limit, at[i]! - maxShift);
-    limit = pos[i]! - gap;
+  for (const p of [...placed].reverse()) {
+    if (p.at > right) continue;
+    if (p.x > limit) p.x = Math.max(limit, p.at - maxShift);
+    limit = p.x - gap;
   }
-  return milestones.map((m, i) => ({ milestone: m, x: pos[i]!, at: at[i]! }));
+  return placed;
 }

@@ -70,7 +70,12 @@ export function CpuLanesCanvas(props: CpuLanesCanvasProps) {
       const shape = cpuLane(cpuRuns, kindOf, w);
       for (const [cls, xs] of Object.entries(shape.fills)) {
         ctx.fillStyle = colour(FILL[cls as keyof typeof FILL]);
-        for (let i = 0; i + 1 < xs.length; i += 2) ctx.fillRect(xs[i]!, y, xs[i + 1]! - xs[i]!, laneH);
+        // Stretches are pairs: x0, x1.
+        for (let i = 0; i + 1 < xs.length; i += 2) {
+          const x0 = xs[i];
+          const x1 = xs[i + 1];
+          if (x0 !== undefined && x1 !== undefined) ctx.fillRect(x0, y, x1 - x0, laneH);
+        }
       }
       ctx.strokeStyle = colour('--fg');
       ctx.lineWidth = 1;

@@ -67,8 +67,7 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
   const switches: number[] = [];
   const labels: Label[] = [];
   let lastTick = -Infinity;
-  for (let i = 0; i < runs.length; i++) {
-    const r = runs[i]!;
+  for (const [i, r] of runs.entries()) {
     const to = runs[i + 1] ?? w.end;
     if (i > 0) {
       const px = w.px(r);
@@ -84,7 +83,8 @@ export function cpuLane(runs: readonly CpuRun[], kindOf: (task: number) => numbe
     if (cls === 'idle') continue;
     const xs = (fills[cls] ??= []);
     // Touching the stretch before, of the same kind: one longer stretch.
-    if (xs.length > 0 && s.x0 - xs[xs.length - 1]! < 0.5) xs[xs.length - 1] = s.x1;
+    const end = xs.at(-1);
+    if (end !== undefined && s.x0 - end < 0.5) xs[xs.length - 1] = s.x1;
     else xs.push(s.x0, s.x1);
     if (r.task >= 0 && s.x1 - s.x0 >= minLabel) labels.push({ x: s.x0, width: s.x1 - s.x0, task: r.task });
   }
@@ -125,8 +125,7 @@ export function taskLane(marks: readonly LaneMark[], w: Window, y: number, h: nu
   const switches: SwitchMark[] = [];
   const band = Math.max(3, Math.round(h / 4));
   let lastCheck = -Infinity;
-  for (let i = 0; i < marks.length; i++) {
-    const m = marks[i]!;
+  for (const [i, m] of marks.entries()) {
     const to = marks[i + 1] ?? w.end;
     const s = span(w, m, to);
     if (s !== null) {
