@@ -44,11 +44,6 @@ export default tseslint.config(
     // reason states the invariant that makes its indices valid. Tests may
     // assert: a wrong guess there fails the test anyway.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
-    // Files other work is changing now; checked once it has landed.
-    ignores: [
-      'src/app/series.ts',
-      'src/worker/bounded.ts',
-    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
   {

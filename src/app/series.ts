@@ -59,6 +59,7 @@ export class Series<T> implements Indexed<T>, Iterable<T> {
     return this.b.chunks[slot >>> SHIFT]?.[slot & MASK];
   }
 
+  /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every item of a window, every frame): a view's slots lie below its backing's length, and every slot below that length is written (Backing) */
   /** The items `from` (inclusive) to `to` (exclusive), as an array of their own. */
   slice(from = 0, to = this.length): T[] {
     const a = Math.max(0, Math.min(this.length, from < 0 ? this.length + from : from));
@@ -83,6 +84,7 @@ export class Series<T> implements Indexed<T>, Iterable<T> {
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.length; i++) yield this.at(i)!;
   }
+  /* eslint-enable @typescript-eslint/no-non-null-assertion */
 
   some(pred: (x: T) => boolean): boolean {
     for (const x of this) if (pred(x)) return true;
@@ -101,7 +103,10 @@ export class Series<T> implements Indexed<T>, Iterable<T> {
   }
 
   findLastIndex(pred: (x: T) => boolean): number {
-    for (let i = this.length - 1; i >= 0; i--) if (pred(this.at(i)!)) return i;
+    for (let i = this.length - 1; i >= 0; i--) {
+      const x = this.at(i);
+      if (x !== undefined && pred(x)) return i;
+    }
     return -1;
   }
 

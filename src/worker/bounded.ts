@@ -40,21 +40,27 @@ export function strideFor(n: number, b: Pick<SeriesBounds, 'whole' | 'buckets'>)
 
 /** Keeps a bucket's items at the given indices, once each, in their order. */
 function keepAt<T>(xs: readonly T[], at: Iterable<number>): T[] {
-  return [...new Set(at)].sort((a, b) => a - b).map((i) => xs[i]!);
+  return [...new Set(at)].sort((a, b) => a - b).flatMap((i) => {
+    const x = xs[i];
+    return x === undefined ? [] : [x];
+  });
 }
 
 /** Samples: the first, the last, and where each count is lowest and highest. */
 export function reduceSamples(xs: readonly Sample[]): Sample[] {
-  if (xs.length <= 2) return xs.slice();
+  const first = xs[0];
+  if (first === undefined || xs.length <= 2) return xs.slice();
   const keys = ['undefined', 'unpatched', 'patched', 'pending'] as const;
   const at = [0, xs.length - 1];
   for (const k of keys) {
     let lo = 0;
     let hi = 0;
-    for (let i = 1; i < xs.length; i++) {
-      if (xs[i]![k] < xs[lo]![k]) lo = i;
-      if (xs[i]![k] > xs[hi]![k]) hi = i;
-    }
+    let low = first[k];
+    let high = first[k];
+    xs.forEach((x, i) => {
+      if (x[k] < low) [lo, low] = [i, x[k]];
+      if (x[k] > high) [hi, high] = [i, x[k]];
+    });
     at.push(lo, hi);
   }
   return keepAt(xs, at);
@@ -130,16 +136,20 @@ export class Thinned<T> {
     this.out.length = keep;
     this.starts.length = keep + 1;
     const complete = Math.floor(n / s);
+    // starts has keep + 1 entries: the last is where bucket `keep` starts.
+    const from = this.starts.at(-1) ?? 0;
+    let start = from;
+    const items: T[] = [];
     for (let i = keep; i < complete; i++) {
       const o = this.reduce(full.slice(i * s, (i + 1) * s));
       this.out.push(o);
-      this.starts.push(this.starts[i]! + o.length);
+      start += o.length;
+      this.starts.push(start);
+      items.push(...o);
     }
-    const items: T[] = [];
-    for (let i = keep; i < complete; i++) items.push(...this.out[i]!);
     if (complete * s < n) items.push(...this.reduce(full.slice(complete * s)));
     this.stable = complete;
-    return { from: this.starts[keep]!, items };
+    return { from, items };
   }
 }
 
@@ -149,7 +159,8 @@ export function countUpTo(xs: readonly { readonly step: number }[], step: number
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (xs[mid]!.step <= step) lo = mid + 1;
+    const x = xs[mid];
+    if (x !== undefined && x.step <= step) lo = mid + 1;
     else hi = mid;
   }
   return lo;
