@@ -274,7 +274,8 @@ export function isPressable(target: EventTarget | null): boolean {
 
 /** The command a key press runs, if any. */
 export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>, s: AppState): AppCommand | undefined {
-  if (isTyping(e.target)) return undefined;
+  // Escape stops a long computation even from a text field (the command just run from it, say).
+  if (isTyping(e.target)) return e.key === 'Escape' ? COMMANDS.find((c) => c.id === 'cancel-compute' && c.keyTest(e) && c.enabled(s)) : undefined;
   if ((e.key === ' ' || e.key === 'Enter') && isPressable(e.target)) return undefined;
   return COMMANDS.find((c) => c.keyTest(e) && c.enabled(s));
 }

@@ -327,6 +327,26 @@ export function createAppStore(client: SimClient): AppStore {
       case 'busy':
         store.setState({ computing: reply.progress });
         break;
+      case 'cancelled': {
+        // An action taken back: the run is as it was, and the typed command stays in its field (no result).
+        if (acting !== null && reply.re === acting.id) {
+          acting = null;
+          break;
+        }
+        const l = loads.get(reply.re);
+        if (l === undefined) break;
+        loads.delete(reply.re);
+        if (newest === null || newest.id !== l.id) break;
+        newest = null;
+        // The worker went back to what it had: a superseded load may have opened meanwhile.
+        if (stash !== null && stash.reply.load === reply.load) opened(stash.reply, stash.load);
+        else if (store.getState().meta === null) {
+          // Nothing was open before (a link opened the page): the default scenario opens instead.
+          store.setState({ linkNotice: 'Opening this link was cancelled. The default scenario is open instead.' });
+          sendLoad(DEFAULT_SOURCE, true);
+        }
+        break;
+      }
       case 'idle':
         break;
       case 'export':

@@ -377,26 +377,9 @@ export class Engine {
     return n;
   }
 
-  /**
-   * Steps to the last event of the operation the next event belongs to (a
-   * whole command, say), looking one event ahead and stepping back to it.
-   */
-  stepOperation(): number {
-    const first = this.stepForward();
-    if (first === undefined) return 0;
-    let n = 1;
-    for (;;) {
-      const e = this.stepForward();
-      if (e === undefined) return n;
-      if (e.op !== first.op) {
-        // The look-ahead event is not part of the operation: forget it, so
-        // the trace ends where the operation does.
-        this.seek(this.step - 1);
-        this.truncateFuture(this.step);
-        return n;
-      }
-      n++;
-    }
+  /** Discards what was computed beyond the current step (it is computed again when asked for). */
+  forgetFuture(): void {
+    this.truncateFuture(this.step);
   }
 
   /** Parses a command as the shell would run it; throws ScenarioError naming `action`. */
@@ -417,6 +400,21 @@ export class Engine {
     this.truncateFuture(step);
     this.actionLog.push({ step, text });
     return line;
+  }
+
+  /**
+   * Takes back the actions after the first `keep`, taken at `step` (an action
+   * cancelled before it finished): the run is at `step` as it was before
+   * them, with the events after it to be computed again (they are what they
+   * were: the run is deterministic).
+   */
+  retract(keep: number, step: number): void {
+    this.truncateFuture(step);
+    this.actionLog = this.actionLog.slice(0, keep);
+    this.injected = Math.min(this.injected, keep);
+    // The live state may hold an action already handed to the shell: start from a checkpoint before it.
+    this.restore(this.checkpointAtOrBefore(Math.max(0, step - 1)));
+    while (this.step < step && this.stepForward() !== undefined);
   }
 
   private truncateFuture(step: number): void {

@@ -76,7 +76,9 @@ export type Request =
   /**
    * Stops the computation in progress (a far jump, a stop on a branch, End):
    * the view stays where it was; requests sent meanwhile are then answered in
-   * order. Pause does the same.
+   * order. Pause does the same. A load or an action in progress is stopped
+   * and undone (a `cancelled` reply to it): the previous scenario stays, or
+   * the run as it was before the action. Pause does not stop those.
    */
   | { readonly type: 'cancel' }
   /** For tests of the app's error path: the worker throws. */
@@ -240,7 +242,7 @@ export interface ComputeProgress {
   readonly what: ComputeWhat;
   readonly computed: number;
   readonly target: number | null;
-  /** Cancel (or Pause) stops it; else it runs to its end and the requests sent meanwhile wait. */
+  /** Cancel stops it (Pause too, if it only moves the view); else it runs to its end and the requests sent meanwhile wait. */
   readonly cancellable: boolean;
 }
 
@@ -280,5 +282,11 @@ export type ReplyBody =
    * 100 ms until its frame): progress to show, and the worker is alive.
    */
   | { readonly type: 'busy'; readonly progress: ComputeProgress }
+  /**
+   * The load or action `re` was cancelled before it finished: the worker has
+   * what it had before it (the previous scenario, or the run without the
+   * action), which `load` names; a frame of it follows.
+   */
+  | { readonly type: 'cancelled'; readonly what: ComputeWhat }
   /** A request with nothing to act on (no scenario is open yet): answered all the same, so the watchdog knows the worker is alive. */
   | { readonly type: 'idle' };

@@ -50,6 +50,12 @@ const AHEAD_TASK_LIMIT = 20_000;
 
 /** Requests whose computation Cancel (or Pause) may stop: they only move the view. */
 const CANCELLABLE: ReadonlySet<Request['type']> = new Set(['step', 'seek', 'jump', 'tour', 'progress']);
+/**
+ * Requests whose computation Cancel may stop and undo: a load (the previous
+ * scenario stays) and an action (the run stays as it was, with no branch).
+ * Pause does not: it is a key of the run on screen, not of what is opening.
+ */
+const UNDOABLE: ReadonlySet<Request['type']> = new Set(['load', 'act']);
 
 /** A request being answered, in slices. */
 interface Job {
@@ -61,6 +67,8 @@ interface Job {
   readonly started: number;
   /** The step shown when it started: where a cancel leaves the view. */
   readonly here: number;
+  /** For a load or an action: the session as it was before, which a cancel puts back. */
+  readonly before: Before | null;
   lastProgress: number;
 }
 
@@ -98,6 +106,41 @@ interface Saved {
   readonly lanes: LaneRecorder;
 }
 
+/** How much of each series the page has been sent (a smaller count: the page cuts its series there first). */
+interface Sent {
+  log: number;
+  samples: number;
+  milestones: number;
+  comms: number;
+  cpuRuns: number;
+  marks: number;
+}
+
+/** The session's run as it was before a load or an action, to put back if it is cancelled. */
+interface Before {
+  readonly engine: Engine | undefined;
+  /** The engine's step and how many actions it had taken (an action on the same engine is taken back to there). */
+  readonly step: number;
+  readonly actions: number;
+  readonly log: LogEntry[];
+  readonly samples: Sample[];
+  readonly milestones: Milestone[];
+  readonly sent: Sent;
+  readonly lanes: LaneRecorder;
+  /** The page's CPU runs as sent (a load makes new ones for its machine; no frame is sent until it is done). */
+  readonly shownCpuRuns: Thinned<CpuRun>;
+  readonly end: number | null;
+  readonly selected: number | null;
+  readonly preset: Preset | undefined;
+  readonly tourSteps: number[];
+  readonly offScript: number | null;
+  readonly original: Saved | null;
+  readonly seen: number;
+  readonly loadId: number;
+  readonly limitHit: string | null;
+  readonly ahead: boolean;
+}
+
 export class Session {
   private engine: Engine | undefined;
   private log: LogEntry[] = [];
@@ -106,7 +149,7 @@ export class Session {
   private replaced = new WeakMap<Sample, Sample>();
   private milestones: Milestone[] = [];
   /** Of each series, the items the page has as they are now (lowered by a cut or a replaced sample). */
-  private sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+  private sent: Sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
   /** What of each series the page holds (bounded.ts): the log around the playhead, the timeline's series thinned once long. */
   private readonly shownLog: LogWindow<LogEntry>;
   private readonly shownSamples: Thinned<Sample>;
@@ -184,20 +227,21 @@ export class Session {
   /**
    * Answers a request; `id` (from the client's Message) is echoed in every
    * reply as `re`. During a long computation, Cancel and Pause stop it if it
-   * only moves the view, a load replaces it, and anything else waits its turn:
-   * no key is lost.
+   * only moves the view; Cancel stops a load or an action and undoes it; a
+   * load replaces it; and anything else waits its turn: no key is lost.
    */
   handle(req: Request & { readonly id?: number }): void {
     const job = this.job;
     if (job !== null) {
-      if ((req.type === 'cancel' || req.type === 'pause') && job.cancellable) {
+      if ((req.type === 'cancel' || req.type === 'pause') && job.cancellable && (job.before === null || req.type === 'cancel')) {
         this.cancel(job, req.id ?? 0);
         return;
       }
       if (req.type === 'load') {
-        // A new scenario: what waited was about the old one.
+        // A new scenario: what waited was about the old one; a load or action half done is undone first.
         this.job = null;
         this.queue = [];
+        if (job.before !== null) this.undo(job);
       } else if (req.type !== 'crash' && req.type !== 'hang') {
         this.queue.push(req);
         return;
@@ -212,10 +256,11 @@ export class Session {
       re: this.re,
       work: this.dispatch(req),
       what: computeWhat(req),
-      target: req.type === 'seek' ? req.step : null,
-      cancellable: CANCELLABLE.has(req.type),
+      target: req.type === 'seek' ? req.step : req.type === 'load' ? (req.source.step ?? null) : null,
+      cancellable: CANCELLABLE.has(req.type) || UNDOABLE.has(req.type),
       started: this.clock(),
       here: this.engine?.step ?? 0,
+      before: UNDOABLE.has(req.type) ? this.snapshot() : null,
       lastProgress: 0,
     };
     this.job = job;
@@ -261,9 +306,13 @@ export class Session {
     if (this.job === null) this.scheduleAhead();
   }
 
-  /** Cancel (or Pause): the job stops, the view stays where it was, and the requests that waited follow. */
+  /**
+   * Cancel (or Pause): the job stops, the view stays where it was (a load or
+   * an action is undone first), and the requests that waited follow.
+   */
   private cancel(job: Job, re: number): void {
     this.job = null;
+    if (job.before !== null) this.undo(job);
     this.re = re;
     this.pause();
     this.unreached = null;
@@ -273,6 +322,76 @@ export class Session {
       this.sendFrame();
     } else this.reply({ type: 'idle' });
     this.finish(job);
+  }
+
+  /** The run as it is, before a load or an action that may be cancelled. */
+  private snapshot(): Before {
+    return {
+      engine: this.engine,
+      step: this.engine?.step ?? 0,
+      actions: this.engine?.actions.length ?? 0,
+      log: this.log,
+      samples: this.samples,
+      milestones: this.milestones,
+      sent: { ...this.sent },
+      lanes: this.lanes,
+      shownCpuRuns: this.shownCpuRuns,
+      end: this.end,
+      selected: this.selected,
+      preset: this.preset,
+      tourSteps: this.tourSteps,
+      offScript: this.offScript,
+      original: this.original,
+      seen: this.seen,
+      loadId: this.loadId,
+      limitHit: this.limitHit,
+      ahead: this.ahead,
+    };
+  }
+
+  /**
+   * A load or an action stopped half done: the session's run is put back as
+   * it was before it (the previous scenario; the run without the action, its
+   * future computed again), and the page is told with a `cancelled` reply to
+   * the job's request.
+   */
+  private undo(job: Job): void {
+    const b = job.before;
+    if (b === null) return;
+    this.pause();
+    this.engine = b.engine;
+    this.log = b.log;
+    this.samples = b.samples;
+    this.milestones = b.milestones;
+    this.sent = { ...b.sent };
+    this.lanes = b.lanes;
+    this.shownCpuRuns = b.shownCpuRuns;
+    this.end = b.end;
+    this.selected = b.selected;
+    this.preset = b.preset;
+    this.tourSteps = b.tourSteps;
+    this.offScript = b.offScript;
+    this.original = b.original;
+    this.seen = b.seen;
+    this.loadId = b.loadId;
+    this.limitHit = b.limitHit;
+    this.ahead = b.ahead;
+    this.switches = null;
+    this.unreached = null;
+    this.target = null;
+    const engine = b.engine;
+    if (engine !== undefined) {
+      engine.onNewEvent = (e) => this.derive(engine, e);
+      if (engine.actions.length > b.actions) {
+        // The action ran on this very engine: take it back, and the series derived after its step.
+        engine.retract(b.actions, b.step);
+        this.truncate(b.step);
+        this.end = null;
+        this.ahead = true;
+      }
+    }
+    this.re = job.re;
+    this.reply({ type: 'cancelled', what: job.what });
   }
 
   /** Computes the run ahead for a slice, between requests and not while playing; the view stays where it is. */
@@ -411,6 +530,8 @@ export class Session {
     this.samples = [];
     this.milestones = [];
     this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
+    // A recorder of its own: the previous one stays as it was, should the load be cancelled.
+    this.lanes = new LaneRecorder();
     this.lanes.reset(engine, engine.kernel.tasks.count);
     this.shownCpuRuns = new Thinned(reduceCpuRuns, runBounds(this.bounds, engine.kernel.cpus.count));
     this.seen = 0;
@@ -599,8 +720,22 @@ export class Session {
       MAX_EVENTS_PER_REQUEST,
     );
     if (first === undefined) return;
-    engine.seek(first.step - 1);
-    engine.stepOperation();
+    // Through the operation (in slices: on a large machine one operation is many events), one event past it.
+    const commandOp = first.op;
+    let past: SimEvent | undefined;
+    yield* this.forward(
+      engine,
+      (e) => {
+        if (e.op !== commandOp) past = e;
+        return past !== undefined;
+      },
+      MAX_EVENTS_PER_REQUEST,
+    );
+    if (past !== undefined) {
+      // The look-ahead event is not the operation's: forgotten, so the trace ends where the operation does.
+      engine.seek(past.step - 1);
+      engine.forgetFuture();
+    }
     // Its look-ahead event was derived before it was discarded.
     this.truncate(engine.step);
     // Shown: the reversal or the forced switch if the command made one, else

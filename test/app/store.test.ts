@@ -82,3 +82,87 @@ describe('store: replies and the request they answer', () => {
     expect(s.exported).toBeNull();
   });
 });
+
+/** A client over a Session in slices (as in the worker): each reading of its clock is 250 ms later, so a slice ends at the computation's first yield, with its progress. */
+function slicedClient() {
+  const later: (() => void)[] = [];
+  let handler: (r: Reply) => void = () => {};
+  let t = 0;
+  const session = new Session((r) => handler(r), () => (t += 250), {}, (fn) => later.push(fn));
+  const client: SimClient = {
+    send: (msg) => session.handle(msg),
+    listen: (h) => {
+      handler = h;
+    },
+    close: () => {},
+  };
+  const runLater = (n = Infinity) => {
+    for (let i = 0; i < n && later.length > 0; i++) later.shift()?.();
+  };
+  return { client, later, runLater };
+}
+
+/** Four tasks that never leave user space for long: a run with no end but the limits. */
+const SPIN = { format: 'klpscope/1', name: 'spin', tasks: [{ comm: 'spin', count: 4, userMs: [0, 0] }], script: ['sleep 1'] };
+
+describe('store: a load or an action cancelled', () => {
+  it('keeps the scenario on screen as it was, and answers keys on it', () => {
+    const w = slicedClient();
+    const store = createAppStore(w.client);
+    store.getState().load({ preset: 'fork' });
+    w.runLater();
+    store.getState().send({ type: 'step', unit: 'event', direction: 1 });
+    const before = store.getState();
+    expect(before.frame?.step).toBe(1);
+    store.getState().load({ scenario: SPIN, step: 150_000 });
+    w.runLater(5);
+    expect(store.getState().computing).toMatchObject({ what: 'load', cancellable: true, target: 150_000 });
+    store.getState().cancel();
+    const s = store.getState();
+    expect(s.computing).toBeNull();
+    expect(s.meta).toBe(before.meta);
+    expect(s.source).toEqual({ preset: 'fork' });
+    expect(s.frame?.step).toBe(1);
+    expect(s.log).toEqual(before.log);
+    expect(s.invalid).toBeNull();
+    store.getState().send({ type: 'step', unit: 'event', direction: 1 });
+    w.runLater();
+    expect(store.getState().frame?.step).toBe(2);
+    expect(store.getState().meta?.preset).toBe('fork');
+  });
+
+  it('opens the default scenario, with a notice, when the link that opened the page is cancelled', () => {
+    const w = slicedClient();
+    const store = createAppStore(w.client);
+    store.getState().load({ scenario: SPIN, step: 150_000 });
+    w.runLater(5);
+    expect(store.getState().computing?.what).toBe('load');
+    store.getState().cancel();
+    w.runLater(1);
+    const s = store.getState();
+    expect(s.meta?.preset).toBe('first-livepatch');
+    expect(s.linkNotice).toBe('Opening this link was cancelled. The default scenario is open instead.');
+  });
+
+  it('leaves the run as it was before an action: no branch, the playhead where it was, and no result for the command', () => {
+    const w = slicedClient();
+    const store = createAppStore(w.client);
+    store.getState().load({ preset: 'first-livepatch' });
+    w.runLater();
+    store.getState().send({ type: 'seek', step: 1_100 });
+    const before = store.getState();
+    store.getState().act('cat /proc/cmdline');
+    // The branch is computed from step 0 on a run of its own, in slices: past the first, it shows its progress.
+    expect(w.later.length).toBeGreaterThan(0);
+    expect(store.getState().computing).toMatchObject({ what: 'act', cancellable: true });
+    store.getState().cancel();
+    const s = store.getState();
+    expect(s.computing).toBeNull();
+    expect(s.frame?.step).toBe(1_100);
+    expect(s.frame?.actions).toEqual([]);
+    expect(s.frame?.tour?.offScript).toBeNull();
+    expect(s.log).toEqual(before.log);
+    // Neither run nor refused: the command field keeps its text.
+    expect(s.actResult).toBeNull();
+  });
+});

@@ -7,6 +7,7 @@
 // measured in bench:ui).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeLink } from '../../src/app/url.ts';
 import { ARTIFACTS, startHarness } from './browser.ts';
 import type { Harness } from './browser.ts';
 
@@ -76,6 +77,72 @@ describe('bounds in the browser', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await status.waitFor({ state: 'detached', timeout: 10_000 });
     await expect(frameOf(page)).resolves.toMatchObject({ step: 2 });
+    await page.context().close();
+  });
+
+  it('cancels a long load (a link to a far step of a 100,000-task machine): the scenario on screen stays, as it was, with its URL, and keys pressed meanwhile act on it', async () => {
+    const page = await open();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 3);
+    // The URL has caught up with step 3 (it is rewritten a moment after a move).
+    await page.waitForFunction(() => /s=3(&|$)/.test(location.hash));
+    const before = await page.evaluate(() => ({ hash: location.hash, log: window.klpscope?.store.getState().log.filter((l) => l.step <= 3).length, meta: window.klpscope?.store.getState().meta?.name }));
+    const huge = { format: 'klpscope/1', name: 'huge', machine: { cpus: 64 }, tasks: [{ comm: 'app', count: 100_000, syscalls: ['getpid', 'read_cmdline'] }], script: ['insmod test_klp_livepatch.ko'] };
+    const link = encodeLink({ version: 1, scenario: { doc: huge }, actions: [], step: 2_000_000 });
+    // Followed as a link: the address bar changes at once.
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, link);
+    const status = page.getByRole('status').filter({ hasText: 'Opening the scenario' });
+    await status.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/load-progress-1366x768.png` });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    await status.waitFor({ state: 'detached', timeout: 10_000 });
+    // The previous scenario, then the key pressed meanwhile, on it.
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 4, undefined, { timeout: 10_000 });
+    const after = await page.evaluate(() => ({ meta: window.klpscope?.store.getState().meta?.name, tasks: window.klpscope?.store.getState().frame?.tasks.count, log: window.klpscope?.store.getState().log.filter((l) => l.step <= 3).length, notice: window.klpscope?.store.getState().linkNotice }));
+    expect(after.meta).toBe(before.meta);
+    expect(after.tasks).toBeLessThan(100);
+    expect(after.log).toBe(before.log);
+    expect(after.notice).toBeNull();
+    // The address names the scenario on screen again (at its new step, 4).
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(before.hash.replace(/s=3(&|$)/, 's=4$1'));
+    // It stays usable: the next key goes on from there.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 5);
+    await page.context().close();
+  });
+
+  it('cancels a long action: no branch, the playhead and the log as they were, and the typed command still in its field', async () => {
+    const page = await open();
+    // No script: the first insmod is the user's, and klp_start_transition walks 200,000 tasks.
+    const many = { format: 'klpscope/1', name: 'many', machine: { cpus: 64 }, tasks: [{ comm: 'app', count: 200_000, syscalls: ['getpid', 'read_cmdline'] }], script: [] };
+    await page.evaluate((doc) => window.klpscope?.store.getState().load({ scenario: doc }), many);
+    await page.waitForFunction(() => window.klpscope?.store.getState().meta?.name === 'many' && window.klpscope.store.getState().frame !== null, undefined, { timeout: 20_000 });
+    const before = await page.evaluate(() => ({ step: window.klpscope?.store.getState().frame?.step, log: window.klpscope?.store.getState().log.length }));
+    const field = page.getByRole('textbox', { name: 'Shell command' });
+    await field.fill('insmod test_klp_livepatch.ko');
+    await field.press('Enter');
+    const status = page.getByRole('status').filter({ hasText: 'Running the action' });
+    await status.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/action-progress-1366x768.png` });
+    // Escape from the field itself stops it.
+    await field.press('Escape');
+    await status.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(() => window.klpscope?.store.getState().computing === null);
+    const after = await page.evaluate(() => {
+      const s = window.klpscope?.store.getState();
+      const f = s?.frame;
+      return { step: f?.step, actions: f?.actions.length, log: s?.log.filter((l) => l.step <= (f?.step ?? 0)).length, loaded: f?.globals.modules.find((m) => m.name === 'test_klp_livepatch')?.loaded };
+    });
+    expect(after).toEqual({ step: before.step, actions: 0, log: before.log, loaded: false });
+    await expect(field.inputValue()).resolves.toBe('insmod test_klp_livepatch.ko');
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    // The run is usable as it was: the command, run again and left alone, lands where it acts.
+    await field.press('Enter');
+    await page.waitForFunction(() => (window.klpscope?.store.getState().frame?.actions.length ?? 0) === 1, undefined, { timeout: 60_000 });
+    await expect.poll(() => field.inputValue()).toBe('');
     await page.context().close();
   });
 

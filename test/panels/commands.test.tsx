@@ -80,6 +80,15 @@ describe('the command registry', () => {
     expect(commandForKey(key('1'), store.getState())?.id).toBe('unit-event');
   });
 
+  it('takes Escape from a text field only to stop a long computation', () => {
+    const input = document.createElement('input');
+    expect(commandForKey(key('Escape', { target: input }), store.getState())).toBeUndefined();
+    // The command just run from the shell field is computing: Escape there cancels it.
+    store.setState({ computing: { what: 'act', computed: 1_024, target: null, cancellable: true } });
+    expect(commandForKey(key('Escape', { target: input }), store.getState())?.id).toBe('cancel-compute');
+    expect(commandForKey(key('ArrowRight', { target: input }), store.getState())).toBeUndefined();
+  });
+
   it('ignores shortcuts pressed with Ctrl, Meta or Alt', () => {
     for (const mod of ['ctrlKey', 'metaKey', 'altKey'] as const) {
       expect(commandForKey(key('1', { [mod]: true }), store.getState())).toBeUndefined();

@@ -1,6 +1,8 @@
 // What the worker is computing, on the timeline: a request that has taken
-// over 200 ms (a far jump, End, a stop on a branch), with its progress and a
-// Cancel button (Escape does the same); and the run being computed ahead in
+// over 200 ms (a far jump, End, a stop on a branch, a load, an action), with
+// its progress and a Cancel button (Escape does the same: a cancelled load
+// leaves the previous scenario open, a cancelled action leaves the run as it
+// was, with no branch); and the run being computed ahead in
 // the background after a load or an action, so that scrubbing reaches it
 // before End. Keys pressed meanwhile are not lost: the worker answers them in
 // order once the computation ends or is cancelled.
@@ -17,6 +19,12 @@ const DOING: Readonly<Record<ComputeWhat, string>> = {
   act: 'Running the action',
   'tour-back': "Going back to the tour's run",
   progress: 'Computing the run up to the same point of the script',
+};
+
+/** What Cancel leaves for a computation that it undoes. */
+const UNDONE: Partial<Record<ComputeWhat, string>> = {
+  load: 'Stop opening it: the scenario open now stays as it is',
+  act: 'Stop the action: the run stays as it was, with no new branch',
 };
 
 const count = (n: number) => n.toLocaleString('en');
@@ -53,7 +61,7 @@ export function ComputeProgress() {
         </span>
         <progress aria-label={DOING[what]} max={target ?? undefined} value={target !== null ? Math.min(done, target) : undefined} />
         {cancellable && (
-          <button type="button" onClick={cancel} aria-keyshortcuts="Escape">
+          <button type="button" onClick={cancel} aria-keyshortcuts="Escape" title={UNDONE[what] ?? 'Stop here: the view stays where it was'}>
             Cancel
           </button>
         )}
