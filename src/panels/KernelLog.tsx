@@ -146,17 +146,22 @@ export function KernelLog() {
   };
 
   return (
-    <Panel name="Kernel log" className="log-panel">
+    <Panel
+      name="Kernel log"
+      className="log-panel"
+      actions={
+        <span className="log-count panel-meta" aria-live="off">
+          {count === total ? `${total.toLocaleString('en')} lines` : query.trim() === '' ? `${count.toLocaleString('en')} lines (${(total - count).toLocaleString('en')} debug lines hidden)` : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} lines`}
+          {log.offset > 0 && ` after ${log.offset.toLocaleString('en')} earlier lines (Export has them all)`}
+        </span>
+      }
+    >
       <div className="log-tools">
         <input type="search" aria-label="Filter log" placeholder="Filter…" value={query} onChange={(e) => setFilterAndFollow(() => setQuery(e.target.value))} />
         <label>
           <input type="checkbox" checked={debugShown} disabled={quotesDebug} title={quotesDebug ? 'The tour stop quotes a debug line' : undefined} onChange={(e) => setFilterAndFollow(() => setShowDebug(e.target.checked))} />
           Show per-task debug lines
         </label>
-        <span className="log-count" aria-live="off">
-          {count === total ? `${total.toLocaleString('en')} lines` : query.trim() === '' ? `${count.toLocaleString('en')} lines (${(total - count).toLocaleString('en')} debug lines hidden)` : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} lines`}
-          {log.offset > 0 && ` after ${log.offset.toLocaleString('en')} earlier lines (Export has them all)`}
-        </span>
       </div>
       <div ref={listRef} className="log-list" role="group" aria-label="Kernel log lines" onScroll={onScroll}>
         <span ref={measureRef} className="log-measure" aria-hidden="true">

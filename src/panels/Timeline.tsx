@@ -26,6 +26,7 @@ import { frameThrottle } from './timeline/throttle.ts';
 import { Lanes } from './timeline/lanes/Lanes.tsx';
 import type { ZoomController } from './timeline/zoom.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
+import { useShortWindow } from './timeline/useShortWindow.ts';
 import './timeline.css';
 
 /** Marks closer than this (px) are set apart. */
@@ -66,7 +67,8 @@ export function Timeline() {
   const wrapRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const { width } = useElementSize(wrapRef, { width: DEFAULT_WIDTH, height: 0 });
-  const l = useMemo(() => layout(width), [width]);
+  const compact = useShortWindow();
+  const l = useMemo(() => layout(width, compact), [width, compact]);
   const ids = fillIds(useId());
   const clipId = `${ids.patched}-clip`;
 
@@ -201,13 +203,16 @@ export function Timeline() {
 
   return (
     <Panel name="Timeline" className="timeline-panel" actions={tools}>
-      {frame?.limit != null && (
-        <p className="tl-limit" role="status">
-          <span aria-hidden="true">⚠ </span>
-          {frame.limit}.
-        </p>
-      )}
-      <ComputeProgress />
+      {/* Over the plot's top right (where the run ends): the plot and its tick labels keep their place. */}
+      <div className="tl-status">
+        {frame?.limit != null && (
+          <p className="tl-limit" role="status">
+            <span aria-hidden="true">⚠ </span>
+            {frame.limit}.
+          </p>
+        )}
+        <ComputeProgress />
+      </div>
       <div ref={wrapRef} className="tl-wrap">
         <svg ref={svgRef} className="tl-svg" data-axis={axis} width={l.width} height={l.height} role="group" aria-label={`Tasks by patch state over ${axis === 'time' ? 'simulated time' : 'the events in trace order'}, with milestones and violations`}>
           <defs>

@@ -125,6 +125,74 @@ describe('the page on a laptop', () => {
   });
 });
 
+/** What a teacher needs to read at a stop: lines of kernel code and log, rows of CPUs, and whether every label of the timeline's axes is whole. */
+const roomAtStop = (page: Page) =>
+  page.evaluate(() => {
+    const vh = window.innerHeight;
+    const vw = window.innerWidth;
+    const whole = (r: DOMRect, box: DOMRect) => r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
+    const screen = new DOMRect(0, 0, vw, vh);
+    // Kernel code: rows its list shows at once, and rows its function has (a short function shows whole).
+    const code = document.querySelector<HTMLElement>('.code-lines');
+    const rowHeight = code === null ? 1 : Math.min(...[...code.querySelectorAll('li')].map((li) => li.getBoundingClientRect().height).filter((h) => h > 0));
+    const codeLines = code === null || !whole(code.getBoundingClientRect(), screen) ? 0 : Math.floor((code.clientHeight + 1) / rowHeight);
+    const codeRows = code === null ? 0 : Math.round(code.scrollHeight / rowHeight);
+    // Kernel log: rows of 18 px its list shows at once.
+    const log = document.querySelector<HTMLElement>('.log-list');
+    const logLines = log === null || !whole(log.getBoundingClientRect(), screen) ? 0 : Math.floor((log.clientHeight + 1) / 18);
+    // CPUs: rows wholly in view under the table's sticky head, in the panel on screen.
+    const cpus = document.querySelector<HTMLElement>('.cpus-panel .panel-body');
+    let cpuRows = 0;
+    let cpuCount = 0;
+    if (cpus !== null) {
+      const body = cpus.getBoundingClientRect();
+      const head = cpus.querySelector('thead')?.getBoundingClientRect().bottom ?? body.top;
+      const rows = [...cpus.querySelectorAll('tbody tr')];
+      cpuCount = rows.length;
+      const view = new DOMRect(body.left, Math.max(head, 0), body.width, Math.min(body.bottom, vh) - Math.max(head, 0));
+      cpuRows = rows.filter((tr) => whole(tr.getBoundingClientRect(), view)).length;
+    }
+    // The timeline: every tick label and axis name whole, in its panel's visible body and on screen.
+    const tlBody = document.querySelector('.timeline-panel .panel-body')!.getBoundingClientRect();
+    const clipped = [...document.querySelectorAll<SVGTextElement>('.tl-svg .tl-axis text')]
+      .filter((t) => (t.textContent ?? '') !== '' && !(whole(t.getBoundingClientRect(), tlBody) && whole(t.getBoundingClientRect(), screen)))
+      .map((t) => t.textContent);
+    return { codeLines, codeRows, logLines, cpuRows, cpuCount, clipped, ticks: document.querySelectorAll('.tl-svg .tl-axis text').length };
+  });
+
+describe('room for a lecture at 1280×720 and 1366×768', () => {
+  it('shows at least 8 lines of kernel code and of kernel log, 2 rows of CPUs (3 at 1366×768), and every timeline tick label whole, at every stop of three demos', { timeout: 300_000 }, async () => {
+    const short: string[] = [];
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1366, height: 768 },
+    ]) {
+      const page = await open('v=1&p=first-livepatch&t=0', size);
+      for (const id of ['first-livepatch', 'stacked-patches', 'large-machine']) {
+        const preset = PRESETS.find((p) => p.id === id)!;
+        for (let stop = 0; stop < preset.tour.length; stop++) {
+          await page.evaluate((hash) => {
+            location.hash = hash;
+          }, `v=1&p=${id}&t=${stop}`);
+          await page.waitForFunction(([p, s]) => window.klpscope?.store.getState().meta?.preset === p && window.klpscope.store.getState().frame?.tour?.stop === s, [id, stop] as const, { timeout: 60_000 });
+          // The spotlight has scrolled its panel into view.
+          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+          const r = await roomAtStop(page);
+          const where = `${size.width}×${size.height} ${id} stop ${stop + 1}`;
+          const rows = Math.min(r.cpuCount, size.height === 720 ? 2 : 3);
+          if (r.codeLines < Math.min(8, r.codeRows)) short.push(`${where}: ${r.codeLines} of ${r.codeRows} lines of kernel code`);
+          if (r.logLines < 8) short.push(`${where}: ${r.logLines} lines of kernel log`);
+          if (r.cpuRows < rows) short.push(`${where}: ${r.cpuRows} of ${r.cpuCount} CPU rows`);
+          if (r.ticks < 4 || r.clipped.length > 0) short.push(`${where}: timeline labels cut: ${r.clipped.join(', ')} (${r.ticks} labels)`);
+        }
+      }
+      if (size.width === 1280) await page.screenshot({ path: `${ARTIFACTS}/room-1280x720.png` });
+      await page.close();
+    }
+    expect(short).toEqual([]);
+  });
+});
+
 describe('invariants named on the page', () => {
   it('are links to the guarantees page at every stop of every demo that names one', async () => {
     const naming = PRESETS.filter((p) => [p.scenario.description ?? '', ...p.tour.flatMap((s) => [s.text, s.question?.why ?? ''])].some((t) => /\binvariant \d/i.test(t)));

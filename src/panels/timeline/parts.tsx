@@ -105,6 +105,9 @@ export function MarksLegend() {
   );
 }
 
+/** A count on the tasks axis, short enough to clear the axis's name (200,129 reads 200.1K). */
+export const countLabel = (v: number): string => (v >= 100_000 ? new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : v.toLocaleString('en'));
+
 export function CountAxis(props: { readonly y: ScaleLinear<number, number>; readonly l: Layout }) {
   const { y, l } = props;
   return (
@@ -113,7 +116,7 @@ export function CountAxis(props: { readonly y: ScaleLinear<number, number>; read
         <g key={v} transform={`translate(${l.plotLeft},${y(v)})`}>
           <line className="tl-tick" x1={-4} x2={0} />
           <text x={-7} dy="0.32em" textAnchor="end">
-            {v.toLocaleString('en')}
+            {countLabel(v)}
           </text>
         </g>
       ))}

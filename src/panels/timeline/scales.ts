@@ -39,31 +39,34 @@ export interface Layout {
 const LEFT = 84;
 const RIGHT = 16;
 const TOP = 8;
-const AREA = 74;
 const GAP = 6;
-const LANE = 20;
-const AXIS = 32;
 
-export function layout(width: number): Layout {
+/** Heights of the area, of each lane and of the axis (its tick labels and title): the full plot, and the compact one of a short window. */
+const FULL = { area: 74, lane: 20, axis: 32 } as const;
+const COMPACT = { area: 58, lane: 17, axis: 28 } as const;
+
+/** Where things go in the SVG; `compact`: the plot of a short window (134 px high rather than 160). */
+export function layout(width: number, compact = false): Layout {
+  const { area, lane, axis } = compact ? COMPACT : FULL;
   const w = Math.max(LEFT + RIGHT + 60, width);
   const areaTop = TOP;
-  const areaBottom = areaTop + AREA;
-  const milestoneY = areaBottom + GAP + LANE / 2;
-  const violationY = milestoneY + LANE;
-  const plotBottom = violationY + LANE / 2;
+  const areaBottom = areaTop + area;
+  const milestoneY = areaBottom + GAP + lane / 2;
+  const violationY = milestoneY + lane;
+  const plotBottom = violationY + lane / 2;
   return {
     width: w,
-    height: plotBottom + AXIS,
+    height: plotBottom + axis,
     plotLeft: LEFT,
     plotRight: w - RIGHT,
     areaTop,
     areaBottom,
     milestoneY,
     violationY,
-    laneHeight: LANE,
+    laneHeight: lane,
     plotBottom,
     axisY: plotBottom,
-    titleY: plotBottom + AXIS - 3,
+    titleY: plotBottom + axis - 3,
   };
 }
 
