@@ -23,6 +23,7 @@ import { frameThrottle } from '../../src/panels/timeline/throttle.ts';
 import { createFrameScheduler } from '../../src/app/frames.ts';
 import { wheelDelta, zoomFilter } from '../../src/panels/timeline/zoom.ts';
 import { isFault, isGivenUp, markLabel } from '../../src/panels/timeline/marks.ts';
+import { countLabel } from '../../src/panels/timeline/parts.tsx';
 import { commandForKey } from '../../src/app/commands.ts';
 import type { Milestone, Sample } from '../../src/worker/protocol.ts';
 import signalsAndForce from '../scenarios/08-mainline-signals-and-force.json';
@@ -44,6 +45,25 @@ describe('timeline scales', () => {
     expect(l.height).toBeLessThanOrEqual(160);
     // Too narrow a panel still leaves a plot.
     expect(layout(0).plotRight - layout(0).plotLeft).toBeGreaterThan(0);
+  });
+
+  it('lays out a compact plot for a short window: the same parts in order, 134 px high, the axis title under its tick labels', () => {
+    const full = layout(1000);
+    const l = layout(1000, true);
+    expect(l.height).toBe(134);
+    expect(l.height).toBeLessThan(full.height);
+    expect([l.areaTop, l.areaBottom, l.milestoneY, l.violationY, l.plotBottom, l.titleY, l.height]).toEqual([...[l.areaTop, l.areaBottom, l.milestoneY, l.violationY, l.plotBottom, l.titleY, l.height]].sort((a, b) => a - b));
+    // Tick labels hang 6 px under the axis, 11 px type: the title's baseline is below them, inside the plot.
+    expect(l.titleY - l.axisY).toBeGreaterThanOrEqual(6 + 11 + 7);
+    expect(l.titleY).toBeLessThanOrEqual(l.height - 3);
+    expect([l.plotLeft, l.plotRight]).toEqual([full.plotLeft, full.plotRight]);
+  });
+
+  it("writes large task counts short enough to clear the axis's name", () => {
+    expect(countLabel(19)).toBe('19');
+    expect(countLabel(10_129)).toBe('10,129');
+    expect(countLabel(200_129)).toBe('200.1K');
+    expect(countLabel(1_000_000)).toBe('1M');
   });
 
   it('maps 0 .. end of the trace (in seconds) onto the plot', () => {
