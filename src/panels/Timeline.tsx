@@ -16,7 +16,7 @@ import { Panel } from './Panel.tsx';
 import { isFault } from './timeline/marks.ts';
 import { nearestStep, scrubPoints } from './timeline/nearest.ts';
 import { ComputeProgress } from './timeline/ComputeProgress.tsx';
-import { AxisToggle, CountAxis, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
+import { AxisToggle, CountAxis, FramingToggle, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
 import { AXIS_TITLE, axisMaxZoom, axisScale, axisTicks, axisValue, stepAt } from './timeline/axis.ts';
 import type { TracePoint } from './timeline/axis.ts';
 import { chosenAxis } from './timeline/chosen.ts';
@@ -27,6 +27,7 @@ import { Lanes } from './timeline/lanes/Lanes.tsx';
 import type { ZoomController } from './timeline/zoom.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
 import { useShortWindow } from './timeline/useShortWindow.ts';
+import { useFocus, windowMaxZoom, windowScale } from './timeline/focus.ts';
 import './timeline.css';
 
 /** Marks closer than this (px) are set apart. */
@@ -101,11 +102,15 @@ export function Timeline() {
       setZoomReady(false);
     };
   }, []);
-  // A zoom window of one axis means nothing on the other: a new axis starts unzoomed.
+  // The first pass framed (focus.ts), or the whole run.
+  const focus = useFocus(meta, axis, milestones, end, step);
+  const framed = focus.window;
+  // A zoom window of one axis (or framing) means nothing on the other: a new axis or framing starts unzoomed.
+  const framing = framed === null ? 'whole' : `${framed.lo}-${framed.hi}`;
   useEffect(() => {
     zoomRef.current?.reset();
-  }, [axis]);
-  const maxScale = axisMaxZoom(axis, end);
+  }, [axis, framing]);
+  const maxScale = framed === null ? axisMaxZoom(axis, end) : windowMaxZoom(framed);
   useEffect(() => {
     if (!zoomReady) return;
     zoomRef.current?.update({
@@ -118,7 +123,7 @@ export function Timeline() {
   }, [l, maxScale, zoomReady]);
 
   const live = frame?.globals.counts.live ?? 0;
-  const x0 = useMemo(() => axisScale(axis, end, l.plotLeft, l.plotRight), [axis, end, l]);
+  const x0 = useMemo(() => (framed === null ? axisScale(axis, end, l.plotLeft, l.plotRight) : windowScale(framed, l.plotLeft, l.plotRight)), [axis, end, l, framed]);
   const x = useMemo(() => (transform === null ? x0 : transform.rescaleX(x0)), [transform, x0]);
   const px: Px = useCallback((p: TracePoint) => x(axisValue(axis, p)), [x, axis]);
   const y = useMemo(() => countScale(samples, l, live), [samples, l, live]);
@@ -186,6 +191,7 @@ export function Timeline() {
       <Legend ids={ids} />
       <MarksLegend />
       <AxisToggle axis={axis} onChoose={chooseAxis} />
+      {focus.offered && <FramingToggle framed={framed !== null} onChoose={focus.choose} />}
       <span className="tl-hint">Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</span>
       <div className="tl-zoom" role="group" aria-label="Zoom">
         <button type="button" className="tl-btn" aria-label="Zoom in" title="Zoom in" disabled={!zoomReady || k >= maxScale} onClick={() => zoomRef.current?.scaleBy(ZOOM_STEP, zoomAt)}>

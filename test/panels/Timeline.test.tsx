@@ -24,6 +24,7 @@ import { createFrameScheduler } from '../../src/app/frames.ts';
 import { wheelDelta, zoomFilter } from '../../src/panels/timeline/zoom.ts';
 import { isFault, isGivenUp, markLabel } from '../../src/panels/timeline/marks.ts';
 import { countLabel } from '../../src/panels/timeline/parts.tsx';
+import { FOCUS_MAX_SHARE, firstPassWindow } from '../../src/panels/timeline/focus.ts';
 import { commandForKey } from '../../src/app/commands.ts';
 import type { Milestone, Sample } from '../../src/worker/protocol.ts';
 import signalsAndForce from '../scenarios/08-mainline-signals-and-force.json';
@@ -479,6 +480,71 @@ describe('<Timeline /> axes', () => {
     expect(xAt()).toBeCloseTo(l.plotLeft + ((l.plotRight - l.plotLeft) * sw.step) / f.computed, 3);
     fireEvent.click(within(toggle()).getByRole('button', { name: 'simulated time (s)' }));
     expect(xAt()).toBeCloseTo(l.plotLeft + ((l.plotRight - l.plotLeft) * sw.time) / f.time, 3);
+  });
+});
+
+describe('<Timeline /> framing the first pass', () => {
+  afterEach(cleanup);
+  const openPreset = async (preset: string) => {
+    const r = await renderWithSim(<Timeline />);
+    await act(async () => r.store.getState().load({ preset }));
+    await flush();
+    return r;
+  };
+  const framing = () => screen.getByRole('group', { name: 'Timeline view' });
+  const pressed = () => within(framing()).getByRole('button', { pressed: true }).textContent;
+  /** The event numbers the axis labels. */
+  const ticks = () => [...screen.getByRole('group', { name: /^Tasks by patch state/ }).querySelectorAll('.tl-axis text[dy="0.71em"]')].map((t) => Number((t.textContent ?? '').replace(/,/g, '')));
+  /** The first pass's window, from a run computed to its end. */
+  const firstPass = async () => {
+    const { store, send } = await openPreset('first-livepatch');
+    await send({ type: 'jump', to: 'end' });
+    const f = store.getState().frame!;
+    const w = firstPassWindow('event', store.getState().milestones.toArray(), { step: f.computed, time: f.time })!;
+    cleanup();
+    return w;
+  };
+
+  it('finds the first pass of first-livepatch: a small part of the run, from the enable to the retry it arms', async () => {
+    const { store, send } = await openPreset('first-livepatch');
+    await send({ type: 'jump', to: 'end' });
+    const ms = store.getState().milestones.toArray();
+    const end = { step: store.getState().frame!.computed, time: store.getState().frame!.time };
+    const w = firstPassWindow('event', ms, end)!;
+    const enable = ms.find((m) => m.kind === 'enable')!;
+    const retry = ms.find((m) => m.kind === 'retry')!;
+    expect(w.lo).toBeLessThanOrEqual(enable.step);
+    expect(w.hi).toBeGreaterThanOrEqual(retry.step);
+    // Every task switch of the first pass is inside, and the window is a small part of the run (1,174 events).
+    const switched = store.getState().samples.toArray().filter((x) => x.step > enable.step && x.step <= retry.step);
+    expect(switched.length).toBeGreaterThan(10);
+    expect(w.hi - w.lo).toBeLessThan(end.step * FOCUS_MAX_SHARE);
+    expect(w.hi - w.lo).toBeLessThan(60);
+    // Not on the time axis, not before the pass is computed whole, not where the pass is most of the run.
+    expect(firstPassWindow('time', ms, end)).toBeNull();
+    expect(firstPassWindow('event', ms, { step: w.hi - 1, time: 0 })).toBeNull();
+    expect(firstPassWindow('event', ms, { step: w.hi + 1, time: 0 })).toBeNull();
+    expect(firstPassWindow('event', ms.filter((m) => m.kind !== 'retry' && m.kind !== 'complete'), end)).toBeNull();
+  });
+
+  it('offers the first pass and the whole run; a run first seen past the pass starts whole, and "First pass" frames it wherever the playhead is', async () => {
+    const w = await firstPass();
+    const { send } = await openPreset('first-livepatch');
+    // End first (the app computes ahead in the background; here the playhead computes): the pass is known with the playhead past it.
+    await send({ type: 'jump', to: 'end' });
+    await send({ type: 'seek', step: 12 });
+    expect(pressed()).toBe('Whole run');
+    expect(Math.max(...ticks())).toBeGreaterThanOrEqual(1000);
+    fireEvent.click(within(framing()).getByRole('button', { name: 'First pass' }));
+    expect(pressed()).toBe('First pass');
+    expect(Math.min(...ticks())).toBeGreaterThanOrEqual(w.lo);
+    expect(Math.max(...ticks())).toBeLessThanOrEqual(w.hi);
+    // The current point is on the plot, and stays framed when the playhead goes on.
+    expect(screen.getByRole('group', { name: /^Tasks by patch state/ }).querySelector('.tl-now-mark')).not.toBeNull();
+    await send({ type: 'seek', step: 600 });
+    expect(pressed()).toBe('First pass');
+    fireEvent.click(within(framing()).getByRole('button', { name: 'Whole run' }));
+    expect(Math.max(...ticks())).toBeGreaterThanOrEqual(1000);
   });
 });
 

@@ -236,3 +236,17 @@ export function AxisToggle(props: { readonly axis: AxisKind; readonly onChoose: 
     </div>
   );
 }
+
+/** The first pass framed, or the whole run: a pair of buttons, the one shown pressed. */
+export function FramingToggle(props: { readonly framed: boolean; readonly onChoose: (framed: boolean) => void }) {
+  return (
+    <div className="tl-axis-toggle" role="group" aria-label="Timeline view" title="The first pass of the transition, drawn across the plot, or the whole run">
+      <button type="button" className="tl-btn" aria-pressed={props.framed} onClick={() => props.onChoose(true)}>
+        First pass
+      </button>
+      <button type="button" className="tl-btn" aria-pressed={!props.framed} onClick={() => props.onChoose(false)}>
+        Whole run
+      </button>
+    </div>
+  );
+}
