@@ -207,7 +207,9 @@ describe('bounds in the browser', () => {
     const f = await frameOf(page);
     expect(f?.step).toBe(0);
     expect(f?.computed).toBeGreaterThanOrEqual(f?.end ?? Infinity);
-    // Scrub to the right edge of the plot: the view goes to the end's region without End.
+    // The timeline opens on the first pass: the whole run, then scrub to the right edge of
+    // the plot: the view goes to the end's region without End.
+    await page.getByRole('group', { name: 'Timeline view' }).getByRole('button', { name: 'Whole run' }).click();
     const svg = page.locator('.tl-svg');
     const box = await svg.boundingBox();
     if (box === null) throw new Error('no timeline');
