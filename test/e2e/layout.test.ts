@@ -147,8 +147,9 @@ const roomAtStop = (page: Page) =>
     if (cpus !== null) {
       const body = cpus.getBoundingClientRect();
       const head = cpus.querySelector('thead')?.getBoundingClientRect().bottom ?? body.top;
-      const rows = [...cpus.querySelectorAll('tbody tr')];
-      cpuCount = rows.length;
+      // A machine of many CPUs draws the rows in view and spacers for the rest.
+      const rows = [...cpus.querySelectorAll('tbody tr:not(.cpu-spacer)')];
+      cpuCount = window.klpscope?.store.getState().frame?.cpus.length ?? rows.length;
       const view = new DOMRect(body.left, Math.max(head, 0), body.width, Math.min(body.bottom, vh) - Math.max(head, 0));
       cpuRows = rows.filter((tr) => whole(tr.getBoundingClientRect(), view)).length;
     }
