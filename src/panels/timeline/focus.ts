@@ -5,7 +5,7 @@
 // ~5–35 of 1,174), so that its task switches are drawn apart without zooming.
 // "Whole run" shows all of it; the view turns to the whole run by itself once
 // the playhead leaves the pass.
-import { useLayoutEffect, useState } from 'react';
+import { useState } from 'react';
 import { scaleLinear } from 'd3';
 import type { ScaleLinear } from 'd3';
 import type { Milestone, ScenarioMeta } from '../../worker/protocol.ts';
@@ -60,7 +60,7 @@ export interface Focus {
   readonly window: FocusWindow | null;
   /** A pass to frame exists (the toggle is offered). */
   readonly offered: boolean;
-  choose(framed: boolean): void;
+  readonly choose: (framed: boolean) => void;
 }
 
 /**
@@ -71,19 +71,14 @@ export interface Focus {
  */
 export function useFocus(meta: ScenarioMeta | null, axis: AxisKind, milestones: Iterable<Milestone>, end: TracePoint, step: number): Focus {
   const [state, setState] = useState<{ readonly meta: ScenarioMeta | null; readonly mode: Mode }>({ meta, mode: 'auto' });
-  let mode = state.mode;
-  if (state.meta !== meta) {
-    // Derived state, adjusted while rendering: a new scenario starts framed.
-    mode = 'auto';
-    setState({ meta, mode });
-  }
   const pass = firstPassWindow(axis, milestones, end);
   const inside = pass !== null && step >= pass.lo && step <= pass.hi;
-  useLayoutEffect(() => {
-    // The playhead is not in the pass once it is known (a link further on), or has left it
-    // (End, a far stop, a scrub): the whole run from now on, until the user asks for the pass.
-    if (mode === 'auto' && pass !== null && !inside) setState((s) => (s.meta === meta ? { meta, mode: 'whole' } : s));
-  });
+  // Derived state, adjusted while rendering: a new scenario starts framed; the playhead
+  // not in the pass once it is known (a link further on), or leaving it (End, a far
+  // stop, a scrub), turns to the whole run from then on, until the user asks for the pass.
+  let mode: Mode = state.meta === meta ? state.mode : 'auto';
+  if (mode === 'auto' && pass !== null && !inside) mode = 'whole';
+  if (state.meta !== meta || state.mode !== mode) setState({ meta, mode });
   const framed = pass !== null && (mode === 'pass' || (mode === 'auto' && inside));
   return {
     window: framed ? pass : null,
