@@ -116,8 +116,8 @@ describe('bounds in the browser', () => {
 
   it('cancels a long action: no branch, the playhead and the log as they were, and the typed command still in its field', async () => {
     const page = await open();
-    // No script: the first insmod is the user's, and klp_start_transition walks 200,000 tasks.
-    const many = { format: 'klpscope/1', name: 'many', machine: { cpus: 64 }, tasks: [{ comm: 'app', count: 200_000, syscalls: ['getpid', 'read_cmdline'] }], script: [] };
+    // No script: the first insmod is the user's, and klp_start_transition walks 400,000 tasks.
+    const many = { format: 'klpscope/1', name: 'many', machine: { cpus: 64 }, tasks: [{ comm: 'app', count: 400_000, syscalls: ['getpid', 'read_cmdline'] }], script: [] };
     await page.evaluate((doc) => window.klpscope?.store.getState().load({ scenario: doc }), many);
     await page.waitForFunction(() => window.klpscope?.store.getState().meta?.name === 'many' && window.klpscope.store.getState().frame !== null, undefined, { timeout: 20_000 });
     const before = await page.evaluate(() => ({ step: window.klpscope?.store.getState().frame?.step, log: window.klpscope?.store.getState().log.length }));
@@ -126,7 +126,7 @@ describe('bounds in the browser', () => {
     await field.press('Enter');
     const status = page.getByRole('status').filter({ hasText: 'Running the action' });
     await status.waitFor({ timeout: 20_000 });
-    // Escape from the field itself stops it (at once: the action runs about 2 s in all).
+    // Escape from the field itself stops it (at once: the action runs about 5 s in all).
     await field.press('Escape');
     await status.waitFor({ state: 'detached', timeout: 10_000 });
     await page.waitForFunction(() => window.klpscope?.store.getState().computing === null);
