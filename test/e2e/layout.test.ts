@@ -158,11 +158,15 @@ const roomAtStop = (page: Page) =>
     const clipped = [...document.querySelectorAll<SVGTextElement>('.tl-svg .tl-axis text')]
       .filter((t) => (t.textContent ?? '') !== '' && !(whole(t.getBoundingClientRect(), tlBody) && whole(t.getBoundingClientRect(), screen)))
       .map((t) => t.textContent);
-    return { codeLines, codeRows, logLines, cpuRows, cpuCount, clipped, ticks: document.querySelectorAll('.tl-svg .tl-axis text').length };
+    // The task grid's legend: every entry whole in the grid's panel, which does not scroll to show it.
+    const tgBody = document.querySelector<HTMLElement>('.tg-panel > .panel-body');
+    const legendCut = tgBody === null ? ['no task grid'] : [...tgBody.querySelectorAll('.tg-legend li')].filter((li) => !whole(li.getBoundingClientRect(), tgBody.getBoundingClientRect())).map((li) => li.textContent ?? '');
+    const gridScrolls = tgBody !== null && tgBody.scrollHeight > tgBody.clientHeight;
+    return { codeLines, codeRows, logLines, cpuRows, cpuCount, clipped, legendCut, gridScrolls, ticks: document.querySelectorAll('.tl-svg .tl-axis text').length };
   });
 
 describe('room for a lecture at 1280×720 and 1366×768', () => {
-  it('shows at least 8 lines of kernel code and of kernel log, 2 rows of CPUs (3 at 1366×768), and every timeline tick label whole, at every stop of three demos', { timeout: 300_000 }, async () => {
+  it('shows at least 8 lines of kernel code and of kernel log, 2 rows of CPUs (3 at 1366×768), the whole task grid legend, and every timeline tick label whole, at every stop of three demos', { timeout: 300_000 }, async () => {
     const short: string[] = [];
     for (const size of [
       { width: 1280, height: 720 },
@@ -184,6 +188,7 @@ describe('room for a lecture at 1280×720 and 1366×768', () => {
           if (r.codeLines < Math.min(8, r.codeRows)) short.push(`${where}: ${r.codeLines} of ${r.codeRows} lines of kernel code`);
           if (r.logLines < 8) short.push(`${where}: ${r.logLines} lines of kernel log`);
           if (r.cpuRows < rows) short.push(`${where}: ${r.cpuRows} of ${r.cpuCount} CPU rows`);
+          if (r.legendCut.length > 0 || r.gridScrolls) short.push(`${where}: task grid legend cut: ${r.legendCut.join(', ')}${r.gridScrolls ? ' (its panel scrolls)' : ''}`);
           if (r.ticks < 4 || r.clipped.length > 0) short.push(`${where}: timeline labels cut: ${r.clipped.join(', ')} (${r.ticks} labels)`);
         }
       }
