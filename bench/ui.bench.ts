@@ -508,6 +508,11 @@ async function main() {
   // The first interactive frame needs the entry chunk and what index.html preloads, and the worker's chunk.
   const html = readFileSync('dist/index.html', 'utf8');
   const loaded = new Set([...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]));
+  // The entry is small: it starts the worker and imports the app's chunk, with what that needs (its preload list).
+  for (const f of [...loaded]) {
+    const deps = /^const __vite__mapDeps=.*?\[([^\]]*)\]/.exec(readFileSync(`dist/assets/${f}`, 'utf8'))?.[1] ?? '';
+    for (const m of deps.matchAll(/"\.\/([^"]+\.js)"/g)) loaded.add(m[1]);
+  }
   for (const s of sizes) if (/^sim\.worker-/.test(s.f)) loaded.add(s.f);
   const first = sizes.filter((s) => loaded.has(s.f));
   const firstTotal = first.reduce((a, b) => a + b.gz, 0);

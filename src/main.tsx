@@ -1,33 +1,16 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App.tsx';
-import { workerClient } from './app/client.ts';
-import { StoreProvider } from './app/store.ts';
-import { PanelBoundary } from './panels/Panel.tsx';
-import type { AppStore } from './app/store.ts';
-import './styles.css';
+// The page's entry, kept small: the simulation worker starts (and, for the
+// default demo, loads it) first, while the app's chunk is fetched and
+// evaluated; the app then takes the worker over (boot.ts, mount.tsx).
+import { bootWorker } from './app/boot.ts';
 
-declare global {
-  interface Window {
-    /** The app's store (and compare mode's second run's, while open), for the browser tests, benchmarks and the curious. */
-    klpscope?: { store: AppStore; compare?: AppStore };
-  }
-}
-
-// What to open comes from the URL hash (useUrlSync); this only exposes the store.
-const start = (store: AppStore) => {
-  window.klpscope = { store };
-};
-
-const root = document.getElementById('root');
-if (root === null) throw new Error("index.html has no element with id 'root' to render the app into");
-
-createRoot(root).render(
-  <StrictMode>
-    <PanelBoundary name="page">
-      <StoreProvider client={workerClient} onStore={start}>
-        <App />
-      </StoreProvider>
-    </PanelBoundary>
-  </StrictMode>,
+const booted = bootWorker();
+const app = import('./app/mount.tsx');
+// While the app's chunk is on its way: the number formatting the panels use
+// sets up its locale data on first use (10-20 ms), not in the first render.
+(0).toLocaleString('en');
+app.then(
+  (m) => m.mount(booted),
+  (e: unknown) => {
+    document.body.textContent = `klpscope could not load its code (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`;
+  },
 );

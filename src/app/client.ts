@@ -4,6 +4,8 @@
 // app is told (a `restarted` reply), so that the page stays alive and the
 // user can go back to the last good state or the default demo.
 import type { Message, Reply } from '../worker/protocol.ts';
+import { simWorker } from './boot.ts';
+import type { Booted } from './boot.ts';
 
 export interface SimClient {
   /** Sends a request, numbered by the store: its replies carry the id in `re`. */
@@ -11,6 +13,8 @@ export interface SimClient {
   /** Registers the one reply handler. */
   listen(onReply: (reply: Reply) => void): void;
   close(): void;
+  /** Requests sent before the store was made (at boot, numbered from 1): the store numbers its own after them, and answers to them are its own. */
+  readonly sent?: readonly Message[];
 }
 
 /** A worker that owes a reply this long (and says nothing meanwhile) is taken as hung. */
@@ -24,21 +28,27 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-const simWorker = (): WorkerLike => new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
-
 /**
  * A client over a worker made by `spawn`, with a watchdog: every request
  * gets at least one reply (a frame at least), so a request unanswered for
  * `timeoutMs`, with no message at all meanwhile, means the worker is stuck.
+ * With `booted`, its first worker is the one started at boot (boot.ts), with
+ * the requests sent to it then. Replies that come before `listen` are kept
+ * for it.
  */
-export function workerClient(spawn: () => WorkerLike = simWorker, timeoutMs = WATCHDOG_MS, now: () => number = () => performance.now()): SimClient {
-  let handler: (reply: Reply) => void = () => {};
+export function workerClient(spawn: () => WorkerLike = simWorker, timeoutMs = WATCHDOG_MS, now: () => number = () => performance.now(), booted?: Booted): SimClient {
+  const early: Reply[] = [];
+  let handler: (reply: Reply) => void = (reply) => early.push(reply);
   let worker: WorkerLike;
   /** When the oldest unanswered request was sent (null: none owed). */
-  let owedSince: number | null = null;
+  let owedSince: number | null = booted !== undefined && booted.sent.length > 0 ? booted.sentAt : null;
   let lastHeard = now();
+  let first = booted?.worker;
   const start = () => {
-    const w = spawn();
+    const w = first ?? spawn();
+    first = undefined;
+    // Before listening: a booted worker hands over what it said so far at once.
+    worker = w;
     w.addEventListener('message', (ev: MessageEvent<Reply>) => {
       if (w !== worker) return;
       lastHeard = now();
@@ -52,7 +62,6 @@ export function workerClient(spawn: () => WorkerLike = simWorker, timeoutMs = WA
       handler({ type: 'error', message: ('message' in ev && typeof ev.message === 'string' && ev.message) || 'the simulation worker stopped', re: -1, load: -1 });
     });
     w.addEventListener('messageerror', () => handler({ type: 'error', message: 'a message from the simulation worker could not be read', re: -1, load: -1 }));
-    worker = w;
   };
   start();
   const watch = setInterval(
@@ -70,12 +79,14 @@ export function workerClient(spawn: () => WorkerLike = simWorker, timeoutMs = WA
     Math.min(500, timeoutMs / 4),
   );
   return {
+    ...(booted === undefined ? {} : { sent: booted.sent }),
     send: (msg) => {
       owedSince ??= now();
       worker.postMessage(msg);
     },
     listen: (h) => {
       handler = h;
+      for (const reply of early.splice(0)) h(reply);
     },
     close: () => {
       clearInterval(watch);

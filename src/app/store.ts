@@ -119,6 +119,16 @@ export function createAppStore(client: SimClient): AppStore {
   /** A superseded load that did open: shown after all if the newest load is refused. */
   let stash: { reply: Extract<Reply, { type: 'loaded' }>; load: SentLoad } | null = null;
   let lastId = 0;
+  /** The default demo's load sent at boot (client.sent): the empty link the page opens with asks for no other. */
+  let booted: SentLoad | null = null;
+  for (const m of client.sent ?? []) {
+    lastId = Math.max(lastId, m.id);
+    if (m.type !== 'load') continue;
+    const l = { id: m.id, source: m.source, fromLink: true };
+    loads.set(l.id, l);
+    newest = l;
+    booted = m.source === DEFAULT_SOURCE ? l : null;
+  }
   /** Sends a request with the next id; returns the id. */
   const send = (req: Request): number => {
     const id = ++lastId;
@@ -126,6 +136,7 @@ export function createAppStore(client: SimClient): AppStore {
     return id;
   };
   const sendLoad = (source: ScenarioSource, fromLink: boolean) => {
+    booted = null;
     // Known before it is sent: a client may answer at once.
     const l = { id: lastId + 1, source, fromLink };
     loads.set(l.id, l);
@@ -205,7 +216,9 @@ export function createAppStore(client: SimClient): AppStore {
       const h = hash.replace(/^#/, '');
       if (h === '') {
         set({ embed: false, panels: null, linkNotice: null, compare: null });
-        sendLoad(DEFAULT_SOURCE, true);
+        // The page opened with no link: its load was sent at boot.
+        if (booted !== null) booted = null;
+        else sendLoad(DEFAULT_SOURCE, true);
         return;
       }
       const r = decodeLink(h);
@@ -320,6 +333,7 @@ export function createAppStore(client: SimClient): AppStore {
         // The fresh worker has nothing loaded: whatever was on its way to the old one is lost.
         loads.clear();
         newest = null;
+        booted = null;
         stash = null;
         store.setState({ error: reply.message, restarted: true, lastGood });
         break;
@@ -361,12 +375,9 @@ export function createAppStore(client: SimClient): AppStore {
 const StoreContext = createContext<AppStore | null>(null);
 const ClientContext = createContext<(() => SimClient) | null>(null);
 
-/** Creates the app's store for its lifetime, with its own simulation client. */
-export function StoreProvider(props: { readonly client: () => SimClient; readonly children: ReactNode; readonly onStore?: (s: AppStore) => void }) {
-  const [state] = useState(() => {
-    const client = props.client();
-    return { client, store: createAppStore(client) };
-  });
+/** Creates the app's store for its lifetime, with its own simulation client (or takes `store`, made already over one of `client`'s). */
+export function StoreProvider(props: { readonly client: () => SimClient; readonly store?: AppStore; readonly children: ReactNode; readonly onStore?: (s: AppStore) => void }) {
+  const [state] = useState(() => ({ store: props.store ?? createAppStore(props.client()) }));
   const { onStore } = props;
   useEffect(() => {
     onStore?.(state.store);

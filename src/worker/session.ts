@@ -426,11 +426,8 @@ export class Session {
     }
     engine.seek(here);
     if (!more) this.ahead = false;
-    const now = this.clock();
-    if (!more || now - this.aheadFrameAt >= AHEAD_FRAME_MS) {
-      this.aheadFrameAt = now;
-      this.sendFrame();
-    }
+    // Not right after the frame a request was answered with: the page is drawing that one.
+    if (!more || this.clock() - this.aheadFrameAt >= AHEAD_FRAME_MS) this.sendFrame();
     this.scheduleAhead();
   }
 
@@ -1104,6 +1101,7 @@ export class Session {
       ahead: this.ahead && this.defer !== null,
     };
     this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
+    this.aheadFrameAt = this.clock();
     this.reply({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
   }
 
