@@ -45,7 +45,7 @@ describe('boot', () => {
     raw.emit('message', Object.assign(new Event('message'), { data: 'a' }));
     raw.emit('message', Object.assign(new Event('message'), { data: 'b' }));
     const got: string[] = [];
-    w.addEventListener('message', (ev: MessageEvent<Reply>) => got.push(String(ev.data)));
+    w.addEventListener('message', (ev: MessageEvent<Reply>) => got.push(ev.data as unknown as string));
     expect(got).toEqual(['a', 'b']);
     raw.emit('message', Object.assign(new Event('message'), { data: 'c' }));
     expect(got).toEqual(['a', 'b', 'c']);
