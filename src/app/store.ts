@@ -96,6 +96,8 @@ const NO_SAMPLES = Series.empty<Sample>();
 const NO_MILESTONES = Series.empty<Milestone>();
 const NO_RUNS = Series.empty<CpuRun>();
 const NO_MARKS = Series.empty<LaneMark>();
+/** Requests that do not move the view (they change what a frame shows of it, or nothing): a step computed ahead still holds after them. */
+const KEEPS_STEP: ReadonlySet<Request['type']> = new Set(['select', 'pin', 'speed', 'export']);
 
 /** While playing, DOM panels are updated at most this often. */
 const DOM_INTERVAL_MS = 125;
@@ -130,8 +132,11 @@ export function createAppStore(client: SimClient): AppStore {
     booted = m.source === DEFAULT_SOURCE ? l : null;
   }
   /** Sends a request with the next id; returns the id. */
+  /** Requests sent whose frame has not come yet (a frame answers every request before it, in order). */
+  const unanswered: { readonly id: number; readonly type: Request['type'] }[] = [];
   const send = (req: Request): number => {
     const id = ++lastId;
+    unanswered.push({ id, type: req.type });
     client.send({ ...req, id });
     return id;
   };
@@ -156,6 +161,38 @@ export function createAppStore(client: SimClient): AppStore {
     lastCommit = performance.now();
     store.setState({ frame, log, samples, milestones, cpuRuns, laneMarks });
   };
+  /**
+   * The frame Step forward gives from the newest frame, sent ahead with it
+   * (Frame.next), and the request that frame answered. On Step forward it is
+   * shown at once, in the click's own task, if nothing asked since moves the
+   * view (a selection, a pin, an export do not: the worker answers them
+   * before the step, and its answer to the step shows them). Frames that answer
+   * requests sent before that step (`aheadShown`) are then older than the
+   * view on screen: their series are kept, their view is not shown. The
+   * answer to the step itself (the same frame, with how far the run is
+   * computed now) is taken after the next paint.
+   */
+  let next: { readonly re: number; readonly unit: StepUnit; readonly frame: Frame } | null = null;
+  let aheadShown = 0;
+  /** Commits what is held once the browser has painted (soon, where nothing paints). */
+  const commitAfterPaint = () => {
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(commit, 0));
+    else setTimeout(commit, 0);
+  };
+  const stepForward = (req: Extract<Request, { type: 'step' }>) => {
+    const n = next;
+    next = null;
+    const s = store.getState();
+    const still = n !== null && unanswered.every((r) => r.id <= n.re || KEEPS_STEP.has(r.type));
+    if (n !== null && still && req.direction === 1 && req.unit === n.unit && s.computing === null) {
+      // Known before it is sent: a client may answer at once.
+      aheadShown = lastId + 1;
+      held = held === null ? { frame: n.frame, log: s.log, samples: s.samples, milestones: s.milestones, cpuRuns: s.cpuRuns, laneMarks: s.laneMarks } : { ...held, frame: n.frame };
+      store.setState({ live: n.frame, comms: n.frame.comms ?? s.comms });
+      commit();
+    }
+    send(req);
+  };
   /** An action sent and not yet answered: a refusal is the action's, not a scenario's. */
   let acting: { readonly command: string; readonly id: number } | null = null;
   const actDone = (error: string | null) => {
@@ -175,6 +212,7 @@ export function createAppStore(client: SimClient): AppStore {
     newest = null;
     stash = null;
     held = null;
+    next = null;
     store.setState({ meta: reply.meta, origin: l.fromLink ? 'link' : 'user', log: NO_LOG, samples: NO_SAMPLES, milestones: NO_MILESTONES, cpuRuns: null, laneMarks: NO_MARKS, comms: [], timelineAxis: null, invalid: null, error: null, restarted: false, source: l.source, pendingAct: null, ...(reply.notice === undefined ? {} : { linkNotice: `This link's ${reply.notice}.` }) });
   };
   const store = createStore<AppState>()((set, get) => ({
@@ -209,6 +247,7 @@ export function createAppStore(client: SimClient): AppStore {
     timelineAxis: null,
     send: (req) => {
       if (req.type === 'load') sendLoad(req.source, false);
+      else if (req.type === 'step') stepForward(req);
       else send(req);
     },
     load: (source) => sendLoad(source, false),
@@ -282,15 +321,32 @@ export function createAppStore(client: SimClient): AppStore {
         const f = reply.frame;
         if (acting !== null && reply.re === acting.id && !f.playing) actDone(null);
         const s = store.getState();
+        while (unanswered.length > 0 && (unanswered[0]?.id ?? Infinity) <= reply.re) unanswered.shift();
+        // A frame answering a request sent before the step shown ahead: older than the view on screen.
+        const older = reply.re < aheadShown && !f.playing;
+        const onScreen = held?.frame ?? s.frame;
         held = {
           log: (held?.log ?? s.log).apply(f.log),
           samples: (held?.samples ?? s.samples).apply(f.samples),
           milestones: (held?.milestones ?? s.milestones).apply(f.milestones),
           cpuRuns: f.lanes.cpuRuns === null ? null : (held?.cpuRuns ?? s.cpuRuns ?? NO_RUNS).apply(f.lanes.cpuRuns),
           laneMarks: (held?.laneMarks ?? s.laneMarks).apply(f.lanes.marks),
-          frame: f,
+          frame: older && onScreen !== null ? onScreen : f,
         };
+        if (older) {
+          next = null;
+          // Task names are sent once per table size: keep them (the answer to the step sends its own if it differs).
+          if (f.comms !== undefined) store.setState({ comms: f.comms });
+          commitAfterPaint();
+          break;
+        }
+        next = f.next === undefined || f.playing ? null : { re: reply.re, unit: f.next.unit, frame: f.next.frame };
         store.setState({ live: f, comms: f.comms ?? s.comms });
+        // The answer to a step shown ahead: the same frame, taken once that one is painted.
+        if (reply.re === aheadShown && !f.playing) {
+          commitAfterPaint();
+          break;
+        }
         // Playing, the DOM panels follow at a pace React can keep; the canvas follows every frame.
         const shown = s.frame;
         const steady = f.playing && shown !== null && shown.playing && shown.speed === f.speed;

@@ -232,6 +232,13 @@ export interface Frame {
   readonly limit: string | null;
   /** The run is being computed ahead in the background (after a load or an action); `computed` says how far. */
   readonly ahead: boolean;
+  /**
+   * The frame a step forward in `unit` gives from here, computed ahead (not
+   * while playing, and only when it is cheap): the page shows it at once on
+   * Step forward, and the worker's answer to that step, the same frame,
+   * follows. Its series are this frame's (it carries none of its own).
+   */
+  readonly next?: { readonly unit: StepUnit; readonly frame: Frame };
 }
 
 /** What a long computation is doing (jump to the end, to a stop, ...). */

@@ -27,13 +27,19 @@ import type { SeriesBounds } from './bounded.ts';
 import { shown } from './shown.ts';
 import { escapeControl } from '../sim/escape.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
-import type { ComputeWhat, CpuRun, Frame, LaneMark, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+import type { Append, ComputeWhat, CpuRun, Frame, LaneMark, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
 
 /** A computation cut into slices: it yields about every thousand events, where it may be paused. */
 type Work<T = void> = Generator<void, T, void>;
 
 /** How long a slice of computation runs before the worker reads its messages again (Pause within 200 ms). */
 const SLICE_MS = 50;
+/**
+ * A slice of computing ahead in the background is shorter: a request waits
+ * for the slice in progress, and a step's answer (with the next step's frame
+ * computed ahead) should be back before the next click.
+ */
+const AHEAD_SLICE_MS = 8;
 /** A computation shows its progress once it has taken this long... */
 const PROGRESS_AFTER_MS = 200;
 /** ...and then about this often. */
@@ -47,6 +53,14 @@ const AHEAD_FRAME_MS = 250;
  * a larger one, each slice would restore a large checkpoint twice).
  */
 const AHEAD_TASK_LIMIT = 20_000;
+/**
+ * With each frame the worker sends (not while playing), the frame a step
+ * forward would give, if it takes at most this many events (a machine of up
+ * to AHEAD_TASK_LIMIT tasks): the page shows it at once on Step forward.
+ */
+const PREFETCH_EVENTS = 4096;
+/** The series of a frame computed ahead: none (they come with the frame it is sent with). */
+const NO_APPEND: Append<never> = { from: 0, items: [] };
 
 /** Requests whose computation Cancel (or Pause) may stop: they only move the view. */
 const CANCELLABLE: ReadonlySet<Request['type']> = new Set(['step', 'seek', 'jump', 'tour', 'progress']);
@@ -201,6 +215,8 @@ export class Session {
   private ahead = false;
   private aheadQueued = false;
   private aheadFrameAt = 0;
+  /** The unit of the last step forward: the next one, in the same unit, is computed ahead (Frame.next). */
+  private stepUnit: StepUnit = 'event';
 
   constructor(
     private readonly post: Post,
@@ -217,6 +233,8 @@ export class Session {
     private readonly defer: ((fn: () => void) => void) | null = null,
     /** How much of each series the page holds (lower in tests). */
     private readonly bounds: SeriesBounds = SERIES_BOUNDS,
+    /** Send the next step's frame ahead with each frame (Frame.next): the worker does, in-process tests may. */
+    private readonly prefetch = false,
   ) {
     this.shownLog = new LogWindow(bounds);
     this.shownSamples = new Thinned(reduceSamples, bounds);
@@ -409,7 +427,7 @@ export class Session {
     if (engine === undefined || !this.ahead || this.job !== null || this.playing) return;
     const here = engine.step;
     engine.seek(engine.trace.length);
-    const sliceEnd = this.clock() + SLICE_MS;
+    const sliceEnd = this.clock() + AHEAD_SLICE_MS;
     let more = true;
     for (let n = 0; ; n++) {
       if (this.end !== null || engine.kernel.tasks.count > AHEAD_TASK_LIMIT) {
@@ -456,6 +474,7 @@ export class Session {
       case 'step':
         this.pause();
         this.unreached = null;
+        if (req.direction === 1) this.stepUnit = req.unit;
         yield* this.stepBy(engine, req.unit, req.direction);
         break;
       case 'seek':
@@ -798,15 +817,22 @@ export class Session {
     }
   }
 
+  /** Where a step forward by `unit` from here stops; null if it does not move (the run ends here). */
+  private stepStop(engine: Engine, unit: StepUnit): ((e: SimEvent) => boolean) | null {
+    const match = matcher(unit, engine);
+    // One end for every way of moving: stepping stops there too, once it is
+    // known; a search stops where the scenario ends (settled, or 60 s after
+    // its script) even before: "next switch" when none is left stops there.
+    const end = this.end ?? Infinity;
+    if (engine.step >= end) return null;
+    return (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end) || engine.settled || engine.overtime;
+  }
+
   private *stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): Work {
     const match = matcher(unit, engine);
     if (direction === 1) {
-      // One end for every way of moving: stepping stops there too, once it is
-      // known; a search stops where the scenario ends (settled, or 60 s after
-      // its script) even before: "next switch" when none is left stops there.
-      const end = this.end ?? Infinity;
-      if (engine.step >= end) return;
-      yield* this.forward(engine, (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end) || engine.settled || engine.overtime, MAX_EVENTS_PER_REQUEST);
+      const stop = this.stepStop(engine, unit);
+      if (stop !== null) yield* this.forward(engine, stop, MAX_EVENTS_PER_REQUEST);
       return;
     }
     const trace = engine.trace;
@@ -1050,6 +1076,50 @@ export class Session {
   sendFrame(): void {
     const engine = this.engine;
     if (engine === undefined) return;
+    // The next step first: the events it computes are then in this frame's series and count.
+    const next = this.prefetch && !this.playing ? this.nextFrame(engine) : null;
+    this.seen = Math.max(this.seen, engine.step);
+    const here = this.frameAt(engine, this.seen, true);
+    const frame: Frame = next === null ? here.frame : { ...here.frame, next: { unit: this.stepUnit, frame: next.frame } };
+    this.aheadFrameAt = this.clock();
+    this.reply({ type: 'frame', frame }, next === null ? here.transfer : [...here.transfer, ...next.transfer]);
+  }
+
+  /**
+   * A step forward in the last unit stepped with, computed ahead: the frame
+   * it gives (its view; the series its events bring go with the frame of
+   * here), or null if it would not move or takes more than PREFETCH_EVENTS
+   * events. The engine is back here after.
+   */
+  private nextFrame(engine: Engine): { frame: Frame; transfer: Transferable[] } | null {
+    if (engine.kernel.tasks.count > AHEAD_TASK_LIMIT) return null;
+    const stop = this.stepStop(engine, this.stepUnit);
+    if (stop === null) return null;
+    const here = engine.step;
+    let found = false;
+    for (let n = 0; n < PREFETCH_EVENTS && !found; n++) {
+      const e = engine.stepForward();
+      found = e === undefined || stop(e);
+    }
+    let next: { frame: Frame; transfer: Transferable[] } | null = null;
+    if (found && engine.step !== here) {
+      // As the step will: it clears a stop not reached.
+      const unreached = this.unreached;
+      this.unreached = null;
+      next = this.frameAt(engine, Math.max(this.seen, engine.step), false);
+      this.unreached = unreached;
+    }
+    engine.seek(here);
+    return next;
+  }
+
+  /**
+   * The frame of the engine's step. With `series`, it carries what the page
+   * does not have yet of the series, which then counts as sent; without, it
+   * carries none of it (a frame computed ahead: its series come with the
+   * frame it is sent with).
+   */
+  private frameAt(engine: Engine, seen: number, series: boolean): { frame: Frame; transfer: Transferable[] } {
     this.noteLimit(engine);
     const k = engine.kernel;
     const tasks = k.tasks;
@@ -1070,10 +1140,9 @@ export class Session {
     };
     const history = this.selected === null ? [] : this.history(engine, this.selected);
     const sel = this.selected === null ? undefined : taskView(k, this.selected as TaskId, this.arrival(engine.step, history));
-    this.seen = Math.max(this.seen, engine.step);
     const frame: Frame = {
       step: engine.step,
-      seen: this.seen,
+      seen,
       time: engine.now,
       computed: engine.trace.length,
       end: this.end,
@@ -1085,24 +1154,23 @@ export class Session {
       funcStacks: shown(funcStacksView(k)),
       tasks: columns,
       ...(this.sent.comms !== n ? { comms: shown(tasks.comm.slice(0, n)) } : {}),
-      log: this.shownLog.next(this.log, this.sent.log, countUpTo(this.log, engine.step)),
-      samples: this.shownSamples.next(this.samples, this.sent.samples),
-      milestones: { from: this.sent.milestones, items: this.milestones.slice(this.sent.milestones) },
+      log: series ? this.shownLog.next(this.log, this.sent.log, countUpTo(this.log, engine.step)) : NO_APPEND,
+      samples: series ? this.shownSamples.next(this.samples, this.sent.samples) : NO_APPEND,
+      milestones: { from: this.sent.milestones, items: series ? this.milestones.slice(this.sent.milestones) : [] },
       selected: sel === undefined ? null : shown({ ...sel, history }),
       actions: engine.actions,
       tour: this.tourView(),
       progress: this.progress(engine),
       lanes: {
         pinned: this.lanes.pinned,
-        cpuRuns: this.lanes.recordsCpus ? this.shownCpuRuns.next(this.lanes.cpuRuns, this.sent.cpuRuns) : null,
-        marks: this.shownMarks.next(this.lanes.marks, this.sent.marks),
+        cpuRuns: this.lanes.recordsCpus ? (series ? this.shownCpuRuns.next(this.lanes.cpuRuns, this.sent.cpuRuns) : NO_APPEND) : null,
+        marks: series ? this.shownMarks.next(this.lanes.marks, this.sent.marks) : NO_APPEND,
       },
       limit: this.limitHit,
       ahead: this.ahead && this.defer !== null,
     };
-    this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
-    this.aheadFrameAt = this.clock();
-    this.reply({ type: 'frame', frame }, [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] as Transferable[]);
+    if (series) this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
+    return { frame, transfer: [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] };
   }
 
   /** The event that led to the current state, narrated: the one event a frame shows in words. */

@@ -50,12 +50,16 @@ const boundedOpArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ task: fc.integer({ min: 0, max: 12 }), on: fc.boolean() }).map((r): Op => ({ op: 'pin', ...r })) },
 );
 
-/** A session and a store joined by a client that answers at once; the clock moves 0.5 ms a read. */
-function pair(bounds: SeriesBounds = SERIES_BOUNDS) {
+/**
+ * A session and a store joined by a client that answers at once; the clock
+ * moves 0.5 ms a read. With `prefetch`, every frame carries the next step's
+ * (Frame.next), which the store shows on a step forward before the answer.
+ */
+function pair(bounds: SeriesBounds = SERIES_BOUNDS, prefetch = false) {
   let now = 0;
   const clock = () => (now += 0.5);
   let handler: (r: Reply) => void = () => {};
-  const session = new Session((r) => handler(r), clock, {}, null, bounds);
+  const session = new Session((r) => handler(r), clock, {}, null, bounds, prefetch);
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {
@@ -147,8 +151,8 @@ function checkBounded(ops: readonly Op[]): void {
   }
 }
 
-function check(ops: readonly Op[]): void {
-  const { session, store } = pair();
+function check(ops: readonly Op[], prefetch = false): void {
+  const { session, store } = pair(SERIES_BOUNDS, prefetch);
   store.getState().load({ preset: 'first-livepatch' });
   for (const [i, o] of ops.entries()) {
     apply(session, store, o);
@@ -208,6 +212,13 @@ describe('session + store fuzzing: the series always equal a fresh rebuild', () 
     fc.assert(
       fc.property(fc.array(boundedOpArb, { minLength: 1, maxLength: 10 }), (ops) => checkBounded(ops)),
       { seed: Number(process.env.FUZZ_SEED ?? 1107), numRuns: Number(process.env.FUZZ_RUNS ?? 20), endOnFailure: true },
+    );
+  }, 120_000);
+
+  it('holds with the next step computed ahead and shown on Step forward before the answer (fixed seeds)', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 12 }), (ops) => check(ops, true)),
+      { seed: Number(process.env.FUZZ_SEED ?? 2011), numRuns: Number(process.env.FUZZ_RUNS ?? 25), endOnFailure: true },
     );
   }, 120_000);
 });

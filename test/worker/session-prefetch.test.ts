@@ -1,0 +1,113 @@
+// The next step's frame, computed ahead (Frame.next): with every frame the
+// worker sends when not playing, the frame that a step forward in the last
+// unit stepped with gives. The page shows it at once on Step forward; the
+// worker's own answer to that step must be the same frame, whatever came
+// before: steps in every unit, seeks back, actions (branches), a selected task.
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/worker/session.ts';
+import type { Frame, Reply, Request, StepUnit } from '../../src/worker/protocol.ts';
+
+/**
+ * What a frame shows of its step, without what says how far the run is
+ * computed: the events computed and the tour's stops found so far grow as
+ * the worker computes ahead, and come again with its answer.
+ */
+function view(f: Frame) {
+  const { log: _log, samples: _samples, milestones: _milestones, lanes, comms: _comms, next: _next, computed: _computed, tour, ...rest } = f;
+  return { ...rest, tasks: { ...f.tasks }, pinned: lanes.pinned, tour: tour === null ? null : { ...tour, found: undefined } };
+}
+
+function session() {
+  const replies: Reply[] = [];
+  let t = 0;
+  const s = new Session((r) => replies.push(r), () => (t += 0.5), {}, null, undefined, true);
+  const frames = () => replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : []));
+  let id = 0;
+  const send = (req: Request) => s.handle({ ...req, id: ++id });
+  return { s, frames, send, last: () => frames().at(-1) };
+}
+
+type Op = Request & { readonly type: 'step' | 'seek' | 'act' | 'select' | 'jump' };
+const step = (unit: StepUnit): Op => ({ type: 'step', unit, direction: 1 });
+
+const SCRIPT: readonly Op[] = [
+  step('event'),
+  step('event'),
+  step('event'),
+  step('livepatch'),
+  step('livepatch'),
+  step('switch'),
+  step('switch'),
+  { type: 'step', unit: 'event', direction: -1 },
+  step('switch'),
+  step('event'),
+  { type: 'seek', step: 3 },
+  step('event'),
+  step('event'),
+  { type: 'select', task: 4 },
+  step('event'),
+  step('switch'),
+  { type: 'act', command: 'kill 4' },
+  step('event'),
+  step('event'),
+  step('livepatch'),
+  { type: 'seek', step: 1 },
+  step('livepatch'),
+  step('second'),
+  step('second'),
+  { type: 'jump', to: 'end' },
+  step('event'),
+];
+
+describe('the next step computed ahead', () => {
+  for (const preset of ['first-livepatch', 'fork', 'reverse-stalled', 'signals-force']) {
+    it(`${preset}: every step forward answers with the frame sent ahead for it`, () => {
+      const w = session();
+      w.send({ type: 'load', source: { preset } });
+      let checked = 0;
+      for (const op of SCRIPT) {
+        const before = w.last();
+        w.send(op);
+        const after = w.last();
+        if (before === undefined || after === undefined) throw new Error('no frame');
+        if (op.type !== 'step' || op.direction !== 1) continue;
+        const ahead = before.next;
+        // At the end a step does not move: nothing is sent ahead.
+        if (after.step === before.step) {
+          expect(ahead).toBeUndefined();
+          continue;
+        }
+        if (ahead === undefined || ahead.unit !== op.unit) continue;
+        expect(view(after), `${preset}: ${JSON.stringify(op)} from step ${before.step}`).toEqual(view(ahead.frame));
+        // Its series come with the frame it was sent with: it carries none of its own.
+        expect([ahead.frame.log.items.length, ahead.frame.samples.items.length, ahead.frame.milestones.items.length]).toEqual([0, 0, 0]);
+        checked++;
+      }
+      // Most steps had their frame sent ahead (those in a new unit wait for one step in it).
+      expect(checked).toBeGreaterThan(8);
+    });
+  }
+
+  it('computes ahead in the unit last stepped with, and not while playing', () => {
+    const w = session();
+    w.send({ type: 'load', source: { preset: 'first-livepatch' } });
+    expect(w.last()?.next?.unit).toBe('event');
+    expect(w.last()?.next?.frame.step).toBe(1);
+    w.send(step('switch'));
+    expect(w.last()?.next?.unit).toBe('switch');
+    w.send({ type: 'play' });
+    expect(w.last()?.playing).toBe(true);
+    expect(w.last()?.next).toBeUndefined();
+    w.send({ type: 'pause' });
+    expect(w.last()?.next?.unit).toBe('switch');
+  });
+
+  it('a session without it sends no frame ahead', () => {
+    const replies: Reply[] = [];
+    const s = new Session((r) => replies.push(r));
+    s.handle({ type: 'load', source: { preset: 'first-livepatch' }, id: 1 });
+    const f = replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1);
+    expect(f?.step).toBe(0);
+    expect(f?.next).toBeUndefined();
+  });
+});
