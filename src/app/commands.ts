@@ -280,8 +280,7 @@ export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
   return COMMANDS.find((c) => c.keyTest(e) && c.enabled(s));
 }
 
-export const speedLabel = (index: number): string => {
-  const v = SPEEDS[index];
-  if (v === undefined) return `speed ${index}`; // not a step of the speed slider
-  return v === Infinity ? 'max' : `${v.toLocaleString('en')}/s`;
-};
+/** The speeds' labels, formatted once: the transport shows one at every step, and number formatting is not free. */
+const SPEED_LABELS = SPEEDS.map((v) => (v === Infinity ? 'max' : `${v.toLocaleString('en')}/s`));
+
+export const speedLabel = (index: number): string => SPEED_LABELS[index] ?? `speed ${index}`; // not a step of the speed slider
