@@ -513,8 +513,8 @@ async function main() {
   // The first interactive frame needs the entry chunk and what index.html preloads, and the worker's chunk.
   const html = readFileSync('dist/index.html', 'utf8');
   const loaded = new Set([...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]));
-  // The entry is small: it starts the worker and imports the app's chunk, with what that needs (its preload list).
-  for (const f of [...loaded]) {
+  // The entry is small: it starts the worker and imports the app's chunk (which index.html preloads), with what that needs (the entry's preload list).
+  for (const [, f] of html.matchAll(/<script[^>]* src="\.\/assets\/([^"]+\.js)"/g)) {
     const deps = /^const __vite__mapDeps=.*?\[([^\]]*)\]/.exec(readFileSync(`dist/assets/${f}`, 'utf8'))?.[1] ?? '';
     for (const m of deps.matchAll(/"\.\/([^"]+\.js)"/g)) loaded.add(m[1]);
   }
