@@ -2,7 +2,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, startHarness } from './browser.ts';
+import { ARTIFACTS, region, settled, startHarness } from './browser.ts';
 import type { Harness } from './browser.ts';
 
 const REGIONS = ['Task grid', 'CPUs', 'Function stacks', 'Globals', 'Task inspector', 'Timeline', 'Kernel log', 'Narration'];
@@ -33,29 +33,7 @@ async function waitForStep(page: Page, pred: (s: number) => boolean): Promise<nu
   return last;
 }
 
-/**
- * Resolves once the worker has answered everything sent before it (replies
- * come in order): a request that always gets a reply, an export, is the
- * barrier. What has not happened by then was not going to happen.
- */
-async function settled(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const store = window.klpscope!.store;
-        const seq = store.getState().exported?.seq ?? 0;
-        const unsubscribe = store.subscribe((s) => {
-          if ((s.exported?.seq ?? 0) > seq) {
-            unsubscribe();
-            resolve();
-          }
-        });
-        store.getState().send({ type: 'export', what: 'log' });
-      }),
-  );
-}
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 const text = async (page: Page, name: string) => (await region(page, name).textContent()) ?? '';
 
 describe('klpscope in Chromium', () => {

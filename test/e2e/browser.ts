@@ -41,3 +41,32 @@ export async function startHarness(): Promise<Harness> {
     },
   };
 }
+
+/** The page region (a panel, the narration) of that accessible name. */
+export const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+
+/**
+ * Resolves once the worker has answered everything sent before it (replies
+ * come in order): a request that always gets a reply, an export, is the
+ * barrier. What has not happened by then was not going to happen. `painted`:
+ * also after the next paint, when the worker's answer to a step the page
+ * showed ahead is taken.
+ */
+export async function settled(page: Page, o: { readonly painted?: boolean } = {}): Promise<void> {
+  await page.evaluate(
+    (painted) =>
+      new Promise<void>((resolve) => {
+        const store = window.klpscope!.store;
+        const seq = store.getState().exported?.seq ?? 0;
+        const unsubscribe = store.subscribe((s) => {
+          if ((s.exported?.seq ?? 0) > seq) {
+            unsubscribe();
+            if (painted) requestAnimationFrame(() => setTimeout(resolve, 0));
+            else resolve();
+          }
+        });
+        store.getState().send({ type: 'export', what: 'log' });
+      }),
+    o.painted ?? false,
+  );
+}

@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/sim/scenario/presets.ts';
-import { startHarness } from './browser.ts';
+import { region, startHarness } from './browser.ts';
 import type { Harness } from './browser.ts';
 
 let h: Harness;
@@ -13,7 +13,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 
 async function openAt(hash: string): Promise<Page> {
   const page = await h.newPage();

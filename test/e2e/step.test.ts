@@ -4,7 +4,7 @@
 // the tour's run), after seeking and stepping back, and for quick clicks.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness } from './browser.ts';
+import { region, settled, startHarness } from './browser.ts';
 import type { Harness } from './browser.ts';
 
 let h: Harness;
@@ -15,27 +15,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 const stepOf = (page: Page): Promise<number> => page.evaluate(() => window.klpscope?.store.getState().frame?.step ?? -1);
 
-/** Every request sent so far answered (an export is the barrier: replies come in order), and painted. */
-async function settled(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const store = window.klpscope!.store;
-        const seq = store.getState().exported?.seq ?? 0;
-        const unsubscribe = store.subscribe((s) => {
-          if ((s.exported?.seq ?? 0) > seq) {
-            unsubscribe();
-            // The answer to a step shown ahead is taken after the next paint.
-            requestAnimationFrame(() => setTimeout(resolve, 0));
-          }
-        });
-        store.getState().send({ type: 'export', what: 'log' });
-      }),
-  );
-}
 
 /** Clicks Step forward; the step and the narration the click's own task showed. */
 const clickForward = (page: Page): Promise<{ step: number; narration: string }> =>
@@ -52,7 +33,7 @@ async function forwardAtOnce(page: Page): Promise<number> {
   const shown = await clickForward(page);
   expect(shown.step, `Step forward from ${before} is shown in the click's task`).toBeGreaterThan(before);
   const text = await region(page, 'Narration').textContent();
-  await settled(page);
+  await settled(page, { painted: true });
   expect(await stepOf(page)).toBe(shown.step);
   expect(await page.evaluate(() => window.klpscope?.store.getState().frame?.event?.text ?? '')).toBe(shown.narration);
   expect(await region(page, 'Narration').textContent()).toBe(text);
@@ -66,24 +47,24 @@ describe('Step forward shows the step computed ahead', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(h.url);
     await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 0);
-    await settled(page);
+    await settled(page, { painted: true });
     for (let i = 1; i <= 4; i++) expect(await forwardAtOnce(page)).toBe(i);
 
     // An action leaves the tour's run: a branch, computed on an engine of its own.
     await page.getByRole('textbox', { name: 'Shell command' }).fill('kill 4');
     await page.getByRole('textbox', { name: 'Shell command' }).press('Enter');
     await page.waitForFunction(() => window.klpscope?.store.getState().frame?.actions.length === 1);
-    await settled(page);
+    await settled(page, { painted: true });
     const acted = await stepOf(page);
     for (let i = 1; i <= 3; i++) expect(await forwardAtOnce(page)).toBe(acted + i);
 
     // Back in time: by seeking, and with Step back.
     await page.evaluate(() => window.klpscope?.store.getState().send({ type: 'seek', step: 2 }));
-    await settled(page);
+    await settled(page, { painted: true });
     expect(await forwardAtOnce(page)).toBe(3);
     await page.getByRole('button', { name: 'Step back', exact: true }).click();
     await page.getByRole('button', { name: 'Step back', exact: true }).click();
-    await settled(page);
+    await settled(page, { painted: true });
     expect(await stepOf(page)).toBe(1);
     expect(await forwardAtOnce(page)).toBe(2);
     expect(await page.evaluate(() => window.klpscope?.store.getState().frame?.actions.map((a) => a.text))).toEqual(['kill 4']);
@@ -102,7 +83,7 @@ describe('Step forward shows the step computed ahead', () => {
       unsubscribe();
       return seen;
     });
-    await settled(page);
+    await settled(page, { painted: true });
     expect(await stepOf(page)).toBe(7);
     expect(steps.every((s, i) => i === 0 || s >= (steps[i - 1] ?? 0))).toBe(true);
     expect(errors).toEqual([]);

@@ -384,15 +384,17 @@ describe('<Timeline />', () => {
   });
 });
 
+/** The timeline alone, on a preset's run. */
+const openPreset = async (preset: string) => {
+  const r = await renderWithSim(<Timeline />);
+  await act(async () => r.store.getState().load({ preset }));
+  await flush();
+  return r;
+};
+
 describe('<Timeline /> axes', () => {
   afterEach(cleanup);
 
-  const openPreset = async (preset: string) => {
-    const r = await renderWithSim(<Timeline />);
-    await act(async () => r.store.getState().load({ preset }));
-    await flush();
-    return r;
-  };
   const svgOf = () => screen.getByRole('group', { name: /^Tasks by patch state/ });
   const toggle = () => screen.getByRole('group', { name: 'Timeline axis' });
 
@@ -485,12 +487,6 @@ describe('<Timeline /> axes', () => {
 
 describe('<Timeline /> framing the first pass', () => {
   afterEach(cleanup);
-  const openPreset = async (preset: string) => {
-    const r = await renderWithSim(<Timeline />);
-    await act(async () => r.store.getState().load({ preset }));
-    await flush();
-    return r;
-  };
   const framing = () => screen.getByRole('group', { name: 'Timeline view' });
   const pressed = () => within(framing()).getByRole('button', { pressed: true }).textContent;
   /** The event numbers the axis labels. */
