@@ -436,7 +436,7 @@ export class Engine {
       if (must(cps[mid], 'checkpoint in the search range').step <= step) lo = mid;
       else hi = mid - 1;
     }
-    return must(cps[lo], `checkpoint ${lo}`);
+    return must(cps[lo], 'checkpoint', lo);
   }
 
   /**

@@ -164,7 +164,7 @@ function runOnce(scenario: Scenario, decide: Strategy, maxDepth: number, between
     if (!(err instanceof Pruned)) throw err;
   }
   points.length = record.length;
-  points.forEach((p, i) => (p.value = must(record[i], `choice ${i}`)));
+  points.forEach((p, i) => (p.value = must(record[i], 'choice', i)));
   return { depth: Math.max(depth, engine.state.ops), points, ...(violation ? { violation } : {}) };
 }
 

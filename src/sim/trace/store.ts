@@ -123,18 +123,15 @@ export class TraceStore {
     return b + OBJECT_BYTES * this.raw.size;
   }
 
-  /** The chunk of event index i (which is stored, or the next to be). */
-  private chunkOf(i: number): Chunk {
-    const ci = i >>> CHUNK_BITS;
-    if (ci === this.chunks.length) this.chunks.push(new Chunk());
-    const c = this.chunks[ci];
-    if (c === undefined) throw new Error(`no chunk for event ${i}`);
-    return c;
+  /** The chunk for the next event, made when it starts a new one. */
+  private chunkForPush(i: number): Chunk {
+    if (i >>> CHUNK_BITS === this.chunks.length) this.chunks.push(new Chunk());
+    return must(this.chunks[i >>> CHUNK_BITS], 'chunk of event', i);
   }
 
   push(e: SimEvent): void {
     const i = this.n;
-    const c = this.chunkOf(i);
+    const c = this.chunkForPush(i);
     const j = i & MASK;
     const kind = KIND_INDEX.get(e.kind);
     if (kind === undefined) throw new Error(`unknown event kind ${e.kind}`);
@@ -166,7 +163,7 @@ export class TraceStore {
   /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot (every event read): slot j < CHUNK, which every column of the chunk has */
   at(i: number): SimEvent | undefined {
     if (!(i >= 0 && i < this.n)) return undefined;
-    const c = this.chunkOf(i);
+    const c = must(this.chunks[i >>> CHUNK_BITS], 'chunk of event', i);
     // Column reads below are of slot j < CHUNK, which every column has.
     const j = i & MASK;
     const kind = c.kind[j]!;
@@ -261,9 +258,7 @@ export class TraceStore {
   }
 
   private shapeAt(id: number): Shape {
-    const s = this.shapes[id];
-    if (s === undefined) throw new Error(`no argument shape ${id}`);
-    return s;
+    return must(this.shapes[id], 'argument shape', id);
   }
 
   private fits(s: Shape, args: Readonly<Record<string, unknown>>): boolean {
