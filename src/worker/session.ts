@@ -10,13 +10,13 @@ import type { Preset } from '../sim/scenario/presets.ts';
 import { stopMatches } from '../sim/scenario/tour.ts';
 import { formatLogLine, traceLine } from '../sim/trace/format.ts';
 import { idleTask } from '../sim/machine/cpus.ts';
-import { countInState, cpuOf, runState } from '../sim/machine/tasks.ts';
+import { cpuOf, patchStateCounts, runState } from '../sim/machine/tasks.ts';
 import { must } from '../sim/must.ts';
 import { ScenarioError } from '../sim/scenario/types.ts';
 import type { SimEvent, TaskId } from '../sim/types.ts';
 import { fnName } from '../sim/world.ts';
 import type { World } from '../sim/world.ts';
-import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../sim/types.ts';
+import { KLP_PATCHED } from '../sim/types.ts';
 import { narrate, oopsLine } from '../sim/events.ts';
 import type { EventKind, NarratedEvent } from '../sim/events.ts';
 import { cpusView, funcStacksView, globalsView, taskView } from '../sim/view.ts';
@@ -982,8 +982,7 @@ export class Session {
    */
   private sample(engine: Engine): void {
     const k = engine.kernel;
-    const c = k.tasks.stateCount;
-    const s: Sample = { step: engine.step, time: engine.now, undefined: countInState(c, KLP_UNDEFINED), unpatched: countInState(c, KLP_UNPATCHED), patched: countInState(c, KLP_PATCHED), pending: k.tasks.tifCount };
+    const s: Sample = { step: engine.step, time: engine.now, ...patchStateCounts(k.tasks), pending: k.tasks.tifCount };
     const last = this.samples[this.samples.length - 1];
     if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
     if (last !== undefined && last.step === s.step) {

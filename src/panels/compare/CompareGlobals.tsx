@@ -1,8 +1,7 @@
 // Compare mode's globals: the livepatch core's state of both runs in one
 // table, A beside B, the rows where they differ marked.
+import { klpStateMacro } from '../../sim/names.ts';
 import type { GlobalsView } from '../../sim/view.ts';
-
-const STATE: Readonly<Record<number, string>> = { [-1]: 'KLP_UNDEFINED', 0: 'KLP_UNPATCHED', 1: 'KLP_PATCHED' };
 
 interface Row {
   readonly name: string;
@@ -22,7 +21,7 @@ export function globalsRows(a: GlobalsView, b: GlobalsView): Row[] {
   const mods = [...new Set([...a.patches, ...b.patches].map((p) => p.mod))];
   return [
     both('kernel', (g) => g.variant),
-    both('klp_target_state', (g) => STATE[g.targetState] ?? String(g.targetState)),
+    both('klp_target_state', (g) => klpStateMacro(g.targetState) ?? String(g.targetState)),
     both('klp_transition_patch', (g) => g.transitionPatch ?? 'NULL'),
     both('tasks undefined / unpatched / patched', (g) => `${g.counts.undefined} / ${g.counts.unpatched} / ${g.counts.patched}`),
     both('TIF_PATCH_PENDING', (g) => String(g.counts.pending)),

@@ -18,7 +18,7 @@ import { NO_ARGS } from '../events.ts';
 import type { MsRange } from '../scenario/types.ts';
 import { bumpCpuTimer, idleTask, SLICE_US } from './cpus.ts';
 import { arm, Timer } from './queue.ts';
-import { addTask, cpuOf, depthOf, frameFn, frameVer, groupOf, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
+import { addTask, bumpTaskTimer, cpuOf, depthOf, frameFn, frameVer, groupOf, markDead, popFrames, pushFrame, Resume, Sched, TaskKind } from './tasks.ts';
 import { patchById } from '../livepatch/state.ts';
 import { must } from '../must.ts';
 
@@ -134,7 +134,7 @@ const waitingOn = (tasks: Kernel['tasks'], t: TaskId, cpu: CpuId): boolean => ta
 function pickNext(k: Kernel, cpu: CpuId): void {
   const { tasks, cpus } = k;
   const q = cpus.runqueue[cpu]!;
-  cpus.timerGen[cpu]!++;
+  bumpCpuTimer(cpus, cpu);
   while (q.length > 0 && !waitingOn(tasks, q[0]!, cpu)) q.shift();
   let t: TaskId | undefined;
   if (q.length > 0) {
@@ -175,14 +175,12 @@ function armCpu(k: Kernel, cpu: CpuId): void {
 }
 /* eslint-enable @typescript-eslint/no-non-null-assertion */
 
-/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table */
 function sleepFor(k: Kernel, t: TaskId, us: number | 'forever'): void {
   const tasks = k.tasks;
   tasks.sched[t] = Sched.Sleeping;
-  tasks.timerGen[t]!++;
-  if (us !== 'forever') arm(k.s.timers, usec(k.now + us), Timer.TaskWake, t, tasks.timerGen[t]!);
+  const gen = bumpTaskTimer(tasks, t);
+  if (us !== 'forever') arm(k.s.timers, usec(k.now + us), Timer.TaskWake, t, gen);
 }
-/* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 /** Takes `t` off its CPU to sleep; the CPU runs the next task. */
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot: t is a row of the task table, its cpu one of the machine's */
@@ -198,7 +196,7 @@ function blockOnCpu(k: Kernel, t: TaskId, us: number | 'forever'): void {
 export function wakeUpProcess(k: Kernel, t: TaskId): boolean {
   const tasks = k.tasks;
   if (tasks.sched[t] !== Sched.Sleeping) return false;
-  tasks.timerGen[t]!++;
+  bumpTaskTimer(tasks, t);
   if (tasks.kind[t] === TaskKind.Shell) return false;
   enqueue(k, t, true);
   const cpu = tasks.cpu[t]!;
@@ -228,7 +226,7 @@ export function callFunction(k: Kernel, t: TaskId, fn: number): boolean {
 /* eslint-enable @typescript-eslint/no-non-null-assertion */
 
 export function codeModule(k: Kernel, fn: number, ver: FuncVersion): string {
-  return versionModule(k.klp, ver) ?? must(k.world.fnObject[fn], `object of function ${fn}`);
+  return versionModule(k.klp, ver) ?? must(k.world.fnObject[fn], 'object of function', fn);
 }
 
 /** Calls a chain of functions; unwinds and returns false if one is not loaded. */
@@ -371,7 +369,7 @@ function preempt(k: Kernel, cpu: CpuId, t: TaskId, switched = false): SimEvent {
   const o = { task: t, cpu };
   if (cpus.runqueue[cpu]!.length === 0) {
     cpus.sliceEnd[cpu] = k.now + tickPhase(k);
-    cpus.timerGen[cpu]!++;
+    bumpCpuTimer(cpus, cpu);
     armCpu(k, cpu);
     return switched ? k.emit('slice-kept-switch', { to: stateOf(k, t) }, o) : k.emit('slice-kept', NO_ARGS, o);
   }
@@ -482,7 +480,7 @@ export function killTask(k: Kernel, t: TaskId): void {
   const { tasks, cpus } = k;
   const cpu = cpuOf(tasks, t);
   markDead(tasks, t);
-  tasks.timerGen[t] = must(tasks.timerGen[t], 'task', t) + 1;
+  bumpTaskTimer(tasks, t);
   if (cpus.curr[cpu] === t) pickNext(k, cpu);
 }
 

@@ -235,6 +235,13 @@ export function patchStateCounts(t: TaskTable): { undefined: number; unpatched: 
   return { undefined: countInState(c, KLP_UNDEFINED), unpatched: countInState(c, KLP_UNPATCHED), patched: countInState(c, KLP_PATCHED) };
 }
 
+/** Invalidates the task's armed wake-up timer (its generation moves on); returns the new generation. */
+export function bumpTaskTimer(t: TaskTable, id: TaskId): number {
+  const gen = (must(t.timerGen[id], 'task', id) + 1) >>> 0;
+  t.timerGen[id] = gen;
+  return gen;
+}
+
 /** How many frames task `id` has on its stack; throws if `id` is not a row of the table. */
 export const depthOf = (t: TaskTable, id: TaskId): number => must(t.depth[id], 'task', id);
 
