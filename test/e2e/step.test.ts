@@ -70,20 +70,24 @@ describe('Step forward shows the step computed ahead', () => {
     expect(await page.evaluate(() => window.klpscope?.store.getState().frame?.actions.map((a) => a.text))).toEqual(['kill 4']);
 
     // Quick clicks, each before the last one's answer: every step once, never back.
-    const steps = await page.evaluate(async () => {
+    await page.evaluate(async () => {
       const store = window.klpscope!.store;
-      const seen: number[] = [];
-      const unsubscribe = store.subscribe((s) => seen.push(s.frame?.step ?? -1));
+      const w = window as unknown as { seenSteps: number[]; stopSeeing: () => void };
+      w.seenSteps = [];
+      w.stopSeeing = store.subscribe((s) => w.seenSteps.push(s.frame?.step ?? -1));
       const button = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Step forward');
       for (let i = 0; i < 5; i++) {
         button?.click();
         await new Promise((r) => setTimeout(r, 0));
       }
-      await new Promise((r) => setTimeout(r, 500));
-      unsubscribe();
-      return seen;
     });
+    // The worker has answered all five once it answers a request sent after them.
     await settled(page, { painted: true });
+    const steps = await page.evaluate(() => {
+      const w = window as unknown as { seenSteps: number[]; stopSeeing: () => void };
+      w.stopSeeing();
+      return w.seenSteps;
+    });
     expect(await stepOf(page)).toBe(7);
     expect(steps.every((s, i) => i === 0 || s >= (steps[i - 1] ?? 0))).toBe(true);
     expect(errors).toEqual([]);
