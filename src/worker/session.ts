@@ -116,17 +116,6 @@ const MAX_EVENTS_PER_REQUEST = 5_000_000;
 
 export type Post = (reply: Reply, transfer?: Transferable[]) => void;
 
-/** A run set aside: its engine and the series derived from it. */
-interface Saved {
-  readonly engine: Engine;
-  readonly log: LogEntry[];
-  readonly samples: Sample[];
-  readonly milestones: Milestone[];
-  readonly tourSteps: number[];
-  readonly end: number | null;
-  readonly lanes: LaneRecorder;
-}
-
 /** How much of each series the page has been sent (a smaller count: the page cuts its series there first). */
 interface Sent {
   log: number;
@@ -137,60 +126,77 @@ interface Sent {
   marks: number;
 }
 
+/**
+ * The session's run: all that a load or an action changes, and so all that
+ * a cancel puts back. Listed once, here: a snapshot copies the whole object
+ * and a cancel restores it whole, so a field added here is restored too (a
+ * field kept beside it on the Session would not be: keep the run's state in
+ * this one place; test/worker/session-cancel.fuzz.test.ts checks it).
+ */
+interface Run {
+  engine: Engine | undefined;
+  log: LogEntry[];
+  samples: Sample[];
+  milestones: Milestone[];
+  /** Of each series, the items the page has as they are now (lowered by a cut or a replaced sample). Changed in place: a snapshot copies it. */
+  sent: Sent;
+  lanes: LaneRecorder;
+  /** The page's CPU runs as sent: their bounds follow the scenario's CPU count (new at each load). */
+  shownCpuRuns: Thinned<CpuRun>;
+  end: number | null;
+  selected: number | null;
+  preset: Preset | undefined;
+  /** The steps of the tour's stops found so far in this run, in order (found as events are computed). */
+  tourSteps: number[];
+  /** The step where an action made this run leave the tour's script. */
+  offScript: number | null;
+  /** The tour's own run, kept when an action left it, to go back to at once. */
+  original: Saved | null;
+  /** The furthest step shown in this run: acting before it discards events the user has seen. */
+  seen: number;
+  /** The request that loaded the scenario open now (0: none yet). */
+  loadId: number;
+  /** The run reached a limit: said on the timeline from then on. */
+  limitHit: string | null;
+  /** The run is to be computed ahead in the background (from a load or an action until its end). */
+  ahead: boolean;
+  /** A stop asked for that this run does not reach (said on the tour until the view moves). */
+  unreached: number | null;
+}
+
+/** A run set aside: its engine and the series derived from it. */
+type Saved = Readonly<Pick<Run, 'log' | 'samples' | 'milestones' | 'tourSteps' | 'end' | 'lanes'>> & { readonly engine: Engine };
+
+/** Nothing sent yet: the page is sent every series from the start (and the task names). */
+const noneSent = (): Sent => ({ log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 });
+
+/** A run of `engine` as it opens: nothing derived, sent or found yet, and not yet computed ahead. */
+function openRun(engine: Engine | undefined, preset: Preset | undefined, loadId: number, bounds: SeriesBounds): Run {
+  const lanes = new LaneRecorder();
+  if (engine !== undefined) lanes.reset(engine, engine.kernel.tasks.count);
+  const shownCpuRuns = new Thinned(reduceCpuRuns, runBounds(bounds, engine?.kernel.cpus.count ?? 1));
+  return { engine, log: [], samples: [], milestones: [], sent: noneSent(), lanes, shownCpuRuns, end: null, selected: null, preset, tourSteps: [], offScript: null, original: null, seen: 0, loadId, limitHit: null, ahead: false, unreached: null };
+}
+
 /** The session's run as it was before a load or an action, to put back if it is cancelled. */
 interface Before {
-  readonly engine: Engine | undefined;
+  readonly run: Readonly<Run>;
   /** The engine's step and how many actions it had taken (an action on the same engine is taken back to there). */
   readonly step: number;
   readonly actions: number;
-  readonly log: LogEntry[];
-  readonly samples: Sample[];
-  readonly milestones: Milestone[];
-  readonly sent: Sent;
-  readonly lanes: LaneRecorder;
-  /** The page's CPU runs as sent (a load makes new ones for its machine; no frame is sent until it is done). */
-  readonly shownCpuRuns: Thinned<CpuRun>;
-  readonly end: number | null;
-  readonly selected: number | null;
-  readonly preset: Preset | undefined;
-  readonly tourSteps: number[];
-  readonly offScript: number | null;
-  readonly original: Saved | null;
-  readonly seen: number;
-  readonly loadId: number;
-  readonly limitHit: string | null;
-  readonly ahead: boolean;
 }
 
 export class Session {
-  private engine: Engine | undefined;
-  private log: LogEntry[] = [];
-  private samples: Sample[] = [];
+  /** The run's state, restored whole on a cancel (see Run). What follows is the session's own (playing, requests, the page's windows): a cancel leaves it. */
+  private run: Run;
   /** For a sample that replaced the last one of its step, the one it replaced (to undo it on a cut). */
   private replaced = new WeakMap<Sample, Sample>();
-  private milestones: Milestone[] = [];
-  /** Of each series, the items the page has as they are now (lowered by a cut or a replaced sample). */
-  private sent: Sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
   /** What of each series the page holds (bounded.ts): the log around the playhead, the timeline's series thinned once long. */
   private readonly shownLog: LogWindow<LogEntry>;
   private readonly shownSamples: Thinned<Sample>;
-  /** Its bounds follow the scenario's CPU count (set at each load). */
-  private shownCpuRuns: Thinned<CpuRun>;
   private readonly shownMarks: Thinned<LaneMark>;
-  private lanes = new LaneRecorder();
-  private end: number | null = null;
   private playing = false;
   private speed = DEFAULT_SPEED;
-  private selected: number | null = null;
-  private preset: Preset | undefined;
-  /** The steps of the tour's stops found so far in this run, in order (found as events are computed). */
-  private tourSteps: number[] = [];
-  /** The step where an action made this run leave the tour's script. */
-  private offScript: number | null = null;
-  /** The tour's own run, kept when an action left it, to go back to at once. */
-  private original: Saved | null = null;
-  /** A stop asked for that this run does not reach. */
-  private unreached: number | null = null;
   /** Presenter mode: playing towards this stop. */
   private target: { readonly stop: number; readonly step: number; readonly rate: number } | null = null;
   /** Events owed by the play speed but not yet played (a fraction of one at low speeds). */
@@ -206,20 +212,12 @@ export class Session {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastTick = 0;
   private lastSent = 0;
-  /** The furthest step shown in this run: acting before it discards events the user has seen. */
-  private seen = 0;
   /** The request being answered; the play request while playing. */
   private re = 0;
-  /** The request that loaded the scenario open now (0: none yet). */
-  private loadId = 0;
   private playId = 0;
-  /** The run reached a limit: said on the timeline from then on. */
-  private limitHit: string | null = null;
   /** The request being computed, in slices; requests that came meanwhile wait in `queue`. */
   private job: Job | null = null;
   private queue: (Request & { readonly id?: number })[] = [];
-  /** The run is to be computed ahead in the background (from a load or an action until its end). */
-  private ahead = false;
   private aheadQueued = false;
   private aheadFrameAt = 0;
   /** The unit of the last step forward: the next one, in the same unit, is computed ahead (Frame.next). */
@@ -245,7 +243,7 @@ export class Session {
   ) {
     this.shownLog = new LogWindow(bounds);
     this.shownSamples = new Thinned(reduceSamples, bounds);
-    this.shownCpuRuns = new Thinned(reduceCpuRuns, runBounds(bounds, 1));
+    this.run = openRun(undefined, undefined, 0, bounds);
     this.shownMarks = new Thinned(reduceLaneMarks, bounds);
   }
 
@@ -284,16 +282,16 @@ export class Session {
       target: req.type === 'seek' ? req.step : req.type === 'load' ? (req.source.step ?? null) : null,
       cancellable: CANCELLABLE.has(req.type) || UNDOABLE.has(req.type),
       started: this.clock(),
-      here: this.engine?.step ?? 0,
+      here: this.run.engine?.step ?? 0,
       before: UNDOABLE.has(req.type) ? this.snapshot() : null,
       lastProgress: 0,
     };
     this.job = job;
-    this.run(job);
+    this.runSlice(job);
   }
 
   /** Runs a slice of `job` (all of it without `defer`), saying how far it got once it takes long. */
-  private run(job: Job): void {
+  private runSlice(job: Job): void {
     this.re = job.re;
     const sliceEnd = this.defer === null ? Infinity : this.clock() + SLICE_MS;
     try {
@@ -305,7 +303,7 @@ export class Session {
         const now = this.clock();
         if (now - job.started >= PROGRESS_AFTER_MS && now - job.lastProgress >= PROGRESS_EVERY_MS) {
           job.lastProgress = now;
-          const computed = this.engine?.trace.length ?? 0;
+          const computed = this.run.engine?.trace.length ?? 0;
           this.reply({ type: 'busy', progress: { what: job.what, computed, target: job.target, cancellable: job.cancellable } });
         }
         if (now >= sliceEnd) break;
@@ -317,7 +315,7 @@ export class Session {
       return;
     }
     this.defer?.(() => {
-      if (this.job === job) this.run(job);
+      if (this.job === job) this.runSlice(job);
     });
   }
 
@@ -338,10 +336,11 @@ export class Session {
   private cancel(job: Job, re: number): void {
     this.job = null;
     if (job.before !== null) this.undo(job);
+    // A stop not reached is said until the view moves: a cancelled move clears it (an undone load or action put it back).
+    else this.run.unreached = null;
     this.re = re;
     this.pause();
-    this.unreached = null;
-    const engine = this.engine;
+    const engine = this.run.engine;
     if (engine !== undefined) {
       engine.seek(job.here);
       this.sendFrame();
@@ -351,27 +350,8 @@ export class Session {
 
   /** The run as it is, before a load or an action that may be cancelled. */
   private snapshot(): Before {
-    return {
-      engine: this.engine,
-      step: this.engine?.step ?? 0,
-      actions: this.engine?.actions.length ?? 0,
-      log: this.log,
-      samples: this.samples,
-      milestones: this.milestones,
-      sent: { ...this.sent },
-      lanes: this.lanes,
-      shownCpuRuns: this.shownCpuRuns,
-      end: this.end,
-      selected: this.selected,
-      preset: this.preset,
-      tourSteps: this.tourSteps,
-      offScript: this.offScript,
-      original: this.original,
-      seen: this.seen,
-      loadId: this.loadId,
-      limitHit: this.limitHit,
-      ahead: this.ahead,
-    };
+    const run = this.run;
+    return { run: { ...run, sent: { ...run.sent } }, step: run.engine?.step ?? 0, actions: run.engine?.actions.length ?? 0 };
   }
 
   /**
@@ -384,35 +364,18 @@ export class Session {
     const b = job.before;
     if (b === null) return;
     this.pause();
-    this.engine = b.engine;
-    this.log = b.log;
-    this.samples = b.samples;
-    this.milestones = b.milestones;
-    this.sent = { ...b.sent };
-    this.lanes = b.lanes;
-    this.shownCpuRuns = b.shownCpuRuns;
-    this.end = b.end;
-    this.selected = b.selected;
-    this.preset = b.preset;
-    this.tourSteps = b.tourSteps;
-    this.offScript = b.offScript;
-    this.original = b.original;
-    this.seen = b.seen;
-    this.loadId = b.loadId;
-    this.limitHit = b.limitHit;
-    this.ahead = b.ahead;
+    this.run = { ...b.run, sent: { ...b.run.sent } };
     this.switches = null;
-    this.unreached = null;
     this.target = null;
-    const engine = b.engine;
+    const engine = this.run.engine;
     if (engine !== undefined) {
       engine.onNewEvent = (e) => this.derive(engine, e);
       if (engine.actions.length > b.actions) {
         // The action ran on this very engine: take it back, and the series derived after its step.
         engine.retract(b.actions, b.step);
         this.truncate(b.step);
-        this.end = null;
-        this.ahead = true;
+        this.run.end = null;
+        this.run.ahead = true;
       }
     }
     this.re = job.re;
@@ -421,7 +384,7 @@ export class Session {
 
   /** Computes the run ahead for a slice, between requests and not while playing; the view stays where it is. */
   private scheduleAhead(): void {
-    if (this.defer === null || !this.ahead || this.aheadQueued) return;
+    if (this.defer === null || !this.run.ahead || this.aheadQueued) return;
     this.aheadQueued = true;
     this.defer(() => {
       this.aheadQueued = false;
@@ -430,14 +393,14 @@ export class Session {
   }
 
   private aheadSlice(): void {
-    const engine = this.engine;
-    if (engine === undefined || !this.ahead || this.job !== null || this.playing) return;
+    const engine = this.run.engine;
+    if (engine === undefined || !this.run.ahead || this.job !== null || this.playing) return;
     const here = engine.step;
     engine.seek(engine.trace.length);
     const sliceEnd = this.clock() + AHEAD_SLICE_MS;
     let more = true;
     for (let n = 0; ; n++) {
-      if (this.end !== null || engine.kernel.tasks.count > AHEAD_TASK_LIMIT) {
+      if (this.run.end !== null || engine.kernel.tasks.count > AHEAD_TASK_LIMIT) {
         more = false;
         break;
       }
@@ -450,7 +413,7 @@ export class Session {
       if ((n & 0xff) === 0xff && this.clock() >= sliceEnd) break;
     }
     engine.seek(here);
-    if (!more) this.ahead = false;
+    if (!more) this.run.ahead = false;
     // Not right after the frame a request was answered with: the page is drawing that one.
     if (!more || this.clock() - this.aheadFrameAt >= AHEAD_FRAME_MS) this.sendFrame();
     this.scheduleAhead();
@@ -459,12 +422,12 @@ export class Session {
   /** The run has reached a limit at the engine's step: the notice the timeline shows from then on. */
   private noteLimit(engine: Engine): void {
     const limit = engine.limit;
-    if (limit !== undefined && this.limitHit === null) this.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs, engine.byteBudget)}, at step ${engine.step.toLocaleString('en')}`;
+    if (limit !== undefined && this.run.limitHit === null) this.run.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs, engine.byteBudget)}, at step ${engine.step.toLocaleString('en')}`;
   }
 
   /** Posts a reply, naming the request it answers and the load it is about. */
   private reply(body: ReplyBody, transfer?: Transferable[]): void {
-    this.post({ ...body, re: this.re, load: this.loadId }, transfer);
+    this.post({ ...body, re: this.re, load: this.run.loadId }, transfer);
   }
 
   private *dispatch(req: Request): Work {
@@ -472,7 +435,7 @@ export class Session {
     if (req.type === 'crash') throw new Error('the simulation worker was asked to crash');
     // The worker itself hangs on this (sim.worker.ts); a session in the page ignores it.
     if (req.type === 'hang') return;
-    const engine = this.engine;
+    const engine = this.run.engine;
     if (engine === undefined) {
       this.reply({ type: 'idle' });
       return;
@@ -480,7 +443,7 @@ export class Session {
     switch (req.type) {
       case 'step':
         this.pause();
-        this.unreached = null;
+        this.run.unreached = null;
         if (req.direction === 1) this.stepUnit = req.unit;
         yield* this.stepBy(engine, req.unit, req.direction);
         break;
@@ -511,10 +474,10 @@ export class Session {
         yield* this.act(engine, req.command);
         break;
       case 'select':
-        this.selected = req.task;
+        this.run.selected = req.task;
         break;
       case 'pin':
-        if (this.lanes.pin(engine, req.task, req.on)) this.sent.marks = 0;
+        if (this.run.lanes.pin(engine, req.task, req.on)) this.run.sent.marks = 0;
         break;
       case 'progress':
         this.pause();
@@ -547,26 +510,10 @@ export class Session {
     // Refuse a bad action before anything changes: the previous scenario stays.
     for (const a of actions) engine.parseAction(a.text);
     this.pause();
-    this.engine = engine;
-    this.loadId = this.re;
-    this.log = [];
-    this.samples = [];
-    this.milestones = [];
-    this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
-    // A recorder of its own: the previous one stays as it was, should the load be cancelled.
-    this.lanes = new LaneRecorder();
-    this.lanes.reset(engine, engine.kernel.tasks.count);
-    this.shownCpuRuns = new Thinned(reduceCpuRuns, runBounds(this.bounds, engine.kernel.cpus.count));
-    this.seen = 0;
-    this.end = null;
-    this.selected = null;
+    // A run of its own, every series and recorder new: the previous one stays as it was, should the load be cancelled.
+    this.run = openRun(engine, preset, this.re, this.bounds);
     this.switches = null;
-    this.limitHit = null;
-    this.preset = preset;
-    this.tourSteps = [];
-    this.offScript = null;
-    this.original = null;
-    this.unreached = null;
+    this.run.unreached = null;
     this.target = null;
     this.sample(engine);
     this.scanStart(engine);
@@ -583,7 +530,7 @@ export class Session {
     }
     const sc = engine.scenario;
     const meta = { preset: preset?.id ?? null, name: escapeControl(sc.name), description: escapeControl(sc.description), kernel: sc.kernel, cpus: sc.machine.cpus, json: JSON.stringify(sc, null, 2), tour: preset !== undefined && preset.tour.length > 0 ? preset.tour : null };
-    this.ahead = true;
+    this.run.ahead = true;
     this.reply(notice === undefined ? { type: 'loaded', meta } : { type: 'loaded', meta, notice });
     this.sendFrame();
   }
@@ -594,16 +541,16 @@ export class Session {
    * number), unless already playing towards it: then goes there at once.
    */
   private *goToStop(engine: Engine, stop: number, play: boolean): Work {
-    const tour = this.preset?.tour ?? [];
+    const tour = this.run.preset?.tour ?? [];
     if (tour.length === 0) return;
     const i = Math.max(0, Math.min(tour.length - 1, Math.floor(stop)));
     this.target = null;
     const step = (yield* this.findStop(engine, i));
     if (step === undefined) {
-      this.unreached = i;
+      this.run.unreached = i;
       return;
     }
-    this.unreached = null;
+    this.run.unreached = null;
     if (play && step > engine.step) {
       this.target = { stop: i, step, rate: Math.max(8, (step - engine.step) / 2.5) };
       this.playUnit = 'event';
@@ -615,37 +562,37 @@ export class Session {
 
   /** The step of stop `i` in this run, computing forward (not past the end) until it is found. */
   private *findStop(engine: Engine, i: number): Work<number | undefined> {
-    if (i < this.tourSteps.length) return this.tourSteps[i];
+    if (i < this.run.tourSteps.length) return this.run.tourSteps[i];
     // The stops after the run left the script are not on this branch.
-    if (this.offScript !== null) return undefined;
+    if (this.run.offScript !== null) return undefined;
     const here = engine.step;
     engine.seek(engine.trace.length);
     const ended = () => engine.settled || engine.overtime;
-    if (!ended()) yield* this.forward(engine, () => this.tourSteps.length > i || ended(), MAX_EVENTS_PER_REQUEST);
+    if (!ended()) yield* this.forward(engine, () => this.run.tourSteps.length > i || ended(), MAX_EVENTS_PER_REQUEST);
     engine.seek(here);
-    return this.tourSteps[i];
+    return this.run.tourSteps[i];
   }
 
   /** The tour's first stop may be step 0 itself. */
   private scanStart(engine: Engine): void {
-    const first = this.preset?.tour[0];
-    if (first !== undefined && stopMatches(first.when, null, { step: 0, time: 0, settled: engine.settled, comm: () => '' })) this.tourSteps.push(0);
+    const first = this.run.preset?.tour[0];
+    if (first !== undefined && stopMatches(first.when, null, { step: 0, time: 0, settled: engine.settled, comm: () => '' })) this.run.tourSteps.push(0);
   }
 
   /** Whether the new event `e` is where the next stop not yet found is. */
   private scanStop(engine: Engine, e: SimEvent): void {
-    const tour = this.preset?.tour;
-    const stop = tour?.[this.tourSteps.length]; // none once every stop is found
-    if (stop === undefined || this.offScript !== null) return;
+    const tour = this.run.preset?.tour;
+    const stop = tour?.[this.run.tourSteps.length]; // none once every stop is found
+    if (stop === undefined || this.run.offScript !== null) return;
     const comm = (task: number): string => engine.state.tasks.comm[task] ?? '';
-    if (stopMatches(stop.when, e, { step: e.step, time: e.time, settled: engine.settled, comm })) this.tourSteps.push(e.step);
+    if (stopMatches(stop.when, e, { step: e.step, time: e.time, settled: engine.settled, comm })) this.run.tourSteps.push(e.step);
   }
 
   /** Records that an action at `step` leaves the tour's script (the first one only). */
   private leaveScript(step: number): void {
-    if (this.offScript !== null || (this.preset?.tour.length ?? 0) === 0) return;
-    this.offScript = step;
-    this.tourSteps = this.tourSteps.filter((s) => s <= step);
+    if (this.run.offScript !== null || (this.run.preset?.tour.length ?? 0) === 0) return;
+    this.run.offScript = step;
+    this.run.tourSteps = this.run.tourSteps.filter((s) => s <= step);
   }
 
   /**
@@ -656,38 +603,38 @@ export class Session {
   private *act(engine: Engine, command: string): Work {
     engine.parseAction(command);
     const step = engine.step;
-    const preset = this.preset;
-    if (preset !== undefined && preset.tour.length > 0 && this.offScript === null && engine.actions.length === 0) {
-      this.original = { engine, log: this.log, samples: this.samples, milestones: this.milestones, tourSteps: this.tourSteps, end: this.end, lanes: this.lanes };
+    const preset = this.run.preset;
+    if (preset !== undefined && preset.tour.length > 0 && this.run.offScript === null && engine.actions.length === 0) {
+      this.run.original = { engine, log: this.run.log, samples: this.run.samples, milestones: this.run.milestones, tourSteps: this.run.tourSteps, end: this.run.end, lanes: this.run.lanes };
       engine = this.fresh(Engine.load(preset.scenario, this.engineOptions));
       yield* this.forwardTo(engine, step);
-      this.tourSteps = this.original.tourSteps.filter((s) => s <= step);
+      this.run.tourSteps = this.run.original.tourSteps.filter((s) => s <= step);
     }
     this.leaveScript(step);
     if (engine.step < engine.trace.length) this.truncate(engine.step);
     engine.act(command);
-    this.end = null;
-    this.ahead = true;
-    this.seen = 0;
-    this.unreached = null;
+    this.run.end = null;
+    this.run.ahead = true;
+    this.run.seen = 0;
+    this.run.unreached = null;
     this.target = null;
     yield* this.landAction(engine, command);
   }
 
   /** Makes `engine` the session's, with empty series to be sent from scratch. */
   private fresh(engine: Engine): Engine {
-    this.engine = engine;
-    this.log = [];
-    this.samples = [];
-    this.milestones = [];
-    this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
-    this.seen = 0;
+    this.run.engine = engine;
+    this.run.log = [];
+    this.run.samples = [];
+    this.run.milestones = [];
+    this.run.sent = noneSent();
+    this.run.seen = 0;
     this.switches = null;
-    this.end = null;
-    const pinned = this.lanes.pinned;
-    this.lanes = new LaneRecorder();
-    this.lanes.reset(engine, engine.kernel.tasks.count);
-    for (const t of pinned) this.lanes.pin(engine, t, true);
+    this.run.end = null;
+    const pinned = this.run.lanes.pinned;
+    this.run.lanes = new LaneRecorder();
+    this.run.lanes.reset(engine, engine.kernel.tasks.count);
+    for (const t of pinned) this.run.lanes.pin(engine, t, true);
     this.sample(engine);
     engine.onNewEvent = (e) => this.derive(engine, e);
     return engine;
@@ -695,32 +642,32 @@ export class Session {
 
   /** Back to the tour's own run, at the step where the action left it. */
   private *backToTour(): Work {
-    const at = this.offScript;
-    const preset = this.preset;
+    const at = this.run.offScript;
+    const preset = this.run.preset;
     if (at === null || preset === undefined) return;
-    this.ahead = true;
-    const o = this.original;
-    this.offScript = null;
-    this.original = null;
-    this.unreached = null;
+    this.run.ahead = true;
+    const o = this.run.original;
+    this.run.offScript = null;
+    this.run.original = null;
+    this.run.unreached = null;
     this.target = null;
     if (o !== null) {
-      this.engine = o.engine;
-      this.log = o.log;
-      this.samples = o.samples;
-      this.milestones = o.milestones;
-      this.tourSteps = o.tourSteps;
-      this.end = o.end;
-      this.lanes = o.lanes;
-      this.sent = { log: 0, samples: 0, milestones: 0, comms: -1, cpuRuns: 0, marks: 0 };
-      this.seen = 0;
+      this.run.engine = o.engine;
+      this.run.log = o.log;
+      this.run.samples = o.samples;
+      this.run.milestones = o.milestones;
+      this.run.tourSteps = o.tourSteps;
+      this.run.end = o.end;
+      this.run.lanes = o.lanes;
+      this.run.sent = noneSent();
+      this.run.seen = 0;
       this.switches = null;
       yield* this.seek(o.engine, at);
       return;
     }
     // Opened from a link with actions: the tour's run is computed again.
     const engine = this.fresh(Engine.load(preset.scenario, this.engineOptions));
-    this.tourSteps = [];
+    this.run.tourSteps = [];
     this.scanStart(engine);
     yield* this.forwardTo(engine, at);
   }
@@ -769,12 +716,12 @@ export class Session {
   }
 
   private tourView(): TourView | null {
-    const p = this.preset;
-    const engine = this.engine;
+    const p = this.run.preset;
+    const engine = this.run.engine;
     if (p === undefined || p.tour.length === 0 || engine === undefined) return null;
     const here = engine.step;
-    const stop = this.tourSteps.findLastIndex((s) => s <= here);
-    const step = this.tourSteps[stop] ?? null;
+    const stop = this.run.tourSteps.findLastIndex((s) => s <= here);
+    const step = this.run.tourSteps[stop] ?? null;
     return {
       preset: p.id,
       title: p.title,
@@ -784,9 +731,9 @@ export class Session {
       text: p.tour[stop]?.text ?? '', // none before the first stop (-1)
       step,
       at: step === here,
-      found: this.tourSteps.slice(),
-      offScript: this.offScript,
-      unreached: this.unreached,
+      found: this.run.tourSteps.slice(),
+      offScript: this.run.offScript,
+      unreached: this.run.unreached,
       target: this.target?.stop ?? null,
     };
   }
@@ -794,7 +741,7 @@ export class Session {
   private exportText(engine: Engine, what: 'trace' | 'log'): string {
     const upto = Math.min(engine.step, engine.trace.length);
     if (what === 'trace') return engine.trace.slice(0, upto).map((e) => traceLine(e, engine.world)).join('\n') + (upto > 0 ? '\n' : '');
-    return this.log
+    return this.run.log
       .filter((l) => l.step <= upto)
       .map((l) => formatLogLine(l, true))
       .join('\n');
@@ -830,9 +777,9 @@ export class Session {
     // One end for every way of moving: stepping stops there too, once it is
     // known; a search stops where the scenario ends (settled, or 60 s after
     // its script) even before: "next switch" when none is left stops there.
-    const end = this.end ?? Infinity;
+    const end = this.run.end ?? Infinity;
     if (engine.step >= end) return null;
-    return (e) => match(e) || engine.step >= end || (this.end !== null && engine.step >= this.end) || engine.settled || engine.overtime;
+    return (e) => match(e) || engine.step >= end || (this.run.end !== null && engine.step >= this.run.end) || engine.settled || engine.overtime;
   }
 
   private *stepBy(engine: Engine, unit: StepUnit, direction: 1 | -1): Work {
@@ -862,7 +809,7 @@ export class Session {
     const step = engine.step;
     let command = -1;
     let anchor = { step: 0, time: 0 };
-    for (const m of this.milestones) {
+    for (const m of this.run.milestones) {
       if (m.step > step) break;
       if (m.kind === 'command') {
         command++;
@@ -884,7 +831,7 @@ export class Session {
    */
   private *seekProgress(engine: Engine, p: ScriptProgress): Work {
     const { command, after, nth } = p;
-    const commands = () => this.milestones.filter((m) => m.kind === 'command');
+    const commands = () => this.run.milestones.filter((m) => m.kind === 'command');
     const ended = () => engine.settled || engine.overtime;
     if (command >= 0 && commands().length <= command) {
       let seen = commands().length;
@@ -942,12 +889,12 @@ export class Session {
 
   /** The step at which the scenario settles, computing forward as far as needed. */
   private *findEnd(engine: Engine): Work<number> {
-    if (this.end !== null) return this.end;
+    if (this.run.end !== null) return this.run.end;
     const here = engine.step;
     engine.seek(engine.trace.length);
     const ended = () => engine.settled || engine.overtime;
     if (!ended()) yield* this.forward(engine, ended, MAX_EVENTS_PER_REQUEST);
-    if (ended()) this.end = engine.step;
+    if (ended()) this.run.end = engine.step;
     const end = engine.step;
     engine.seek(here);
     return end;
@@ -955,24 +902,24 @@ export class Session {
 
   private truncate(step: number): void {
     this.switches = null;
-    this.limitHit = null;
-    this.log = this.log.filter((l) => l.step <= step);
-    this.milestones = this.milestones.filter((m) => m.step <= step);
-    this.sent.log = Math.min(this.sent.log, this.log.length);
+    this.run.limitHit = null;
+    this.run.log = this.run.log.filter((l) => l.step <= step);
+    this.run.milestones = this.run.milestones.filter((m) => m.step <= step);
+    this.run.sent.log = Math.min(this.run.sent.log, this.run.log.length);
     // Undo, newest first, what sampling did after `step`: a sample that
     // replaced one of the same time gives that one back. What is left is what
     // sampling the events up to `step` gives.
-    const samples = this.samples;
+    const samples = this.run.samples;
     for (let last = samples.at(-1); last !== undefined && last.step > step; last = samples.at(-1)) {
       const prev = this.replaced.get(last);
       if (prev === undefined) samples.pop();
       else samples[samples.length - 1] = prev;
-      this.sent.samples = Math.min(this.sent.samples, prev === undefined ? samples.length : samples.length - 1);
+      this.run.sent.samples = Math.min(this.run.sent.samples, prev === undefined ? samples.length : samples.length - 1);
     }
-    this.sent.milestones = Math.min(this.sent.milestones, this.milestones.length);
-    this.lanes.truncate(step);
-    this.sent.cpuRuns = Math.min(this.sent.cpuRuns, this.lanes.cpuRuns.length);
-    this.sent.marks = Math.min(this.sent.marks, this.lanes.marks.length);
+    this.run.sent.milestones = Math.min(this.run.sent.milestones, this.run.milestones.length);
+    this.run.lanes.truncate(step);
+    this.run.sent.cpuRuns = Math.min(this.run.sent.cpuRuns, this.run.lanes.cpuRuns.length);
+    this.run.sent.marks = Math.min(this.run.sent.marks, this.run.lanes.marks.length);
   }
 
   /**
@@ -983,32 +930,32 @@ export class Session {
   private sample(engine: Engine): void {
     const k = engine.kernel;
     const s: Sample = { step: engine.step, time: engine.now, ...patchStateCounts(k.tasks), pending: k.tasks.tifCount };
-    const last = this.samples[this.samples.length - 1];
+    const last = this.run.samples[this.run.samples.length - 1];
     if (last !== undefined && last.undefined === s.undefined && last.unpatched === s.unpatched && last.patched === s.patched && last.pending === s.pending) return;
     if (last !== undefined && last.step === s.step) {
-      this.samples[this.samples.length - 1] = s;
+      this.run.samples[this.run.samples.length - 1] = s;
       this.replaced.set(s, last);
       // The replaced sample may have been sent already: send it again.
-      this.sent.samples = Math.min(this.sent.samples, this.samples.length - 1);
-    } else this.samples.push(s);
+      this.run.sent.samples = Math.min(this.run.sent.samples, this.run.samples.length - 1);
+    } else this.run.samples.push(s);
   }
 
   /** Turns an event into log lines and milestones, and samples when the counts may have moved. */
   private derive(engine: Engine, e: SimEvent): void {
-    for (const l of e.log) this.log.push({ ...l, text: escapeControl(l.text), step: e.step });
-    for (const m of milestonesOf(e, engine.world)) this.milestones.push(m.label === escapeControl(m.label) ? m : { ...m, label: escapeControl(m.label) });
-    this.lanes.observe(engine.kernel, e);
+    for (const l of e.log) this.run.log.push({ ...l, text: escapeControl(l.text), step: e.step });
+    for (const m of milestonesOf(e, engine.world)) this.run.milestones.push(m.label === escapeControl(m.label) ? m : { ...m, label: escapeControl(m.label) });
+    this.run.lanes.observe(engine.kernel, e);
     if (e.livepatch || e.switches.length > 0 || e.fn === 'fork' || e.fn === 'shell') this.sample(engine);
     this.scanStop(engine, e);
     // The end, in one place: the first step where the run settles (or is taken to be stuck).
-    if (this.end === null && (engine.settled || engine.overtime)) this.end = e.step;
+    if (this.run.end === null && (engine.settled || engine.overtime)) this.run.end = e.step;
   }
 
   private play(): void {
-    const engine = this.engine;
+    const engine = this.run.engine;
     if (engine === undefined || this.playing) return;
     // Nothing is played past the end.
-    if (this.target === null && this.end !== null && engine.step >= this.end) return;
+    if (this.target === null && this.run.end !== null && engine.step >= this.run.end) return;
     this.playing = true;
     this.carry = 0;
     this.playId = this.re;
@@ -1034,7 +981,7 @@ export class Session {
    * 1/s plays one event a second. With a play unit, only its events count.
    */
   tick(): void {
-    const engine = this.engine;
+    const engine = this.run.engine;
     if (!this.playing || engine === undefined) return;
     this.re = this.playId;
     const now = this.clock();
@@ -1053,7 +1000,7 @@ export class Session {
     let moved = false;
     let stop = false;
     while (n < budget && this.clock() < deadline) {
-      if (target !== null ? engine.step >= target.step : this.end !== null && engine.step >= this.end) {
+      if (target !== null ? engine.step >= target.step : this.run.end !== null && engine.step >= this.run.end) {
         stop = true;
         break;
       }
@@ -1065,7 +1012,7 @@ export class Session {
       moved = true;
       if (counts(e)) n++;
     }
-    if (!stop && (target !== null ? engine.step >= target.step : this.end !== null && engine.step >= this.end)) stop = true;
+    if (!stop && (target !== null ? engine.step >= target.step : this.run.end !== null && engine.step >= this.run.end)) stop = true;
     if (stop) {
       this.pause();
       this.scheduleAhead();
@@ -1080,12 +1027,12 @@ export class Session {
   }
 
   sendFrame(): void {
-    const engine = this.engine;
+    const engine = this.run.engine;
     if (engine === undefined) return;
     // The next step first: the events it computes are then in this frame's series and count.
     const next = this.prefetch && !this.playing ? this.nextFrame(engine) : null;
-    this.seen = Math.max(this.seen, engine.step);
-    const here = this.frameAt(engine, this.seen, true);
+    this.run.seen = Math.max(this.run.seen, engine.step);
+    const here = this.frameAt(engine, this.run.seen, true);
     const frame: Frame = next === null ? here.frame : { ...here.frame, next: { unit: this.stepUnit, frame: next.frame } };
     this.aheadFrameAt = this.clock();
     this.reply({ type: 'frame', frame }, next === null ? here.transfer : [...here.transfer, ...next.transfer]);
@@ -1110,10 +1057,10 @@ export class Session {
     let next: { frame: Frame; transfer: Transferable[] } | null = null;
     if (found && engine.step !== here) {
       // As the step will: it clears a stop not reached.
-      const unreached = this.unreached;
-      this.unreached = null;
-      next = this.frameAt(engine, Math.max(this.seen, engine.step), false);
-      this.unreached = unreached;
+      const unreached = this.run.unreached;
+      this.run.unreached = null;
+      next = this.frameAt(engine, Math.max(this.run.seen, engine.step), false);
+      this.run.unreached = unreached;
     }
     engine.seek(here);
     return next;
@@ -1144,14 +1091,14 @@ export class Session {
       kind: tasks.kind.slice(0, n),
       cpu: tasks.cpu.slice(0, n),
     };
-    const history = this.selected === null ? [] : this.history(engine, this.selected);
-    const sel = this.selected === null ? undefined : taskView(k, this.selected as TaskId, this.arrival(engine.step, history));
+    const history = this.run.selected === null ? [] : this.history(engine, this.run.selected);
+    const sel = this.run.selected === null ? undefined : taskView(k, this.run.selected as TaskId, this.arrival(engine.step, history));
     const frame: Frame = {
       step: engine.step,
       seen,
       time: engine.now,
       computed: engine.trace.length,
-      end: this.end,
+      end: this.run.end,
       playing: this.playing,
       speed: this.speed,
       event: shown(this.currentEvent(engine)),
@@ -1159,23 +1106,23 @@ export class Session {
       cpus: shown(cpusView(k)),
       funcStacks: shown(funcStacksView(k)),
       tasks: columns,
-      ...(this.sent.comms !== n ? { comms: shown(tasks.comm.slice(0, n)) } : {}),
-      log: series ? this.shownLog.next(this.log, this.sent.log, countUpTo(this.log, engine.step)) : NO_APPEND,
-      samples: series ? this.shownSamples.next(this.samples, this.sent.samples) : NO_APPEND,
-      milestones: { from: this.sent.milestones, items: series ? this.milestones.slice(this.sent.milestones) : [] },
+      ...(this.run.sent.comms !== n ? { comms: shown(tasks.comm.slice(0, n)) } : {}),
+      log: series ? this.shownLog.next(this.run.log, this.run.sent.log, countUpTo(this.run.log, engine.step)) : NO_APPEND,
+      samples: series ? this.shownSamples.next(this.run.samples, this.run.sent.samples) : NO_APPEND,
+      milestones: { from: this.run.sent.milestones, items: series ? this.run.milestones.slice(this.run.sent.milestones) : [] },
       selected: sel === undefined ? null : shown({ ...sel, history }),
       actions: engine.actions,
       tour: this.tourView(),
       progress: this.progress(engine),
       lanes: {
-        pinned: this.lanes.pinned,
-        cpuRuns: this.lanes.recordsCpus ? (series ? this.shownCpuRuns.next(this.lanes.cpuRuns, this.sent.cpuRuns) : NO_APPEND) : null,
-        marks: series ? this.shownMarks.next(this.lanes.marks, this.sent.marks) : NO_APPEND,
+        pinned: this.run.lanes.pinned,
+        cpuRuns: this.run.lanes.recordsCpus ? (series ? this.run.shownCpuRuns.next(this.run.lanes.cpuRuns, this.run.sent.cpuRuns) : NO_APPEND) : null,
+        marks: series ? this.shownMarks.next(this.run.lanes.marks, this.run.sent.marks) : NO_APPEND,
       },
-      limit: this.limitHit,
-      ahead: this.ahead && this.defer !== null,
+      limit: this.run.limitHit,
+      ahead: this.run.ahead && this.defer !== null,
     };
-    if (series) this.sent = { log: this.log.length, samples: this.samples.length, milestones: this.milestones.length, comms: n, cpuRuns: this.lanes.cpuRuns.length, marks: this.lanes.marks.length };
+    if (series) this.run.sent = { log: this.run.log.length, samples: this.run.samples.length, milestones: this.run.milestones.length, comms: n, cpuRuns: this.run.lanes.cpuRuns.length, marks: this.run.lanes.marks.length };
     return { frame, transfer: [columns.pid.buffer, columns.patchState.buffer, columns.tif.buffer, columns.run.buffer, columns.kind.buffer, columns.cpu.buffer] };
   }
 
