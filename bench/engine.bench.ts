@@ -14,6 +14,9 @@
 //    back (95th percentiles).
 // 3. Ten million events with the app's options and its byte budget: heap.
 // 4. CLI start-up: the whole `node bin/klpscope.mjs` process on an empty script.
+// 5. Computing ahead in the worker's session (8 ms background slices) on
+//    10,000 tasks, the engine parked between slices or going back to the view
+//    after each. `BENCH_ONLY=ahead npm run bench` runs only this one.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +31,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'klpscope-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 await build({ entryPoints: ['src/sim/engine.ts'], outfile: path.join(tmp, 'engine.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
 const { Engine } = (await import(pathToFileURL(path.join(tmp, 'engine.mjs')).href)) as typeof import('../src/sim/engine.ts');
+await build({ entryPoints: ['src/worker/session.ts'], outfile: path.join(tmp, 'session.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+const { Session } = (await import(pathToFileURL(path.join(tmp, 'session.mjs')).href)) as typeof import('../src/worker/session.ts');
 
 // ---------------------------------------------------------------- helpers
 
@@ -359,9 +364,92 @@ function benchStartup(): { median: number; holds: boolean } {
   return { median: median(cli), holds: median(cli) < 150 };
 }
 
+// ---------------------------------------------------------------- 5. computing ahead
+
+/**
+ * The worker's session computing a run ahead in the background, its slices
+ * chained one after the other as the worker's MessageChannel does (with no
+ * messages between them), the view at step 100: events computed per second
+ * of wall time from there to the run's end (frames every 250 ms included).
+ */
+function aheadRun(park: boolean, tasks: number, cpus: number): { events: number; ms: number; cpuMs: number; slices: number } {
+  let last: { computed: number; ahead: boolean } | null = null;
+  const later: (() => void)[] = [];
+  const session = new Session(
+    (r) => {
+      if (r.type === 'frame') last = r.frame;
+    },
+    () => performance.now(),
+    { byteBudget: MEMORY_BUDGET_BYTES, maxEvents: AHEAD_EVENTS },
+    (fn) => later.push(fn),
+    undefined,
+    true,
+    park,
+  );
+  // Patched, then half a minute more of the tasks' system calls (cut at AHEAD_EVENTS).
+  const doc = patchScenario(tasks, cpus);
+  session.handle({ type: 'load', source: { scenario: { ...doc, script: [...doc.script, 'sleep 30'] } }, id: 1 });
+  session.handle({ type: 'seek', step: 100, id: 2 });
+  // The load and the seek are answered in full before the first slice of computing ahead runs.
+  const now = (): { computed: number; ahead: boolean } => last ?? { computed: 0, ahead: false };
+  while (later.length > 0 && now().computed < 100) later.shift()?.();
+  const from = now().computed;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  let slices = 0;
+  while (later.length > 0 && now().ahead) {
+    later.shift()?.();
+    slices++;
+  }
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(c0);
+  session.handle({ type: 'pause', id: 3 });
+  return { events: now().computed - from, ms: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, slices };
+}
+
+/** At most this many events computed ahead (a run limit, as the app's): the run is cut there. */
+const AHEAD_EVENTS = 200_000;
+
+function benchAhead(): { parked: number; back: number } {
+  const [tasks, cpus, reps] = [10_000, 64, 5];
+  console.log(`\n5. Computing ahead in the worker's session: 8 ms slices, ${num(tasks)} tasks / ${cpus} CPUs, the view at step 100, to the run's end (at most ${num(AHEAD_EVENTS)} events), median of ${reps}\n`);
+  aheadRun(true, 1000, 8); // warm-up: JIT
+  aheadRun(false, 1000, 8);
+  const parked: number[] = [];
+  const back: number[] = [];
+  const parkedCpu: number[] = [];
+  const backCpu: number[] = [];
+  let events = 0;
+  let slices = 0;
+  // Alternated, so that a busy moment of the machine falls on both.
+  for (let i = 0; i < reps; i++) {
+    const p = aheadRun(true, tasks, cpus);
+    const b = aheadRun(false, tasks, cpus);
+    parked.push(p.events / (p.ms / 1000));
+    back.push(b.events / (b.ms / 1000));
+    parkedCpu.push(p.events / (p.cpuMs / 1000));
+    backCpu.push(b.events / (b.cpuMs / 1000));
+    events = p.events;
+    slices = p.slices;
+  }
+  table(
+    ['between slices', 'events/s (median)', 'min', 'max', 'events/CPU s (median)'],
+    [
+      ['the engine parked at the end of the trace', num(median(parked)), num(Math.min(...parked)), num(Math.max(...parked)), num(median(parkedCpu))],
+      ['back to the view after each slice', num(median(back)), num(Math.min(...back)), num(Math.max(...back)), num(median(backCpu))],
+    ],
+  );
+  console.log(`\n${num(events)} events computed ahead in ${num(slices)} slices; parked / back: ${(median(parked) / median(back)).toFixed(2)}×`);
+  return { parked: median(parked), back: median(back) };
+}
+
 // ---------------------------------------------------------------- main
 
 const load = os.loadavg()[0]!;
+if (process.env.BENCH_ONLY === 'ahead') {
+  benchAhead();
+  process.exit(0);
+}
 const holds = (ok: boolean): string => (ok ? 'HOLDS' : 'DOES NOT HOLD');
 console.log(`klpscope engine benchmark — Node ${process.version}, ${process.platform}/${process.arch}, ${os.cpus().length} CPUs, load average ${load.toFixed(2)} at start`);
 const patch = benchPatching();

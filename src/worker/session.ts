@@ -220,6 +220,15 @@ export class Session {
   private queue: (Request & { readonly id?: number })[] = [];
   private aheadQueued = false;
   private aheadFrameAt = 0;
+  /**
+   * The view's step while the engine is left at the end of the trace between
+   * two slices of computing ahead (null: the engine is at the view). Each
+   * slice would otherwise restore a checkpoint twice (to the end and back):
+   * with short slices, most of a slice on a machine of thousands of tasks.
+   * Anything that reads or moves the engine (a request, a frame, a tick)
+   * brings it back to the view first: see unpark().
+   */
+  private parked: number | null = null;
   /** The unit of the last step forward: the next one, in the same unit, is computed ahead (Frame.next). */
   private stepUnit: StepUnit = 'event';
 
@@ -240,6 +249,8 @@ export class Session {
     private readonly bounds: SeriesBounds = SERIES_BOUNDS,
     /** Send the next step's frame ahead with each frame (Frame.next): the worker does, in-process tests may. */
     private readonly prefetch = false,
+    /** Leave the engine at the end of the trace between slices of computing ahead (`parked`); false only to compare with, in tests and the bench. */
+    private readonly park = true,
   ) {
     this.shownLog = new LogWindow(bounds);
     this.shownSamples = new Thinned(reduceSamples, bounds);
@@ -254,6 +265,8 @@ export class Session {
    * load replaces it; and anything else waits its turn: no key is lost.
    */
   handle(req: Request & { readonly id?: number }): void {
+    // Every request (and a cancel's snapshot) finds the engine at the view.
+    this.unpark();
     const job = this.job;
     if (job !== null) {
       if ((req.type === 'cancel' || req.type === 'pause') && job.cancellable && (job.before === null || req.type === 'cancel')) {
@@ -382,6 +395,14 @@ export class Session {
     this.reply({ type: 'cancelled', what: job.what });
   }
 
+  /** The engine back at the view's step, if a slice of computing ahead left it at the end of the trace. */
+  private unpark(): void {
+    const parked = this.parked;
+    if (parked === null) return;
+    this.parked = null;
+    this.run.engine?.seek(parked);
+  }
+
   /** Computes the run ahead for a slice, between requests and not while playing; the view stays where it is. */
   private scheduleAhead(): void {
     if (this.defer === null || !this.run.ahead || this.aheadQueued) return;
@@ -395,8 +416,10 @@ export class Session {
   private aheadSlice(): void {
     const engine = this.run.engine;
     if (engine === undefined || !this.run.ahead || this.job !== null || this.playing) return;
-    const here = engine.step;
-    engine.seek(engine.trace.length);
+    // After a slice with nothing asked meanwhile, the engine is still at the end of the trace (`parked`).
+    const here = this.parked ?? engine.step;
+    if (this.parked === null) engine.seek(engine.trace.length);
+    this.parked = null;
     const sliceEnd = this.clock() + AHEAD_SLICE_MS;
     let more = true;
     for (let n = 0; ; n++) {
@@ -412,10 +435,12 @@ export class Session {
       }
       if ((n & 0xff) === 0xff && this.clock() >= sliceEnd) break;
     }
-    engine.seek(here);
     if (!more) this.run.ahead = false;
     // Not right after the frame a request was answered with: the page is drawing that one.
-    if (!more || this.clock() - this.aheadFrameAt >= AHEAD_FRAME_MS) this.sendFrame();
+    const frame = !more || this.clock() - this.aheadFrameAt >= AHEAD_FRAME_MS;
+    if (frame || !this.park) engine.seek(here);
+    else this.parked = here;
+    if (frame) this.sendFrame();
     this.scheduleAhead();
   }
 
@@ -981,6 +1006,7 @@ export class Session {
    * 1/s plays one event a second. With a play unit, only its events count.
    */
   tick(): void {
+    this.unpark();
     const engine = this.run.engine;
     if (!this.playing || engine === undefined) return;
     this.re = this.playId;
@@ -1027,6 +1053,7 @@ export class Session {
   }
 
   sendFrame(): void {
+    this.unpark();
     const engine = this.run.engine;
     if (engine === undefined) return;
     // The next step first: the events it computes are then in this frame's series and count.

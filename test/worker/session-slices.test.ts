@@ -117,6 +117,26 @@ describe('Session in slices', () => {
     expect(last.limit).toMatch(/30,000 events per run/);
   });
 
+  it('between slices of computing ahead (the engine left at the end of the trace), a request finds the view where it was', () => {
+    const s = sliced();
+    s.session.handle({ type: 'load', source: { scenario: spin }, id: 1 });
+    s.session.handle({ type: 'seek', step: 7, id: 2 });
+    const before = s.replies.length;
+    s.runLater(6);
+    // Slices ran and no frame was due: the engine was left at the end of what they computed.
+    expect(s.replies.length).toBe(before);
+    s.session.handle({ type: 'step', unit: 'event', direction: 1, id: 3 });
+    const f = s.lastFrame();
+    expect(f.step).toBe(8);
+    expect(f.computed).toBeGreaterThan(1000);
+    s.session.handle({ type: 'export', what: 'trace', id: 4 });
+    const exported = s.replies.at(-1);
+    expect(exported?.type === 'export' ? exported.text.trim().split('\n').length : -1).toBe(8);
+    s.runLater(6);
+    s.session.handle({ type: 'step', unit: 'event', direction: -1, id: 5 });
+    expect(s.lastFrame().step).toBe(7);
+  });
+
   describe('a load or an action, cancelled', () => {
     /** How many items of each series the page holds after the frames so far (each append cuts at `from` first). */
     const held = (frames: readonly { frame: Frame }[]) => {
