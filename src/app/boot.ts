@@ -1,6 +1,6 @@
 // The first thing the page runs (main.tsx): starts the simulation worker and,
-// when the URL names nothing (the default demo), asks it for that demo at
-// once. The worker then starts, and loads the demo, while the app's own code
+// when the URL names nothing (the default demo), starts it with that demo's
+// load. The worker then starts, and loads the demo, while the app's own code
 // is fetched, evaluated and rendered; the app's client takes the worker over
 // with what it said meanwhile (client.ts), and the store takes the load as
 // the one its link asked for (store.ts). Kept small: it is all the page runs
@@ -8,9 +8,14 @@
 import type { Message } from '../worker/protocol.ts';
 import type { WorkerLike } from './client.ts';
 import { DEFAULT_SOURCE } from './link.ts';
+import { workerName } from '../worker/bootRequest.ts';
 
-/** The simulation worker, a module worker of its own chunk. */
-export const simWorker = (): Worker => new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
+/**
+ * The simulation worker, a module worker of its own chunk; with `first`, a
+ * request it handles as soon as it has started, before any message
+ * (carried in its name: see bootRequest.ts).
+ */
+export const simWorker = (first?: Message): Worker => new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: workerName(first) });
 
 /** A worker started before the app, and the requests sent to it then (numbered from 1). */
 export interface Booted {
@@ -50,14 +55,12 @@ export function bufferedWorker(w: Pick<Worker, 'postMessage' | 'addEventListener
   };
 }
 
-/** Starts the worker; with no link in the URL, asks it for the default demo (request 1). */
+/**
+ * Starts the worker; with no link in the URL, it starts with the default
+ * demo's load (request 1), which it handles without waiting for the page.
+ */
 export function bootWorker(hash: string = location.hash): Booted {
-  const worker = bufferedWorker(simWorker());
-  const sent: Message[] = [];
-  if (hash.replace(/^#/, '') === '') {
-    const load: Message = { type: 'load', source: DEFAULT_SOURCE, id: 1 };
-    worker.postMessage(load);
-    sent.push(load);
-  }
+  const sent: Message[] = hash.replace(/^#/, '') === '' ? [{ type: 'load', source: DEFAULT_SOURCE, id: 1 }] : [];
+  const worker = bufferedWorker(simWorker(sent[0]));
   return { worker, sent, sentAt: performance.now() };
 }

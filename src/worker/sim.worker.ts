@@ -4,6 +4,7 @@ import { knownPreset, registerPresets } from './presetRegistry.ts';
 import { MEMORY_BUDGET_BYTES } from '../sim/limits.ts';
 import { Session } from './session.ts';
 import type { Message } from './protocol.ts';
+import { firstRequest } from './bootRequest.ts';
 
 // The default demo is here from the start; the others are a chunk of their own, fetched when a load first names one.
 registerPresets([FIRST_LIVEPATCH]);
@@ -34,21 +35,22 @@ const session = new Session((reply, transfer) => self.postMessage(reply, { trans
 let queue: Promise<void> = Promise.resolve();
 let waiting = 0;
 
-self.addEventListener('message', (ev: MessageEvent<Message>) => {
-  if (ev.data.type === 'crash') {
+self.addEventListener('message', (ev: MessageEvent<Message>) => receive(ev.data));
+
+function receive(msg: Message): void {
+  if (msg.type === 'crash') {
     // A real failure of the worker, outside any handler: the app must survive it.
     setTimeout(() => {
       throw new Error('the simulation worker crashed (on request)');
     });
     return;
   }
-  if (ev.data.type === 'hang') {
+  if (msg.type === 'hang') {
     // A worker that never answers again: what the app's watchdog is for.
     for (;;) {
       // spin
     }
   }
-  const msg = ev.data;
   const needsPresets = msg.type === 'load' && msg.source.preset !== undefined && knownPreset(msg.source.preset) === undefined;
   if (!needsPresets && waiting === 0) {
     session.handle(msg);
@@ -69,4 +71,8 @@ self.addEventListener('message', (ev: MessageEvent<Message>) => {
       waiting--;
     }
   });
-});
+}
+
+// The request the page started this worker with (the default demo's load, at boot): handled now, before any message.
+const first = firstRequest(self.name);
+if (first !== null) receive(first);

@@ -3,7 +3,8 @@
 // client takes the worker over with what it said meanwhile, and the store
 // takes that load as the one the empty link asks for.
 import { describe, expect, it, vi } from 'vitest';
-import { bufferedWorker } from '../../src/app/boot.ts';
+import { bootWorker, bufferedWorker } from '../../src/app/boot.ts';
+import { firstRequest, workerName } from '../../src/worker/bootRequest.ts';
 import type { Booted } from '../../src/app/boot.ts';
 import { workerClient } from '../../src/app/client.ts';
 import { DEFAULT_SOURCE } from '../../src/app/link.ts';
@@ -11,34 +12,90 @@ import { createAppStore } from '../../src/app/store.ts';
 import { Session } from '../../src/worker/session.ts';
 import type { Message, Reply } from '../../src/worker/protocol.ts';
 
-/** A Worker's event target over a Session, answering at once (as if the worker had been fast). */
+/**
+ * A Worker's event target over a Session, answering at once (as if the worker
+ * had been fast). Like sim.worker.ts, it first handles the request its name
+ * carries, if any.
+ */
 class SessionWorker {
   readonly received: Message[] = [];
   private readonly listeners = new Map<string, ((ev: Event) => void)[]>();
   private readonly session = new Session((reply) => this.emit('message', Object.assign(new Event('message'), { data: reply })));
+  constructor(name = workerName()) {
+    const first = firstRequest(name);
+    if (first !== null) this.postMessage(first);
+  }
   postMessage(message: unknown): void {
     this.received.push(message as Message);
     this.session.handle(message as Message);
   }
   addEventListener(type: string, listener: (ev: Event) => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+    // What the worker said before the page listened waits for it, as a browser's message queue does.
+    for (const ev of this.unheard.splice(0)) this.emit(type, ev);
   }
   terminate(): void {}
+  private readonly unheard: Event[] = [];
   emit(type: string, ev: Event): void {
-    for (const l of this.listeners.get(type) ?? []) l(ev);
+    const ls = this.listeners.get(type) ?? [];
+    if (ls.length === 0) this.unheard.push(ev);
+    for (const l of ls) l(ev);
   }
 }
 
-/** What bootWorker does with no link in the URL, over a SessionWorker. */
+/** What bootWorker does with no link in the URL, over a SessionWorker: the worker starts with the default demo's load. */
 function boot(): { booted: Booted; raw: SessionWorker } {
-  const raw = new SessionWorker();
-  const worker = bufferedWorker(raw);
   const load: Message = { type: 'load', source: DEFAULT_SOURCE, id: 1 };
-  worker.postMessage(load);
+  const raw = new SessionWorker(workerName(load));
+  const worker = bufferedWorker(raw);
   return { booted: { worker, sent: [load], sentAt: 0 }, raw };
 }
 
+/** A stand-in for the browser's Worker that records how it was made and what it was sent. */
+class RecordingWorker {
+  static made: RecordingWorker[] = [];
+  readonly posted: unknown[] = [];
+  constructor(
+    readonly url: URL | string,
+    readonly options?: WorkerOptions,
+  ) {
+    RecordingWorker.made.push(this);
+  }
+  postMessage(message: unknown): void {
+    this.posted.push(message);
+  }
+  addEventListener(): void {}
+  terminate(): void {}
+}
+
 describe('boot', () => {
+  it('with no link, the worker is started with the default demo\'s load in its name and is posted nothing: it need not wait for the page to hand a message over', () => {
+    RecordingWorker.made = [];
+    vi.stubGlobal('Worker', RecordingWorker);
+    try {
+      const booted = bootWorker('');
+      expect(booted.sent).toEqual([{ type: 'load', source: DEFAULT_SOURCE, id: 1 }]);
+      const [w] = RecordingWorker.made;
+      expect(w?.options?.type).toBe('module');
+      expect(firstRequest(w?.options?.name ?? '')).toEqual(booted.sent[0]);
+      expect(w?.posted).toEqual([]);
+      // A link names its own scenario: the worker starts with no request, and the store asks.
+      const linked = bootWorker('#v=1&p=fork');
+      expect(linked.sent).toEqual([]);
+      expect(firstRequest(RecordingWorker.made[1]?.options?.name ?? '')).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("a worker's name carries its first request and reads back the same; a name with a malformed one is refused with what was expected", () => {
+    const step: Message = { type: 'step', unit: 'event', direction: 1, id: 7 };
+    expect(firstRequest(workerName(step))).toEqual(step);
+    expect(firstRequest(workerName())).toBeNull();
+    expect(firstRequest('some other worker')).toBeNull();
+    expect(() => firstRequest(`${workerName()} {"type":"load"}`)).toThrow(/a request with a type and an id/);
+  });
+
   it('keeps what the worker says before anyone listens and hands it, in order, to the first listener', () => {
     const raw = new SessionWorker();
     const w = bufferedWorker(raw);
