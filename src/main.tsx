@@ -4,10 +4,9 @@
 import { bootWorker } from './app/boot.ts';
 
 const booted = bootWorker();
+// Nothing more in this task: the worker's thread starts only once the page's
+// main thread has handed it its script, after this task.
 const app = import('./app/mount.tsx');
-// While the app's chunk is on its way: the number formatting the panels use
-// sets up its locale data on first use (10-20 ms), not in the first render.
-(0).toLocaleString('en');
 app.then(
   (m) => m.mount(booted),
   (e: unknown) => {
