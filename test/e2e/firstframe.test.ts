@@ -1,0 +1,96 @@
+// The first interactive frame, in Chromium against the production build: the
+// page is drawn once, with the default demo's first frame, so the first
+// animation frame after that frame reached the store already shows every
+// panel of the default layout with the demo's data; a key pressed at that
+// moment acts. (How soon that frame comes is measured by bench:ui, not here.)
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, startHarness } from './browser.ts';
+import type { Harness } from './browser.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** What the page shows in the first animation frame after the store has a frame (before that frame is painted). */
+interface FirstFrame {
+  readonly step: number;
+  readonly tasks: number;
+  readonly cpus: number;
+  readonly name: string;
+  readonly narration: string;
+  /** Text of each named region, by name. */
+  readonly regions: Record<string, string>;
+  readonly cpuRows: number;
+  readonly timelinePaths: number;
+}
+
+/** Before the app runs: at each animation frame, look for the store's first frame; at the first that has one, note what the page shows. */
+const WATCH_FIRST_FRAME = `
+window.__firstFrame = new Promise((resolve) => {
+  const check = () => {
+    const s = window.klpscope?.store.getState();
+    const f = s?.frame;
+    if (f === null || f === undefined) return requestAnimationFrame(check);
+    const regions = {};
+    for (const el of document.querySelectorAll('[role="region"], section[aria-labelledby]')) {
+      const name = el.getAttribute('aria-label') ?? document.getElementById(el.getAttribute('aria-labelledby') ?? '')?.textContent ?? '';
+      if (name !== '') regions[name.trim()] = el.textContent ?? '';
+    }
+    resolve({
+      step: f.step,
+      tasks: f.tasks.count,
+      cpus: f.cpus.length,
+      name: s.meta?.name ?? '',
+      narration: s.meta?.description ?? '',
+      regions,
+      cpuRows: document.querySelectorAll('.cpus-panel tbody tr').length,
+      timelinePaths: document.querySelectorAll('.timeline-panel svg path').length,
+    });
+  };
+  requestAnimationFrame(check);
+});
+`;
+
+async function openWatched(): Promise<Page> {
+  const page = await h.newPage({ width: 1366, height: 768 });
+  await page.addInitScript({ content: WATCH_FIRST_FRAME });
+  await page.goto(h.url);
+  return page;
+}
+
+describe('the first interactive frame', () => {
+  it('shows every panel of the default layout with the default demo\'s data in the first animation frame after the frame arrives', async () => {
+    const page = await openWatched();
+    const first = await page.evaluate(() => (window as unknown as { __firstFrame: Promise<FirstFrame> }).__firstFrame);
+    expect(first.step).toBe(0);
+    expect(first.name).toBe('Your first livepatch');
+    for (const name of ['Task grid', 'CPUs', 'Function stacks', 'Globals', 'Task inspector', 'Timeline', 'Kernel log', 'Kernel code', 'Narration']) {
+      expect(Object.keys(first.regions), `region ${name}`).toContain(name);
+    }
+    // The demo's data, not placeholders: its tasks counted in the globals, a row for each CPU, the
+    // scenario's description (the narration at step 0), the kernel's code, and the timeline's plot
+    // of the run so far.
+    expect(first.regions['Globals']).toContain(`${first.tasks} live tasks`);
+    expect(first.cpuRows).toBe(first.cpus);
+    expect(first.regions['CPUs']).toContain(`${first.cpus} of ${first.cpus} online`);
+    expect(first.narration).not.toBe('');
+    expect(first.regions['Narration']).toContain(first.narration.slice(0, 40));
+    expect(first.regions['Kernel code']).toContain('klp_init_transition');
+    expect(first.timelinePaths).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/first-frame-1366x768.png` });
+    await page.context().close();
+  });
+
+  it('answers a key pressed as the first frame shows', async () => {
+    const page = await openWatched();
+    await page.evaluate(() => (window as unknown as { __firstFrame: Promise<FirstFrame> }).__firstFrame);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 1, undefined, { timeout: 10_000 });
+    await page.context().close();
+  });
+});
