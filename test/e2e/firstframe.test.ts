@@ -26,6 +26,8 @@ interface FirstFrame {
   /** Text of each named region, by name. */
   readonly regions: Record<string, string>;
   readonly cpuRows: number;
+  /** Pixels the task grid's canvas has drawn. */
+  readonly gridInk: number;
   readonly timelinePaths: number;
 }
 
@@ -49,6 +51,13 @@ window.__firstFrame = new Promise((resolve) => {
       narration: s.meta?.description ?? '',
       regions,
       cpuRows: document.querySelectorAll('.cpus-panel tbody tr').length,
+      gridInk: (() => {
+        const c = document.querySelector('.tg-canvas');
+        const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      })(),
       timelinePaths: document.querySelectorAll('.timeline-panel svg path').length,
     });
   };
@@ -72,10 +81,13 @@ describe('the first interactive frame', () => {
     for (const name of ['Task grid', 'CPUs', 'Function stacks', 'Globals', 'Task inspector', 'Timeline', 'Kernel log', 'Kernel code', 'Narration']) {
       expect(Object.keys(first.regions), `region ${name}`).toContain(name);
     }
-    // The demo's data, not placeholders: its tasks counted in the globals, a row for each CPU, the
-    // scenario's description (the narration at step 0), the kernel's code, and the timeline's plot
-    // of the run so far.
+    // The demo's data, not placeholders: its tasks counted in the globals and drawn in the grid,
+    // a row for each CPU, the scenario's description (the narration at step 0), the kernel's
+    // code, and the timeline's plot of the run so far.
     expect(first.regions['Globals']).toContain(`${first.tasks} live tasks`);
+    // The task grid is drawn (its canvas and its count), not left for a later frame.
+    expect(first.regions['Task grid']).toContain(`${first.tasks} tasks`);
+    expect(first.gridInk).toBeGreaterThan(0);
     expect(first.cpuRows).toBe(first.cpus);
     expect(first.regions['CPUs']).toContain(`${first.cpus} of ${first.cpus} online`);
     expect(first.narration).not.toBe('');

@@ -1,8 +1,8 @@
 // The grid itself: a canvas the size of its viewport, inside a scroller whose
 // spacer is as tall as the layout. The painting, the pointer and the keys
-// belong to a controller (./controller.ts) created in an effect; React
+// belong to a controller (./controller.ts) created in a layout effect; React
 // renders the elements, the tooltip and the words for screen readers.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { useApp, useAppStore } from '../../app/store.ts';
 import { createGridController } from './controller.ts';
 import type { GridController, GridInfo, Tip } from './controller.ts';
@@ -21,11 +21,13 @@ export function GridCanvas(props: { readonly filters: Filters; readonly onInfo: 
   const onInfo = useRef(props.onInfo);
   const filters = useRef(props.filters);
 
-  useEffect(() => {
+  // Layout effects, not passive ones: under Preact a passive effect runs only after the next
+  // frame, so the first frame would show an empty grid. The controller paints as it is made.
+  useLayoutEffect(() => {
     onInfo.current = props.onInfo;
   }, [props.onInfo]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const scroller = scrollRef.current;
     const spacer = spacerRef.current;
     const canvas = canvasRef.current;
@@ -38,7 +40,7 @@ export function GridCanvas(props: { readonly filters: Filters; readonly onInfo: 
     };
   }, [store]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     filters.current = props.filters;
     controller.current?.update({ filters: props.filters });
   }, [props.filters]);
