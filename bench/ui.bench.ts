@@ -466,13 +466,18 @@ function longPlayRows(row: Row, memory: LongPlay, pause: { ms: number[]; moved: 
 /** First visits measured in fresh browser contexts after the browser's own first page. */
 const FIRST_VISITS = 7;
 
-/** The page's clock when the first frame of the default scenario has reached the store and the next animation frame has come (painted). */
+/**
+ * The page's clock when the first frame of the default scenario has reached the store and is drawn,
+ * and the next animation frame has come (painted). Drawn: the task grid, the one panel painted by a
+ * controller of its own rather than by the render, shows its count (its controller has painted).
+ */
 function firstFrameAt(page: Page): Promise<number> {
   return page.evaluate(async () => {
     await new Promise<void>((resolve) => {
       const check = () => {
         const f = window.klpscope?.store.getState().frame;
-        if (f !== null && f !== undefined) resolve();
+        const grid = document.querySelector('.tg-panel .panel-meta')?.textContent ?? '';
+        if (f !== null && f !== undefined && grid !== '') resolve();
         else requestAnimationFrame(check);
       };
       check();
