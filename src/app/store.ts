@@ -4,7 +4,8 @@ import { createContext, createElement, useContext, useEffect, useState } from 'r
 import type { ReactNode } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
-import type { ComputeProgress, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import type { ComputeProgress, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEntry, Milestone, NextStep, Request, Sample, ScenarioMeta, ScenarioSource, StepUnit } from '../worker/protocol.ts';
+import { nextOf } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
 import { Series } from './series.ts';
 import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
@@ -172,7 +173,7 @@ export function createAppStore(client: SimClient): AppStore {
    * answer to the step itself (the same frame, with how far the run is
    * computed now) is taken after the next paint.
    */
-  let next: { readonly re: number; readonly unit: StepUnit; readonly frame: Frame } | null = null;
+  let next: (NextStep & { readonly re: number }) | null = null;
   let aheadShown = 0;
   /** Commits what is held once the browser has painted (soon, where nothing paints). */
   const commitAfterPaint = () => {
@@ -340,7 +341,9 @@ export function createAppStore(client: SimClient): AppStore {
           commitAfterPaint();
           break;
         }
-        next = f.next === undefined || f.playing ? null : { re: reply.re, unit: f.next.unit, frame: f.next.frame };
+        // A frame of computing ahead may keep the step sent before ('kept'): that one still answers the request it did.
+        const ahead = nextOf(f, next);
+        next = ahead === null ? null : { unit: ahead.unit, frame: ahead.frame, re: f.next === 'kept' && next !== null ? next.re : reply.re };
         store.setState({ live: f, comms: f.comms ?? s.comms });
         // The answer to a step shown ahead: the same frame, taken once that one is painted.
         if (reply.re === aheadShown && !f.playing) {

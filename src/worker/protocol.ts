@@ -237,8 +237,34 @@ export interface Frame {
    * while playing, and only when it is cheap): the page shows it at once on
    * Step forward, and the worker's answer to that step, the same frame,
    * follows. Its series are this frame's (it carries none of its own).
+   * 'kept': the one sent with an earlier frame still holds (a frame of
+   * computing ahead, with nothing asked since: the view has not moved), as
+   * far computed as this frame says (see nextOf). Absent: there is none (the
+   * run ends here, the step is too long to compute ahead, or playing).
    */
-  readonly next?: { readonly unit: StepUnit; readonly frame: Frame };
+  readonly next?: NextStep | 'kept';
+}
+
+/** A step forward computed ahead: its unit and the frame it gives. */
+export interface NextStep {
+  readonly unit: StepUnit;
+  readonly frame: Frame;
+}
+
+/**
+ * The next step a frame says, given the one the frame before it said: its
+ * own, none, or (for 'kept') the one before, with how far the run is
+ * computed as this frame has it: that is all a background frame changes of
+ * the next step (it comes from computing further ahead, nothing else).
+ */
+export function nextOf(f: Frame, before: NextStep | null): NextStep | null {
+  const n = f.next;
+  if (n === undefined || f.playing) return null;
+  if (n !== 'kept') return n;
+  if (before === null) return null;
+  const b = before.frame;
+  const tour = b.tour === null || f.tour === null ? b.tour : { ...b.tour, found: f.tour.found };
+  return { unit: before.unit, frame: { ...b, computed: f.computed, end: f.end, ahead: f.ahead, limit: f.limit, tour } };
 }
 
 /** What a long computation is doing (jump to the end, to a stop, ...). */

@@ -231,6 +231,15 @@ export class Session {
   private parked: number | null = null;
   /** The unit of the last step forward: the next one, in the same unit, is computed ahead (Frame.next). */
   private stepUnit: StepUnit = 'event';
+  /**
+   * Where the next step sent last (Frame.next) was computed from, and whether
+   * there was one. A frame of computing ahead from the same view, with nothing
+   * asked since, says 'kept' (or, if there was none, sends none) instead of
+   * computing it again: computing further ahead changes nothing of it but how
+   * far the run is computed, which the frame says itself (nextOf). Null once
+   * anything is asked: a request may change what the next step shows.
+   */
+  private nextSent: { readonly engine: Engine; readonly step: number; readonly unit: StepUnit; readonly some: boolean } | null = null;
 
   constructor(
     private readonly post: Post,
@@ -267,6 +276,7 @@ export class Session {
   handle(req: Request & { readonly id?: number }): void {
     // Every request (and a cancel's snapshot) finds the engine at the view.
     this.unpark();
+    this.nextSent = null;
     const job = this.job;
     if (job !== null) {
       if ((req.type === 'cancel' || req.type === 'pause') && job.cancellable && (job.before === null || req.type === 'cancel')) {
@@ -288,6 +298,7 @@ export class Session {
 
   private start(req: Request & { readonly id?: number }): void {
     this.re = req.id ?? 0;
+    this.nextSent = null;
     const job: Job = {
       re: this.re,
       work: this.dispatch(req),
@@ -440,7 +451,7 @@ export class Session {
     const frame = !more || this.clock() - this.aheadFrameAt >= AHEAD_FRAME_MS;
     if (frame || !this.park) engine.seek(here);
     else this.parked = here;
-    if (frame) this.sendFrame();
+    if (frame) this.sendFrame(true);
     this.scheduleAhead();
   }
 
@@ -1052,15 +1063,20 @@ export class Session {
     if (this.playing) this.schedule();
   }
 
-  sendFrame(): void {
+  /** Sends the frame of the view; `ahead`: a frame of computing ahead (the next step may be kept, see nextSent). */
+  sendFrame(ahead = false): void {
     this.unpark();
     const engine = this.run.engine;
     if (engine === undefined) return;
+    const sent = this.nextSent;
+    const prefetch = this.prefetch && !this.playing;
+    const kept = prefetch && ahead && sent !== null && sent.engine === engine && sent.step === engine.step && sent.unit === this.stepUnit;
     // The next step first: the events it computes are then in this frame's series and count.
-    const next = this.prefetch && !this.playing ? this.nextFrame(engine) : null;
+    const next = prefetch && !kept ? this.nextFrame(engine) : null;
+    this.nextSent = !prefetch ? null : kept ? sent : { engine, step: engine.step, unit: this.stepUnit, some: next !== null };
     this.run.seen = Math.max(this.run.seen, engine.step);
     const here = this.frameAt(engine, this.run.seen, true);
-    const frame: Frame = next === null ? here.frame : { ...here.frame, next: { unit: this.stepUnit, frame: next.frame } };
+    const frame: Frame = kept ? (sent.some ? { ...here.frame, next: 'kept' } : here.frame) : next === null ? here.frame : { ...here.frame, next: { unit: this.stepUnit, frame: next.frame } };
     this.aheadFrameAt = this.clock();
     this.reply({ type: 'frame', frame }, next === null ? here.transfer : [...here.transfer, ...next.transfer]);
   }

@@ -6,13 +6,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/app/store.ts';
 import type { SimClient } from '../../src/app/client.ts';
 import { Session } from '../../src/worker/session.ts';
-import type { Reply } from '../../src/worker/protocol.ts';
+import type { Frame, Reply } from '../../src/worker/protocol.ts';
 
-/** A client over a Session that computes the next step ahead, whose replies wait until the test delivers them. */
-function queuedClient() {
+/**
+ * A client over a Session that computes the next step ahead, whose replies
+ * wait until the test delivers them. With `later`, it computes in slices,
+ * each reading of the clock 100 ms later (every slice of computing ahead
+ * sends a frame), which run when the test says.
+ */
+function queuedClient(later: (() => void)[] | null = null) {
   const queue: Reply[] = [];
   let handler: (r: Reply) => void = () => {};
-  const session = new Session((r) => queue.push(r), () => 0, {}, null, undefined, true);
+  let t = 0;
+  const session = new Session((r) => queue.push(r), () => (later === null ? 0 : (t += 100)), {}, later === null ? null : (fn) => later.push(fn), undefined, true);
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {
@@ -154,5 +160,46 @@ describe('store: a step shown ahead while a selection is on its way', () => {
     expect(store.getState().frame?.step).toBe(0);
     deliver();
     expect(store.getState().frame?.step).toBe(31);
+  });
+});
+
+describe('store: Step forward while the run is computed ahead in the background', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("frames of computing ahead that keep the step sent ahead ('kept'): the store still shows it at once, as far computed as they say, and it is the worker's answer", () => {
+    const later: (() => void)[] = [];
+    const { client, deliver, queue } = queuedClient(later);
+    const store = createAppStore(client);
+    store.getState().load({ preset: 'signals-force' });
+    deliver();
+    vi.runAllTimers();
+    /** The frame without the series it brings and the step it sends ahead. */
+    const shown = (f: Frame | null | undefined) => {
+      if (f === null || f === undefined) return f;
+      const { log: _log, samples: _samples, milestones: _milestones, comms: _comms, next: _next, lanes, ...rest } = f;
+      return { ...rest, tasks: { ...f.tasks }, pinned: lanes.pinned };
+    };
+    let kept = 0;
+    for (let i = 1; i <= 5; i++) {
+      // Slices of computing ahead, their frames delivered: the view does not move.
+      const at = store.getState().frame?.step ?? -1;
+      for (let n = 0; n < i; n++) later.shift()?.();
+      kept += queue.filter((r) => r.type === 'frame' && r.frame.next === 'kept').length;
+      const progress = queue.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1);
+      deliver();
+      vi.runAllTimers();
+      expect(store.getState().frame?.step).toBe(at);
+      store.getState().send({ type: 'step', unit: 'event', direction: 1 });
+      // Shown in the click's own task, as far computed as the last frame said.
+      const ahead = store.getState().frame;
+      expect(ahead?.step).toBe(at + 1);
+      if (progress !== undefined) expect([ahead?.computed, ahead?.ahead, ahead?.end]).toEqual([progress.computed, progress.ahead, progress.end]);
+      deliver();
+      vi.runAllTimers();
+      // The worker's answer is the frame shown.
+      expect(shown(store.getState().frame)).toEqual(shown(ahead));
+    }
+    expect(kept).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { createAppStore } from '../../src/app/store.ts';
 import type { SimClient } from '../../src/app/client.ts';
 import { Session } from '../../src/worker/session.ts';
-import type { Frame, Reply, ScenarioSource, StepUnit } from '../../src/worker/protocol.ts';
+import { nextOf } from '../../src/worker/protocol.ts';
+import type { Frame, NextStep, Reply, ScenarioSource, StepUnit } from '../../src/worker/protocol.ts';
 import { SERIES_BOUNDS } from '../../src/worker/bounded.ts';
 import type { SeriesBounds } from '../../src/worker/bounded.ts';
 
@@ -159,11 +160,14 @@ function apply(p: Page, o: Op): void {
   }
 }
 
-/** A frame without its series' appends (how they were cut into frames differs; what they add up to is compared). */
-function view(f: Frame | null): object | null {
-  if (f === null) return null;
-  const { log: _log, samples: _samples, milestones: _milestones, comms: _comms, lanes, next, ...rest } = f;
-  return { ...rest, tasks: { ...f.tasks }, pinned: lanes.pinned, next: next === undefined ? undefined : { unit: next.unit, frame: view(next.frame) } };
+/**
+ * A frame without its series' appends (how they were cut into frames
+ * differs; what they add up to is compared), with the next step it says
+ * (after the frames before it: one may say 'kept').
+ */
+function view(f: Frame, next: NextStep | null): object {
+  const { log: _log, samples: _samples, milestones: _milestones, comms: _comms, lanes, next: _next, ...rest } = f;
+  return { ...rest, tasks: { ...f.tasks }, pinned: lanes.pinned, next: next === null ? null : { unit: next.unit, frame: view(next.frame, null) } };
 }
 
 /**
@@ -173,10 +177,16 @@ function view(f: Frame | null): object | null {
  */
 function observe(p: Page) {
   const s = p.store.getState();
-  const last = p.replies.findLast((r) => r.type === 'frame');
+  let last: Frame | null = null;
+  let next: NextStep | null = null;
+  for (const r of p.replies) {
+    if (r.type !== 'frame') continue;
+    next = nextOf(r.frame, next);
+    last = r.frame;
+  }
   return {
     meta: s.meta,
-    frame: last?.type === 'frame' ? view(last.frame) : null,
+    frame: last === null ? null : view(last, next),
     log: s.log.toArray(),
     logOffset: s.log.offset,
     samples: s.samples.toArray(),

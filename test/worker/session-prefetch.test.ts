@@ -5,7 +5,8 @@
 // before: steps in every unit, seeks back, actions (branches), a selected task.
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/worker/session.ts';
-import type { Frame, Reply, Request, StepUnit } from '../../src/worker/protocol.ts';
+import { nextOf } from '../../src/worker/protocol.ts';
+import type { Frame, NextStep, Reply, Request, StepUnit } from '../../src/worker/protocol.ts';
 
 /**
  * What a frame shows of its step, without what says how far the run is
@@ -16,6 +17,9 @@ function view(f: Frame) {
   const { log: _log, samples: _samples, milestones: _milestones, lanes, comms: _comms, next: _next, computed: _computed, tour, ...rest } = f;
   return { ...rest, tasks: { ...f.tasks }, pinned: lanes.pinned, tour: tour === null ? null : { ...tour, found: undefined } };
 }
+
+/** The next step a frame carries (these sessions compute it at every request: never 'kept'). */
+const sentAhead = (f: Frame | undefined) => (f?.next === 'kept' ? undefined : f?.next);
 
 function session() {
   const replies: Reply[] = [];
@@ -77,7 +81,9 @@ describe('the next step computed ahead', () => {
           expect(ahead).toBeUndefined();
           continue;
         }
-        if (ahead === undefined || ahead.unit !== op.unit) continue;
+        // Computed in full at each request (no computing ahead in the background): never 'kept'.
+        expect(ahead).not.toBe('kept');
+        if (ahead === undefined || ahead === 'kept' || ahead.unit !== op.unit) continue;
         expect(view(after), `${preset}: ${JSON.stringify(op)} from step ${before.step}`).toEqual(view(ahead.frame));
         // Its series come with the frame it was sent with: it carries none of its own.
         expect([ahead.frame.log.items.length, ahead.frame.samples.items.length, ahead.frame.milestones.items.length]).toEqual([0, 0, 0]);
@@ -91,15 +97,15 @@ describe('the next step computed ahead', () => {
   it('computes ahead in the unit last stepped with, and not while playing', () => {
     const w = session();
     w.send({ type: 'load', source: { preset: 'first-livepatch' } });
-    expect(w.last()?.next?.unit).toBe('event');
-    expect(w.last()?.next?.frame.step).toBe(1);
+    expect(sentAhead(w.last())?.unit).toBe('event');
+    expect(sentAhead(w.last())?.frame.step).toBe(1);
     w.send(step('switch'));
-    expect(w.last()?.next?.unit).toBe('switch');
+    expect(sentAhead(w.last())?.unit).toBe('switch');
     w.send({ type: 'play' });
     expect(w.last()?.playing).toBe(true);
     expect(w.last()?.next).toBeUndefined();
     w.send({ type: 'pause' });
-    expect(w.last()?.next?.unit).toBe('switch');
+    expect(sentAhead(w.last())?.unit).toBe('switch');
   });
 
   it('a session without it sends no frame ahead', () => {
@@ -109,5 +115,53 @@ describe('the next step computed ahead', () => {
     const f = replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1);
     expect(f?.step).toBe(0);
     expect(f?.next).toBeUndefined();
+  });
+});
+
+describe('the next step while the run is computed ahead in the background', () => {
+  /** A session in slices, each reading of the clock 100 ms later: every slice of computing ahead sends a frame. */
+  function sliced() {
+    const replies: Reply[] = [];
+    const later: (() => void)[] = [];
+    let t = 0;
+    const s = new Session((r) => replies.push(r), () => (t += 100), {}, (fn) => later.push(fn), undefined, true);
+    let id = 0;
+    const send = (req: Request) => s.handle({ ...req, id: ++id });
+    const runLater = (n: number) => {
+      for (let i = 0; i < n && later.length > 0; i++) later.shift()?.();
+    };
+    const frames = () => replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : []));
+    return { send, runLater, frames, later };
+  }
+  /** A frame without the series it brings (the frame sent ahead brings none; they come with the frame it is sent with). */
+  const shown = (f: Frame) => {
+    const { log: _log, samples: _samples, milestones: _milestones, comms: _comms, next: _next, lanes, ...rest } = f;
+    return { ...rest, tasks: { ...f.tasks }, pinned: lanes.pinned };
+  };
+
+  it("frames of computing ahead keep the step sent ahead ('kept') until something is asked; with how far they say the run is computed, it is the worker's answer to the step", () => {
+    for (const preset of ['first-livepatch', 'signals-force']) {
+      const w = sliced();
+      w.send({ type: 'load', source: { preset } });
+      let kept = 0;
+      for (let i = 0; i < 6; i++) {
+        const n = w.frames().length;
+        w.runLater(1 + (i % 3));
+        const background = w.frames().slice(n);
+        // Nothing asked since the last request's frame: the next step is not computed again.
+        for (const f of background) expect(f.next === 'kept' || f.next === undefined, `${preset}: background frame at step ${f.step}`).toBe(true);
+        kept += background.filter((f) => f.next === 'kept').length;
+        let next: NextStep | null = null;
+        for (const f of w.frames()) next = nextOf(f, next);
+        const before = w.frames().at(-1);
+        w.send(step('event'));
+        const answer = w.frames().at(-1);
+        if (next === null || answer === undefined || before === undefined) throw new Error(`${preset}: no step sent ahead at step ${before?.step}`);
+        // The answer to a request computes it again.
+        expect(typeof answer.next).toBe('object');
+        expect(shown(answer), `${preset}: step ${i} from ${before.step}`).toEqual(shown(next.frame));
+      }
+      expect(kept, preset).toBeGreaterThan(0);
+    }
   });
 });
