@@ -4,8 +4,8 @@
 import { bootWorker } from './app/boot.ts';
 
 const booted = bootWorker();
-// Nothing more in this task: the worker's thread starts only once the page's
-// main thread has handed it its script, after this task.
+// Nothing more in this task: Chromium starts the worker's thread only after
+// the task that created it has ended (as its traces show).
 const app = import('./app/mount.tsx');
 app.then(
   (m) => m.mount(booted),
