@@ -456,6 +456,7 @@ const patch = benchPatching();
 const million = benchMillion();
 const ten = benchTenMillion();
 const startup = benchStartup();
+benchAhead();
 console.log('\nBudgets (issue 11), as measured here:');
 console.log(`  engine throughput on the 10,000-task run ≥ 500,000 events/s: ${holds(patch.rate10k >= 500_000)} (${num(patch.rate10k)} events/s of wall time; ${num(patch.cpuRate10k)} per second of CPU time)`);
 console.log(`  insmod → "patching complete", whole CLI process, 10,000 tasks / 64 CPUs < 0.3 s: ${holds(patch.cli10k < 300)} (median ${ms(patch.cli10k)} ms)`);
