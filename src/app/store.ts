@@ -8,6 +8,7 @@ import type { ComputeProgress, Reply, CpuRun, ExportKind, Frame, LaneMark, LogEn
 import { nextOf } from '../worker/protocol.ts';
 import type { SimClient } from './client.ts';
 import { Series } from './series.ts';
+import { share, shareFrame } from './share.ts';
 import { DEFAULT_SOURCE, sourceFromLink } from './link.ts';
 import { decodeLink } from './url.ts';
 
@@ -189,7 +190,7 @@ export function createAppStore(client: SimClient): AppStore {
       // Known before it is sent: a client may answer at once.
       aheadShown = lastId + 1;
       held = held === null ? { frame: n.frame, log: s.log, samples: s.samples, milestones: s.milestones, cpuRuns: s.cpuRuns, laneMarks: s.laneMarks } : { ...held, frame: n.frame };
-      store.setState({ live: n.frame, comms: n.frame.comms ?? s.comms });
+      store.setState({ live: n.frame, comms: n.frame.comms === undefined ? s.comms : share(s.comms, n.frame.comms) });
       commit();
     }
     send(req);
@@ -319,32 +320,35 @@ export function createAppStore(client: SimClient): AppStore {
       }
       case 'frame': {
         if (reply.load !== shownLoad) break;
-        const f = reply.frame;
-        if (acting !== null && reply.re === acting.id && !f.playing) actDone(null);
+        const raw = reply.frame;
+        if (acting !== null && reply.re === acting.id && !raw.playing) actDone(null);
         const s = store.getState();
         while (unanswered.length > 0 && (unanswered[0]?.id ?? Infinity) <= reply.re) unanswered.shift();
         // A frame answering a request sent before the step shown ahead: older than the view on screen.
-        const older = reply.re < aheadShown && !f.playing;
+        const older = reply.re < aheadShown && !raw.playing;
         const onScreen = held?.frame ?? s.frame;
+        // What did not change since the newest frame keeps its objects (share.ts): the panels that read only those do not render again.
+        const f = shareFrame(s.live ?? onScreen, raw);
         held = {
-          log: (held?.log ?? s.log).apply(f.log),
-          samples: (held?.samples ?? s.samples).apply(f.samples),
-          milestones: (held?.milestones ?? s.milestones).apply(f.milestones),
-          cpuRuns: f.lanes.cpuRuns === null ? null : (held?.cpuRuns ?? s.cpuRuns ?? NO_RUNS).apply(f.lanes.cpuRuns),
-          laneMarks: (held?.laneMarks ?? s.laneMarks).apply(f.lanes.marks),
+          log: (held?.log ?? s.log).apply(raw.log),
+          samples: (held?.samples ?? s.samples).apply(raw.samples),
+          milestones: (held?.milestones ?? s.milestones).apply(raw.milestones),
+          cpuRuns: raw.lanes.cpuRuns === null ? null : (held?.cpuRuns ?? s.cpuRuns ?? NO_RUNS).apply(raw.lanes.cpuRuns),
+          laneMarks: (held?.laneMarks ?? s.laneMarks).apply(raw.lanes.marks),
           frame: older && onScreen !== null ? onScreen : f,
         };
+        const comms = raw.comms === undefined ? s.comms : share(s.comms, raw.comms);
         if (older) {
           next = null;
           // Task names are sent once per table size: keep them (the answer to the step sends its own if it differs).
-          if (f.comms !== undefined) store.setState({ comms: f.comms });
+          if (comms !== s.comms) store.setState({ comms });
           commitAfterPaint();
           break;
         }
         // A frame of computing ahead may keep the step sent before ('kept'): that one still answers the request it did.
-        const ahead = nextOf(f, next);
-        next = ahead === null ? null : { unit: ahead.unit, frame: ahead.frame, re: f.next === 'kept' && next !== null ? next.re : reply.re };
-        store.setState({ live: f, comms: f.comms ?? s.comms });
+        const ahead = nextOf(raw, next);
+        next = ahead === null ? null : { unit: ahead.unit, frame: shareFrame(f, ahead.frame), re: raw.next === 'kept' && next !== null ? next.re : reply.re };
+        store.setState({ live: f, comms });
         // The answer to a step shown ahead: the same frame, taken once that one is painted.
         if (reply.re === aheadShown && !f.playing) {
           commitAfterPaint();

@@ -1,0 +1,107 @@
+// Structural sharing between the frames the worker sends: each frame arrives
+// as a fresh structured clone, so every part of it is a new object even where
+// nothing changed. Before a frame reaches the store, the parts equal to the
+// previous frame's are replaced by the previous frame's own objects. A panel
+// whose selector reads a part that a step did not change then gets the same
+// reference, and does not render again (useApp compares with Object.is).
+import type { Frame, TaskColumns } from '../worker/protocol.ts';
+
+/**
+ * Typed arrays longer than this are not compared (a 100,000-task machine's
+ * columns, while playing): the new ones are taken as they come.
+ */
+export const SHARE_COLUMN_LIMIT = 20_000;
+
+type TypedArray = Int8Array | Uint8Array | Int16Array | Int32Array | Float64Array;
+
+function sameTyped(a: TypedArray, b: TypedArray): boolean {
+  if (a.constructor !== b.constructor || a.length !== b.length || a.length > SHARE_COLUMN_LIMIT) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * `next`, with every part that equals the same part of `prev` replaced by
+ * prev's (plain data: objects, arrays, typed arrays, primitives). Returns
+ * `prev` itself when the two are equal throughout.
+ */
+export function share<T>(prev: T, next: T): T {
+  if (Object.is(prev, next)) return prev;
+  if (typeof prev !== 'object' || typeof next !== 'object' || prev === null || next === null) return next;
+  if (ArrayBuffer.isView(prev) || ArrayBuffer.isView(next)) {
+    return ArrayBuffer.isView(prev) && ArrayBuffer.isView(next) && !(prev instanceof DataView) && !(next instanceof DataView) && sameTyped(prev as unknown as TypedArray, next as unknown as TypedArray) ? prev : next;
+  }
+  if (Array.isArray(prev) !== Array.isArray(next)) return next;
+  if (Array.isArray(prev) && Array.isArray(next)) {
+    const p: readonly unknown[] = prev;
+    const n: readonly unknown[] = next;
+    let same = p.length === n.length;
+    let changed = false;
+    const out: unknown[] = new Array<unknown>(n.length);
+    for (let i = 0; i < n.length; i++) {
+      const v = i < p.length ? share(p[i], n[i]) : n[i];
+      out[i] = v;
+      if (i >= p.length || v !== p[i]) same = false;
+      if (v !== n[i]) changed = true;
+    }
+    if (same) return prev;
+    // Nothing of prev in it: next as it came.
+    return (changed ? out : next) as T;
+  }
+  if (Object.getPrototypeOf(prev) !== Object.prototype || Object.getPrototypeOf(next) !== Object.prototype) return next;
+  const p = prev as Record<string, unknown>;
+  const n = next as Record<string, unknown>;
+  const keys = Object.keys(n);
+  let same = keys.length === Object.keys(p).length;
+  let changed = false;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = k in p ? share(p[k], n[k]) : n[k];
+    out[k] = v;
+    if (!(k in p) || v !== p[k]) same = false;
+    if (v !== n[k]) changed = true;
+  }
+  if (same) return prev;
+  return (changed ? out : next) as T;
+}
+
+/** The task table: each column shared on its own (kinds and pids rarely change; run states often do). */
+function shareColumns(prev: TaskColumns, next: TaskColumns): TaskColumns {
+  const pid = share(prev.pid, next.pid);
+  const patchState = share(prev.patchState, next.patchState);
+  const tif = share(prev.tif, next.tif);
+  const run = share(prev.run, next.run);
+  const kind = share(prev.kind, next.kind);
+  const cpu = share(prev.cpu, next.cpu);
+  if (prev.count === next.count && pid === prev.pid && patchState === prev.patchState && tif === prev.tif && run === prev.run && kind === prev.kind && cpu === prev.cpu) return prev;
+  return { ...next, pid, patchState, tif, run, kind, cpu };
+}
+
+/** Fields of a frame the store reads from the reply itself (appends, task names, the frame sent ahead), never from the frame it keeps. */
+const TAKEN_BY_THE_STORE: ReadonlySet<keyof Frame> = new Set(['log', 'samples', 'milestones', 'lanes', 'comms', 'next']);
+
+/**
+ * `next` with the parts it shares with `prev` (the frame before it) taken
+ * from `prev`. Returns `prev` itself when nothing a panel reads differs (its
+ * appends, task names and frame sent ahead are then prev's: the store takes
+ * those from the reply, never from the frame it keeps).
+ */
+export function shareFrame(prev: Frame | null, next: Frame): Frame {
+  if (prev === null || prev === next) return next;
+  const event = share(prev.event, next.event);
+  const globals = share(prev.globals, next.globals);
+  const cpus = share(prev.cpus, next.cpus);
+  const funcStacks = share(prev.funcStacks, next.funcStacks);
+  const tasks = shareColumns(prev.tasks, next.tasks);
+  const selected = share(prev.selected, next.selected);
+  const actions = share(prev.actions, next.actions);
+  const tour = share(prev.tour, next.tour);
+  const pinned = share(prev.lanes.pinned, next.lanes.pinned);
+  const progress = share(prev.progress, next.progress);
+  const lanes = pinned === next.lanes.pinned ? next.lanes : { ...next.lanes, pinned };
+  const out: Frame = { ...next, event, globals, cpus, funcStacks, tasks, selected, actions, tour, lanes, progress };
+  if (pinned !== prev.lanes.pinned || (prev.lanes.cpuRuns === null) !== (next.lanes.cpuRuns === null)) return out;
+  for (const k of Object.keys(out) as (keyof Frame)[]) if (!TAKEN_BY_THE_STORE.has(k) && out[k] !== prev[k]) return out;
+  for (const k of Object.keys(prev) as (keyof Frame)[]) if (!TAKEN_BY_THE_STORE.has(k) && !(k in out)) return out;
+  return prev;
+}
