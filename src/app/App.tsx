@@ -37,13 +37,30 @@ const Compare = lazy(() => import('../panels/compare/Compare.tsx').then((m) => (
 export function App() {
   useShortcuts();
   useUrlSync();
-  useSpotlightArrival();
-  const meta = useApp((s) => s.meta);
   const embed = useApp((s) => s.embed);
-  const comparing = useApp((s) => s.compare !== null);
   const presenter = useApp((s) => s.presenter && s.frame?.tour != null);
-  if (embed) return <EmbeddedApp />;
-  if (presenter) return <PresenterApp />;
+  return (
+    <>
+      {embed ? <EmbeddedApp /> : presenter ? <PresenterApp /> : <PageApp />}
+      <SpotlightArrival />
+    </>
+  );
+}
+
+/**
+ * What arriving at a tour stop does (spotlight.ts), in a component of its
+ * own: the stop it reads changes as the view moves, and the page around it
+ * need not render again for that.
+ */
+function SpotlightArrival() {
+  useSpotlightArrival();
+  return null;
+}
+
+/** The whole page: header, controls, and every panel. */
+function PageApp() {
+  const meta = useApp((s) => s.meta);
+  const comparing = useApp((s) => s.compare !== null);
   return (
     <div className="app">
       <header className="app-head">
@@ -186,7 +203,10 @@ function Notices() {
   const error = useApp((s) => s.error);
   const invalid = useApp((s) => s.invalid);
   const pendingAct = useApp((s) => s.pendingAct);
-  const frame = useApp((s) => s.frame);
+  // The step and how far the user has seen: read only while an action waits for confirmation (a step does not render the notices).
+  const step = useApp((s) => (s.pendingAct === null ? 0 : (s.frame?.step ?? 0)));
+  const seen = useApp((s) => (s.pendingAct === null ? 0 : (s.frame?.seen ?? 0)));
+  const loaded = useApp((s) => s.frame !== null);
   const reload = useApp((s) => s.reload);
   const restarted = useApp((s) => s.restarted);
   const lastGood = useApp((s) => s.lastGood);
@@ -245,10 +265,10 @@ function Notices() {
           </button>
         </div>
       )}
-      {pendingAct && frame && (
+      {pendingAct && loaded && (
         <div className="notice notice-branch" role="alertdialog" aria-label="Discard the future?">
           <p>
-            You are at step {frame.step.toLocaleString('en')} and have seen up to step {frame.seen.toLocaleString('en')}. Running <code>{pendingAct}</code> here starts a new branch: the {(frame.seen - frame.step).toLocaleString('en')} later
+            You are at step {step.toLocaleString('en')} and have seen up to step {seen.toLocaleString('en')}. Running <code>{pendingAct}</code> here starts a new branch: the {(seen - step).toLocaleString('en')} later
             events are discarded.
           </p>
           <button type="button" autoFocus onClick={() => act(pendingAct, true)}>

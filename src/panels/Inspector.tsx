@@ -82,7 +82,7 @@ function TaskChooser(props: { readonly selected: number | null }) {
     return (
       <span className="ins-chooser">
         <label htmlFor={id}>task</label>
-        <select id={id} aria-label="Choose a task" value={props.selected ?? ''} onChange={(e) => send({ type: 'select', task: e.target.value === '' ? null : Number(e.target.value) })}>
+        <select id={id} aria-label="Choose a task" value={props.selected === null ? '' : String(props.selected)} onChange={(e) => send({ type: 'select', task: e.target.value === '' ? null : Number(e.target.value) })}>
           <option value="">none</option>
           {names.map((n, i) => (
             <option key={i} value={i}>

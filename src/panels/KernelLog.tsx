@@ -4,6 +4,8 @@
 // DOM) and follows the latest line unless the reader scrolled up. A line is a
 // button that seeks to the event that printed it.
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { frameScheduler } from '../app/frames.ts';
+import type { FrameTask } from '../app/frames.ts';
 import { useSpotlight } from '../app/spotlight.ts';
 import type { KeyboardEvent, UIEvent } from 'react';
 import { useApp } from '../app/store.ts';
@@ -64,10 +66,22 @@ export function KernelLog() {
   const [stick, setStick] = useState(true);
   const [scrollTop, setScrollTop] = useState(0);
   const top = stick ? Math.max(0, height - view.height) : scrollTop;
+  // To the bottom in the next animation frame, once the render's other writes are done: a scroll
+  // written here (in the render's layout effects) would lay the page out at once, and the frame again.
+  const follow = useMemo<FrameTask>(
+    () => ({
+      phase: 'dom',
+      run: () => {
+        const el = listRef.current;
+        if (el !== null) el.scrollTop = el.scrollHeight;
+      },
+    }),
+    [],
+  );
   useLayoutEffect(() => {
-    const el = listRef.current;
-    if (stick && el !== null) el.scrollTop = el.scrollHeight;
-  }, [stick, height, view.height]);
+    if (stick) frameScheduler.request(follow);
+  }, [stick, height, view.height, follow]);
+  useLayoutEffect(() => () => frameScheduler.cancel(follow), [follow]);
   const onScroll = (e: UIEvent<HTMLDivElement>) => {
     const el = e.currentTarget;
     setScrollTop(el.scrollTop);

@@ -11,7 +11,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { PointerEvent as ReactPointerEvent } from 'react';
 import type { ZoomTransform } from 'd3';
 import { useApp } from '../app/store.ts';
-import type { Frame, ScenarioMeta } from '../worker/protocol.ts';
+import type { ScenarioMeta } from '../worker/protocol.ts';
 import { Panel } from './Panel.tsx';
 import { isFault } from './timeline/marks.ts';
 import { nearestStep, scrubPoints } from './timeline/nearest.ts';
@@ -44,7 +44,7 @@ interface KnownEnd {
  * The step and time at the end of the computed trace, as last seen when the
  * frame was there: after a step back the frame's own time is earlier.
  */
-function useKnownEnd(frame: Frame | null, meta: ScenarioMeta | null): { readonly step: number; readonly time: number } | null {
+function useKnownEnd(frame: FramePoint | null, meta: ScenarioMeta | null): { readonly step: number; readonly time: number } | null {
   const [known, setKnown] = useState<KnownEnd | null>(null);
   if (frame !== null && frame.step === frame.computed && (known === null || known.meta !== meta || known.step !== frame.step || known.time !== frame.time)) {
     // Derived state, adjusted while rendering (no effect, no extra paint).
@@ -54,9 +54,27 @@ function useKnownEnd(frame: Frame | null, meta: ScenarioMeta | null): { readonly
   return known;
 }
 
+/** What the timeline reads of the frame: where the view is and how far the run is computed. */
+interface FramePoint {
+  readonly step: number;
+  readonly time: number;
+  readonly computed: number;
+}
+
+/** The frame's fields the timeline reads, each selected on its own: a step re-renders the plot only for what it moved. */
+function useFramePoint(): FramePoint | null {
+  const loaded = useApp((s) => s.frame !== null);
+  const step = useApp((s) => s.frame?.step ?? 0);
+  const time = useApp((s) => s.frame?.time ?? 0);
+  const computed = useApp((s) => s.frame?.computed ?? 0);
+  return useMemo(() => (loaded ? { step, time, computed } : null), [loaded, step, time, computed]);
+}
+
 export function Timeline() {
-  const frame = useApp((s) => s.frame);
+  const frame = useFramePoint();
   const meta = useApp((s) => s.meta);
+  const live = useApp((s) => s.frame?.globals.counts.live ?? 0);
+  const limit = useApp((s) => s.frame?.limit ?? null);
   const samples = useApp((s) => s.samples).toArray();
   const milestones = useApp((s) => s.milestones).toArray();
   const cpuRuns = useApp((s) => s.cpuRuns)?.toArray() ?? null;
@@ -70,7 +88,8 @@ export function Timeline() {
   const { width } = useElementSize(wrapRef, { width: DEFAULT_WIDTH, height: 0 });
   const compact = useShortWindow();
   const l = useMemo(() => layout(width, compact), [width, compact]);
-  const ids = fillIds(useId());
+  const uid = useId();
+  const ids = useMemo(() => fillIds(uid), [uid]);
   const clipId = `${ids.patched}-clip`;
 
   const step = frame?.step ?? 0;
@@ -122,7 +141,6 @@ export function Timeline() {
     });
   }, [l, maxScale, zoomReady]);
 
-  const live = frame?.globals.counts.live ?? 0;
   const x0 = useMemo(() => (framed === null ? axisScale(axis, end, l.plotLeft, l.plotRight) : windowScale(framed, l.plotLeft, l.plotRight)), [axis, end, l, framed]);
   const x = useMemo(() => (transform === null ? x0 : transform.rescaleX(x0)), [transform, x0]);
   const px: Px = useCallback((p: TracePoint) => x(axisValue(axis, p)), [x, axis]);
@@ -211,10 +229,10 @@ export function Timeline() {
     <Panel name="Timeline" className="timeline-panel" actions={tools}>
       {/* Over the plot's top right (where the run ends): the plot and its tick labels keep their place. */}
       <div className="tl-status">
-        {frame?.limit != null && (
+        {limit !== null && (
           <p className="tl-limit" role="status">
             <span aria-hidden="true">⚠ </span>
-            {frame.limit}.
+            {limit}.
           </p>
         )}
         <ComputeProgress />

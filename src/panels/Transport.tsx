@@ -2,6 +2,7 @@
 // speed, and where we are.
 import { COMMANDS, speedLabel, UNITS } from '../app/commands.ts';
 import { useApp, useAppStore } from '../app/store.ts';
+import type { AppState } from '../app/store.ts';
 import { SPEEDS } from '../worker/protocol.ts';
 import { NotRealKernel } from './search/SearchDialog.tsx';
 import type { StepUnit } from '../worker/protocol.ts';
@@ -24,20 +25,40 @@ function Icon(props: { readonly d: string | undefined }) {
   );
 }
 
+/** The transport's buttons, in order. */
+const BUTTONS = COMMANDS.filter((c) => c.button);
+
+/**
+ * Which buttons show (Play or Pause) and which are enabled, as one string
+ * (a character a button): a step that changes neither does not render the bar again.
+ */
+function buttonStates(s: AppState): string {
+  const playing = s.frame?.playing === true;
+  let out = '';
+  for (const c of BUTTONS) out += (c.id === 'play' && playing) || (c.id === 'pause' && !playing) ? '-' : c.enabled(s) ? '1' : '0';
+  return out;
+}
+
 export function Transport() {
   const store = useAppStore();
-  const state = useApp((s) => s);
-  const f = state.frame;
+  const states = useApp(buttonStates);
+  const unit = useApp((s) => s.unit);
+  const setUnit = useApp((s) => s.setUnit);
+  const speed = useApp((s) => s.frame?.speed ?? 0);
+  const send = useApp((s) => s.send);
+  const setHelpOpen = useApp((s) => s.setHelpOpen);
   return (
     <div className="transport" role="toolbar" aria-label="Time controls">
-      {COMMANDS.filter((c) => c.button && (c.id !== 'play' || !f?.playing) && (c.id !== 'pause' || f?.playing)).map((c) => (
-        <button key={c.id} type="button" aria-label={c.label} title={`${c.label} (${c.keys.join(', ')})`} disabled={!c.enabled(state)} onClick={() => c.run(store.getState())}>
-          <Icon d={ICONS[c.id]} />
-        </button>
-      ))}
+      {BUTTONS.map((c, i) =>
+        states[i] === '-' ? null : (
+          <button key={c.id} type="button" aria-label={c.label} title={`${c.label} (${c.keys.join(', ')})`} disabled={states[i] !== '1'} onClick={() => c.run(store.getState())}>
+            <Icon d={ICONS[c.id]} />
+          </button>
+        ),
+      )}
       <label className="field">
         <span>Step by</span>
-        <select value={state.unit} onChange={(e) => state.setUnit(e.target.value as StepUnit)}>
+        <select value={unit} onChange={(e) => setUnit(e.target.value as StepUnit)}>
           {UNITS.map((u) => (
             <option key={u.unit} value={u.unit}>
               {u.label} ({u.key})
@@ -47,23 +68,28 @@ export function Transport() {
       </label>
       <label className="field">
         <span>Speed</span>
-        <input
-          type="range"
-          min={0}
-          max={SPEEDS.length - 1}
-          value={f?.speed ?? 0}
-          aria-valuetext={speedLabel(f?.speed ?? 0)}
-          onChange={(e) => state.send({ type: 'speed', index: Number(e.target.value) })}
-        />
-        <output>{speedLabel(f?.speed ?? 0)}</output>
+        <input type="range" min={0} max={SPEEDS.length - 1} value={String(speed)} aria-valuetext={speedLabel(speed)} onChange={(e) => send({ type: 'speed', index: Number(e.target.value) })} />
+        <output>{speedLabel(speed)}</output>
       </label>
       <NotRealKernel />
-      <span className="where" aria-live={f?.playing ? 'off' : 'polite'}>
-        {f ? `step ${f.step.toLocaleString('en')}${f.end !== null ? ` / ${f.end.toLocaleString('en')}` : ''} · ${(f.time / 1e6).toFixed(6)} s` : 'loading…'}
-      </span>
-      <button type="button" className="help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => state.setHelpOpen(true)}>
+      <Where />
+      <button type="button" className="help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
         ?
       </button>
     </div>
+  );
+}
+
+/** Where the view is: the step (of the end, once known) and the simulated time. The one part of the bar each step changes. */
+function Where() {
+  const text = useApp((s) => {
+    const f = s.frame;
+    return f ? `step ${f.step.toLocaleString('en')}${f.end !== null ? ` / ${f.end.toLocaleString('en')}` : ''} · ${(f.time / 1e6).toFixed(6)} s` : 'loading…';
+  });
+  const playing = useApp((s) => s.frame?.playing === true);
+  return (
+    <span className="where" aria-live={playing ? 'off' : 'polite'}>
+      {text}
+    </span>
   );
 }

@@ -4,7 +4,7 @@
 // kernels have can be shown in place; the rfc-v2 lines that hold the seed's
 // bug say so. A plain link opens the function at the variant's kernel
 // version in a public source browser (nothing is fetched by the page).
-import { useEffect, useId, useRef, useState } from 'react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import { useApp } from '../../app/store.ts';
 import { klpStateMacro } from '../../sim/names.ts';
 import { codeRefOf } from '../../sim/trace/codemap.ts';
@@ -55,14 +55,13 @@ export function lineValues(shows: readonly CodeValue[], frame: Frame, comms: rea
 }
 
 export function KernelCode() {
-  const frame = useApp((s) => s.frame);
-  const comms = useApp((s) => s.comms);
+  // The event and the kernel variant: the values on the current line are its own (LineValues) to read.
+  const event = useApp((s) => s.frame?.event ?? null);
+  const variant = useApp((s) => s.frame?.globals.variant);
   const [others, setOthers] = useState(false);
   const [browse, setBrowse] = useState<CodeFnId | null>(null);
   const id = useId();
-  const variant = frame?.globals.variant;
   const kernel: CodeKernel = isKernel(variant) ? variant : 'mainline';
-  const event = frame?.event ?? null;
   const ref = event === null ? null : codeRefOf(event.kind, event.args, kernel);
   const fnId = browse ?? ref?.fn ?? 'klp_init_transition';
   const fn = codeFunction(fnId);
@@ -115,38 +114,51 @@ export function KernelCode() {
       {/* Scrolls when the function is longer than the panel: focusable, so the keyboard can scroll it. */}
       <ol ref={listRef} className="code-lines" tabIndex={0} aria-label={`Pseudo-code of ${fn.name}`}>
         {lines.map((line, i) => (
-          <Line key={i} line={line} current={line.id !== undefined && line.id === currentLine} other={!mine.has(line)} frame={frame} comms={comms} />
+          <LineItem key={i} line={line} current={line.id !== undefined && line.id === currentLine} other={!mine.has(line)} />
         ))}
       </ol>
     </Panel>
   );
 }
 
-function Line(props: { readonly line: CodeLine; readonly current: boolean; readonly other: boolean; readonly frame: Frame | null; readonly comms: readonly string[] }) {
-  const { line, current, other, frame } = props;
+/** A line of the pseudo-code; memoised: only the line the step leaves and the one it reaches render again. */
+const LineItem = memo(Line);
+
+function Line(props: { readonly line: CodeLine; readonly current: boolean; readonly other: boolean }) {
+  const { line, current, other } = props;
   const cls = ['code-line'];
   if (current) cls.push('is-current');
   if (other) cls.push('is-other');
   if (line.bug !== undefined) cls.push('is-bug');
-  const values = current && frame !== null && line.shows !== undefined ? lineValues(line.shows, frame, props.comms) : [];
   return (
     <li className={cls.join(' ')} aria-current={current ? 'step' : undefined} data-line={line.id}>
       <code>{line.text}</code>
       {line.only !== undefined && <span className="code-only">{line.only.join(', ')} only</span>}
-      {values.length > 0 && (
-        <span className="code-values" aria-label="Values now">
-          {values.map((v) => (
-            <span key={v.name} className="code-value">
-              {v.name} = <strong>{v.value}</strong>
-            </span>
-          ))}
-        </span>
-      )}
+      {current && line.shows !== undefined && <LineValues shows={line.shows} />}
       {line.bug !== undefined && (
         <span className="code-bug" role="note">
           RFC v2 bug: {line.bug}
         </span>
       )}
     </li>
+  );
+}
+
+/** The values the current line shows, read from the frame after its event (one string: a frame that leaves them as they were renders nothing). */
+function LineValues(props: { readonly shows: readonly CodeValue[] }) {
+  const packed = useApp((s) => (s.frame === null ? '' : lineValues(props.shows, s.frame, s.comms).map((v) => `${v.name}\u0000${v.value}`).join('\u0001')));
+  if (packed === '') return null;
+  const values = packed.split('\u0001').map((p) => {
+    const [name = '', value = ''] = p.split('\u0000');
+    return { name, value };
+  });
+  return (
+    <span className="code-values" aria-label="Values now">
+      {values.map((v) => (
+        <span key={v.name} className="code-value">
+          {v.name} = <strong>{v.value}</strong>
+        </span>
+      ))}
+    </span>
   );
 }

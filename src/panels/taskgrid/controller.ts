@@ -90,6 +90,16 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   let spacerHeight = -1;
   /** The height the grid needs at its largest cells, as last written to the view (--tg-natural). */
   let natural = -1;
+  /**
+   * The scroller's offset, as its scroll events and our own writes leave it:
+   * a paint reads no layout (in an animation frame after a render, reading
+   * scrollTop would lay the whole page out at once, before the frame's own layout).
+   */
+  let scrollTop = scroller.scrollTop;
+  const scrollTo = (y: number) => {
+    scroller.scrollTop = y;
+    scrollTop = scroller.scrollTop;
+  };
 
   const showTip = (next: Tip | null) => {
     if (sameTip(next, tip)) return;
@@ -107,7 +117,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     return { task, x: r.x, y, size: r.size, flip: r.x > width / 2 };
   };
   /** The tip follows the pointer, else the keyboard cursor while the grid has focus. */
-  const refreshTip = (top = scroller.scrollTop) => showTip(tipFor(hover >= 0 ? hover : focused && keyboard ? cursor : -1, top));
+  const refreshTip = (top = scrollTop) => showTip(tipFor(hover >= 0 ? hover : focused && keyboard ? cursor : -1, top));
 
   const relayout = (s: AppState): GridLayout | null => {
     const f = s.live ?? s.frame;
@@ -134,8 +144,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   };
 
   const paint = () => {
-    // Read the scroll offset before writing anything, so that no write forces a layout.
-    const top = scroller.scrollTop;
+    const top = scrollTop;
     const s = store.getState();
     const f = s.live ?? s.frame;
     if (ctx === undefined) ctx = canvas.getContext('2d');
@@ -198,7 +207,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   /** The pointer's position in layout coordinates. */
   const point = (e: { clientX: number; clientY: number }): [number, number] => {
     const r = canvas.getBoundingClientRect();
-    return [e.clientX - r.left, e.clientY - r.top + scroller.scrollTop];
+    return [e.clientX - r.left, e.clientY - r.top + scrollTop];
   };
   const select = (task: number | null) => store.getState().send({ type: 'select', task });
 
@@ -213,8 +222,8 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     const slot = l?.slot[task]; // none for no task (-1) or one the layout does not have yet
     const r = l === null || slot === undefined ? undefined : cellRect(l, slot);
     if (l !== null && r !== undefined) {
-      if (r.y - l.pitch < scroller.scrollTop) scroller.scrollTop = Math.max(0, r.y - l.pitch - 16);
-      else if (r.y + 2 * l.pitch > scroller.scrollTop + height) scroller.scrollTop = r.y + 2 * l.pitch - height;
+      if (r.y - l.pitch < scrollTop) scrollTo(Math.max(0, r.y - l.pitch - 16));
+      else if (r.y + 2 * l.pitch > scrollTop + height) scrollTo(r.y + 2 * l.pitch - height);
     }
     refreshTip();
     schedule();
@@ -284,7 +293,11 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.live !== prev.live || s.frame !== prev.frame || s.comms !== prev.comms) schedule();
   });
-  scroller.addEventListener('scroll', schedule, { passive: true });
+  const onScroll = () => {
+    scrollTop = scroller.scrollTop;
+    schedule();
+  };
+  scroller.addEventListener('scroll', onScroll, { passive: true });
   const ro =
     typeof ResizeObserver === 'function'
       ? new ResizeObserver(() => {
@@ -318,7 +331,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     paint,
     destroy() {
       unsubscribe();
-      scroller.removeEventListener('scroll', schedule);
+      scroller.removeEventListener('scroll', onScroll);
       ro?.disconnect();
       scheme?.removeEventListener('change', onScheme);
       canvas.removeEventListener('pointermove', onPointerMove);

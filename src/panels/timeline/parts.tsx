@@ -1,5 +1,6 @@
 // Pieces of the timeline that only draw: the fill patterns, the legend, the
 // axes and a lane of milestone marks. The Timeline composes them.
+import { memo } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ScaleLinear } from 'd3';
 import type { Layout, PlacedMark, StateKey } from './scales.ts';
@@ -19,7 +20,7 @@ export function fillIds(prefix: string): Fills {
 }
 
 /** Colour is never the only cue: patched is solid, unpatched hatched, undefined dotted. */
-export function FillPatterns(props: { readonly ids: Fills }) {
+function FillPatternsParts(props: { readonly ids: Fills }) {
   return (
     <>
       <pattern id={props.ids.patched} width="6" height="6" patternUnits="userSpaceOnUse">
@@ -62,7 +63,7 @@ function LineSwatch(props: { readonly className: string }) {
   );
 }
 
-export function Legend(props: { readonly ids: Fills }) {
+function LegendParts(props: { readonly ids: Fills }) {
   return (
     <ul className="tl-legend" aria-label="Legend">
       {STATE_KEYS.map((k) => (
@@ -85,7 +86,7 @@ export function Legend(props: { readonly ids: Fills }) {
 }
 
 /** What each milestone glyph means, behind a disclosure so the header stays one line. */
-export function MarksLegend() {
+function MarksLegendParts() {
   return (
     <details className="tl-marks">
       <summary>Marks</summary>
@@ -108,7 +109,7 @@ export function MarksLegend() {
 /** A count on the tasks axis, short enough to clear the axis's name (200,129 reads 200.1K). */
 export const countLabel = (v: number): string => (v >= 100_000 ? new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : v.toLocaleString('en'));
 
-export function CountAxis(props: { readonly y: ScaleLinear<number, number>; readonly l: Layout }) {
+function CountAxisParts(props: { readonly y: ScaleLinear<number, number>; readonly l: Layout }) {
   const { y, l } = props;
   return (
     <g className="tl-axis" aria-hidden="true">
@@ -133,7 +134,7 @@ export function CountAxis(props: { readonly y: ScaleLinear<number, number>; read
   );
 }
 
-export function TimeAxis(props: { readonly ticks: readonly { readonly value: number; readonly label: string }[]; readonly x: (s: number) => number; readonly l: Layout; readonly title: string }) {
+function TimeAxisParts(props: { readonly ticks: readonly { readonly value: number; readonly label: string }[]; readonly x: (s: number) => number; readonly l: Layout; readonly title: string }) {
   const { l } = props;
   const visible = props.ticks.filter((t) => {
     const px = props.x(t.value);
@@ -225,7 +226,7 @@ export function MarkLane(props: {
 }
 
 /** Simulated time or event #: two buttons, one pressed; `x` toggles them from anywhere. */
-export function AxisToggle(props: { readonly axis: AxisKind; readonly onChoose: (axis: AxisKind) => void }) {
+function AxisToggleParts(props: { readonly axis: AxisKind; readonly onChoose: (axis: AxisKind) => void }) {
   return (
     <div className="tl-axis-toggle" role="group" aria-label="Timeline axis" title="Timeline axis: simulated time or the events in order (x)">
       {AXIS_KINDS.map((k) => (
@@ -238,7 +239,7 @@ export function AxisToggle(props: { readonly axis: AxisKind; readonly onChoose: 
 }
 
 /** The first pass framed, or the whole run: a pair of buttons, the one shown pressed. */
-export function FramingToggle(props: { readonly framed: boolean; readonly onChoose: (framed: boolean) => void }) {
+function FramingToggleParts(props: { readonly framed: boolean; readonly onChoose: (framed: boolean) => void }) {
   return (
     <div className="tl-axis-toggle" role="group" aria-label="Timeline view" title="The first pass of the transition, drawn across the plot, or the whole run">
       <button type="button" className="tl-btn" aria-pressed={props.framed} onClick={() => props.onChoose(true)}>
@@ -250,3 +251,12 @@ export function FramingToggle(props: { readonly framed: boolean; readonly onChoo
     </div>
   );
 }
+
+// Memoised: the timeline renders again at every step (its now line moves), these only when what they draw changes.
+export const FillPatterns = memo(FillPatternsParts);
+export const Legend = memo(LegendParts);
+export const MarksLegend = memo(MarksLegendParts);
+export const CountAxis = memo(CountAxisParts);
+export const TimeAxis = memo(TimeAxisParts);
+export const AxisToggle = memo(AxisToggleParts);
+export const FramingToggle = memo(FramingToggleParts);

@@ -33,6 +33,7 @@ export function CpuLanesCanvas(props: CpuLanesCanvasProps) {
   const height = runs.length * (laneH + gap);
   // The colours are the theme's: draw again when it changes.
   const [theme, setTheme] = useState(0);
+  const palette = useRef<{ readonly theme: number; readonly canvas: HTMLCanvasElement; readonly css: CSSStyleDeclaration; readonly colours: Map<string, string> } | null>(null);
   useEffect(() => {
     const m = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
     const again = () => setTheme((n) => n + 1);
@@ -50,9 +51,10 @@ export function CpuLanesCanvas(props: CpuLanesCanvasProps) {
     if (canvas.height !== ph) canvas.height = ph;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    const css = getComputedStyle(canvas);
-    // Read each theme variable once a drawing (reading them per lane showed in profiles).
-    const colours = new Map<string, string>();
+    // Each theme variable is read once a theme, not at every drawing: the first read of a computed style
+    // makes the browser recalculate the page's style at once, in the middle of the render that changed it.
+    if (palette.current?.theme !== theme || palette.current.canvas !== canvas) palette.current = { theme, canvas, css: getComputedStyle(canvas), colours: new Map<string, string>() };
+    const { css, colours } = palette.current;
     const colour = (v: string): string => {
       let c = colours.get(v);
       if (c === undefined) colours.set(v, (c = css.getPropertyValue(v).trim() || 'gray'));

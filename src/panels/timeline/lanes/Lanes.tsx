@@ -43,7 +43,12 @@ export interface LanesProps {
 
 export function Lanes(props: LanesProps) {
   const { px, left, right, width, end } = props;
-  const frame = useApp((s) => s.frame);
+  const loaded = useApp((s) => s.frame !== null);
+  const pinned = useApp((s) => s.frame?.lanes.pinned ?? NONE);
+  const ncpu = useApp((s) => s.frame?.cpus.length ?? 0);
+  const kinds = useApp((s) => s.frame?.tasks.kind);
+  const pids = useApp((s) => s.frame?.tasks.pid);
+  const taskCount = useApp((s) => s.frame?.tasks.count ?? 0);
   const cpuRuns = useApp((s) => s.cpuRuns);
   const laneMarks = useApp((s) => s.laneMarks);
   const comms = useApp((s) => s.comms);
@@ -51,10 +56,6 @@ export function Lanes(props: LanesProps) {
   const [cpusOpen, setCpusOpen] = useState(true);
   const [tasksOpen, setTasksOpen] = useState(true);
 
-  const pinned = frame?.lanes.pinned ?? NONE;
-  const ncpu = frame?.cpus.length ?? 0;
-  const kinds = frame?.tasks.kind;
-  const pids = frame?.tasks.pid;
   const w: Window = useMemo(() => ({ px, left, right, end }), [px, left, right, end]);
   const byCpu = useMemo(() => (cpuRuns === null ? [] : runsByCpu(cpuRuns.toArray(), ncpu)), [cpuRuns, ncpu]);
   const byTask = useMemo(() => marksByTask(laneMarks.toArray()), [laneMarks]);
@@ -67,7 +68,7 @@ export function Lanes(props: LanesProps) {
   const height = top + (tasksOpen ? pinned.length * (LANE_H + GAP) : 0);
   const nowX = px({ step: props.step, time: props.now });
 
-  if (frame === null) return null;
+  if (!loaded) return null;
   const tooMany = cpuRuns === null;
   return (
     <div className="lanes" data-testid="lanes">
@@ -79,7 +80,7 @@ export function Lanes(props: LanesProps) {
           {tasksOpen ? '▾' : '▸'} Pinned tasks ({pinned.length})
         </button>
         <span className="tl-hint">
-          {tooMany ? `${frame.tasks.count.toLocaleString('en')} tasks: only pinned lanes are drawn (CPU lanes under ${LANE_TASK_LIMIT.toLocaleString('en')} tasks). ` : ''}
+          {tooMany ? `${taskCount.toLocaleString('en')} tasks: only pinned lanes are drawn (CPU lanes under ${LANE_TASK_LIMIT.toLocaleString('en')} tasks). ` : ''}
           {pinned.length === 0 ? 'Pin a task from the task inspector or the grid (P) to see its lane.' : 'Each lane: patch_state on top, running/runnable/sleeping, pending flag below; ✕ a failed stack check, ◆ its switch.'}
         </span>
       </div>
