@@ -94,3 +94,70 @@ describe('Step forward shows the step computed ahead', () => {
     await page.context().close();
   });
 });
+
+/**
+ * What the page's panels show, read in the first animation frame callback
+ * after a click on Step forward (before that frame's paint, after every
+ * render the click caused): the step the store shows, and the panels' words
+ * for it.
+ */
+interface AtFrame {
+  readonly step: number;
+  readonly where: string;
+  readonly narration: string;
+  /** Log lines marked as the current step's, and the lines the store has for that step (per-task debug lines are hidden; at most the rows in view). */
+  readonly currentLines: number;
+  readonly linesOfStep: number;
+  readonly nowMark: string | null;
+  readonly nowMarkBefore: string | null;
+  readonly codeCurrent: number;
+}
+
+const clickAndReadAtFrame = (page: Page): Promise<AtFrame> =>
+  page.evaluate(async () => {
+    const nowMark = () => document.querySelector('.tl-now-mark')?.getAttribute('transform') ?? null;
+    const nowMarkBefore = nowMark();
+    const button = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Step forward');
+    button?.click();
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    const s = window.klpscope!.store.getState();
+    const step = s.frame?.step ?? -1;
+    const log = document.querySelector('[role="group"][aria-label="Kernel log lines"]');
+    return {
+      step,
+      where: document.querySelector('.transport .where')?.textContent ?? '',
+      narration: document.querySelector('.narration-where .mono')?.textContent ?? '',
+      currentLines: log?.querySelectorAll('[aria-current="step"]').length ?? -1,
+      linesOfStep: Math.min(log?.querySelectorAll('button').length ?? 0, s.log.filter((e) => e.step === step && e.taskDebug !== true).length),
+      nowMark: nowMark(),
+      nowMarkBefore,
+      codeCurrent: document.querySelectorAll('.code-lines [aria-current="step"]').length,
+    };
+  });
+
+describe('after one click on Step forward, every panel shows the new step by the next animation frame', () => {
+  it('the transport, the narration, the kernel log, the timeline and the kernel code, at 1366x768', async () => {
+    const page = await h.newPage({ width: 1366, height: 768 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(h.url);
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 0);
+    await settled(page, { painted: true });
+    for (let i = 1; i <= 12; i++) {
+      const at = await clickAndReadAtFrame(page);
+      expect(at.step, `click ${i}`).toBe(i);
+      expect(at.where).toContain(`step ${i}`);
+      expect(at.narration).toBe(i.toLocaleString('en'));
+      expect(at.currentLines, `log lines of step ${i}`).toBe(at.linesOfStep);
+      // On the event axis (the demo opens framed on its first pass) each event moves the now line.
+      expect(at.nowMark, `now line at step ${i}`).not.toBeNull();
+      expect(at.nowMark).not.toBe(at.nowMarkBefore);
+      // The code panel marks at most one line as the current event's.
+      expect(at.codeCurrent).toBeLessThanOrEqual(1);
+      await settled(page, { painted: true });
+    }
+    await page.screenshot({ path: 'test-results/artifacts/step-1366x768.png' });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
