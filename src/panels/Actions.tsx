@@ -22,7 +22,7 @@ interface Target {
 }
 
 /** One group per module, with the patch it carries (a patch is named after its module). */
-function targets(g: GlobalsView): Target[] {
+function targets(g: Pick<GlobalsView, 'modules' | 'patches'>): Target[] {
   const names = [...g.modules.map((m) => m.name), ...g.patches.map((p) => p.mod)];
   return [...new Set(names)].map((name) => ({
     name,
@@ -61,28 +61,37 @@ export function scriptCommands(json: string | undefined): { readonly command: st
 function useScriptAhead(): ReadonlyMap<string, number | null> {
   const json = useApp((s) => s.meta?.json);
   const actions = useApp((s) => s.frame?.actions.length ?? 0);
-  const milestones = useApp((s) => s.milestones);
-  const step = useApp((s) => s.frame?.step ?? 0);
+  // The commands echoed by the step on screen (their milestones: the log page holds only a window of a long log), as one
+  // string: most steps echo none, and leave this panel as it was.
+  const echoed = useApp((s) => {
+    const step = s.frame?.step ?? 0;
+    let out = '';
+    for (const m of s.milestones) if (m.step <= step && m.kind === 'command') out += `${m.label}\u0000`;
+    return out;
+  });
   const commands = useMemo(() => scriptCommands(json), [json]);
   return useMemo(() => {
     const ahead = new Map<string, number | null>();
     // Once the run has left the script, the user is on their own.
     if (actions > 0) return ahead;
     const ran = new Map<string, number>();
-    // The commands echoed so far (their milestones: the log page holds only a window of a long log).
-    for (const m of milestones) if (m.step <= step && m.kind === 'command') ran.set(m.label, (ran.get(m.label) ?? 0) + 1);
+    for (const label of echoed.split('\u0000')) if (label !== '') ran.set(label, (ran.get(label) ?? 0) + 1);
     for (const c of commands) {
       const n = ran.get(c.command) ?? 0;
       if (n > 0) ran.set(c.command, n - 1);
       else if (!ahead.has(c.command)) ahead.set(c.command, c.at);
     }
     return ahead;
-  }, [commands, milestones, step, actions]);
+  }, [commands, echoed, actions]);
 }
 
 export function Actions() {
   const store = useAppStore();
-  const g = useApp((s) => s.frame?.globals);
+  // The globals this panel reads, each on its own: a step that changes only the others (counts, the time of the next retry) leaves it as it was.
+  const variant = useApp((s) => s.frame?.globals.variant);
+  const modules = useApp((s) => s.frame?.globals.modules);
+  const patches = useApp((s) => s.frame?.globals.patches);
+  const g = useMemo(() => (variant === undefined || modules === undefined || patches === undefined ? undefined : { variant, modules, patches }), [variant, modules, patches]);
   const ahead = useScriptAhead();
   const actResult = useApp((s) => s.actResult);
   const errorId = useId();

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { options } from 'preact';
 import { Transport } from '../../src/panels/Transport.tsx';
+import { Actions } from '../../src/panels/Actions.tsx';
 import { Timeline } from '../../src/panels/Timeline.tsx';
 import { FuncStacks } from '../../src/panels/FuncStacks.tsx';
 import { Globals } from '../../src/panels/Globals.tsx';
@@ -64,6 +65,7 @@ function Page() {
   return (
     <>
       <Transport />
+      <Actions />
       <Narration />
       <Globals />
       <FuncStacks />
@@ -84,6 +86,8 @@ describe('a step renders again only what it changed', () => {
       const before = store.getState().frame;
       if (before === null) throw new Error('no frame');
       const fnBefore = document.querySelector('.code-name')?.textContent;
+      const echoed = () => store.getState().milestones.filter((m) => m.kind === 'command' && m.step <= (store.getState().frame?.step ?? 0)).length;
+      const echoedBefore = echoed();
       counts.clear();
       await send({ type: 'step', unit: 'event', direction: 1 });
       const fnAfter = document.querySelector('.code-name')?.textContent;
@@ -98,6 +102,9 @@ describe('a step renders again only what it changed', () => {
       // The transport's buttons are enabled as before: the bar stays, its "where" moves.
       expect(rendered('Transport')).toBe(0);
       expect(rendered('Where')).toBeGreaterThan(0);
+      // The action buttons change only when the script echoes a command.
+      if (echoed() === echoedBefore) expect(rendered('Actions')).toBe(0);
+      else expect(rendered('Actions')).toBeGreaterThan(0);
       // The timeline's parts that draw the same thing stay.
       for (const part of ['LegendParts', 'MarksLegendParts', 'FillPatternsParts', 'AxisToggleParts']) expect(rendered(part), part).toBe(0);
       expect(rendered('Timeline')).toBeGreaterThan(0);
@@ -143,7 +150,7 @@ describe('a step renders again only what it changed', () => {
       if (same) expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(0);
       else expect(answered !== shown ? answered?.computed !== shown?.computed : s.log !== log || s.samples !== samples || s.milestones !== milestones).toBe(true);
       if (s.log === log) expect(rendered('KernelLog')).toBe(0);
-      for (const panel of ['Transport', 'Narration', 'Globals', 'FuncStacks', 'KernelCode', 'Where']) expect(rendered(panel), panel).toBe(0);
+      for (const panel of ['Transport', 'Actions', 'Narration', 'Globals', 'FuncStacks', 'KernelCode', 'Where']) expect(rendered(panel), panel).toBe(0);
     }
   });
 });
