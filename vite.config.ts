@@ -6,7 +6,11 @@ import { PREACT_ALIASES } from './preact.alias.ts';
 /**
  * The entry (src/main.tsx) is small: it starts the simulation worker, then
  * imports the app's chunk (src/app/mount.tsx). Preloading that chunk and its
- * imports from the page fetches them beside the entry, not after it.
+ * imports from the page fetches them beside the entry, not after it. The
+ * app's stylesheet is preloaded too (as a style, not a stylesheet: a
+ * stylesheet in the page would hold back the entry's module script, and with
+ * it the worker's start, until it had loaded); Vite's import of the chunk
+ * then finds it fetched instead of asking for it only once the entry runs.
  */
 function preloadApp(): Plugin {
   return {
@@ -20,7 +24,14 @@ function preloadApp(): Plugin {
         const app = chunks.find((c) => c.facadeModuleId?.endsWith('/src/app/mount.tsx') === true);
         if (app === undefined) return html;
         const files = [app.fileName, ...app.imports].filter((f) => f !== entry?.fileName);
-        return { html, tags: files.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const })) };
+        const css = [...new Set([app, ...chunks.filter((c) => app.imports.includes(c.fileName))].flatMap((c) => [...c.viteMetadata?.importedCss ?? []]))];
+        return {
+          html,
+          tags: [
+            ...files.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const })),
+            ...css.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', href: `./${f}` }, injectTo: 'head' as const })),
+          ],
+        };
       },
     },
   };
