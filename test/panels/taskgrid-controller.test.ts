@@ -200,3 +200,43 @@ describe('createGridController while tasks switch', () => {
     r.controller.destroy();
   });
 });
+
+describe('createGridController when its viewport is observed', () => {
+  it('does not paint again for the size it was painted at (the observer reports once as it starts), and paints again at a new size', async () => {
+    const observers: ResizeObserverCallback[] = [];
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(cb: ResizeObserverCallback) {
+          observers.push(cb);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    try {
+      const size = { width: 400, height: 200 };
+      vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(() => size.width);
+      vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(() => size.height);
+      const r = await rig();
+      expect(painted).toHaveBeenCalledTimes(1);
+      expect(lastView()).toMatchObject({ width: 400, height: 200 });
+      const report = () => observers[0]?.([], {} as ResizeObserver);
+      expect(observers).toHaveLength(1);
+      report();
+      expect(r.frames.waiting()).toBe(false);
+      r.frames.tick();
+      expect(painted).toHaveBeenCalledTimes(1);
+
+      size.height = 150;
+      report();
+      expect(r.frames.waiting()).toBe(true);
+      r.frames.tick();
+      expect(painted).toHaveBeenCalledTimes(2);
+      expect(lastView()).toMatchObject({ width: 400, height: 150 });
+      r.controller.destroy();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

@@ -199,9 +199,14 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   const redraw: FrameTask = { phase: 'canvas', run: paint };
   const schedule = () => scheduler.request(redraw);
 
-  const measure = () => {
-    width = scroller.clientWidth || FALLBACK_SIZE.width;
-    height = scroller.clientHeight || FALLBACK_SIZE.height;
+  /** Reads the viewport's size; true when it changed. */
+  const measure = (): boolean => {
+    const w = scroller.clientWidth || FALLBACK_SIZE.width;
+    const h = scroller.clientHeight || FALLBACK_SIZE.height;
+    if (w === width && h === height) return false;
+    width = w;
+    height = h;
+    return true;
   };
 
   /** The pointer's position in layout coordinates. */
@@ -301,8 +306,8 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
   const ro =
     typeof ResizeObserver === 'function'
       ? new ResizeObserver(() => {
-          measure();
-          schedule();
+          // It reports once as it starts observing, a size the grid was just painted at: no second painting then.
+          if (measure()) schedule();
         })
       : null;
   ro?.observe(scroller);
