@@ -1,6 +1,10 @@
 // The content-box size of an element, kept up to date by a ResizeObserver.
 // Until it reports (and in jsdom, which has none), the fallback is used.
-import { useEffect, useState } from 'react';
+// It observes from a layout effect: its first report comes in the rendering
+// of the first frame (after layout, before paint), so that frame is drawn at
+// the measured size. From a passive effect, which under Preact runs after a
+// frame, the first frame showed the fallback size and the next one redrew.
+import { useLayoutEffect, useState } from 'react';
 import type { RefObject } from 'react';
 
 export interface Size {
@@ -10,7 +14,7 @@ export interface Size {
 
 export function useElementSize(ref: RefObject<Element | null>, fallback: Size): Size {
   const [measured, setMeasured] = useState<Size | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el === null || typeof ResizeObserver === 'undefined') return;
     const ro = new ResizeObserver((entries) => {
