@@ -105,4 +105,19 @@ describe('the first interactive frame', () => {
     await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 1, undefined, { timeout: 10_000 });
     await page.context().close();
   });
+
+  it("has the app's stylesheet preloaded by the page itself, beside the app's chunk, and no stylesheet holding back the entry", async () => {
+    const html = await (await fetch(h.url)).text();
+    // A stylesheet link in the page would hold back the entry's module script (and the worker's start) until it loaded.
+    expect(html).not.toMatch(/rel="stylesheet"/);
+    const preloaded = [...html.matchAll(/<link rel="preload" as="style" href="\.\/(assets\/[^"]+\.css)">/g)].map((m) => m[1]);
+    expect(preloaded).toHaveLength(1);
+    expect(html).toMatch(/<link rel="modulepreload" crossorigin href="\.\/assets\/mount-[^"]+\.js">/);
+    const page = await openWatched();
+    await page.evaluate(() => (window as unknown as { __firstFrame: Promise<FirstFrame> }).__firstFrame);
+    // The stylesheet the app's chunk asks for is the one preloaded.
+    const applied = await page.evaluate(() => [...document.styleSheets].map((s) => new URL(s.href ?? '', location.href).pathname));
+    expect(applied.some((p) => p.endsWith(`/${preloaded[0]}`))).toBe(true);
+    await page.context().close();
+  });
 });
