@@ -154,14 +154,15 @@ export function createAppStore(client: SimClient): AppStore {
   let held: { frame: Frame; log: Series<LogEntry>; samples: Series<Sample>; milestones: Series<Milestone>; cpuRuns: Series<CpuRun> | null; laneMarks: Series<LaneMark> } | null = null;
   let lastCommit = 0;
   let commitTimer: ReturnType<typeof setTimeout> | undefined;
-  const commit = () => {
+  /** Shows what is held; `also` joins the same update (one notification of every panel's selectors, not two). */
+  const commit = (also?: Pick<AppState, 'live' | 'comms'>) => {
     if (commitTimer !== undefined) clearTimeout(commitTimer);
     commitTimer = undefined;
     if (held === null) return;
     const { frame, log, samples, milestones, cpuRuns, laneMarks } = held;
     held = null;
     lastCommit = performance.now();
-    store.setState({ frame, log, samples, milestones, cpuRuns, laneMarks });
+    store.setState({ frame, log, samples, milestones, cpuRuns, laneMarks, ...also });
   };
   /**
    * The frame Step forward gives from the newest frame, sent ahead with it
@@ -178,8 +179,8 @@ export function createAppStore(client: SimClient): AppStore {
   let aheadShown = 0;
   /** Commits what is held once the browser has painted (soon, where nothing paints). */
   const commitAfterPaint = () => {
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(commit, 0));
-    else setTimeout(commit, 0);
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(() => commit(), 0));
+    else setTimeout(() => commit(), 0);
   };
   const stepForward = (req: Extract<Request, { type: 'step' }>) => {
     const n = next;
@@ -190,8 +191,7 @@ export function createAppStore(client: SimClient): AppStore {
       // Known before it is sent: a client may answer at once.
       aheadShown = lastId + 1;
       held = held === null ? { frame: n.frame, log: s.log, samples: s.samples, milestones: s.milestones, cpuRuns: s.cpuRuns, laneMarks: s.laneMarks } : { ...held, frame: n.frame };
-      store.setState({ live: n.frame, comms: n.frame.comms === undefined ? s.comms : share(s.comms, n.frame.comms) });
-      commit();
+      commit({ live: n.frame, comms: n.frame.comms === undefined ? s.comms : share(s.comms, n.frame.comms) });
     }
     send(req);
   };
@@ -359,7 +359,7 @@ export function createAppStore(client: SimClient): AppStore {
         const steady = f.playing && shown !== null && shown.playing && shown.speed === f.speed;
         const wait = lastCommit + DOM_INTERVAL_MS - performance.now();
         if (!steady || wait <= 0) commit();
-        else commitTimer ??= setTimeout(commit, wait);
+        else commitTimer ??= setTimeout(() => commit(), wait);
         break;
       }
       case 'invalid': {
