@@ -106,6 +106,28 @@ describe('the first interactive frame', () => {
     await page.context().close();
   });
 
+  it('paints the timeline at the width of its box in the first frame (not at a default width, redrawn a frame later)', async () => {
+    const page = await h.newPage({ width: 1366, height: 768 });
+    // At the first animation frame that has the store's first frame, wait one more: that frame has been painted.
+    await page.addInitScript({
+      content: `window.__painted = new Promise((resolve) => {
+        const check = () => {
+          if (!window.klpscope?.store.getState().frame) return requestAnimationFrame(check);
+          requestAnimationFrame(() => {
+            const svg = document.querySelector('svg.tl-svg');
+            resolve({ drawn: Number(svg?.getAttribute('width') ?? 0), box: svg?.parentElement?.getBoundingClientRect().width ?? 0 });
+          });
+        };
+        requestAnimationFrame(check);
+      });`,
+    });
+    await page.goto(h.url);
+    const w = await page.evaluate(() => (window as unknown as { __painted: Promise<{ drawn: number; box: number }> }).__painted);
+    expect(w.box).toBeGreaterThan(0);
+    expect(Math.abs(w.drawn - w.box)).toBeLessThan(1);
+    await page.context().close();
+  });
+
   it("has the app's stylesheet preloaded by the page itself, beside the app's chunk, and no stylesheet holding back the entry", async () => {
     const html = await (await fetch(h.url)).text();
     // A stylesheet link in the page would hold back the entry's module script (and the worker's start) until it loaded.
