@@ -240,3 +240,28 @@ describe('createGridController when its viewport is observed', () => {
     }
   });
 });
+
+describe('createGridController and frames that change nothing it draws', () => {
+  it('leaves the canvas as it is for a frame with the same tasks (a task pinned to a lane), and paints a selection', async () => {
+    const r = await rig();
+    expect(painted).toHaveBeenCalledTimes(1);
+    const before = r.store.getState().frame;
+    r.store.getState().send({ type: 'pin', task: 1, on: true });
+    await replies();
+    const after = r.store.getState().frame;
+    // A new frame, with the task columns it shares with the last one.
+    expect(after).not.toBe(before);
+    expect(after?.tasks).toBe(before?.tasks);
+    expect(r.frames.waiting()).toBe(true);
+    r.frames.tick();
+    expect(painted).toHaveBeenCalledTimes(1);
+
+    const task = after!.tasks.count - 1;
+    r.store.getState().send({ type: 'select', task });
+    await replies();
+    r.frames.tick();
+    expect(painted).toHaveBeenCalledTimes(2);
+    expect(lastView().selected).toBe(lastView().layout.slot[task]);
+    r.controller.destroy();
+  });
+});

@@ -11,7 +11,7 @@ import type { AppState, AppStore } from '../../app/store.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
 import { describeTask, gridSummary, taskFacts } from './describe.ts';
 import { drawGrid, readTheme } from './draw.ts';
-import type { Theme } from './draw.ts';
+import type { GridView, Theme } from './draw.ts';
 import type { Detail } from './Legend.tsx';
 import { CURSOR_KEYS, cellRect, layoutGrid, moveCursor, sameSelection, selectTasks, taskAt } from './layout.ts';
 import type { CursorKey, Filters, GridLayout, TaskSelection } from './layout.ts';
@@ -143,6 +143,8 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     return layout;
   };
 
+  /** What the canvas shows. */
+  let drawn: { readonly view: GridView; readonly theme: Theme } | null = null;
   const paint = () => {
     const top = scrollTop;
     const s = store.getState();
@@ -184,7 +186,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     }
     theme ??= readTheme(canvas);
     const at = (task: number) => (task >= 0 ? (l.slot[task] ?? -1) : -1);
-    drawGrid(ctx, theme, {
+    const view: GridView = {
       layout: l,
       tasks: f.tasks,
       top,
@@ -194,7 +196,12 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
       selected: at(f.selected?.task ?? -1),
       cursor: focused && keyboard ? at(cursor) : -1,
       hover: at(hover),
-    });
+    };
+    // A frame that changed nothing the grid draws (the store keeps a step's unchanged task
+    // columns, so a frame of computing ahead brings the same ones): the canvas already shows it.
+    if (drawn !== null && drawn.theme === theme && sameView(drawn.view, view)) return;
+    drawGrid(ctx, theme, view);
+    drawn = { view, theme };
   };
   const redraw: FrameTask = { phase: 'canvas', run: paint };
   const schedule = () => scheduler.request(redraw);
@@ -349,4 +356,9 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
       scheduler.cancel(redraw);
     },
   };
+}
+
+/** Whether two views draw the same (the same layout and task columns, by reference). */
+function sameView(a: GridView, b: GridView): boolean {
+  return a.layout === b.layout && a.tasks === b.tasks && a.top === b.top && a.width === b.width && a.height === b.height && a.dpr === b.dpr && a.selected === b.selected && a.cursor === b.cursor && a.hover === b.hover;
 }
