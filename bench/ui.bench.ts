@@ -180,10 +180,13 @@ async function stepLatency(page: Page, clicks: number): Promise<StepRun> {
       const t0 = performance.now();
       button?.click();
       const shownAtOnce = (store.getState().frame?.step ?? 0) !== before;
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
         if (shownAtOnce) return resolve();
+        // At the run's end Step forward does nothing: say so rather than wait for ever.
+        const stuck = setTimeout(() => reject(new Error(`Step forward from step ${before} showed no new step within 10 s`)), 10_000);
         const unsub = store.subscribe((s) => {
           if ((s.frame?.step ?? 0) !== before) {
+            clearTimeout(stuck);
             unsub();
             resolve();
           }
@@ -588,7 +591,11 @@ async function main() {
   }
   const steps = await stepLatency(page, STEP_CLICKS);
   const p10k = await frameTimes(page, 10_000, 64);
-  // Step forward on the 10,000-task machine, where it was paused (no frame is sent ahead above 1,000 tasks: each click waits for the worker).
+  // Step forward on the 10,000-task machine, in its transition (the play above reached the run's end, where Step forward does nothing);
+  // no frame is sent ahead above 1,000 tasks: each click waits for the worker.
+  await page.evaluate(() => window.klpscope?.store.getState().send({ type: 'seek', step: 2000 }));
+  await page.waitForFunction(() => window.klpscope?.store.getState().frame?.step === 2000, null, { timeout: 60_000 });
+  await page.waitForTimeout(500);
   const steps10k = await stepLatency(page, STEP_CLICKS_10K);
   await loadBig(page, 100_000, 256);
   const { result: p100k, work: w100k } = await mainThreadWork(page, () => playFrames(page));
