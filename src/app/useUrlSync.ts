@@ -2,7 +2,7 @@
 // opens what the hash says; moving through time rewrites the hash in place
 // (replaceState, throttled, so Back is not flooded); opening another
 // scenario adds a history entry (pushState).
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import { linkFromApp } from './link.ts';
 import { useAppStore } from './store.ts';
 import type { AppStore } from './store.ts';
@@ -23,7 +23,10 @@ export function currentHash(store: AppStore): string | null {
 
 export function useUrlSync(): void {
   const store = useAppStore();
-  useEffect(() => {
+  // A layout effect: the page's own link is opened in the render that first shows the page. As a
+  // passive effect (a frame late under Preact), a scenario opened in that first frame (a key, a
+  // click, a script) was then replaced by the empty link's default demo.
+  useLayoutEffect(() => {
     let written = location.hash.replace(/^#/, '');
     let push = false;
     let timer: ReturnType<typeof setTimeout> | undefined;

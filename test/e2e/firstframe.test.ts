@@ -5,7 +5,7 @@
 // moment acts. (How soon that frame comes is measured by bench:ui, not here.)
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, startHarness } from './browser.ts';
+import { ARTIFACTS, settled, startHarness } from './browser.ts';
 import type { Harness } from './browser.ts';
 
 let h: Harness;
@@ -106,6 +106,29 @@ describe('the first interactive frame', () => {
     await page.context().close();
   });
 
+  it('keeps a scenario opened in the first animation frame after the first frame: the page\'s own (empty) link does not reopen the default demo over it', async () => {
+    const page = await h.newPage({ width: 1366, height: 768 });
+    await page.addInitScript({
+      content: `window.__opened = new Promise((resolve) => {
+        const check = () => {
+          const store = window.klpscope?.store;
+          if (!store?.getState().frame) return requestAnimationFrame(check);
+          store.getState().load({ preset: 'fork' });
+          resolve(null);
+        };
+        requestAnimationFrame(check);
+      });`,
+    });
+    await page.goto(h.url);
+    await page.evaluate(() => (window as unknown as { __opened: Promise<null> }).__opened);
+    await page.waitForFunction(() => window.klpscope?.store.getState().meta?.preset === 'fork', undefined, { timeout: 10_000 });
+    // Anything the worker still had to say about the boot's load has come: the demo opened stays.
+    await settled(page);
+    expect(await page.evaluate(() => window.klpscope?.store.getState().meta?.preset)).toBe('fork');
+    expect(await page.evaluate(() => window.klpscope?.store.getState().source)).toEqual({ preset: 'fork' });
+    await page.context().close();
+  });
+
   it('paints the timeline at the width of its box in the first frame (not at a default width, redrawn a frame later)', async () => {
     const page = await h.newPage({ width: 1366, height: 768 });
     // At the first animation frame that has the store's first frame, wait one more: that frame has been painted.
@@ -132,11 +155,19 @@ describe('the first interactive frame', () => {
     const html = await (await fetch(h.url)).text();
     // A stylesheet link in the page would hold back the entry's module script (and the worker's start) until it loaded.
     expect(html).not.toMatch(/rel="stylesheet"/);
-    const preloaded = [...html.matchAll(/<link rel="preload" as="style" href="\.\/(assets\/[^"]+\.css)">/g)].map((m) => m[1]);
+    // With crossorigin, as Vite's loader asks for it: a preload in another credentials mode is not used (and the sheet is fetched twice).
+    const preloaded = [...html.matchAll(/<link rel="preload" as="style" crossorigin href="\.\/(assets\/[^"]+\.css)">/g)].map((m) => m[1]);
     expect(preloaded).toHaveLength(1);
     expect(html).toMatch(/<link rel="modulepreload" crossorigin href="\.\/assets\/mount-[^"]+\.js">/);
-    const page = await openWatched();
+    const page = await h.newPage({ width: 1366, height: 768 });
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (/preload/i.test(m.text())) warnings.push(m.text());
+    });
+    await page.addInitScript({ content: WATCH_FIRST_FRAME });
+    await page.goto(h.url);
     await page.evaluate(() => (window as unknown as { __firstFrame: Promise<FirstFrame> }).__firstFrame);
+    expect(warnings).toEqual([]);
     // The stylesheet the app's chunk asks for is the one preloaded.
     const applied = await page.evaluate(() => [...document.styleSheets].map((s) => new URL(s.href ?? '', location.href).pathname));
     expect(applied.some((p) => p.endsWith(`/${preloaded[0]}`))).toBe(true);
