@@ -4,7 +4,7 @@
 // previous frame's are replaced by the previous frame's own objects. A panel
 // whose selector reads a part that a step did not change then gets the same
 // reference, and does not render again (useApp compares with Object.is).
-import type { Frame, TaskColumns } from '../worker/protocol.ts';
+import type { Frame } from '../worker/protocol.ts';
 
 /**
  * Typed arrays longer than this are not compared (a 100,000-task machine's
@@ -65,18 +65,6 @@ export function share<T>(prev: T, next: T): T {
   return (changed ? out : next) as T;
 }
 
-/** The task table: each column shared on its own (kinds and pids rarely change; run states often do). */
-function shareColumns(prev: TaskColumns, next: TaskColumns): TaskColumns {
-  const pid = share(prev.pid, next.pid);
-  const patchState = share(prev.patchState, next.patchState);
-  const tif = share(prev.tif, next.tif);
-  const run = share(prev.run, next.run);
-  const kind = share(prev.kind, next.kind);
-  const cpu = share(prev.cpu, next.cpu);
-  if (prev.count === next.count && pid === prev.pid && patchState === prev.patchState && tif === prev.tif && run === prev.run && kind === prev.kind && cpu === prev.cpu) return prev;
-  return { ...next, pid, patchState, tif, run, kind, cpu };
-}
-
 /** Fields of a frame the store reads from the reply itself (appends, task names, the frame sent ahead), never from the frame it keeps. */
 const TAKEN_BY_THE_STORE: ReadonlySet<keyof Frame> = new Set(['log', 'samples', 'milestones', 'lanes', 'comms', 'next']);
 
@@ -92,7 +80,8 @@ export function shareFrame(prev: Frame | null, next: Frame): Frame {
   const globals = share(prev.globals, next.globals);
   const cpus = share(prev.cpus, next.cpus);
   const funcStacks = share(prev.funcStacks, next.funcStacks);
-  const tasks = shareColumns(prev.tasks, next.tasks);
+  // The task table: each column shared on its own (kinds and pids rarely change; run states often do).
+  const tasks = share(prev.tasks, next.tasks);
   const selected = share(prev.selected, next.selected);
   const actions = share(prev.actions, next.actions);
   const tour = share(prev.tour, next.tour);
