@@ -10,10 +10,8 @@
 //   npx vite build --minify false --outDir /tmp/klp-trace && npx tsx bench/step-trace.ts /tmp/klp-trace
 // The trace is kept in /tmp/step-trace.json; ANALYSE=/tmp/step-trace.json reads it again.
 import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { openBuiltApp } from './open.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const outDir = process.argv[2] ?? 'dist';
 const CLICKS = Number(process.env.CLICKS ?? 40);
 
@@ -31,14 +29,7 @@ interface TraceEvent {
 }
 
 async function main() {
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, build: { outDir }, logLevel: 'silent' });
-  const url = server.resolvedUrls?.local[0] ?? '';
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  const { page, url, close } = await openBuiltApp(outDir);
   await page.goto(url);
   await page.waitForFunction(() => window.klpscope?.store.getState().frame != null);
   await page.waitForTimeout(1000);
@@ -80,8 +71,7 @@ async function main() {
   const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.end');
   await done;
-  await browser.close();
-  await server.close();
+  await close();
   writeFileSync('/tmp/step-trace.json', JSON.stringify({ traceEvents: events, wall }));
 
   analyse(events, wall);

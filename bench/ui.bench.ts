@@ -12,11 +12,8 @@
 // first interactive frame and Step forward.
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { preview } from 'vite';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+import { openBuiltApp } from './open.ts';
 
 function bigScenario(tasks: number, cpus: number) {
   return {
@@ -544,15 +541,7 @@ function stepRows(row: Row, r: StepRun, what = 'click "Step forward"'): void {
 }
 
 async function main() {
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
-  const url = server.resolvedUrls?.local[0] ?? '';
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  // tsx keeps function names with a helper that the page does not have.
-  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  const { browser, page, url, close } = await openBuiltApp();
   // From the navigation's start (the page's clock) to the first frame of the default scenario on screen:
   // once in this fresh browser (nothing cached, the first page it opens), then in fresh contexts (no HTTP
   // or code cache: a first visit with the browser already running).
@@ -571,8 +560,7 @@ async function main() {
   // BENCH_UI_ONLY=page: only the first interactive frame and Step forward (a minute).
   if (process.env.BENCH_UI_ONLY === 'page') {
     const steps = await stepLatency(page, STEP_CLICKS_PAGE);
-    await browser.close();
-    await server.close();
+    await close();
     row('measure', 'figure', 'budget');
     firstFrameRows(row, firstFrame, visits);
     stepRows(row, steps);
@@ -583,8 +571,7 @@ async function main() {
     const memory = await workerMemory(browser, page);
     // A page that stopped answering (an older build) gives no Pause figure, but the rows above still print.
     const pause = process.env.BENCH_UI_PAUSE === '0' ? { ms: [NaN], moved: 0 } : await pauseLatency(page).catch(() => ({ ms: [NaN], moved: 0 }));
-    await browser.close();
-    await server.close();
+    await close();
     row('measure', 'figure', 'budget');
     longPlayRows(row, memory, pause);
     return;
@@ -604,8 +591,7 @@ async function main() {
   const keys = await editorKeystrokes(page);
   const memory = await workerMemory(browser, page);
   const pause = await pauseLatency(page);
-  await browser.close();
-  await server.close();
+  await close();
 
   const assets = readdirSync('dist/assets').filter((f) => f.endsWith('.js'));
   const sizes = assets.map((f) => ({ f, gz: gzipSync(readFileSync(`dist/assets/${f}`)).length }));

@@ -5,8 +5,8 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { preview } from 'vite';
 import type { PreviewServer } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 export const ARTIFACTS = 'test-results/artifacts';
 
 export interface Harness {
@@ -25,7 +25,7 @@ export async function startHarness(): Promise<Harness> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [...CHROMIUM_ARGS, '--disable-quic'],
   });
   return {
     browser,
