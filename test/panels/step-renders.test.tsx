@@ -16,27 +16,7 @@ import { KernelCode } from '../../src/panels/code/KernelCode.tsx';
 import { KernelLog } from '../../src/panels/KernelLog.tsx';
 import { flush, renderWithSim } from './harness.tsx';
 import { createAppStore, StoreProvider } from '../../src/app/store.ts';
-import type { SimClient } from '../../src/app/client.ts';
-import { Session } from '../../src/worker/session.ts';
-import type { Reply } from '../../src/worker/protocol.ts';
-
-/** A client over a Session that computes the next step ahead, whose replies wait until the test delivers them. */
-function queuedClient() {
-  const queue: Reply[] = [];
-  let handler: (r: Reply) => void = () => {};
-  const session = new Session((r) => queue.push(r), () => 0, {}, null, undefined, true);
-  const client: SimClient = {
-    send: (msg) => session.handle(msg),
-    listen: (h) => {
-      handler = h;
-    },
-    close: () => {},
-  };
-  const deliver = () => {
-    for (const r of queue.splice(0)) handler(r);
-  };
-  return { client, deliver, queue };
-}
+import { queuedClient } from '../app/queuedClient.ts';
 
 /** Preact's hook before each component render (`options._render`, named `__r` in its build). */
 type RenderHook = { __r?: (vnode: { type: unknown }) => void };
