@@ -13,34 +13,17 @@ import { createAppStore } from '../../src/app/store.ts';
 import type { SimClient } from '../../src/app/client.ts';
 import { Session } from '../../src/worker/session.ts';
 import { nextOf } from '../../src/worker/protocol.ts';
-import type { Frame, NextStep, Reply, ScenarioSource, StepUnit } from '../../src/worker/protocol.ts';
+import type { Frame, NextStep, Reply, ScenarioSource } from '../../src/worker/protocol.ts';
 import { SERIES_BOUNDS } from '../../src/worker/bounded.ts';
 import type { SeriesBounds } from '../../src/worker/bounded.ts';
-
-/** Bounds so small that the series are thinned and the log windowed (their state is the run's too). */
-const SMALL: SeriesBounds = { whole: 8, buckets: 8, runs: 24, logWindow: 10, logBefore: 4 };
+import { SMALL, apply as sendOp, ops } from './sessionOps.ts';
+import type { Op } from './sessionOps.ts';
 
 const spin = { format: 'klpscope/1', name: 'spin', tasks: [{ comm: 'spin', count: 4, userMs: [0, 0] }], script: ['sleep 1'] };
 /** klp_start_transition walks 1,500 tasks in one operation: an insmod here is an action of several slices on the same run. */
 const many = { format: 'klpscope/1', name: 'many', machine: { cpus: 4 }, tasks: [{ comm: 'app', count: 1500, syscalls: ['getpid', 'read_cmdline'] }], script: [] };
 const PRESETS = ['first-livepatch', 'fork', 'signals-force', 'sleeper-stalls'] as const;
 const COMMANDS = ['cat /proc/cmdline', 'kill 4', 'fork 4', 'echo hi > /dev/kmsg', 'insmod test_klp_livepatch.ko', 'insmdo lp.ko'];
-
-type Op =
-  | { readonly op: 'load'; readonly source: ScenarioSource }
-  | { readonly op: 'step'; readonly unit: StepUnit; readonly direction: 1 | -1 }
-  | { readonly op: 'seek'; readonly at: number }
-  | { readonly op: 'jump'; readonly to: 'start' | 'end' }
-  | { readonly op: 'play'; readonly ticks: number }
-  | { readonly op: 'act'; readonly command: string }
-  | { readonly op: 'actBack'; readonly back: number; readonly command: string }
-  /** A seek there (for both sessions), then the action (for one). */
-  | { readonly op: 'actAt'; readonly at: number; readonly command: string }
-  | { readonly op: 'select'; readonly task: number | null }
-  | { readonly op: 'pin'; readonly task: number; readonly on: boolean }
-  | { readonly op: 'tour'; readonly stop: number }
-  | { readonly op: 'tourBack' }
-  | { readonly op: 'speed'; readonly index: number };
 
 const sourceArb: fc.Arbitrary<ScenarioSource> = fc.oneof(
   fc.constantFrom(...PRESETS).map((preset): ScenarioSource => ({ preset })),
@@ -50,17 +33,17 @@ const sourceArb: fc.Arbitrary<ScenarioSource> = fc.oneof(
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: sourceArb.map((source): Op => ({ op: 'load', source })) },
-  { weight: 4, arbitrary: fc.record({ unit: fc.constantFrom<StepUnit>('event', 'livepatch', 'switch', 'second'), direction: fc.constantFrom<1 | -1>(1, -1) }).map((r): Op => ({ op: 'step', ...r })) },
-  { weight: 2, arbitrary: fc.double({ min: 0, max: 1.1, noNaN: true }).map((at): Op => ({ op: 'seek', at })) },
-  { weight: 1, arbitrary: fc.constantFrom<'start' | 'end'>('start', 'end').map((to): Op => ({ op: 'jump', to })) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((ticks): Op => ({ op: 'play', ticks })) },
-  { weight: 2, arbitrary: fc.constantFrom(...COMMANDS).map((command): Op => ({ op: 'act', command })) },
-  { weight: 1, arbitrary: fc.record({ back: fc.integer({ min: 1, max: 300 }), command: fc.constantFrom(...COMMANDS) }).map((r): Op => ({ op: 'actBack', ...r })) },
+  { weight: 4, arbitrary: ops.step },
+  { weight: 2, arbitrary: ops.seek(1.1) },
+  { weight: 1, arbitrary: ops.jump },
+  { weight: 1, arbitrary: ops.play(4) },
+  { weight: 2, arbitrary: ops.act(COMMANDS) },
+  { weight: 1, arbitrary: ops.actBack(COMMANDS, 300) },
   { weight: 2, arbitrary: fc.option(fc.integer({ min: 0, max: 12 })).map((task): Op => ({ op: 'select', task })) },
-  { weight: 1, arbitrary: fc.record({ task: fc.integer({ min: 0, max: 12 }), on: fc.boolean() }).map((r): Op => ({ op: 'pin', ...r })) },
+  { weight: 1, arbitrary: ops.pin },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 6 }).map((stop): Op => ({ op: 'tour', stop })) },
   { weight: 1, arbitrary: fc.constant<Op>({ op: 'tourBack' }) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((index): Op => ({ op: 'speed', index })) },
+  { weight: 1, arbitrary: ops.speed },
 );
 
 /** An operation and how many slices the worker runs after it before the next message (Infinity: until it is idle). */
@@ -113,51 +96,7 @@ function page(bounds: SeriesBounds) {
 type Page = ReturnType<typeof page>;
 
 function apply(p: Page, o: Op): void {
-  const s = p.store.getState();
-  switch (o.op) {
-    case 'load':
-      s.load(o.source);
-      return;
-    case 'step':
-      s.send({ type: 'step', unit: o.unit, direction: o.direction });
-      return;
-    case 'seek':
-      s.send({ type: 'seek', step: Math.floor(o.at * (s.frame?.computed ?? 0)) });
-      return;
-    case 'jump':
-      s.send({ type: 'jump', to: o.to });
-      return;
-    case 'play':
-      s.send({ type: 'play' });
-      for (let i = 0; i < o.ticks; i++) p.session.tick();
-      p.store.getState().send({ type: 'pause' });
-      return;
-    case 'act':
-      s.act(o.command, true);
-      return;
-    case 'actBack':
-      s.send({ type: 'seek', step: Math.max(0, (s.frame?.step ?? 0) - o.back) });
-      p.store.getState().act(o.command, true);
-      return;
-    case 'actAt':
-      s.send({ type: 'seek', step: Math.floor(o.at * (s.frame?.computed ?? 0)) });
-      return;
-    case 'select':
-      s.send({ type: 'select', task: o.task });
-      return;
-    case 'pin':
-      s.send({ type: 'pin', task: o.task, on: o.on });
-      return;
-    case 'tour':
-      s.send({ type: 'tour', stop: o.stop });
-      return;
-    case 'tourBack':
-      s.send({ type: 'tour-back' });
-      return;
-    case 'speed':
-      s.send({ type: 'speed', index: o.index });
-      return;
-  }
+  sendOp(p.session, p.store, o);
 }
 
 /**

@@ -11,44 +11,31 @@ import { createAppStore } from '../../src/app/store.ts';
 import type { AppStore } from '../../src/app/store.ts';
 import type { SimClient } from '../../src/app/client.ts';
 import { Session } from '../../src/worker/session.ts';
-import type { Reply, StepUnit } from '../../src/worker/protocol.ts';
+import type { Reply } from '../../src/worker/protocol.ts';
 import { SERIES_BOUNDS, countUpTo, logWindow, reduceCpuRuns, reduceLaneMarks, reduceSamples, runBounds, thinAll } from '../../src/worker/bounded.ts';
 import type { SeriesBounds } from '../../src/worker/bounded.ts';
+import { SMALL, apply, ops } from './sessionOps.ts';
+import type { Op } from './sessionOps.ts';
 
 const PRESETS = ['first-livepatch', 'fork', 'reverse-stalled', 'bug-a-rfc', 'signals-force'] as const;
-type PresetId = (typeof PRESETS)[number];
 
 /** Commands the shell takes in every preset, and some it refuses. */
 const VALID = ['cat /proc/cmdline', 'kill 4', 'fork 4', 'wake 4', 'echo 1 > /sys/devices/system/cpu/cpu1/online', 'echo hi > /dev/kmsg', 'rmmod nosuch'];
 const INVALID = ['insmdo lp.ko', 'sleep 1', '', 'wait', 'echo 1 >'];
 
-type Op =
-  | { readonly op: 'load'; readonly preset: PresetId }
-  | { readonly op: 'step'; readonly unit: StepUnit; readonly direction: 1 | -1 }
-  | { readonly op: 'seek'; readonly at: number }
-  | { readonly op: 'jump'; readonly to: 'start' | 'end' }
-  | { readonly op: 'play'; readonly ticks: number }
-  | { readonly op: 'speed'; readonly index: number }
-  | { readonly op: 'act'; readonly command: string }
-  | { readonly op: 'actBack'; readonly back: number; readonly command: string }
-  | { readonly op: 'pin'; readonly task: number; readonly on: boolean };
-
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 1, arbitrary: fc.constantFrom(...PRESETS).map((preset): Op => ({ op: 'load', preset })) },
-  { weight: 4, arbitrary: fc.record({ unit: fc.constantFrom<StepUnit>('event', 'livepatch', 'switch', 'second'), direction: fc.constantFrom<1 | -1>(1, -1) }).map((r): Op => ({ op: 'step', ...r })) },
-  { weight: 3, arbitrary: fc.double({ min: 0, max: 1.2, noNaN: true }).map((at): Op => ({ op: 'seek', at })) },
-  { weight: 1, arbitrary: fc.constantFrom<'start' | 'end'>('start', 'end').map((to): Op => ({ op: 'jump', to })) },
-  { weight: 2, arbitrary: fc.integer({ min: 1, max: 6 }).map((ticks): Op => ({ op: 'play', ticks })) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((index): Op => ({ op: 'speed', index })) },
-  { weight: 2, arbitrary: fc.constantFrom(...VALID, ...INVALID).map((command): Op => ({ op: 'act', command })) },
-  { weight: 2, arbitrary: fc.record({ back: fc.integer({ min: 1, max: 400 }), command: fc.constantFrom(...VALID, ...INVALID) }).map((r): Op => ({ op: 'actBack', ...r })) },
+  { weight: 1, arbitrary: fc.constantFrom(...PRESETS).map((preset): Op => ({ op: 'load', source: { preset } })) },
+  { weight: 4, arbitrary: ops.step },
+  { weight: 3, arbitrary: ops.seek(1.2) },
+  { weight: 1, arbitrary: ops.jump },
+  { weight: 2, arbitrary: ops.play(6) },
+  { weight: 1, arbitrary: ops.speed },
+  { weight: 2, arbitrary: ops.act([...VALID, ...INVALID]) },
+  { weight: 2, arbitrary: ops.actBack([...VALID, ...INVALID], 400) },
 );
 
 /** Operations of the bounded check: the above and pinning tasks' lanes (their marks are a series too). */
-const boundedOpArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 8, arbitrary: opArb },
-  { weight: 1, arbitrary: fc.record({ task: fc.integer({ min: 0, max: 12 }), on: fc.boolean() }).map((r): Op => ({ op: 'pin', ...r })) },
-);
+const boundedOpArb: fc.Arbitrary<Op> = fc.oneof({ weight: 8, arbitrary: opArb }, { weight: 1, arbitrary: ops.pin });
 
 /**
  * A session and a store joined by a client that answers at once; the clock
@@ -70,42 +57,6 @@ function pair(bounds: SeriesBounds = SERIES_BOUNDS, prefetch = false) {
   return { session, store: createAppStore(client) };
 }
 
-function apply(session: Session, store: AppStore, o: Op): void {
-  const s = store.getState();
-  switch (o.op) {
-    case 'load':
-      s.load({ preset: o.preset });
-      return;
-    case 'step':
-      s.send({ type: 'step', unit: o.unit, direction: o.direction });
-      return;
-    case 'seek':
-      s.send({ type: 'seek', step: Math.floor(o.at * (s.frame?.computed ?? 0)) });
-      return;
-    case 'jump':
-      s.send({ type: 'jump', to: o.to });
-      return;
-    case 'play':
-      s.send({ type: 'play' });
-      for (let i = 0; i < o.ticks; i++) session.tick();
-      s.send({ type: 'pause' });
-      return;
-    case 'speed':
-      s.send({ type: 'speed', index: o.index });
-      return;
-    case 'act':
-      s.act(o.command, true);
-      return;
-    case 'actBack':
-      s.send({ type: 'seek', step: Math.max(0, (s.frame?.step ?? 0) - o.back) });
-      store.getState().act(o.command, true);
-      return;
-    case 'pin':
-      s.send({ type: 'pin', task: o.task, on: o.on });
-      return;
-  }
-}
-
 /** The series a fresh session and store build for the same scenario, actions and computed length. */
 function rebuild(store: AppStore, bounds: SeriesBounds = SERIES_BOUNDS) {
   const s = store.getState();
@@ -121,8 +72,6 @@ function rebuild(store: AppStore, bounds: SeriesBounds = SERIES_BOUNDS) {
   return { computed: f.frame?.computed, step: f.frame?.step, log: f.log.toArray(), logOffset: f.log.offset, samples: f.samples.toArray(), milestones: f.milestones.toArray(), cpuRuns: f.cpuRuns?.toArray() ?? null, laneMarks: f.laneMarks.toArray() };
 }
 
-/** Bounds so small that the presets' series are thinned and their logs windowed. */
-const SMALL: SeriesBounds = { whole: 8, buckets: 8, runs: 24, logWindow: 10, logBefore: 4 };
 /** Every item sent: the whole series, to check what a bounded page holds against. */
 const WHOLE: SeriesBounds = { whole: Infinity, buckets: Infinity, runs: Infinity, logWindow: Infinity, logBefore: Infinity };
 
@@ -187,7 +136,7 @@ const REGRESSIONS: Record<string, readonly Op[]> = {
   // far past where the scenario ends (now it stops there).
   'a search forward stops where the scenario ends': [
     { op: 'step', unit: 'event', direction: -1 },
-    { op: 'load', preset: 'bug-a-rfc' },
+    { op: 'load', source: { preset: 'bug-a-rfc' } },
     { op: 'step', unit: 'second', direction: 1 },
     { op: 'step', unit: 'switch', direction: 1 },
     { op: 'seek', at: 1.3565907345583797e-94 },
