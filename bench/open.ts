@@ -1,5 +1,5 @@
-// The built app as the benches open it: served by vite preview, in headless
-// Chromium, one page at 1366×768.
+// The built app as the benches open it (served by vite preview, in headless
+// Chromium, one page at 1366×768), and the Chrome trace events they read.
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { preview } from 'vite';
@@ -29,4 +29,18 @@ export async function openBuiltApp(outDir = 'dist'): Promise<BenchPage> {
       await server.close();
     },
   };
+}
+
+/** An event of a Chrome trace (CDP Tracing, ReportEvents), as the benches read them. */
+export interface TraceEvent {
+  readonly name: string;
+  readonly cat: string;
+  readonly ph: string;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly tdur?: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly id?: string;
+  readonly args?: Record<string, unknown> & { readonly name?: string; readonly data?: Record<string, unknown> };
 }

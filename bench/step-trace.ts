@@ -11,22 +11,11 @@
 // The trace is kept in /tmp/step-trace.json; ANALYSE=/tmp/step-trace.json reads it again.
 import { writeFileSync } from 'node:fs';
 import { openBuiltApp } from './open.ts';
+import type { TraceEvent } from './open.ts';
 
 const outDir = process.argv[2] ?? 'dist';
 const CLICKS = Number(process.env.CLICKS ?? 40);
 
-interface TraceEvent {
-  readonly name: string;
-  readonly cat: string;
-  readonly ph: string;
-  readonly ts: number;
-  readonly dur?: number;
-  readonly tdur?: number;
-  readonly pid: number;
-  readonly tid: number;
-  readonly id?: string;
-  readonly args?: Record<string, unknown> & { readonly name?: string; readonly data?: Record<string, unknown> };
-}
 
 async function main() {
   const { page, url, close } = await openBuiltApp(outDir);

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { openBuiltApp } from './open.ts';
+import type { TraceEvent } from './open.ts';
 
 function bigScenario(tasks: number, cpus: number) {
   return {
@@ -62,16 +63,6 @@ interface MainThreadWork {
  * inflate far less than the wall-clock frame times: where the frame time goes.
  */
 async function mainThreadWork<T>(page: Page, run: () => Promise<T>): Promise<{ result: T; work: MainThreadWork }> {
-  interface TraceEvent {
-    readonly name: string;
-    readonly ph: string;
-    readonly ts: number;
-    readonly dur?: number;
-    readonly tdur?: number;
-    readonly pid: number;
-    readonly tid: number;
-    readonly args?: { readonly name?: string };
-  }
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
