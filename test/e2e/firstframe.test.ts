@@ -31,13 +31,26 @@ interface FirstFrame {
   readonly timelinePaths: number;
 }
 
-/** Before the app runs: at each animation frame, look for the store's first frame; at the first that has one, note what the page shows. */
-const WATCH_FIRST_FRAME = `
-window.__firstFrame = new Promise((resolve) => {
+/**
+ * An init script: at the first animation frame in which the store has a
+ * frame, runs `body` (JavaScript that calls resolve), and sets window[name] to
+ * the promise of what it resolves with.
+ */
+const atFirstFrame = (name: string, body: string): string => `
+window.${name} = new Promise((resolve) => {
   const check = () => {
-    const s = window.klpscope?.store.getState();
-    const f = s?.frame;
-    if (f === null || f === undefined) return requestAnimationFrame(check);
+    if (!window.klpscope?.store.getState().frame) return requestAnimationFrame(check);
+    ${body}
+  };
+  requestAnimationFrame(check);
+});`;
+
+/** Before the app runs: at each animation frame, look for the store's first frame; at the first that has one, note what the page shows. */
+const WATCH_FIRST_FRAME = atFirstFrame(
+  '__firstFrame',
+  `
+    const s = window.klpscope.store.getState();
+    const f = s.frame;
     const regions = {};
     for (const el of document.querySelectorAll('[role="region"], section[aria-labelledby]')) {
       const name = el.getAttribute('aria-label') ?? document.getElementById(el.getAttribute('aria-labelledby') ?? '')?.textContent ?? '';
@@ -60,10 +73,8 @@ window.__firstFrame = new Promise((resolve) => {
       })(),
       timelinePaths: document.querySelectorAll('.timeline-panel svg path').length,
     });
-  };
-  requestAnimationFrame(check);
-});
-`;
+`,
+);
 
 async function openWatched(): Promise<Page> {
   const page = await h.newPage({ width: 1366, height: 768 });
@@ -108,17 +119,7 @@ describe('the first interactive frame', () => {
 
   it('keeps a scenario opened in the first animation frame after the first frame: the page\'s own (empty) link does not reopen the default demo over it', async () => {
     const page = await h.newPage({ width: 1366, height: 768 });
-    await page.addInitScript({
-      content: `window.__opened = new Promise((resolve) => {
-        const check = () => {
-          const store = window.klpscope?.store;
-          if (!store?.getState().frame) return requestAnimationFrame(check);
-          store.getState().load({ preset: 'fork' });
-          resolve(null);
-        };
-        requestAnimationFrame(check);
-      });`,
-    });
+    await page.addInitScript({ content: atFirstFrame('__opened', "window.klpscope.store.getState().load({ preset: 'fork' }); resolve(null);") });
     await page.goto(h.url);
     await page.evaluate(() => (window as unknown as { __opened: Promise<null> }).__opened);
     await page.waitForFunction(() => window.klpscope?.store.getState().meta?.preset === 'fork', undefined, { timeout: 10_000 });
@@ -133,16 +134,13 @@ describe('the first interactive frame', () => {
     const page = await h.newPage({ width: 1366, height: 768 });
     // At the first animation frame that has the store's first frame, wait one more: that frame has been painted.
     await page.addInitScript({
-      content: `window.__painted = new Promise((resolve) => {
-        const check = () => {
-          if (!window.klpscope?.store.getState().frame) return requestAnimationFrame(check);
-          requestAnimationFrame(() => {
-            const svg = document.querySelector('svg.tl-svg');
-            resolve({ drawn: Number(svg?.getAttribute('width') ?? 0), box: svg?.parentElement?.getBoundingClientRect().width ?? 0 });
-          });
-        };
-        requestAnimationFrame(check);
-      });`,
+      content: atFirstFrame(
+        '__painted',
+        `requestAnimationFrame(() => {
+          const svg = document.querySelector('svg.tl-svg');
+          resolve({ drawn: Number(svg?.getAttribute('width') ?? 0), box: svg?.parentElement?.getBoundingClientRect().width ?? 0 });
+        });`,
+      ),
     });
     await page.goto(h.url);
     const w = await page.evaluate(() => (window as unknown as { __painted: Promise<{ drawn: number; box: number }> }).__painted);
