@@ -76,21 +76,18 @@ const TAKEN_BY_THE_STORE: ReadonlySet<keyof Frame> = new Set(['log', 'samples', 
  */
 export function shareFrame(prev: Frame | null, next: Frame): Frame {
   if (prev === null || prev === next) return next;
-  const event = share(prev.event, next.event);
-  const globals = share(prev.globals, next.globals);
-  const cpus = share(prev.cpus, next.cpus);
-  const funcStacks = share(prev.funcStacks, next.funcStacks);
-  // The task table: each column shared on its own (kinds and pids rarely change; run states often do).
-  const tasks = share(prev.tasks, next.tasks);
-  const selected = share(prev.selected, next.selected);
-  const actions = share(prev.actions, next.actions);
-  const tour = share(prev.tour, next.tour);
+  const out: Record<string, unknown> = { ...next };
+  let same = true;
+  // Every part a panel reads, whatever the frame carries (the task table column by column, through share).
+  for (const k of Object.keys(next) as (keyof Frame)[]) {
+    if (TAKEN_BY_THE_STORE.has(k)) continue;
+    out[k] = share(prev[k], next[k]);
+    if (out[k] !== prev[k]) same = false;
+  }
+  for (const k of Object.keys(prev) as (keyof Frame)[]) if (!TAKEN_BY_THE_STORE.has(k) && !(k in next)) same = false;
+  // Of the lanes, panels read the pinned tasks (and whether CPU runs are drawn); the runs and marks are appends.
   const pinned = share(prev.lanes.pinned, next.lanes.pinned);
-  const progress = share(prev.progress, next.progress);
-  const lanes = pinned === next.lanes.pinned ? next.lanes : { ...next.lanes, pinned };
-  const out: Frame = { ...next, event, globals, cpus, funcStacks, tasks, selected, actions, tour, lanes, progress };
-  if (pinned !== prev.lanes.pinned || (prev.lanes.cpuRuns === null) !== (next.lanes.cpuRuns === null)) return out;
-  for (const k of Object.keys(out) as (keyof Frame)[]) if (!TAKEN_BY_THE_STORE.has(k) && out[k] !== prev[k]) return out;
-  for (const k of Object.keys(prev) as (keyof Frame)[]) if (!TAKEN_BY_THE_STORE.has(k) && !(k in out)) return out;
-  return prev;
+  if (pinned !== next.lanes.pinned) out.lanes = { ...next.lanes, pinned };
+  if (pinned !== prev.lanes.pinned || (prev.lanes.cpuRuns === null) !== (next.lanes.cpuRuns === null)) same = false;
+  return same ? prev : (out as unknown as Frame);
 }
