@@ -16,7 +16,11 @@ type TypedArray = Int8Array | Uint8Array | Int16Array | Int32Array | Float64Arra
 
 function sameTyped(a: TypedArray, b: TypedArray): boolean {
   if (a.constructor !== b.constructor || a.length !== b.length || a.length > SHARE_COLUMN_LIMIT) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    // -0 and 0 are different values (a Float64Array can hold both): 1/v tells them apart.
+    if (v !== b[i] || (v === 0 && 1 / v !== 1 / (b[i] as number))) return false;
+  }
   return true;
 }
 
@@ -41,8 +45,8 @@ export function share<T>(prev: T, next: T): T {
     for (let i = 0; i < n.length; i++) {
       const v = i < p.length ? share(p[i], n[i]) : n[i];
       out[i] = v;
-      if (i >= p.length || v !== p[i]) same = false;
-      if (v !== n[i]) changed = true;
+      if (i >= p.length || !Object.is(v, p[i])) same = false;
+      if (!Object.is(v, n[i])) changed = true;
     }
     if (same) return prev;
     // Nothing of prev in it: next as it came.
@@ -58,8 +62,8 @@ export function share<T>(prev: T, next: T): T {
   for (const k of keys) {
     const v = k in p ? share(p[k], n[k]) : n[k];
     out[k] = v;
-    if (!(k in p) || v !== p[k]) same = false;
-    if (v !== n[k]) changed = true;
+    if (!(k in p) || !Object.is(v, p[k])) same = false;
+    if (!Object.is(v, n[k])) changed = true;
   }
   if (same) return prev;
   return (changed ? out : next) as T;

@@ -1,6 +1,7 @@
 // Structural sharing between frames (share.ts): what a step did not change
 // keeps the previous frame's objects, so that panels reading only those do
 // not render again; what it changed is taken as it came.
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SHARE_COLUMN_LIMIT, share, shareFrame } from '../../src/app/share.ts';
@@ -57,6 +58,23 @@ describe('share', () => {
     expect(share(small, new Uint8Array([1, 3]))).not.toBe(small);
   });
 
+  it('tells -0 from 0, at the top, inside arrays and objects, and in a Float64Array', () => {
+    expect(Object.is(share(-0, -0), -0)).toBe(true);
+    expect(Object.is(share(-0, 0), 0)).toBe(true);
+    const arr = [-0];
+    expect(share(arr, [-0])).toBe(arr);
+    const arrOut = share(arr, [0]);
+    expect(arrOut).not.toBe(arr);
+    expect(Object.is(arrOut[0], 0)).toBe(true);
+    const obj = { x: 0 };
+    const objOut = share(obj, { x: -0 });
+    expect(objOut).not.toBe(obj);
+    expect(Object.is(objOut.x, -0)).toBe(true);
+    const f = new Float64Array([0]);
+    expect(share(f, new Float64Array([-0]))).not.toBe(f);
+    expect(share(f, new Float64Array([0]))).toBe(f);
+  });
+
   it('property: the result equals next; it is prev exactly when prev equals next', () => {
     const json = fc.jsonValue().filter((v) => !JSON.stringify(v).includes('__proto__'));
     fc.assert(
@@ -64,7 +82,8 @@ describe('share', () => {
         const next = same ? structuredClone(a) : b;
         const out = share(a, next);
         expect(out).toStrictEqual(next);
-        const equal = JSON.stringify(a) === JSON.stringify(next) && !Object.is(a, -0) && !Object.is(next, -0);
+        // Equal as values, -0 and 0 told apart (JSON.stringify writes both as 0).
+        const equal = isDeepStrictEqual(a, next);
         if (equal && typeof a === 'object' && a !== null) expect(out).toBe(a);
         if (!equal) expect(out).not.toBe(a);
       }),
