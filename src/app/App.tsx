@@ -30,6 +30,7 @@ import { ScenarioPicker } from '../panels/ScenarioPicker.tsx';
 import { KernelCode } from '../panels/code/KernelCode.tsx';
 import { CompareMenu } from '../panels/compare/CompareMenu.tsx';
 import { SearchDialog } from '../panels/search/SearchDialog.tsx';
+import { enNumber } from '../sim/format.ts';
 
 // Compare mode (with jsdiff) is a chunk of its own, fetched when a comparison opens: the first frame does not need it.
 const Compare = lazy(() => import('../panels/compare/Compare.tsx').then((m) => ({ default: m.Compare })));
@@ -237,7 +238,7 @@ function Notices() {
           </p>
           {lastGood !== null && (
             <button type="button" onClick={() => recover('last')}>
-              Back to the last good state{lastGood.step !== undefined ? ` (step ${lastGood.step.toLocaleString('en')})` : ''}
+              Back to the last good state{lastGood.step !== undefined ? ` (step ${enNumber(lastGood.step)})` : ''}
             </button>
           )}
           <button type="button" onClick={() => recover('default')}>
@@ -268,7 +269,7 @@ function Notices() {
       {pendingAct && loaded && (
         <div className="notice notice-branch" role="alertdialog" aria-label="Discard the future?">
           <p>
-            You are at step {step.toLocaleString('en')} and have seen up to step {seen.toLocaleString('en')}. Running <code>{pendingAct}</code> here starts a new branch: the {(seen - step).toLocaleString('en')} later
+            You are at step {enNumber(step)} and have seen up to step {enNumber(seen)}. Running <code>{pendingAct}</code> here starts a new branch: the {enNumber(seen - step)} later
             events are discarded.
           </p>
           <button type="button" autoFocus onClick={() => act(pendingAct, true)}>

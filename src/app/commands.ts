@@ -5,6 +5,7 @@ import { SPEEDS } from '../worker/protocol.ts';
 import type { StepUnit } from '../worker/protocol.ts';
 import type { AppState } from './store.ts';
 import { chosenAxis } from '../panels/timeline/chosen.ts';
+import { enNumber } from '../sim/format.ts';
 
 export interface AppCommand {
   readonly id: string;
@@ -281,6 +282,6 @@ export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
 }
 
 /** The speeds' labels, formatted once: the transport shows one at every step, and number formatting is not free. */
-const SPEED_LABELS = SPEEDS.map((v) => (v === Infinity ? 'max' : `${v.toLocaleString('en')}/s`));
+const SPEED_LABELS = SPEEDS.map((v) => (v === Infinity ? 'max' : `${enNumber(v)}/s`));
 
 export const speedLabel = (index: number): string => SPEED_LABELS[index] ?? `speed ${index}`; // not a step of the speed slider

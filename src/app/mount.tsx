@@ -55,9 +55,6 @@ export function mount(booted: Booted): void {
     return workerClient(simWorker, WATCHDOG_MS, () => performance.now(), b);
   };
   const store = createAppStore(client());
-  // While the worker computes the first frame: the number formatting the panels
-  // use sets up its locale data on first use (10-20 ms), not in the first render.
-  (0).toLocaleString('en');
   // What to open comes from the URL hash (useUrlSync); this only exposes the store.
   window.klpscope = { store };
   const root = document.getElementById('root');

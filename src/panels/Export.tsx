@@ -17,6 +17,7 @@ import { CanvasUnavailableError, browserRaster, svgToPng } from './export/png.ts
 import type { RasterEnv } from './export/png.ts';
 import { backgroundColour, findTimeline, standaloneSvg } from './export/svg.ts';
 import './export.css';
+import { enNumber } from '../sim/format.ts';
 
 /** Saves `blob` as a file called `filename`. */
 export type Download = (filename: string, blob: Blob) => void;
@@ -60,7 +61,7 @@ function timelineSvg(state: AppState) {
   const svg = standaloneSvg(found.svg, {
     styleOf,
     background,
-    title: `${name}: tasks by patch state over simulated time, up to step ${step.toLocaleString('en')}`,
+    title: `${name}: tasks by patch state over simulated time, up to step ${enNumber(step)}`,
   });
   return { ...svg, background };
 }

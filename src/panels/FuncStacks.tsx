@@ -8,6 +8,7 @@ import { useApp } from '../app/store.ts';
 import type { FuncStackView, VersionView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
 import './model.css';
+import { enNumber } from '../sim/format.ts';
 
 export function FuncStacks() {
   const stacks = useApp((s) => s.frame?.funcStacks);
@@ -84,7 +85,7 @@ function Version(props: { readonly v: VersionView; readonly top: boolean; readon
           <span style={{ width: `${(share * 100).toFixed(2)}%` }} />
         </div>
         <span className="fs-n">
-          {v.tasks.toLocaleString('en')} {v.tasks === 1 ? 'task' : 'tasks'}
+          {enNumber(v.tasks)} {v.tasks === 1 ? 'task' : 'tasks'}
         </span>
       </div>
     </li>

@@ -9,6 +9,7 @@ import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../sim/types.ts';
 import type { GlobalsView, PatchView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
 import './model.css';
+import { enNumber } from '../sim/format.ts';
 
 /** `klp_target_state` (and `patch_state`) values as the kernel names them. */
 export function klpStateName(s: number): string {
@@ -79,22 +80,22 @@ function GlobalsBody(props: { readonly g: GlobalsView; readonly time: number }) 
         </dd>
       </dl>
       <p className="gl-counts">
-        <span className="gl-counts-live">{c.live.toLocaleString('en')} live tasks:</span>
+        <span className="gl-counts-live">{enNumber(c.live)} live tasks:</span>
         <span>
           <span className="mdl-swatch st-undefined" aria-hidden="true" />
-          {c.undefined.toLocaleString('en')} undefined
+          {enNumber(c.undefined)} undefined
         </span>
         <span>
           <span className="mdl-swatch st-unpatched" aria-hidden="true" />
-          {c.unpatched.toLocaleString('en')} unpatched
+          {enNumber(c.unpatched)} unpatched
         </span>
         <span>
           <span className="mdl-swatch st-patched" aria-hidden="true" />
-          {c.patched.toLocaleString('en')} patched
+          {enNumber(c.patched)} patched
         </span>
         <span title="TIF_PATCH_PENDING set">
           <span className="mdl-swatch st-pending" aria-hidden="true" />
-          {c.pending.toLocaleString('en')} pending
+          {enNumber(c.pending)} pending
         </span>
       </p>
       {g.patches.length > 0 && (

@@ -13,6 +13,7 @@ import { patchStateWords, seconds } from './Globals.tsx';
 import { RUN_WORDS as GRID_RUN_WORDS, runWords } from './taskgrid/describe.ts';
 import { Panel } from './Panel.tsx';
 import './model.css';
+import { enNumber } from '../sim/format.ts';
 
 type Selected = NonNullable<Frame['selected']>;
 
@@ -215,7 +216,7 @@ function History(props: { readonly history: readonly SwitchRecord[] }) {
         {props.history.map((h, i) => (
           <li key={i}>
             <button type="button" onClick={() => send({ type: 'seek', step: h.step })}>
-              <span className="ins-step">step {h.step.toLocaleString('en')}</span> <span className="ins-time">{seconds(h.time)}</span>{' '}
+              <span className="ins-step">step {enNumber(h.step)}</span> <span className="ins-time">{seconds(h.time)}</span>{' '}
               <span>
                 {patchStateName(h.from)} → {patchStateName(h.to)}
               </span>{' '}

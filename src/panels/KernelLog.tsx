@@ -17,6 +17,7 @@ import { countUpTo, filterLog, keptIndex, lineAt, linesUpTo, rowTop, rowTops, vi
 import type { Filtered, LogFilter } from './log/model.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
 import './timeline.css';
+import { enNumber } from '../sim/format.ts';
 
 /** Pixel height of one screen line (the CSS line-height of .log-list). */
 const LINE_HEIGHT = 18;
@@ -165,8 +166,8 @@ export function KernelLog() {
       className="log-panel"
       actions={
         <span className="log-count panel-meta" aria-live="off">
-          {count === total ? `${total.toLocaleString('en')} lines` : query.trim() === '' ? `${count.toLocaleString('en')} lines (${(total - count).toLocaleString('en')} debug lines hidden)` : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} lines`}
-          {log.offset > 0 && ` after ${log.offset.toLocaleString('en')} earlier lines (Export has them all)`}
+          {count === total ? `${enNumber(total)} lines` : query.trim() === '' ? `${enNumber(count)} lines (${enNumber(total - count)} debug lines hidden)` : `${enNumber(count)} of ${enNumber(total)} lines`}
+          {log.offset > 0 && ` after ${enNumber(log.offset)} earlier lines (Export has them all)`}
         </span>
       }
     >

@@ -7,6 +7,7 @@ import { InvariantText } from './Guarantees.tsx';
 import { Panel } from './Panel.tsx';
 import { groupSwitches, nameList, seconds, stateName, taskName, violationWords } from './log/narration.ts';
 import './timeline.css';
+import { enNumber } from '../sim/format.ts';
 
 function Start(props: { readonly description: string | undefined; readonly tour: boolean }) {
   return (
@@ -35,7 +36,7 @@ function EventStory(props: { readonly event: NarratedEvent; readonly name: (task
   return (
     <>
       <p className="narration-where">
-        Step <span className="mono">{e.step.toLocaleString('en')}</span> · <span className="mono">{seconds(e.time)}</span>
+        Step <span className="mono">{enNumber(e.step)}</span> · <span className="mono">{seconds(e.time)}</span>
         {e.cpu !== undefined && (
           <>
             {' '}

@@ -29,6 +29,7 @@ import { useElementSize } from './timeline/useElementSize.ts';
 import { useShortWindow } from './timeline/useShortWindow.ts';
 import { useFocus, windowMaxZoom, windowScale } from './timeline/focus.ts';
 import './timeline.css';
+import { enNumber } from '../sim/format.ts';
 
 /** Marks closer than this (px) are set apart. */
 const MARK_GAP = 11;
@@ -201,7 +202,7 @@ export function Timeline() {
   let note: string | null = null;
   if (frame === null) note = 'Loading…';
   else if (endStep === 0) note = 'Nothing computed yet: step forward or play.';
-  else if (endUs === 0 && axis === 'time') note = `All ${endStep.toLocaleString('en')} computed events so far happened at 0 s: the event axis (x) draws them apart.`;
+  else if (endUs === 0 && axis === 'time') note = `All ${enNumber(endStep)} computed events so far happened at 0 s: the event axis (x) draws them apart.`;
   const title = axis === 'event' && endUs === 0 && endStep > 0 ? `${AXIS_TITLE.event} (all at 0 s of simulated time)` : AXIS_TITLE[axis];
 
   const tools = (

@@ -11,6 +11,7 @@ import type { StopQuestion } from '../sim/scenario/tour.ts';
 import { presetEntry } from '../sim/scenario/presetIndex.ts';
 import { openDemo, twinOf } from './Gallery.tsx';
 import './gallery.css';
+import { enNumber } from '../sim/format.ts';
 
 /** Answers picked, by preset and stop: kept in the page only. */
 type Picks = Readonly<Record<string, number>>;
@@ -51,7 +52,7 @@ export function Tour() {
         {asked !== undefined && <Ask q={asked} pick={picks[key(tour.stop)]} onPick={(i) => setPicks((p) => ({ ...p, [key(tour.stop)]: i }))} />}
         {tour.offScript !== null && (
           <p className="tour-note tour-offscript" role="status">
-            This run has left the tour&rsquo;s script at step {tour.offScript.toLocaleString('en')}: the stops after it describe the tour&rsquo;s own run.{' '}
+            This run has left the tour&rsquo;s script at step {enNumber(tour.offScript)}: the stops after it describe the tour&rsquo;s own run.{' '}
             <button type="button" className="tour-link" onClick={() => send({ type: 'tour-back' })}>
               Back to the tour&rsquo;s run
             </button>

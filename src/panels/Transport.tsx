@@ -6,6 +6,7 @@ import type { AppState } from '../app/store.ts';
 import { SPEEDS } from '../worker/protocol.ts';
 import { NotRealKernel } from './search/SearchDialog.tsx';
 import type { StepUnit } from '../worker/protocol.ts';
+import { enNumber } from '../sim/format.ts';
 
 /** Drawn, so no font needs the glyphs. */
 const ICONS: Record<string, string> = {
@@ -84,7 +85,7 @@ export function Transport() {
 function Where() {
   const text = useApp((s) => {
     const f = s.frame;
-    return f ? `step ${f.step.toLocaleString('en')}${f.end !== null ? ` / ${f.end.toLocaleString('en')}` : ''} · ${(f.time / 1e6).toFixed(6)} s` : 'loading…';
+    return f ? `step ${enNumber(f.step)}${f.end !== null ? ` / ${enNumber(f.end)}` : ''} · ${(f.time / 1e6).toFixed(6)} s` : 'loading…';
   });
   const playing = useApp((s) => s.frame?.playing === true);
   return (

@@ -1,3 +1,4 @@
+import { enNumber } from './format.ts';
 // Every bound a run is held to, in one place (docs/scenario.md §12). Each
 // keeps one resource finite: memory (tasks, file sizes, events), the cost of
 // a random draw (time ranges), and how long a run may go on (events,
@@ -47,10 +48,10 @@ export type LimitKind = 'events' | 'time' | 'memory';
 export function limitMessage(kind: LimitKind, maxEvents = MAX_EVENTS, maxTimeUs = MAX_SIM_TIME_US, byteBudget = MEMORY_BUDGET_BYTES): string {
   switch (kind) {
     case 'events':
-      return `stopped at the limit of ${maxEvents.toLocaleString('en')} events per run, before the scenario ended`;
+      return `stopped at the limit of ${enNumber(maxEvents)} events per run, before the scenario ended`;
     case 'time':
-      return `stopped at the limit of ${(maxTimeUs / 1e6).toLocaleString('en')} simulated seconds per run, before the scenario ended`;
+      return `stopped at the limit of ${enNumber(maxTimeUs / 1e6)} simulated seconds per run, before the scenario ended`;
     case 'memory':
-      return `stopped at the memory budget of ${Math.round(byteBudget / 2 ** 20).toLocaleString('en')} MB for the trace and checkpoints (old checkpoints already thinned), before the scenario ended`;
+      return `stopped at the memory budget of ${enNumber(Math.round(byteBudget / 2 ** 20))} MB for the trace and checkpoints (old checkpoints already thinned), before the scenario ended`;
   }
 }

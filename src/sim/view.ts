@@ -16,6 +16,7 @@ import { must } from './must.ts';
 import { fnName } from './world.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from './types.ts';
 import type { KlpState, TaskId } from './types.ts';
+import { enNumber } from './format.ts';
 
 export interface PatchView {
   readonly mod: string;
@@ -258,8 +259,8 @@ function atTarget(name: string, T: KlpState, arrival: Arrival | undefined): stri
   const state = stateWordPast(T);
   const s = arrival?.switched;
   if (arrival === undefined) return `${name} is ${state}, the target state.`;
-  if (s !== null && s !== undefined && s.to === T) return `${name} has switched to ${state}, at step ${s.step.toLocaleString('en')} in ${s.fn}.`;
-  if (arrival.reversedAt !== null) return `${name} has not switched: klp_reverse_transition at step ${arrival.reversedAt.toLocaleString('en')} turned the target round to ${state}, the state it was still in.`;
+  if (s !== null && s !== undefined && s.to === T) return `${name} has switched to ${state}, at step ${enNumber(s.step)} in ${s.fn}.`;
+  if (arrival.reversedAt !== null) return `${name} has not switched: klp_reverse_transition at step ${enNumber(arrival.reversedAt)} turned the target round to ${state}, the state it was still in.`;
   return `${name} has not switched in this transition: it is ${state} already, the target state (a task forked during a transition copies its parent's patch_state).`;
 }
 

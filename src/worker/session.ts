@@ -28,6 +28,7 @@ import { shown } from './shown.ts';
 import { escapeControl } from '../sim/escape.ts';
 import { DEFAULT_SPEED, SPEEDS } from './protocol.ts';
 import type { Append, ComputeWhat, CpuRun, Frame, LaneMark, LogEntry, Milestone, MilestoneKind, Reply, ReplyBody, Request, Sample, ScenarioSource, ScriptProgress, StepUnit, SwitchRecord, TaskColumns, TourView } from './protocol.ts';
+import { enNumber } from '../sim/format.ts';
 
 /** A computation cut into slices: it yields about every thousand events, where it may be paused. */
 type Work<T = void> = Generator<void, T, void>;
@@ -458,7 +459,7 @@ export class Session {
   /** The run has reached a limit at the engine's step: the notice the timeline shows from then on. */
   private noteLimit(engine: Engine): void {
     const limit = engine.limit;
-    if (limit !== undefined && this.run.limitHit === null) this.run.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs, engine.byteBudget)}, at step ${engine.step.toLocaleString('en')}`;
+    if (limit !== undefined && this.run.limitHit === null) this.run.limitHit = `The run ${limitMessage(limit, engine.maxEvents, engine.maxTimeUs, engine.byteBudget)}, at step ${enNumber(engine.step)}`;
   }
 
   /** Posts a reply, naming the request it answers and the load it is about. */

@@ -38,3 +38,14 @@ describe('the purity fence of src/sim', () => {
     expect(await refusals('export const t = (): number => performance.now();\nsetTimeout(() => 0, 1);', 'src/app/probe.ts')).toEqual([]);
   });
 });
+
+describe('numbers without Intl', () => {
+  it.each(['src/panels/probe.ts', 'src/sim/probe.ts', 'src/app/probe.ts'])('refuses toLocaleString in %s, and names enNumber', async (file) => {
+    const found = await refusals("export const s = (1234).toLocaleString('en');", file);
+    expect(found.some((m) => m.includes('enNumber')), found.join('\n')).toBe(true);
+  });
+
+  it('lets enNumber itself fall back to Intl', async () => {
+    expect(await refusals("export const s = (1e21).toLocaleString('en');", 'src/sim/format.ts')).toEqual([]);
+  });
+});

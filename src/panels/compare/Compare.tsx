@@ -16,6 +16,7 @@ import { compared, diffRows, firstDivergence } from './diff.ts';
 import { CompareGlobals } from './CompareGlobals.tsx';
 import { applyVariation, parseVariation, variationLabel } from './variation.ts';
 import './compare.css';
+import { enNumber } from '../../sim/format.ts';
 
 /** The most rows the log diff draws (the latest). */
 const MAX_ROWS = 400;
@@ -131,7 +132,7 @@ export function Compare() {
             }}
           />
           <output className="mono">
-            A {stepA.toLocaleString('en')} · B {stepB.toLocaleString('en')}
+            A {enNumber(stepA)} · B {enNumber(stepB)}
           </output>
         </label>
         <div className="cmp-divergence" role="status" aria-label="First divergence">
@@ -140,7 +141,7 @@ export function Compare() {
           ) : (
             <>
               <span>
-                First difference: log line {divergence.line + 1}, step {divergence.a.toLocaleString('en')} (A) / {divergence.b.toLocaleString('en')} (B)
+                First difference: log line {divergence.line + 1}, step {enNumber(divergence.a)} (A) / {enNumber(divergence.b)} (B)
               </span>
               <button type="button" onClick={jump}>
                 Jump to the first divergence

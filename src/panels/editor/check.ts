@@ -5,6 +5,7 @@
 import { parseScenario } from '../../sim/scenario/schema.ts';
 import { ScenarioError } from '../../sim/scenario/types.ts';
 import type { Scenario } from '../../sim/scenario/types.ts';
+import { enNumber } from '../../sim/format.ts';
 
 /** Past this many characters the editor shows the JSON view only and checks in a worker. */
 export const LARGE_DOC_CHARS = 100_000;
@@ -14,7 +15,7 @@ export type CheckResult = { readonly ok: true; readonly summary: string } | { re
 
 export const summaryOf = (s: Scenario): string => {
   const tasks = s.tasks.reduce((n, t) => n + t.count, 0);
-  const plural = (n: number, w: string) => `${n.toLocaleString('en')} ${w}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, w: string) => `${enNumber(n)} ${w}${n === 1 ? '' : 's'}`;
   return `Valid: ${s.kernel}, ${plural(s.machine.cpus, 'CPU')}, ${plural(tasks, 'task')} in ${plural(s.tasks.length, 'group')}, ${plural(s.modules.length, 'module')}, ${plural(s.script.length, 'script line')}.`;
 };
 

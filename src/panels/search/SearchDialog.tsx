@@ -11,6 +11,7 @@ import { WHAT_IFS } from '../../sim/search/whatIf.ts';
 import type { SearchProgress } from '../../sim/search/search.ts';
 import { progressLine } from '../../sim/search/summary.ts';
 import type { FoundCounterexample, SearchReply, SearchRequest } from '../../worker/searchProtocol.ts';
+import { enNumber } from '../../sim/format.ts';
 
 /** What a link or a test may start instead of the real worker. */
 export type SearchWorkerFactory = () => Pick<Worker, 'postMessage' | 'terminate' | 'addEventListener'>;
@@ -175,7 +176,7 @@ export function SearchDialog({ makeWorker = realWorker }: { readonly makeWorker?
             {status.kind === 'done' && status.found && (
               <p>
                 <button type="button" className="search-found" onClick={() => openFound(status.found as FoundCounterexample)}>
-                  Open the counterexample (step {status.found.step.toLocaleString('en')})
+                  Open the counterexample (step {enNumber(status.found.step)})
                 </button>{' '}
                 It breaks <InvariantLink invariant={status.found.invariant} />.
               </p>

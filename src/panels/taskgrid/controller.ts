@@ -15,6 +15,7 @@ import type { GridView, Theme } from './draw.ts';
 import type { Detail } from './Legend.tsx';
 import { CURSOR_KEYS, cellRect, layoutGrid, moveCursor, sameSelection, selectTasks, taskAt } from './layout.ts';
 import type { CursorKey, Filters, GridLayout, TaskSelection } from './layout.ts';
+import { enNumber } from '../../sim/format.ts';
 
 /** The viewport assumed when the element has no box (jsdom, or not laid out yet). */
 export const FALLBACK_SIZE = { width: 320, height: 240 } as const;
@@ -167,7 +168,7 @@ export function createGridController(host: GridHost, store: AppStore, initial: {
     const alive = f.tasks.count - shownSel.exited;
     const next: GridInfo = {
       detail: l.metrics.markers ? 'full' : l.metrics.patterns ? 'no-markers' : 'colour',
-      shown: filtered ? `${l.order.length.toLocaleString('en')} of ${alive.toLocaleString('en')} tasks` : `${alive.toLocaleString('en')} tasks`,
+      shown: filtered ? `${enNumber(l.order.length)} of ${enNumber(alive)} tasks` : `${enNumber(alive)} tasks`,
     };
     if (info === null || info.detail !== next.detail || info.shown !== next.shown) {
       info = next;

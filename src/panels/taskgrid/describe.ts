@@ -5,6 +5,7 @@ import { patchStateName, runStateName, taskKindName } from '../../sim/names.ts';
 import { must } from '../../sim/must.ts';
 import type { RunStateName } from '../../sim/names.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
+import { enNumber } from '../../sim/format.ts';
 
 /** Run states in words. */
 export const RUN_WORDS: Readonly<Record<RunStateName, string>> = { user: 'in user space', running: 'running', runnable: 'runnable', sleeping: 'sleeping', dead: 'exited' };
@@ -42,7 +43,7 @@ export function describeTask(t: TaskFacts): string {
   return `${t.name}, ${t.kind} task, ${t.state}${t.pending ? ', TIF_PATCH_PENDING set' : ''}, ${where}`;
 }
 
-const n = (x: number): string => x.toLocaleString('en');
+const n = enNumber;
 
 /** The grid's accessible name: the counts of the whole machine, then what the filters show. */
 export function gridSummary(counts: GlobalsView['counts'], shown: number, exited: number, filtered: boolean): string {

@@ -8,6 +8,7 @@ import { must } from '../../sim/must.ts';
 import { PATCH_STATE_NAMES, TASK_KIND_NAMES } from '../../sim/names.ts';
 import type { PatchStateName, TaskKindName } from '../../sim/names.ts';
 import type { TaskColumns } from '../../worker/protocol.ts';
+import { enNumber } from '../../sim/format.ts';
 
 export const STATE_FILTERS = ['all', 'undefined', 'unpatched', 'patched', 'pending'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
@@ -252,7 +253,7 @@ export function layoutGrid(sel: TaskSelection, width: number, height: number, op
   const min = opts.minCell ?? MIN_CELL;
   const max = Math.max(min, opts.maxCell ?? MAX_CELL);
   const measure = opts.measure ?? estimateText;
-  const captions = sel.groups.map((g) => (g.label === null ? null : `${g.label}  ${g.count.toLocaleString('en')}`));
+  const captions = sel.groups.map((g) => (g.label === null ? null : `${g.label}  ${enNumber(g.count)}`));
   const widths = captions.map((c) => (c === null ? 0 : measure(c)));
   let l = place(sel, captions, widths, width, max);
   for (let cell = max - 1; cell >= min && l.height > height; cell--) l = place(sel, captions, widths, width, cell);

@@ -9,6 +9,7 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store.ts';
 import type { ComputeWhat } from '../../worker/protocol.ts';
+import { enNumber } from '../../sim/format.ts';
 
 const DOING: Readonly<Record<ComputeWhat, string>> = {
   load: 'Opening the scenario',
@@ -27,7 +28,7 @@ const UNDONE: Partial<Record<ComputeWhat, string>> = {
   act: 'Stop the action: the run stays as it was, with no new branch',
 };
 
-const count = (n: number) => n.toLocaleString('en');
+const count = enNumber;
 
 /** The background computation is shown once it has gone on this long: a short one (most demos) does not flash a line. */
 const AHEAD_SHOWN_AFTER_MS = 400;

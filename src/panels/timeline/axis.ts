@@ -8,6 +8,7 @@
 // entirely at 0 s, which a time axis draws as one vertical line.
 import { scaleLinear } from 'd3';
 import type { ScaleLinear } from 'd3';
+import { enNumber } from '../../sim/format.ts';
 
 export const US_PER_S = 1_000_000;
 
@@ -75,7 +76,7 @@ export function axisTicks(kind: AxisKind, x: ScaleLinear<number, number>, plotWi
   return x
     .ticks(count)
     .filter((v) => Number.isInteger(v))
-    .map((value) => ({ value, label: value.toLocaleString('en') }));
+    .map((value) => ({ value, label: enNumber(value) }));
 }
 
 /** Points within a window this share of the time span count as one instant. */

@@ -10,6 +10,7 @@ import { countTicks, STATE_KEYS } from './scales.ts';
 import { AXIS_KINDS, AXIS_TITLE, AXIS_WORDS } from './axis.ts';
 import type { AxisKind } from './axis.ts';
 import { SVG_TAB_STOP } from '../svgFocus.ts';
+import { enNumber } from '../../sim/format.ts';
 
 /** Pattern ids for the three states, unique per timeline. */
 export type Fills = Readonly<Record<StateKey, string>>;
@@ -107,7 +108,7 @@ function MarksLegendParts() {
 }
 
 /** A count on the tasks axis, short enough to clear the axis's name (200,129 reads 200.1K). */
-export const countLabel = (v: number): string => (v >= 100_000 ? new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : v.toLocaleString('en'));
+export const countLabel = (v: number): string => (v >= 100_000 ? new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : enNumber(v));
 
 function CountAxisParts(props: { readonly y: ScaleLinear<number, number>; readonly l: Layout }) {
   const { y, l } = props;

@@ -1,3 +1,4 @@
+import { enNumber } from '../format.ts';
 // The scenario as the simulation sees it: a `klpscope/1` document
 // (spec/scenario.md) after validation, with every default filled in.
 
@@ -140,5 +141,5 @@ export function listNames(names: Iterable<string>, max = 10, sort = false): stri
   if (sort) all.sort();
   if (all.length === 0) return 'none';
   const shown = all.slice(0, max).join(', ');
-  return all.length > max ? `${shown} and ${(all.length - max).toLocaleString('en')} more` : shown;
+  return all.length > max ? `${shown} and ${enNumber(all.length - max)} more` : shown;
 }

@@ -3,8 +3,9 @@
 // safe.
 import { INVARIANT_NAMES } from '../types.ts';
 import type { SearchProgress, SearchResult } from './search.ts';
+import { enNumber } from '../format.ts';
 
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+const count = (n: number): string => enNumber(Math.round(n));
 
 /** States per second, from the progress so far. */
 export function rate(p: SearchProgress): number {

@@ -13,6 +13,7 @@ import { LANE_TASK_LIMIT } from '../../../worker/protocol.ts';
 import type { TracePoint } from '../axis.ts';
 import { SVG_TAB_STOP } from '../../svgFocus.ts';
 import './lanes.css';
+import { enNumber } from '../../../sim/format.ts';
 
 export const LANE_H = 16;
 const GAP = 4;
@@ -80,7 +81,7 @@ export function Lanes(props: LanesProps) {
           {tasksOpen ? '▾' : '▸'} Pinned tasks ({pinned.length})
         </button>
         <span className="tl-hint">
-          {tooMany ? `${taskCount.toLocaleString('en')} tasks: only pinned lanes are drawn (CPU lanes under ${LANE_TASK_LIMIT.toLocaleString('en')} tasks). ` : ''}
+          {tooMany ? `${enNumber(taskCount)} tasks: only pinned lanes are drawn (CPU lanes under ${enNumber(LANE_TASK_LIMIT)} tasks). ` : ''}
           {pinned.length === 0 ? 'Pin a task from the task inspector or the grid (P) to see its lane.' : 'Each lane: patch_state on top, running/runnable/sleeping, pending flag below; ✕ a failed stack check, ◆ its switch.'}
         </span>
       </div>
