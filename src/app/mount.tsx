@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { workerClient, WATCHDOG_MS } from './client.ts';
 import type { Booted } from './boot.ts';
+import type { Message } from '../worker/protocol.ts';
 import { simWorker } from './boot.ts';
 import { createAppStore, StoreProvider } from './store.ts';
 import { PanelBoundary } from '../panels/Panel.tsx';
@@ -70,5 +71,9 @@ export function mount(booted: Booted): void {
       </StrictMode>,
     );
   if (booted.sent.length === 0) render();
-  else void firstFrame(store, FIRST_FRAME_WAIT_MS).then(render);
+  else void firstFrame(store, FIRST_FRAME_WAIT_MS).then(() => {
+    render();
+    // Once that frame is painted (a task after the animation frame that paints it), the worker computes the run ahead.
+    requestAnimationFrame(() => setTimeout(() => booted.worker.postMessage({ type: 'drawn', id: 0 } satisfies Message)));
+  });
 }

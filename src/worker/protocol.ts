@@ -81,6 +81,12 @@ export type Request =
    * the run as it was before the action. Pause does not stop those.
    */
   | { readonly type: 'cancel' }
+  /**
+   * The page has drawn its first frame. A worker started at boot with the
+   * default demo's load computes the run ahead only from then on: until then
+   * the page's first render needs the CPU. No reply.
+   */
+  | { readonly type: 'drawn' }
   /** For tests of the app's error path: the worker throws. */
   | { readonly type: 'crash' }
   /** For tests of the watchdog: the worker stops answering (it loops forever). */

@@ -220,6 +220,8 @@ export class Session {
   private job: Job | null = null;
   private queue: (Request & { readonly id?: number })[] = [];
   private aheadQueued = false;
+  /** Computing ahead waits for the page (holdAhead): until its first frame is drawn, or it asks for something. */
+  private aheadHeld = false;
   private aheadFrameAt = 0;
   /**
    * The view's step while the engine is left at the end of the trace between
@@ -275,6 +277,12 @@ export class Session {
    * load replaces it; and anything else waits its turn: no key is lost.
    */
   handle(req: Request & { readonly id?: number }): void {
+    if (req.type === 'drawn') {
+      // The page has drawn its first frame: the run may be computed ahead.
+      this.aheadHeld = false;
+      if (this.job === null) this.scheduleAhead();
+      return;
+    }
     // Every request (and a cancel's snapshot) finds the engine at the view.
     this.unpark();
     this.nextSent = null;
@@ -415,9 +423,21 @@ export class Session {
     this.run.engine?.seek(parked);
   }
 
+  /**
+   * From now on, computes the run ahead only once the page has drawn its
+   * first frame (a `drawn` request): a worker started at boot answers the
+   * first load while the page is still starting, and on two cores, its
+   * computing ahead would take the CPU the page's first render needs. The
+   * page's other requests meanwhile (the tour's selection and pin, a key)
+   * are answered as ever.
+   */
+  holdAhead(): void {
+    this.aheadHeld = true;
+  }
+
   /** Computes the run ahead for a slice, between requests and not while playing; the view stays where it is. */
   private scheduleAhead(): void {
-    if (this.defer === null || !this.run.ahead || this.aheadQueued) return;
+    if (this.defer === null || !this.run.ahead || this.aheadQueued || this.aheadHeld) return;
     this.aheadQueued = true;
     this.defer(() => {
       this.aheadQueued = false;
@@ -427,7 +447,7 @@ export class Session {
 
   private aheadSlice(): void {
     const engine = this.run.engine;
-    if (engine === undefined || !this.run.ahead || this.job !== null || this.playing) return;
+    if (engine === undefined || !this.run.ahead || this.job !== null || this.playing || this.aheadHeld) return;
     // After a slice with nothing asked meanwhile, the engine is still at the end of the trace (`parked`).
     const here = this.parked ?? engine.step;
     if (this.parked === null) engine.seek(engine.trace.length);
@@ -470,8 +490,8 @@ export class Session {
   private *dispatch(req: Request): Work {
     if (req.type === 'load') return yield* this.load(req.source);
     if (req.type === 'crash') throw new Error('the simulation worker was asked to crash');
-    // The worker itself hangs on this (sim.worker.ts); a session in the page ignores it.
-    if (req.type === 'hang') return;
+    // The worker itself hangs on this (sim.worker.ts); a session in the page ignores it. `drawn` never gets here (handle).
+    if (req.type === 'hang' || req.type === 'drawn') return;
     const engine = this.run.engine;
     if (engine === undefined) {
       this.reply({ type: 'idle' });

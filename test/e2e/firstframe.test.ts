@@ -109,6 +109,18 @@ describe('the first interactive frame', () => {
     await page.context().close();
   });
 
+  it('has the run computed to its end, with no input, once the first frame is drawn (the worker holds its computing ahead until then)', async () => {
+    const page = await openWatched();
+    const first = await page.evaluate(() => (window as unknown as { __firstFrame: Promise<FirstFrame> }).__firstFrame);
+    expect(first.step).toBe(0);
+    // The end of the run: in the store, and on the transport, the view still at step 0.
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.end != null, undefined, { timeout: 10_000 });
+    const end = await page.evaluate(() => window.klpscope?.store.getState().frame?.end ?? null);
+    expect(end).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.transport .where').textContent()).toContain(`step 0 / ${(end ?? 0).toLocaleString('en')}`);
+    await page.context().close();
+  });
+
   it('answers a key pressed as the first frame shows', async () => {
     const page = await openWatched();
     await page.evaluate(() => (window as unknown as { __firstFrame: Promise<FirstFrame> }).__firstFrame);

@@ -1,0 +1,73 @@
+// A worker started at boot holds its computing ahead until the page has drawn
+// its first frame (a `drawn` request): on two cores, computing ahead would
+// take the CPU the page's first render needs.
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/worker/session.ts';
+import type { Reply, Request } from '../../src/worker/protocol.ts';
+import { DEFAULT_SOURCE } from '../../src/app/link.ts';
+
+/** A session in slices as in the worker, holding its computing ahead as a booted worker does. */
+function booted() {
+  const replies: Reply[] = [];
+  const later: (() => void)[] = [];
+  let t = 0;
+  const session = new Session((r) => replies.push(r), () => (t += 1), {}, (fn) => later.push(fn), undefined, true);
+  let id = 0;
+  const send = (req: Request) => session.handle({ ...req, id: ++id });
+  // As sim.worker.ts does: the boot request first, then the hold.
+  const boot = () => {
+    send({ type: 'load', source: DEFAULT_SOURCE });
+    session.holdAhead();
+  };
+  /** Runs what was deferred, and what that defers, until nothing is left (or `max` slices). */
+  const drain = (max = 10_000) => {
+    for (let i = 0; i < max && later.length > 0; i++) later.shift()?.();
+  };
+  const lastFrame = () => replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1);
+  return { replies, later, send, drain, lastFrame, boot };
+}
+
+describe('computing ahead held until the page has drawn', () => {
+  it('answers the first load in full, then computes nothing ahead until the page says it has drawn', () => {
+    const s = booted();
+    s.boot();
+    s.drain();
+    const first = s.lastFrame();
+    expect(first?.step).toBe(0);
+    expect(first?.end).toBeNull();
+    const before = s.replies.length;
+    expect(s.later).toHaveLength(0);
+    // `drawn` gets no reply; the run is then computed ahead to its end, the view still at step 0.
+    s.send({ type: 'drawn' });
+    expect(s.replies).toHaveLength(before);
+    s.drain();
+    expect(s.replies.length).toBeGreaterThan(before);
+    expect(s.lastFrame()?.end).toBeGreaterThan(0);
+    expect(s.lastFrame()?.step).toBe(0);
+  });
+
+  it("answers the page's requests meanwhile (the tour's selection and pin, a step) and still holds until drawn", () => {
+    const s = booted();
+    s.boot();
+    s.drain();
+    s.send({ type: 'select', task: 18 });
+    s.send({ type: 'pin', task: 18, on: true });
+    s.send({ type: 'step', unit: 'event', direction: 1 });
+    s.drain();
+    expect(s.lastFrame()?.step).toBe(1);
+    expect(s.lastFrame()?.end).toBeNull();
+    s.send({ type: 'drawn' });
+    s.drain();
+    expect(s.lastFrame()?.step).toBe(1);
+    expect(s.lastFrame()?.end).toBeGreaterThan(0);
+  });
+
+  it('a session not held computes ahead straight after the load', () => {
+    const replies: Reply[] = [];
+    const later: (() => void)[] = [];
+    const session = new Session((r) => replies.push(r), undefined, {}, (fn) => later.push(fn), undefined, true);
+    session.handle({ type: 'load', source: DEFAULT_SOURCE, id: 1 });
+    for (let i = 0; i < 10_000 && later.length > 0; i++) later.shift()?.();
+    expect(replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1)?.end).toBeGreaterThan(0);
+  });
+});
