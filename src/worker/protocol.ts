@@ -83,8 +83,9 @@ export type Request =
   | { readonly type: 'cancel' }
   /**
    * The page has drawn its first frame. A worker started at boot with the
-   * default demo's load computes the run ahead only from then on: until then
-   * the page's first render needs the CPU. No reply.
+   * default demo's load sends the next step ahead (Frame.next) and computes
+   * the run ahead only from then on: until then the page's first render
+   * needs the CPU. Its reply, if it was holding: a frame with the next step.
    */
   | { readonly type: 'drawn' }
   /** For tests of the app's error path: the worker throws. */

@@ -278,9 +278,12 @@ export class Session {
    */
   handle(req: Request & { readonly id?: number }): void {
     if (req.type === 'drawn') {
-      // The page has drawn its first frame: the run may be computed ahead.
+      // The page has drawn its first frame: the next step may be sent ahead, and the run computed ahead.
+      if (!this.aheadHeld) return;
       this.aheadHeld = false;
-      if (this.job === null) this.scheduleAhead();
+      if (this.job !== null) return;
+      if (this.prefetch && this.nextSent === null && !this.playing) this.sendFrame(true);
+      this.scheduleAhead();
       return;
     }
     // Every request (and a cancel's snapshot) finds the engine at the view.
@@ -424,12 +427,13 @@ export class Session {
   }
 
   /**
-   * From now on, computes the run ahead only once the page has drawn its
-   * first frame (a `drawn` request): a worker started at boot answers the
-   * first load while the page is still starting, and on two cores, its
-   * computing ahead would take the CPU the page's first render needs. The
-   * page's other requests meanwhile (the tour's selection and pin, a key)
-   * are answered as ever.
+   * From now on, until the page has drawn its first frame (a `drawn`
+   * request), frames go without the next step (Frame.next) and the run is
+   * not computed ahead: a worker started at boot answers the first load
+   * while the page is still starting, and on two cores, that work would
+   * take the CPU the page's first render needs. Once drawn, a frame brings
+   * the next step. The page's requests meanwhile (the tour's selection and
+   * pin, a key) are answered as ever.
    */
   holdAhead(): void {
     this.aheadHeld = true;
@@ -1090,7 +1094,7 @@ export class Session {
     const engine = this.run.engine;
     if (engine === undefined) return;
     const sent = this.nextSent;
-    const prefetch = this.prefetch && !this.playing;
+    const prefetch = this.prefetch && !this.playing && !this.aheadHeld;
     const kept = prefetch && ahead && sent !== null && sent.engine === engine && sent.step === engine.step && sent.unit === this.stepUnit;
     // The next step first: the events it computes are then in this frame's series and count.
     const next = prefetch && !kept ? this.nextFrame(engine) : null;

@@ -74,9 +74,9 @@ function receive(msg: Message): void {
 }
 
 // The request the page started this worker with (the default demo's load, at boot): handled now, before any message.
-// The run is computed ahead once the page has drawn that first frame (it says so: `drawn`), not while it renders it.
+// Its next step and the run are computed ahead once the page has drawn that first frame (it says so: `drawn`), not while it renders it.
 const first = firstRequest(self.name);
 if (first !== null) {
-  receive(first);
   session.holdAhead();
+  receive(first);
 }

@@ -14,10 +14,10 @@ function booted() {
   const session = new Session((r) => replies.push(r), () => (t += 1), {}, (fn) => later.push(fn), undefined, true);
   let id = 0;
   const send = (req: Request) => session.handle({ ...req, id: ++id });
-  // As sim.worker.ts does: the boot request first, then the hold.
+  // As sim.worker.ts does: the hold, then the boot request.
   const boot = () => {
-    send({ type: 'load', source: DEFAULT_SOURCE });
     session.holdAhead();
+    send({ type: 'load', source: DEFAULT_SOURCE });
   };
   /** Runs what was deferred, and what that defers, until nothing is left (or `max` slices). */
   const drain = (max = 10_000) => {
@@ -35,11 +35,20 @@ describe('computing ahead held until the page has drawn', () => {
     const first = s.lastFrame();
     expect(first?.step).toBe(0);
     expect(first?.end).toBeNull();
+    // Nor the next step: the page asks for it if it steps before it has drawn.
+    expect(first?.next).toBeUndefined();
     const before = s.replies.length;
     expect(s.later).toHaveLength(0);
-    // `drawn` gets no reply; the run is then computed ahead to its end, the view still at step 0.
+    // Once drawn: a frame of the same view with the next step, then the run computed ahead to its end.
     s.send({ type: 'drawn' });
-    expect(s.replies).toHaveLength(before);
+    expect(s.replies).toHaveLength(before + 1);
+    const drawn = s.lastFrame();
+    expect(drawn?.step).toBe(0);
+    const next = drawn?.next;
+    expect(next !== undefined && next !== 'kept' ? next.frame.step : null).toBe(1);
+    // A second `drawn` (a page drawn again) changes nothing.
+    s.send({ type: 'drawn' });
+    expect(s.replies).toHaveLength(before + 1);
     s.drain();
     expect(s.replies.length).toBeGreaterThan(before);
     expect(s.lastFrame()?.end).toBeGreaterThan(0);
