@@ -247,7 +247,8 @@ export interface Frame {
    * 'kept': the one sent with an earlier frame still holds (a frame of
    * computing ahead, with nothing asked since: the view has not moved), as
    * far computed as this frame says (see nextOf). Absent: there is none (the
-   * run ends here, the step is too long to compute ahead, or playing).
+   * run ends here, the step is too long to compute ahead, playing, or a
+   * booted worker's page has not drawn its first frame yet: see `drawn`).
    */
   readonly next?: NextStep | 'kept';
 }
