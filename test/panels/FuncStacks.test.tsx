@@ -46,6 +46,9 @@ describe('FuncStacks', () => {
     expect(v[0]!.text).toContain('transition 0');
     expect(v[0]!.tasks).toBe(store.getState().frame!.globals.counts.live);
     expect(v[1]!.tasks).toBe(0);
+    // Each version's bar is its share of the live tasks: all on the patch, none on the original.
+    const bars = within(screen.getByRole('list', { name: 'cmdline_proc_show' })).getAllByRole('listitem').map((li) => li.querySelector<HTMLElement>('.fs-bar > span')?.style.transform);
+    expect(bars).toEqual(['scaleX(1.0000)', 'scaleX(0.0000)']);
   });
 
   it('stacks two patches of one function, marking the immediate one', async () => {
