@@ -379,12 +379,7 @@ function aheadRun(park: boolean, tasks: number, cpus: number): { events: number;
     (r) => {
       if (r.type === 'frame') last = r.frame;
     },
-    () => performance.now(),
-    { byteBudget: MEMORY_BUDGET_BYTES, maxEvents: AHEAD_EVENTS },
-    (fn) => later.push(fn),
-    undefined,
-    true,
-    park,
+    { clock: () => performance.now(), limits: { byteBudget: MEMORY_BUDGET_BYTES, maxEvents: AHEAD_EVENTS }, defer: (fn) => later.push(fn), prefetch: true, park },
   );
   // Patched, then half a minute more of the tasks' system calls (cut at AHEAD_EVENTS).
   const doc = patchScenario(tasks, cpus);

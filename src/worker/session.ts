@@ -187,6 +187,31 @@ interface Before {
   readonly actions: number;
 }
 
+/** The engine's limits a session runs with (limits.ts by default; lower in tests). */
+export type SessionLimits = Pick<EngineOptions, 'maxEvents' | 'maxTimeUs' | 'pidMax' | 'byteBudget'>;
+
+/** How a Session runs, beside where its replies go; each has its default. */
+export interface SessionOptions {
+  /** The clock slices and frames are timed by (performance.now; a fake one in tests). */
+  readonly clock?: () => number;
+  /** The engine's limits (limits.ts by default; lower in tests). */
+  readonly limits?: SessionLimits;
+  /**
+   * Runs `fn` soon, after the messages that arrived meanwhile (the worker:
+   * a zero timeout). With it, long computations run in slices, between
+   * which requests are read (Cancel, Pause, keys to queue), and the run is
+   * computed ahead in the background. Without it (null, the default: tests,
+   * in-process), every request is answered at once, in full.
+   */
+  readonly defer?: ((fn: () => void) => void) | null;
+  /** How much of each series the page holds (SERIES_BOUNDS; lower in tests). */
+  readonly bounds?: SeriesBounds;
+  /** Send the next step's frame ahead with each frame (Frame.next): the worker does, in-process tests may. Off by default. */
+  readonly prefetch?: boolean;
+  /** Leave the engine at the end of the trace between slices of computing ahead (`parked`): on by default; off only to compare with, in tests and the bench. */
+  readonly park?: boolean;
+}
+
 export class Session {
   /** The run's state, restored whole on a cancel (see Run). What follows is the session's own (playing, requests, the page's windows): a cancel leaves it. */
   private run: Run;
@@ -244,30 +269,27 @@ export class Session {
    */
   private nextSent: { readonly engine: Engine; readonly step: number; readonly unit: StepUnit; readonly some: boolean } | null = null;
 
+  private readonly clock: () => number;
+  private readonly engineOptions: SessionLimits;
+  private readonly defer: ((fn: () => void) => void) | null;
+  private readonly bounds: SeriesBounds;
+  private readonly prefetch: boolean;
+  private readonly park: boolean;
+
   constructor(
     private readonly post: Post,
-    private readonly clock: () => number = () => performance.now(),
-    /** The engine's limits (limits.ts by default; lower in tests). */
-    private readonly engineOptions: Pick<EngineOptions, 'maxEvents' | 'maxTimeUs' | 'pidMax' | 'byteBudget'> = {},
-    /**
-     * Runs `fn` soon, after the messages that arrived meanwhile (the worker:
-     * a zero timeout). With it, long computations run in slices, between
-     * which requests are read (Cancel, Pause, keys to queue), and the run is
-     * computed ahead in the background. Without it (tests, in-process), every
-     * request is answered at once, in full.
-     */
-    private readonly defer: ((fn: () => void) => void) | null = null,
-    /** How much of each series the page holds (lower in tests). */
-    private readonly bounds: SeriesBounds = SERIES_BOUNDS,
-    /** Send the next step's frame ahead with each frame (Frame.next): the worker does, in-process tests may. */
-    private readonly prefetch = false,
-    /** Leave the engine at the end of the trace between slices of computing ahead (`parked`); false only to compare with, in tests and the bench. */
-    private readonly park = true,
+    options: SessionOptions = {},
   ) {
-    this.shownLog = new LogWindow(bounds);
-    this.shownSamples = new Thinned(reduceSamples, bounds);
-    this.run = openRun(undefined, undefined, 0, bounds);
-    this.shownMarks = new Thinned(reduceLaneMarks, bounds);
+    this.clock = options.clock ?? (() => performance.now());
+    this.engineOptions = options.limits ?? {};
+    this.defer = options.defer ?? null;
+    this.bounds = options.bounds ?? SERIES_BOUNDS;
+    this.prefetch = options.prefetch ?? false;
+    this.park = options.park ?? true;
+    this.shownLog = new LogWindow(this.bounds);
+    this.shownSamples = new Thinned(reduceSamples, this.bounds);
+    this.run = openRun(undefined, undefined, 0, this.bounds);
+    this.shownMarks = new Thinned(reduceLaneMarks, this.bounds);
   }
 
   /**

@@ -30,7 +30,7 @@ const defer = (fn: () => void) => {
 };
 // The trace and checkpoints stay within the app's memory budget (limit 'memory' past it);
 // every frame carries the next step's frame, computed ahead (Frame.next).
-const session = new Session((reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }), undefined, { byteBudget: MEMORY_BUDGET_BYTES }, defer, undefined, true);
+const session = new Session((reply, transfer) => self.postMessage(reply, { transfer: transfer ?? [] }), { limits: { byteBudget: MEMORY_BUDGET_BYTES }, defer, prefetch: true });
 
 let queue: Promise<void> = Promise.resolve();
 let waiting = 0;

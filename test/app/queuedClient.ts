@@ -13,7 +13,7 @@ export function queuedClient(later: (() => void)[] | null = null) {
   const queue: Reply[] = [];
   let handler: (r: Reply) => void = () => {};
   let t = 0;
-  const session = new Session((r) => queue.push(r), () => (later === null ? 0 : (t += 100)), {}, later === null ? null : (fn) => later.push(fn), undefined, true);
+  const session = new Session((r) => queue.push(r), { clock: () => (later === null ? 0 : (t += 100)), defer: later === null ? null : (fn) => later.push(fn), prefetch: true });
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {

@@ -13,7 +13,7 @@ function framesFor(requests: readonly Request[]): Frame[] {
   const out: Frame[] = [];
   const session = new Session((r: Reply) => {
     if (r.type === 'frame') out.push(structuredClone(r.frame));
-  }, () => 0);
+  }, { clock: () => 0 });
   let id = 0;
   session.handle({ type: 'load', source: { preset: 'first-livepatch' }, id: ++id });
   for (const req of requests) session.handle({ ...req, id: ++id });

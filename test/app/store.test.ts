@@ -11,7 +11,7 @@ import type { Reply } from '../../src/worker/protocol.ts';
 function queuedClient() {
   const queue: Reply[] = [];
   let handler: (r: Reply) => void = () => {};
-  const session = new Session((r) => queue.push(r), () => 0);
+  const session = new Session((r) => queue.push(r), { clock: () => 0 });
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {
@@ -88,7 +88,7 @@ function slicedClient() {
   const later: (() => void)[] = [];
   let handler: (r: Reply) => void = () => {};
   let t = 0;
-  const session = new Session((r) => handler(r), () => (t += 250), {}, (fn) => later.push(fn));
+  const session = new Session((r) => handler(r), { clock: () => (t += 250), defer: (fn) => later.push(fn) });
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {

@@ -71,7 +71,7 @@ function page(bounds: SeriesBounds) {
   const session = new Session((r) => {
     replies.push(r);
     handler(r);
-  }, () => (now += 60), { maxEvents: 20_000 }, (fn) => later.push(fn), bounds, true);
+  }, { clock: () => (now += 60), limits: { maxEvents: 20_000 }, defer: (fn) => later.push(fn), bounds, prefetch: true });
   let lastId = 0;
   const client: SimClient = {
     send: (msg) => {

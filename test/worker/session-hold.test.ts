@@ -11,7 +11,7 @@ function booted() {
   const replies: Reply[] = [];
   const later: (() => void)[] = [];
   let t = 0;
-  const session = new Session((r) => replies.push(r), () => (t += 1), {}, (fn) => later.push(fn), undefined, true);
+  const session = new Session((r) => replies.push(r), { clock: () => (t += 1), defer: (fn) => later.push(fn), prefetch: true });
   let id = 0;
   const send = (req: Request) => session.handle({ ...req, id: ++id });
   // As sim.worker.ts does: the hold, then the boot request.
@@ -74,7 +74,7 @@ describe('computing ahead held until the page has drawn', () => {
   it('a session not held computes ahead straight after the load', () => {
     const replies: Reply[] = [];
     const later: (() => void)[] = [];
-    const session = new Session((r) => replies.push(r), undefined, {}, (fn) => later.push(fn), undefined, true);
+    const session = new Session((r) => replies.push(r), { defer: (fn) => later.push(fn), prefetch: true });
     session.handle({ type: 'load', source: DEFAULT_SOURCE, id: 1 });
     for (let i = 0; i < 10_000 && later.length > 0; i++) later.shift()?.();
     expect(replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1)?.end).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ describe('Session at a run limit', () => {
   it('stops "Jump to end" at the events per run and says so in every frame after', () => {
     const replies: Reply[] = [];
     let t = 0;
-    const session = new Session((r) => replies.push(r), () => (t += 400), { maxEvents: 30_000 });
+    const session = new Session((r) => replies.push(r), { clock: () => (t += 400), limits: { maxEvents: 30_000 } });
     const frame = () => (replies.filter((r) => r.type === 'frame').at(-1) as { frame: Frame }).frame;
     session.handle({ type: 'load', source: { scenario: spin } });
     expect(frame().limit).toBeNull();
@@ -30,7 +30,7 @@ describe('Session at a run limit', () => {
 
   it('stops at the memory budget of the trace and checkpoints and says so on the timeline, the page alive', () => {
     const replies: Reply[] = [];
-    const session = new Session((r) => replies.push(r), undefined, { byteBudget: 4 * 2 ** 20 });
+    const session = new Session((r) => replies.push(r), { limits: { byteBudget: 4 * 2 ** 20 } });
     const frame = () => (replies.filter((r) => r.type === 'frame').at(-1) as { frame: Frame }).frame;
     session.handle({ type: 'load', source: { scenario: spin } });
     session.handle({ type: 'jump', to: 'end' });

@@ -23,7 +23,7 @@ function sliced(park: boolean, tick = 3, maxEvents = 30_000) {
   const replies: Reply[] = [];
   const later: (() => void)[] = [];
   let t = 0;
-  const session = new Session((r) => replies.push(r), () => (t += tick), { maxEvents }, (fn) => later.push(fn), undefined, true, park);
+  const session = new Session((r) => replies.push(r), { clock: () => (t += tick), limits: { maxEvents }, defer: (fn) => later.push(fn), prefetch: true, park });
   const runLater = (n = Infinity) => {
     for (let i = 0; i < n && later.length > 0; i++) later.shift()?.();
   };

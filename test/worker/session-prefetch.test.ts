@@ -24,7 +24,7 @@ const sentAhead = (f: Frame | undefined) => (f?.next === 'kept' ? undefined : f?
 function session() {
   const replies: Reply[] = [];
   let t = 0;
-  const s = new Session((r) => replies.push(r), () => (t += 0.5), {}, null, undefined, true);
+  const s = new Session((r) => replies.push(r), { clock: () => (t += 0.5), prefetch: true });
   const frames = () => replies.flatMap((r) => (r.type === 'frame' ? [r.frame] : []));
   let id = 0;
   const send = (req: Request) => s.handle({ ...req, id: ++id });
@@ -124,7 +124,7 @@ describe('the next step while the run is computed ahead in the background', () =
     const replies: Reply[] = [];
     const later: (() => void)[] = [];
     let t = 0;
-    const s = new Session((r) => replies.push(r), () => (t += 100), {}, (fn) => later.push(fn), undefined, true);
+    const s = new Session((r) => replies.push(r), { clock: () => (t += 100), defer: (fn) => later.push(fn), prefetch: true });
     let id = 0;
     const send = (req: Request) => s.handle({ ...req, id: ++id });
     const runLater = (n: number) => {

@@ -14,7 +14,7 @@ function sliced(maxEvents = 200_000, tick = 5) {
   const replies: Reply[] = [];
   const later: (() => void)[] = [];
   let t = 0;
-  const session = new Session((r) => replies.push(r), () => (t += tick), { maxEvents }, (fn) => later.push(fn));
+  const session = new Session((r) => replies.push(r), { clock: () => (t += tick), limits: { maxEvents }, defer: (fn) => later.push(fn) });
   const runLater = (n = Infinity) => {
     for (let i = 0; i < n && later.length > 0; i++) later.shift()?.();
   };
@@ -234,7 +234,7 @@ describe('Session in slices', () => {
       expect(f?.end).toBe(before.end);
       // The key sent meanwhile steps the tour's own run: the event is the one without the action.
       const refReplies: Reply[] = [];
-      const refSession = new Session((r) => refReplies.push(r), () => 0);
+      const refSession = new Session((r) => refReplies.push(r), { clock: () => 0 });
       refSession.handle({ type: 'load', source: { preset: 'first-livepatch', step: 1_101 }, id: 1 });
       const refFrame = refReplies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1);
       const stepped = after.flatMap((r) => (r.type === 'frame' && r.re === 4 ? [r.frame] : []))[0];
@@ -270,7 +270,7 @@ describe('Session in slices', () => {
       s.runLater();
       const landed = s.frames().filter((x) => x.re === 5).at(-1)?.frame;
       const refReplies: Reply[] = [];
-      const ref = new Session((r) => refReplies.push(r), () => 0);
+      const ref = new Session((r) => refReplies.push(r), { clock: () => 0 });
       ref.handle({ type: 'load', source: { scenario: many, step: 2_000 }, id: 1 });
       ref.handle({ type: 'act', command: 'insmod test_klp_livepatch.ko', id: 2 });
       const refLanded = refReplies.flatMap((r) => (r.type === 'frame' ? [r.frame] : [])).at(-1);

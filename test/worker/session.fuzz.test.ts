@@ -46,7 +46,7 @@ function pair(bounds: SeriesBounds = SERIES_BOUNDS, prefetch = false) {
   let now = 0;
   const clock = () => (now += 0.5);
   let handler: (r: Reply) => void = () => {};
-  const session = new Session((r) => handler(r), clock, {}, null, bounds, prefetch);
+  const session = new Session((r) => handler(r), { clock, bounds, prefetch });
   const client: SimClient = {
     send: (msg) => session.handle(msg),
     listen: (h) => {

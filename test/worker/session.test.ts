@@ -48,7 +48,7 @@ function clocked() {
     (r: Reply) => {
       if (r.type === 'frame') frame = r.frame;
     },
-    () => now,
+    { clock: () => now },
   );
   const send = (req: Request): Frame => {
     session.handle(req);
