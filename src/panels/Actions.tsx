@@ -6,6 +6,7 @@
 // command does, and refusals show in the kernel log.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
+import { useShallow } from 'zustand/shallow';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { GlobalsView, PatchView } from '../sim/view.ts';
 import './model.css';
@@ -61,21 +62,23 @@ export function scriptCommands(json: string | undefined): { readonly command: st
 function useScriptAhead(): ReadonlyMap<string, number | null> {
   const json = useApp((s) => s.meta?.json);
   const actions = useApp((s) => s.frame?.actions.length ?? 0);
-  // The commands echoed by the step on screen (their milestones: the log page holds only a window of a long log), as one
-  // string: most steps echo none, and leave this panel as it was.
-  const echoed = useApp((s) => {
-    const step = s.frame?.step ?? 0;
-    let out = '';
-    for (const m of s.milestones) if (m.step <= step && m.kind === 'command') out += `${m.label}\u0000`;
-    return out;
-  });
+  // The commands echoed up to the step on screen (their milestones: the log page holds only a window of a long log),
+  // compared one by one (useShallow): most steps echo none, and leave this panel as it was.
+  const echoed = useApp(
+    useShallow((s) => {
+      const step = s.frame?.step ?? 0;
+      const out: string[] = [];
+      for (const m of s.milestones) if (m.step <= step && m.kind === 'command') out.push(m.label);
+      return out;
+    }),
+  );
   const commands = useMemo(() => scriptCommands(json), [json]);
   return useMemo(() => {
     const ahead = new Map<string, number | null>();
     // Once the run has left the script, the user is on their own.
     if (actions > 0) return ahead;
     const ran = new Map<string, number>();
-    for (const label of echoed.split('\u0000')) if (label !== '') ran.set(label, (ran.get(label) ?? 0) + 1);
+    for (const label of echoed) ran.set(label, (ran.get(label) ?? 0) + 1);
     for (const c of commands) {
       const n = ran.get(c.command) ?? 0;
       if (n > 0) ran.set(c.command, n - 1);

@@ -5,6 +5,7 @@
 // bug say so. A plain link opens the function at the variant's kernel
 // version in a public source browser (nothing is fetched by the page).
 import { memo, useEffect, useId, useRef, useState } from 'react';
+import { useShallow } from 'zustand/shallow';
 import { useApp } from '../../app/store.ts';
 import { klpStateMacro } from '../../sim/names.ts';
 import { codeRefOf } from '../../sim/trace/codemap.ts';
@@ -144,14 +145,16 @@ function Line(props: { readonly line: CodeLine; readonly current: boolean; reado
   );
 }
 
-/** The values the current line shows, read from the frame after its event (one string: a frame that leaves them as they were renders nothing). */
+/** No values to show. */
+const NO_VALUES: readonly string[] = [];
+
+/** The values the current line shows, read from the frame after its event: a frame that leaves them as they were renders nothing. */
 function LineValues(props: { readonly shows: readonly CodeValue[] }) {
-  const packed = useApp((s) => (s.frame === null ? '' : lineValues(props.shows, s.frame, s.comms).map((v) => `${v.name}\u0000${v.value}`).join('\u0001')));
-  if (packed === '') return null;
-  const values = packed.split('\u0001').map((p) => {
-    const [name = '', value = ''] = p.split('\u0000');
-    return { name, value };
-  });
+  // Flat (name, value, name, value, ...): strings, which useShallow compares one by one.
+  const flat = useApp(useShallow((s) => (s.frame === null ? NO_VALUES : lineValues(props.shows, s.frame, s.comms).flatMap((v) => [v.name, v.value]))));
+  if (flat.length === 0) return null;
+  const values: { readonly name: string; readonly value: string }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) values.push({ name: flat[i] ?? '', value: flat[i + 1] ?? '' });
   return (
     <span className="code-values" aria-label="Values now">
       {values.map((v) => (
