@@ -73,7 +73,10 @@ export function mount(booted: Booted): void {
   if (booted.sent.length === 0) render();
   else void firstFrame(store, FIRST_FRAME_WAIT_MS).then(() => {
     render();
-    // Once that frame is painted (a task after the animation frame that paints it), the worker computes the run ahead.
+    // Once that frame is painted (a task after the animation frame that paints it), the booted worker sends the next
+    // step and computes the run ahead (Session.holdAhead). Posted to that worker itself, not through the client: it
+    // owes no answer when not holding, and the client's watchdog would wait for one; a worker the watchdog replaced
+    // never held.
     requestAnimationFrame(() => setTimeout(() => booted.worker.postMessage({ type: 'drawn', id: 0 } satisfies Message)));
   });
 }

@@ -245,7 +245,7 @@ export class Session {
   private job: Job | null = null;
   private queue: (Request & { readonly id?: number })[] = [];
   private aheadQueued = false;
-  /** Computing ahead waits for the page (holdAhead): until its first frame is drawn, or it asks for something. */
+  /** The next step and computing ahead wait for the page's first frame to be drawn (holdAhead, then a `drawn` request). */
   private aheadHeld = false;
   private aheadFrameAt = 0;
   /**
