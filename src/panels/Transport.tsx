@@ -1,6 +1,7 @@
 // The transport bar: buttons from the command registry, the step unit, the
 // speed, and where we are.
 import { COMMANDS, speedLabel, UNITS } from '../app/commands.ts';
+import { useShallow } from 'zustand/shallow';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { AppState } from '../app/store.ts';
 import { SPEEDS } from '../worker/protocol.ts';
@@ -29,20 +30,18 @@ function Icon(props: { readonly d: string | undefined }) {
 /** The transport's buttons, in order. */
 const BUTTONS = COMMANDS.filter((c) => c.button);
 
-/**
- * Which buttons show (Play or Pause) and which are enabled, as one string
- * (a character a button): a step that changes neither does not render the bar again.
- */
-function buttonStates(s: AppState): string {
+/** A button of the bar: hidden (Play while playing, Pause while not), enabled or disabled. */
+type ButtonState = 'hidden' | 'enabled' | 'disabled';
+
+/** Each button's state, in order: compared item by item (useShallow), a step that changes none does not render the bar again. */
+function buttonStates(s: AppState): ButtonState[] {
   const playing = s.frame?.playing === true;
-  let out = '';
-  for (const c of BUTTONS) out += (c.id === 'play' && playing) || (c.id === 'pause' && !playing) ? '-' : c.enabled(s) ? '1' : '0';
-  return out;
+  return BUTTONS.map((c) => ((c.id === 'play' && playing) || (c.id === 'pause' && !playing) ? 'hidden' : c.enabled(s) ? 'enabled' : 'disabled'));
 }
 
 export function Transport() {
   const store = useAppStore();
-  const states = useApp(buttonStates);
+  const states = useApp(useShallow(buttonStates));
   const unit = useApp((s) => s.unit);
   const setUnit = useApp((s) => s.setUnit);
   const speed = useApp((s) => s.frame?.speed ?? 0);
@@ -51,8 +50,8 @@ export function Transport() {
   return (
     <div className="transport" role="toolbar" aria-label="Time controls">
       {BUTTONS.map((c, i) =>
-        states[i] === '-' ? null : (
-          <button key={c.id} type="button" aria-label={c.label} title={`${c.label} (${c.keys.join(', ')})`} disabled={states[i] !== '1'} onClick={() => c.run(store.getState())}>
+        states[i] === 'hidden' ? null : (
+          <button key={c.id} type="button" aria-label={c.label} title={`${c.label} (${c.keys.join(', ')})`} disabled={states[i] !== 'enabled'} onClick={() => c.run(store.getState())}>
             <Icon d={ICONS[c.id]} />
           </button>
         ),
