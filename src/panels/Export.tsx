@@ -16,8 +16,8 @@ import type { ExportItem } from './export/names.ts';
 import { CanvasUnavailableError, browserRaster, svgToPng } from './export/png.ts';
 import type { RasterEnv } from './export/png.ts';
 import { backgroundColour, findTimeline, standaloneSvg } from './export/svg.ts';
-import './export.css';
 import { enNumber } from '../sim/format.ts';
+import './export.css';
 
 /** Saves `blob` as a file called `filename`. */
 export type Download = (filename: string, blob: Blob) => void;

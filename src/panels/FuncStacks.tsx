@@ -7,8 +7,8 @@ import { useSpotlight } from '../app/spotlight.ts';
 import { useApp } from '../app/store.ts';
 import type { FuncStackView, VersionView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
-import './model.css';
 import { enNumber } from '../sim/format.ts';
+import './model.css';
 
 export function FuncStacks() {
   const stacks = useApp((s) => s.frame?.funcStacks);

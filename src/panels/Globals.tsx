@@ -8,8 +8,8 @@ import { KLP_STATE_MACROS, PATCH_STATE_NAMES } from '../sim/names.ts';
 import { KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED } from '../sim/types.ts';
 import type { GlobalsView, PatchView } from '../sim/view.ts';
 import { Panel } from './Panel.tsx';
-import './model.css';
 import { enNumber } from '../sim/format.ts';
+import './model.css';
 
 /** `klp_target_state` (and `patch_state`) values as the kernel names them. */
 export function klpStateName(s: number): string {

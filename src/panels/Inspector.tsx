@@ -12,8 +12,8 @@ import { patchStateName } from '../sim/names.ts';
 import { patchStateWords, seconds } from './Globals.tsx';
 import { RUN_WORDS as GRID_RUN_WORDS, runWords } from './taskgrid/describe.ts';
 import { Panel } from './Panel.tsx';
-import './model.css';
 import { enNumber } from '../sim/format.ts';
+import './model.css';
 
 type Selected = NonNullable<Frame['selected']>;
 

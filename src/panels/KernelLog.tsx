@@ -16,8 +16,8 @@ import { TIMESTAMP_COLS, lineClass, linePrefix, timestamp } from './log/format.t
 import { countUpTo, filterLog, keptIndex, lineAt, linesUpTo, rowTop, rowTops, visibleRows } from './log/model.ts';
 import type { Filtered, LogFilter } from './log/model.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
-import './timeline.css';
 import { enNumber } from '../sim/format.ts';
+import './timeline.css';
 
 /** Pixel height of one screen line (the CSS line-height of .log-list). */
 const LINE_HEIGHT = 18;

@@ -6,8 +6,8 @@ import type { NarratedEvent } from '../sim/events.ts';
 import { InvariantText } from './Guarantees.tsx';
 import { Panel } from './Panel.tsx';
 import { groupSwitches, nameList, seconds, stateName, taskName, violationWords } from './log/narration.ts';
-import './timeline.css';
 import { enNumber } from '../sim/format.ts';
+import './timeline.css';
 
 function Start(props: { readonly description: string | undefined; readonly tour: boolean }) {
   return (

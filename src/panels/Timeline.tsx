@@ -28,8 +28,8 @@ import type { ZoomController } from './timeline/zoom.ts';
 import { useElementSize } from './timeline/useElementSize.ts';
 import { useShortWindow } from './timeline/useShortWindow.ts';
 import { useFocus, windowMaxZoom, windowScale } from './timeline/focus.ts';
-import './timeline.css';
 import { enNumber } from '../sim/format.ts';
+import './timeline.css';
 
 /** Marks closer than this (px) are set apart. */
 const MARK_GAP = 11;

@@ -10,8 +10,8 @@ import { useApp, useAppStore } from '../app/store.ts';
 import type { StopQuestion } from '../sim/scenario/tour.ts';
 import { presetEntry } from '../sim/scenario/presetIndex.ts';
 import { openDemo, twinOf } from './Gallery.tsx';
-import './gallery.css';
 import { enNumber } from '../sim/format.ts';
+import './gallery.css';
 
 /** Answers picked, by preset and stop: kept in the page only. */
 type Picks = Readonly<Record<string, number>>;

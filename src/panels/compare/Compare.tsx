@@ -15,8 +15,8 @@ import { frameThrottle } from '../timeline/throttle.ts';
 import { compared, diffRows, firstDivergence } from './diff.ts';
 import { CompareGlobals } from './CompareGlobals.tsx';
 import { applyVariation, parseVariation, variationLabel } from './variation.ts';
-import './compare.css';
 import { enNumber } from '../../sim/format.ts';
+import './compare.css';
 
 /** The most rows the log diff draws (the latest). */
 const MAX_ROWS = 400;

@@ -12,8 +12,8 @@ import type { Window } from './geometry.ts';
 import { LANE_TASK_LIMIT } from '../../../worker/protocol.ts';
 import type { TracePoint } from '../axis.ts';
 import { SVG_TAB_STOP } from '../../svgFocus.ts';
-import './lanes.css';
 import { enNumber } from '../../../sim/format.ts';
+import './lanes.css';
 
 export const LANE_H = 16;
 const GAP = 4;
