@@ -1,14 +1,23 @@
 // Keeps the URL hash and the app in step: opening the page (or going Back)
 // opens what the hash says; moving through time rewrites the hash in place
-// (replaceState, throttled, so Back is not flooded); opening another
-// scenario adds a history entry (pushState).
+// (replaceState, once the playhead rests, so Back is not flooded and a run of
+// steps does not pay for a URL each); opening another scenario adds a
+// history entry (pushState).
 import { useLayoutEffect } from 'react';
 import { linkFromApp } from './link.ts';
 import { useAppStore } from './store.ts';
 import type { AppStore } from './store.ts';
 import { encodeLink } from './url.ts';
 
-const THROTTLE_MS = 250;
+/**
+ * The hash is written once the moment on screen has held this long: a key
+ * held down or a play writes it at the end, not at every step (a write, the
+ * link's encoding and the browser's own history update, takes a few
+ * milliseconds of the main thread, a step's frame's worth on a slow machine).
+ */
+export const URL_SETTLE_MS = 250;
+/** While it keeps moving (a long play), the hash is written at least this often. */
+export const URL_MAX_WAIT_MS = 1000;
 
 /** The hash for the moment on screen, or null before anything loaded. */
 export function currentHash(store: AppStore): string | null {
@@ -30,8 +39,13 @@ export function useUrlSync(): void {
     let written = location.hash.replace(/^#/, '');
     let push = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // When the moment on screen first moved since the last write, and last moved.
+    let firstMove: number | null = null;
+    let lastMove = 0;
     const write = () => {
+      clearTimeout(timer);
       timer = undefined;
+      firstMove = null;
       // The hash moved without us (a link followed, Back): hashchange opens it; do not write over it.
       if (location.hash.replace(/^#/, '') !== written) return;
       const hash = currentHash(store);
@@ -46,9 +60,22 @@ export function useUrlSync(): void {
       if (s.meta !== prev.meta && s.meta !== null) push = s.origin === 'user';
       // Compare mode opened or closed: the link says so too.
       if ((s.frame === prev.frame && s.compare === prev.compare) || s.frame === null) return;
-      if (push) write();
-      else timer ??= setTimeout(write, THROTTLE_MS);
+      if (push) {
+        write();
+        return;
+      }
+      lastMove = performance.now();
+      firstMove ??= lastMove;
+      timer ??= setTimeout(settled, URL_SETTLE_MS);
     });
+    // One timer for a run of moves: when it comes, either the moment has held (or moved for too
+    // long) and the hash is written, or it waits again for what is left.
+    const settled = () => {
+      const t = performance.now();
+      const left = Math.min(URL_SETTLE_MS - (t - lastMove), URL_MAX_WAIT_MS - (t - (firstMove ?? t)));
+      if (left > 0) timer = setTimeout(settled, left);
+      else write();
+    };
     const onHashChange = () => {
       const hash = location.hash.replace(/^#/, '');
       if (hash === written) return;

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { options } from 'preact';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Timeline } from '../../src/panels/Timeline.tsx';
 import { flush, renderWithSim } from './harness.tsx';
@@ -541,6 +542,35 @@ describe('<Timeline /> framing the first pass', () => {
     expect(pressed()).toBe('First pass');
     fireEvent.click(within(framing()).getByRole('button', { name: 'Whole run' }));
     expect(Math.max(...ticks())).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a step inside the framed pass moves the now line only: the axes, the framing toggle and the plot are not drawn again', async () => {
+    const w = await firstPass();
+    const { send } = await openPreset('first-livepatch');
+    await send({ type: 'jump', to: 'end' });
+    fireEvent.click(within(framing()).getByRole('button', { name: 'First pass' }));
+    await send({ type: 'seek', step: w.lo + 2 });
+    const plot = () => screen.getByRole('group', { name: /^Tasks by patch state/ });
+    const nowAt = () => plot().querySelector('.tl-now-mark')?.getAttribute('transform');
+    const before = nowAt();
+    // Preact's hook before each component render (`options._render`, named `__r` in its build).
+    const hooks = options as unknown as { __r?: (vnode: { type: unknown }) => void };
+    const previous = hooks.__r;
+    const rendered = new Map<string, number>();
+    hooks.__r = (vnode) => {
+      previous?.(vnode);
+      const name = (vnode.type as { name?: string }).name ?? '?';
+      rendered.set(name, (rendered.get(name) ?? 0) + 1);
+    };
+    try {
+      await send({ type: 'step', unit: 'event', direction: 1 });
+    } finally {
+      hooks.__r = previous;
+    }
+    expect(pressed()).toBe('First pass');
+    expect(nowAt()).not.toBe(before);
+    expect(rendered.get('Timeline') ?? 0).toBeGreaterThan(0);
+    for (const part of ['TimeAxisParts', 'CountAxisParts', 'FramingToggleParts']) expect(rendered.get(part) ?? 0, part).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@
 // ~5–35 of 1,174), so that its task switches are drawn apart without zooming.
 // "Whole run" shows all of it; the view turns to the whole run by itself once
 // the playhead leaves the pass.
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { scaleLinear } from 'd3';
 import type { ScaleLinear } from 'd3';
 import type { Milestone, ScenarioMeta } from '../../worker/protocol.ts';
@@ -71,7 +71,8 @@ export interface Focus {
  */
 export function useFocus(meta: ScenarioMeta | null, axis: AxisKind, milestones: Iterable<Milestone>, end: TracePoint, step: number): Focus {
   const [state, setState] = useState<{ readonly meta: ScenarioMeta | null; readonly mode: Mode }>({ meta, mode: 'auto' });
-  const pass = firstPassWindow(axis, milestones, end);
+  // One window object while its inputs hold: the plot's scale (and every path drawn with it) is derived from it.
+  const pass = useMemo(() => firstPassWindow(axis, milestones, end), [axis, milestones, end]);
   const inside = pass !== null && step >= pass.lo && step <= pass.hi;
   // Derived state, adjusted while rendering: a new scenario starts framed; the playhead
   // not in the pass once it is known (a link further on), or leaving it (End, a far
@@ -80,11 +81,8 @@ export function useFocus(meta: ScenarioMeta | null, axis: AxisKind, milestones: 
   if (mode === 'auto' && pass !== null && !inside) mode = 'whole';
   if (state.meta !== meta || state.mode !== mode) setState({ meta, mode });
   const framed = pass !== null && (mode === 'pass' || (mode === 'auto' && inside));
-  return {
-    window: framed ? pass : null,
-    offered: pass !== null,
-    choose: (f) => setState({ meta, mode: f ? 'pass' : 'whole' }),
-  };
+  const choose = useCallback((f: boolean) => setState({ meta, mode: f ? 'pass' : 'whole' }), [meta]);
+  return { window: framed ? pass : null, offered: pass !== null, choose };
 }
 
 /** The event axis across [left, right] showing only the window. */

@@ -6,7 +6,13 @@ import { useSyncExternalStore } from 'react';
 /** The same bound as the laptop layout of styles.css. */
 export const SHORT_WINDOW = '(max-height: 899px)';
 
-const query = (): MediaQueryList | null => (typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia(SHORT_WINDOW) : null);
+/** The query, made once: the store asks for its snapshot at every render of the timeline. */
+let list: MediaQueryList | undefined;
+function query(): MediaQueryList | null {
+  if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return null;
+  list ??= window.matchMedia(SHORT_WINDOW);
+  return list;
+}
 
 function subscribe(onChange: () => void): () => void {
   const q = query();
