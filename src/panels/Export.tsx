@@ -59,6 +59,7 @@ function timelineSvg(state: AppState) {
   const name = state.meta?.name ?? 'klpscope';
   const background = backgroundColour(styleOf(found.panel));
   const svg = standaloneSvg(found.svg, {
+    over: found.over,
     styleOf,
     background,
     title: `${name}: tasks by patch state over simulated time, up to step ${enNumber(step)}`,

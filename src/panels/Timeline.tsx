@@ -239,50 +239,56 @@ export function Timeline() {
         <ComputeProgress />
       </div>
       <div ref={wrapRef} className="tl-wrap">
-        <svg ref={svgRef} className="tl-svg" data-axis={axis} width={l.width} height={l.height} role="group" aria-label={`Tasks by patch state over ${axis === 'time' ? 'simulated time' : 'the events in trace order'}, with milestones and violations`}>
-          <defs>
-            <FillPatterns ids={ids} />
-            <clipPath id={clipId}>
-              <rect x={l.plotLeft} y={l.areaTop - 1} width={l.plotRight - l.plotLeft} height={l.areaBottom - l.areaTop + 2} />
-            </clipPath>
-          </defs>
-          <rect
-            className="tl-scrub"
-            data-testid="timeline-scrub"
-            x={l.plotLeft}
-            y={l.areaTop}
-            width={l.plotRight - l.plotLeft}
-            height={l.plotBottom - l.areaTop}
-            onPointerDown={onPointerDown}
-            onPointerMove={onPointerMove}
-            onPointerUp={onPointerEnd}
-            onPointerCancel={onPointerEnd}
-          >
-            <title>Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</title>
-          </rect>
-          <TimeAxis ticks={ticks} x={x} l={l} title={title} />
-          <g clipPath={`url(#${clipId})`} className="tl-plot">
-            {areas.map((a) => (
-              <path key={a.key} className={`tl-area tl-area-${a.key}`} d={a.d} fill={`url(#${ids[a.key]})`} />
-            ))}
-            <path className="tl-pending" d={pending} />
-          </g>
-          <CountAxis y={y} l={l} />
-          {futureTo > futureFrom && <rect className="tl-future" x={futureFrom} y={l.areaTop} width={futureTo - futureFrom} height={l.plotBottom - l.areaTop} />}
-          {note !== null && (
-            <text className="tl-note" x={(l.plotLeft + l.plotRight) / 2} y={(l.areaTop + l.areaBottom) / 2} dy="0.32em" textAnchor="middle">
-              {note}
-            </text>
-          )}
-          <MarkLane placed={placed.plain} y={l.milestoneY} l={l} step={step} onSeek={jump} />
-          <MarkLane placed={placed.faults} y={l.violationY} l={l} step={step} onSeek={jump} empty={frame !== null && endUs > 0 ? 'none so far' : undefined} />
-          {frame !== null && nowX >= l.plotLeft - 0.5 && nowX <= l.plotRight + 0.5 && (
-            <g className="tl-now-mark" transform={`translate(${nowX},0)`} aria-hidden="true">
-              <line className="tl-now" x1={0} x2={0} y1={l.areaTop} y2={l.plotBottom} />
-              <path className="tl-now-head" d={`M-4,${l.areaTop - 6}h8l-4,6z`} />
+        <div className="tl-stack" data-axis={axis} role="group" aria-label={`Tasks by patch state over ${axis === 'time' ? 'simulated time' : 'the events in trace order'}, with milestones and violations`}>
+          {/* The plot and its axes, drawn again only when the run, the scale or the size change. */}
+          <svg className="tl-svg" width={l.width} height={l.height} aria-hidden="true">
+            <defs>
+              <FillPatterns ids={ids} />
+              <clipPath id={clipId}>
+                <rect x={l.plotLeft} y={l.areaTop - 1} width={l.plotRight - l.plotLeft} height={l.areaBottom - l.areaTop + 2} />
+              </clipPath>
+            </defs>
+            <TimeAxis ticks={ticks} x={x} l={l} title={title} />
+            <g clipPath={`url(#${clipId})`} className="tl-plot">
+              {areas.map((a) => (
+                <path key={a.key} className={`tl-area tl-area-${a.key}`} d={a.d} fill={`url(#${ids[a.key]})`} />
+              ))}
+              <path className="tl-pending" d={pending} />
             </g>
-          )}
-        </svg>
+            <CountAxis y={y} l={l} />
+          </svg>
+          {/* Over it, what the playhead moves and what takes the pointer: a layer of its own (timeline.css), so a step repaints it and not the plot. */}
+          <svg ref={svgRef} className="tl-svg-top" width={l.width} height={l.height}>
+            <rect
+              className="tl-scrub"
+              data-testid="timeline-scrub"
+              x={l.plotLeft}
+              y={l.areaTop}
+              width={l.plotRight - l.plotLeft}
+              height={l.plotBottom - l.areaTop}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerEnd}
+              onPointerCancel={onPointerEnd}
+            >
+              <title>Drag to scrub · Shift+drag pans · Ctrl+wheel zooms</title>
+            </rect>
+            {futureTo > futureFrom && <rect className="tl-future" x={futureFrom} y={l.areaTop} width={futureTo - futureFrom} height={l.plotBottom - l.areaTop} />}
+            {note !== null && (
+              <text className="tl-note" x={(l.plotLeft + l.plotRight) / 2} y={(l.areaTop + l.areaBottom) / 2} dy="0.32em" textAnchor="middle">
+                {note}
+              </text>
+            )}
+            <MarkLane placed={placed.plain} y={l.milestoneY} l={l} step={step} onSeek={jump} />
+            <MarkLane placed={placed.faults} y={l.violationY} l={l} step={step} onSeek={jump} empty={frame !== null && endUs > 0 ? 'none so far' : undefined} />
+            {frame !== null && nowX >= l.plotLeft - 0.5 && nowX <= l.plotRight + 0.5 && (
+              <g className="tl-now-mark" transform={`translate(${nowX},0)`} aria-hidden="true">
+                <line className="tl-now" x1={0} x2={0} y1={l.areaTop} y2={l.plotBottom} />
+                <path className="tl-now-head" d={`M-4,${l.areaTop - 6}h8l-4,6z`} />
+              </g>
+            )}
+          </svg>
+        </div>
         <Lanes px={px} left={l.plotLeft} right={l.plotRight} width={l.width} end={end} step={step} now={now} onSeek={jump} />
       </div>
     </Panel>

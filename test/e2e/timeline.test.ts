@@ -36,7 +36,7 @@ describe('the timeline axis', () => {
     });
     const end = await frame(page);
     expect(end.time).toBe(0);
-    const svg = page.locator('svg.tl-svg');
+    const svg = page.getByRole('group', { name: /^Tasks by patch state/ });
     await expect.poll(() => svg.getAttribute('data-axis')).toBe('event');
     await expect.poll(() => page.getByTestId('timeline-axis-title').textContent()).toContain('event #');
     const scrub = page.getByTestId('timeline-scrub');

@@ -205,6 +205,11 @@ describe('<Export />', () => {
       expect(svg.querySelector(area.getAttribute('fill')!.slice(4, -1))?.localName).toBe('pattern');
     }
     expect(svg.querySelector('path.tl-pending')!.getAttribute('style')).toMatch(/stroke:#cc79a7.*stroke-dasharray:5 3/);
+    // The layer drawn over the plot on the page (the veil, the marks, the now line) comes after the plot, as it lies over it.
+    const drawn = [...svg.children].map((e) => e.getAttribute('class'));
+    expect(drawn.indexOf('tl-plot')).toBeGreaterThan(0);
+    expect(drawn.slice(drawn.indexOf('tl-plot') + 1)).toEqual(['tl-axis', 'tl-scrub', 'tl-lane', 'tl-lane', 'tl-now-mark']);
+    expect(svg.querySelector('.tl-now')!.getAttribute('style')).toMatch(/stroke:#/);
     expect(svg.querySelector('.tl-fill-patched')!.getAttribute('style')).toContain('fill:#0072b2');
     expect(svg.getAttribute('style')).toMatch(/font-family:system-ui/);
     // A background in the panel's colour, first thing drawn.

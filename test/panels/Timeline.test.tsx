@@ -245,7 +245,10 @@ describe('<Timeline />', () => {
     expect(within(region).getByRole('button', { name: 'Zoom out' })).toBeTruthy();
     expect(within(region).getByRole('button', { name: 'Reset zoom' })).toBeTruthy();
     expect(within(region).getByText('Nothing computed yet: step forward or play.')).toBeTruthy();
-    expect(within(region).getByRole('group', { name: /tasks by patch state/i }).getAttribute('width')).toBe(String(DEFAULT_WIDTH));
+    // The plot and the layer over it (the veil, the marks, the now line) are one size.
+    const layers = [...within(region).getByRole('group', { name: /tasks by patch state/i }).querySelectorAll('svg')];
+    expect(layers.map((l) => l.getAttribute('class'))).toEqual(['tl-svg', 'tl-svg-top']);
+    for (const l of layers) expect(l.getAttribute('width')).toBe(String(DEFAULT_WIDTH));
   });
 
   it('after jumping to the end has marks for init, start and complete, and a mark seeks to its step', async () => {
@@ -375,10 +378,10 @@ describe('<Timeline />', () => {
     vi.stubGlobal('ResizeObserver', FakeResizeObserver);
     try {
       await renderWithSim(<Timeline />);
-      const svg = screen.getByRole('group', { name: /tasks by patch state/i });
-      expect(svg.getAttribute('width')).toBe(String(DEFAULT_WIDTH));
+      const widths = () => [...screen.getByRole('group', { name: /tasks by patch state/i }).querySelectorAll('svg')].map((l) => l.getAttribute('width'));
+      expect(widths()).toEqual([String(DEFAULT_WIDTH), String(DEFAULT_WIDTH)]);
       act(() => report!(1234));
-      expect(svg.getAttribute('width')).toBe('1234');
+      expect(widths()).toEqual(['1234', '1234']);
     } finally {
       vi.unstubAllGlobals();
     }
@@ -544,7 +547,7 @@ describe('<Timeline /> framing the first pass', () => {
     expect(Math.max(...ticks())).toBeGreaterThanOrEqual(1000);
   });
 
-  it('a step inside the framed pass moves the now line only: the axes, the framing toggle and the plot are not drawn again', async () => {
+  it('a step inside the framed pass moves the now line only: the axes, the framing toggle and the plot (its own layer) are not drawn again', async () => {
     const w = await firstPass();
     const { send } = await openPreset('first-livepatch');
     await send({ type: 'jump', to: 'end' });
@@ -562,11 +565,26 @@ describe('<Timeline /> framing the first pass', () => {
       const name = (vnode.type as { name?: string }).name ?? '?';
       rendered.set(name, (rendered.get(name) ?? 0) + 1);
     };
+    // The plot's own <svg> (its layer) is not touched; the one over it is.
+    const touched = (sel: string) => {
+      const records: MutationRecord[] = [];
+      const o = new MutationObserver((r) => records.push(...r));
+      o.observe(plot().querySelector(sel)!, { subtree: true, attributes: true, childList: true, characterData: true });
+      return () => {
+        records.push(...o.takeRecords());
+        o.disconnect();
+        return records.length;
+      };
+    };
+    const plotTouched = touched('svg.tl-svg');
+    const topTouched = touched('svg.tl-svg-top');
     try {
       await send({ type: 'step', unit: 'event', direction: 1 });
     } finally {
       hooks.__r = previous;
     }
+    expect(plotTouched()).toBe(0);
+    expect(topTouched()).toBeGreaterThan(0);
     expect(pressed()).toBe('First pass');
     expect(nowAt()).not.toBe(before);
     expect(rendered.get('Timeline') ?? 0).toBeGreaterThan(0);

@@ -125,19 +125,41 @@ describe('inlining styles', () => {
     expect(svg.getAttribute('role')).toBe('group');
     expect(svg.querySelector('[tabindex="0"]')).not.toBeNull();
   });
+
+  it('draws the layer over the plot after the plot, each element with its styles, as the page lays them', () => {
+    const plot = svgDoc(`<svg class="root tl-svg" width="400" height="120" aria-hidden="true"><g class="plot"><path class="area" d="M0,0"/></g></svg>`);
+    const over = svgDoc(`<svg class="root tl-svg-top" width="400" height="120"><rect data-testid="scrub" class="scrub"/><rect class="future"/><g class="tl-mark" role="button" tabindex="0" aria-label="m1"><path class="pending" d="M1,1"/></g></svg>`);
+    const out = standaloneSvg(plot, { styleOf: stylesFrom(rules), background: '#ffffff', title: 'Demo', over });
+    const doc = new DOMParser().parseFromString(out.text, 'image/svg+xml');
+    expect(doc.querySelector('parsererror')).toBeNull();
+    const root = doc.documentElement;
+    expect([...root.children].map((c) => c.getAttribute('class') ?? c.localName)).toEqual(['title', 'export-background', 'plot', 'scrub', 'future', 'tl-mark']);
+    expect(root.querySelector('.future')!.getAttribute('style')).toContain('fill:#ffffff;');
+    expect(root.querySelector('.future')!.getAttribute('style')).toContain('opacity:0.6');
+    expect(root.querySelector('.tl-mark .pending')!.getAttribute('style')).toContain('stroke-dasharray:5 3');
+    // An image for assistive technology, though the plot's svg on the page is hidden from it; nothing interactive.
+    expect(root.getAttribute('role')).toBe('img');
+    expect(root.hasAttribute('aria-hidden')).toBe(false);
+    expect(root.querySelector('[tabindex], [role="button"], [data-testid]')).toBeNull();
+    // The page's layers are as they were.
+    expect(over.children).toHaveLength(3);
+    expect(plot.getAttribute('aria-hidden')).toBe('true');
+  });
 });
 
 describe('finding the timeline', () => {
   it('finds the svg of the region named Timeline, by aria-labelledby or aria-label', () => {
     document.body.innerHTML = `
       <section role="region" aria-labelledby="h1"><h2 id="h1">Kernel log</h2><svg class="tl-svg" id="wrong"></svg></section>
-      <section role="region" aria-labelledby="h2"><h2 id="h2">Timeline</h2><div><svg class="tl-svg" id="right"></svg></div></section>`;
+      <section role="region" aria-labelledby="h2"><h2 id="h2">Timeline</h2><div><svg class="tl-svg" id="right"></svg><svg class="tl-svg-top" id="over"></svg></div></section>`;
     expect(findRegion(document, 'Kernel log')?.querySelector('h2')?.textContent).toBe('Kernel log');
     const found = findTimeline(document);
     expect(found?.svg.id).toBe('right');
+    expect(found?.over?.id).toBe('over');
     expect(found?.panel.getAttribute('aria-labelledby')).toBe('h2');
     document.body.innerHTML = `<div role="region" aria-label="Timeline"><svg class="tl-svg" id="x"></svg></div>`;
     expect(findTimeline(document)?.svg.id).toBe('x');
+    expect(findTimeline(document)?.over).toBeNull();
     document.body.innerHTML = `<svg class="tl-svg"></svg>`;
     expect(findTimeline(document)).toBeNull();
   });

@@ -134,11 +134,15 @@ export function findRegion(root: ParentNode, name: string): Element | null {
   return null;
 }
 
-/** The timeline's <svg> and its panel, if the Timeline region is on the page. */
-export function findTimeline(root: ParentNode = document): { readonly svg: SVGSVGElement; readonly panel: Element } | null {
+/**
+ * The timeline's <svg> (the plot and its axes), the <svg> drawn over it (the
+ * veil of what is yet to come, the marks, the now line), and its panel, if
+ * the Timeline region is on the page.
+ */
+export function findTimeline(root: ParentNode = document): { readonly svg: SVGSVGElement; readonly over: SVGSVGElement | null; readonly panel: Element } | null {
   const panel = findRegion(root, 'Timeline');
   const svg = panel?.querySelector<SVGSVGElement>('svg.tl-svg') ?? null;
-  return panel !== null && svg !== null ? { svg, panel } : null;
+  return panel !== null && svg !== null ? { svg, over: panel.querySelector<SVGSVGElement>('svg.tl-svg-top'), panel } : null;
 }
 
 export interface SvgExport {
@@ -158,12 +162,19 @@ function size(svg: SVGSVGElement, attr: 'width' | 'height'): number {
 /**
  * The timeline `svg` as a standalone document: styles inlined, a background
  * rect of `background`, a <title>, explicit size and viewBox, the SVG
- * namespace, and none of the page's focus and roles.
+ * namespace, and none of the page's focus and roles. The page draws what
+ * moves with the playhead in a second <svg> over the plot (`over`): its
+ * elements follow the plot's in the document, as they lie over it on the page.
  */
-export function standaloneSvg(svg: SVGSVGElement, opts: { readonly styleOf: StyleOf; readonly background: string; readonly title: string }): SvgExport {
+export function standaloneSvg(svg: SVGSVGElement, opts: { readonly styleOf: StyleOf; readonly background: string; readonly title: string; readonly over?: SVGSVGElement | null }): SvgExport {
   const doc = svg.ownerDocument;
   const clone = svg.cloneNode(true) as SVGSVGElement;
   inlineStyles(svg, clone, opts.styleOf);
+  for (const el of Array.from(opts.over?.children ?? [])) {
+    const copy = el.cloneNode(true) as Element;
+    inlineStyles(el, copy, opts.styleOf);
+    clone.appendChild(copy);
+  }
   const width = size(svg, 'width');
   const height = size(svg, 'height');
 
@@ -174,6 +185,8 @@ export function standaloneSvg(svg: SVGSVGElement, opts: { readonly styleOf: Styl
   clone.setAttribute('height', String(height));
   if (!clone.hasAttribute('viewBox')) clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
   clone.setAttribute('role', 'img');
+  // On the page the plot's <svg> is hidden from assistive technology (the group around it is named); the document is an image with a title.
+  clone.removeAttribute('aria-hidden');
 
   const bg = doc.createElementNS(SVG_NS, 'rect');
   bg.setAttribute('class', 'export-background');
