@@ -179,6 +179,15 @@ function openRun(engine: Engine | undefined, preset: Preset | undefined, loadId:
   return { engine, log: [], samples: [], milestones: [], sent: noneSent(), lanes, shownCpuRuns, end: null, selected: null, preset, tourSteps: [], offScript: null, original: null, seen: 0, loadId, limitHit: null, ahead: false, unreached: null };
 }
 
+/**
+ * A preset's engine: from its validated form where the build ships one (the
+ * default demo: the page's first frame waits for it), else from its document.
+ * A copy, so that no engine can change what the next load starts from.
+ */
+function presetEngine(preset: Preset, options: EngineOptions): Engine {
+  return preset.parsed !== undefined ? new Engine(structuredClone(preset.parsed), options) : Engine.load(preset.scenario, options);
+}
+
 /** The session's run as it was before a load or an action, to put back if it is cancelled. */
 interface Before {
   readonly run: Readonly<Run>;
@@ -588,7 +597,7 @@ export class Session {
   private *load(source: ScenarioSource): Work {
     const preset = source.preset === undefined ? undefined : knownPreset(source.preset);
     if (source.preset !== undefined && preset === undefined) throw new ScenarioError('preset', `no demo is called '${source.preset.slice(0, 40)}'`);
-    const engine = Engine.load(preset?.scenario ?? source.scenario, this.engineOptions);
+    const engine = preset !== undefined ? presetEngine(preset, this.engineOptions) : Engine.load(source.scenario, this.engineOptions);
     const actions = source.actions ?? [];
     // Refuse a bad action before anything changes: the previous scenario stays.
     for (const a of actions) engine.parseAction(a.text);
@@ -689,7 +698,7 @@ export class Session {
     const preset = this.run.preset;
     if (preset !== undefined && preset.tour.length > 0 && this.run.offScript === null && engine.actions.length === 0) {
       this.run.original = { engine, log: this.run.log, samples: this.run.samples, milestones: this.run.milestones, tourSteps: this.run.tourSteps, end: this.run.end, lanes: this.run.lanes };
-      engine = this.fresh(Engine.load(preset.scenario, this.engineOptions));
+      engine = this.fresh(presetEngine(preset, this.engineOptions));
       yield* this.forwardTo(engine, step);
       this.run.tourSteps = this.run.original.tourSteps.filter((s) => s <= step);
     }
@@ -749,7 +758,7 @@ export class Session {
       return;
     }
     // Opened from a link with actions: the tour's run is computed again.
-    const engine = this.fresh(Engine.load(preset.scenario, this.engineOptions));
+    const engine = this.fresh(presetEngine(preset, this.engineOptions));
     this.run.tourSteps = [];
     this.scanStart(engine);
     yield* this.forwardTo(engine, at);

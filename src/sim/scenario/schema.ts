@@ -69,94 +69,102 @@ function obj<S extends z.core.$ZodLooseShape>(shape: S, what = 'an object') {
   });
 }
 
-const paramValue = leaf<ParamValue>('a string, number or boolean', (v) => ['string', 'number', 'boolean'].includes(typeof v));
+/**
+ * The document's shape, built on its first use: a worker that opens the
+ * default demo (its validated form ships ready, presets/first.parsed.ts)
+ * never builds it (building it costs more than validating a document).
+ */
+function buildScenarioSchema() {
+  const paramValue = leaf<ParamValue>('a string, number or boolean', (v) => ['string', 'number', 'boolean'].includes(typeof v));
 
-const funcSchema = obj({ old: fn(), output: opt(str()), immediate: or(bool(), false) });
-const objectSchema = obj({ name: str(), funcs: list(funcSchema), callbacks: or(bool(), false) });
-const livepatchSchema = obj({
-  objects: list(objectSchema),
-  immediate: or(bool(), false),
-  replace: or(
-    leaf<boolean | string>('true, false or the name of a module parameter', (v) => typeof v === 'boolean' || typeof v === 'string'),
-    false,
-  ),
-});
+  const funcSchema = obj({ old: fn(), output: opt(str()), immediate: or(bool(), false) });
+  const objectSchema = obj({ name: str(), funcs: list(funcSchema), callbacks: or(bool(), false) });
+  const livepatchSchema = obj({
+    objects: list(objectSchema),
+    immediate: or(bool(), false),
+    replace: or(
+      leaf<boolean | string>('true, false or the name of a module parameter', (v) => typeof v === 'boolean' || typeof v === 'string'),
+      false,
+    ),
+  });
 
-const NON_EMPTY_FUNCS = 'a non-empty array of function names';
+  const NON_EMPTY_FUNCS = 'a non-empty array of function names';
 
-const scenarioSchema = obj(
-  {
-    format: oneOf(['klpscope/1'] as const),
-    name: or(str(), 'untitled'),
-    description: or(str(), ''),
-    kernel: or(oneOf(KERNEL_VARIANTS), 'mainline'),
-    seed: or(intIn(0, 4294967295), 1),
-    machine: z.prefault(
-      obj({
-        cpus: or(intIn(1, 4096), 4),
-        offline: or(list(intIn(0, 4095), 'an array of CPU ids'), () => []),
-        reliableStacktrace: or(bool(), true),
-      }),
-      {},
-    ),
-    functions: or(map(obj({ object: or(str(), 'vmlinux'), output: opt(str()) }), 'an object mapping function names to { object, output }'), () => ({})),
-    syscalls: or(
-      map(
+  return obj(
+    {
+      format: oneOf(['klpscope/1'] as const),
+      name: or(str(), 'untitled'),
+      description: or(str(), ''),
+      kernel: or(oneOf(KERNEL_VARIANTS), 'mainline'),
+      seed: or(intIn(0, 4294967295), 1),
+      machine: z.prefault(
         obj({
-          chain: list(fn(), NON_EMPTY_FUNCS).check(z.minLength(1, { error: (iss) => expected(NON_EMPTY_FUNCS, iss.input) })),
-          sleepIn: opt(fn()),
-          sleepMs: or(rangeOrForever(), ms(1, 50)),
+          cpus: or(intIn(1, 4096), 4),
+          offline: or(list(intIn(0, 4095), 'an array of CPU ids'), () => []),
+          reliableStacktrace: or(bool(), true),
         }),
-        'an object mapping syscall names to { chain, sleepIn, sleepMs }',
+        {},
       ),
-      () => ({}),
-    ),
-    files: or(map(fn(), 'an object mapping absolute paths to function names'), () => ({})),
-    tasks: or(
-      list(
-        obj({
-          comm: leaf<string>('a string of 1 to 15 characters', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 15),
-          count: or(intIn(1, MAX_TASKS), 1),
-          kind: or(oneOf(['user', 'kthread'] as const), 'user'),
-          syscalls: or(list(str(), 'an array of syscall names'), () => ['getpid']),
-          userMs: or(range(), ms(1, 20)),
-          loop: or(list(fn(), 'an array of function names'), () => ['kthread', 'worker_thread']),
-          sleepMs: or(rangeOrForever(), ms(10, 500)),
-          calls: or(list(fn(), 'an array of function names'), () => []),
-          cpuBound: or(bool(), false),
-          unreliableStack: or(bool(), false),
-          blockedIn: opt(fn()),
-        }),
-        'an array of task groups',
+      functions: or(map(obj({ object: or(str(), 'vmlinux'), output: opt(str()) }), 'an object mapping function names to { object, output }'), () => ({})),
+      syscalls: or(
+        map(
+          obj({
+            chain: list(fn(), NON_EMPTY_FUNCS).check(z.minLength(1, { error: (iss) => expected(NON_EMPTY_FUNCS, iss.input) })),
+            sleepIn: opt(fn()),
+            sleepMs: or(rangeOrForever(), ms(1, 50)),
+          }),
+          'an object mapping syscall names to { chain, sleepIn, sleepMs }',
+        ),
+        () => ({}),
       ),
-      () => [],
-    ),
-    modules: or(
-      list(
-        obj({
-          name: leaf<string>('a module name (1 to 55 letters, digits, _ or -)', (v) => typeof v === 'string' && MODULE_NAME.test(v)),
-          params: or(map(paramValue, 'an object mapping parameter names to default values'), () => ({})),
-          functions: or(list(fn(), 'an array of function names'), () => []),
-          init: or(list(str(), 'an array of strings'), () => []),
-          exit: or(list(str(), 'an array of strings'), () => []),
-          livepatch: opt(livepatchSchema),
-          work: opt(obj({ function: fn(), enter: str(), exit: str(), blockParam: opt(leaf<string>('a parameter name', (v) => typeof v === 'string' && PARAM_NAME.test(v))) })),
-        }),
-        'an array of modules',
+      files: or(map(fn(), 'an object mapping absolute paths to function names'), () => ({})),
+      tasks: or(
+        list(
+          obj({
+            comm: leaf<string>('a string of 1 to 15 characters', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 15),
+            count: or(intIn(1, MAX_TASKS), 1),
+            kind: or(oneOf(['user', 'kthread'] as const), 'user'),
+            syscalls: or(list(str(), 'an array of syscall names'), () => ['getpid']),
+            userMs: or(range(), ms(1, 20)),
+            loop: or(list(fn(), 'an array of function names'), () => ['kthread', 'worker_thread']),
+            sleepMs: or(rangeOrForever(), ms(10, 500)),
+            calls: or(list(fn(), 'an array of function names'), () => []),
+            cpuBound: or(bool(), false),
+            unreliableStack: or(bool(), false),
+            blockedIn: opt(fn()),
+          }),
+          'an array of task groups',
+        ),
+        () => [],
       ),
-      () => [],
-    ),
-    script: or(list(str(), 'an array of strings'), () => []),
-    whatIf: opt(list(oneOf(WHAT_IF_IDS), 'an array of "what if" ids')),
-    choices: opt(
-      list(
-        leaf<readonly [number, number]>('a pair [POINT, VALUE] of non-negative integers', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => isInt(x, 0, Number.MAX_SAFE_INTEGER))),
-        'an array of [POINT, VALUE] pairs',
+      modules: or(
+        list(
+          obj({
+            name: leaf<string>('a module name (1 to 55 letters, digits, _ or -)', (v) => typeof v === 'string' && MODULE_NAME.test(v)),
+            params: or(map(paramValue, 'an object mapping parameter names to default values'), () => ({})),
+            functions: or(list(fn(), 'an array of function names'), () => []),
+            init: or(list(str(), 'an array of strings'), () => []),
+            exit: or(list(str(), 'an array of strings'), () => []),
+            livepatch: opt(livepatchSchema),
+            work: opt(obj({ function: fn(), enter: str(), exit: str(), blockParam: opt(leaf<string>('a parameter name', (v) => typeof v === 'string' && PARAM_NAME.test(v))) })),
+          }),
+          'an array of modules',
+        ),
+        () => [],
       ),
-    ),
-  },
-  'a JSON object',
-);
+      script: or(list(str(), 'an array of strings'), () => []),
+      whatIf: opt(list(oneOf(WHAT_IF_IDS), 'an array of "what if" ids')),
+      choices: opt(
+        list(
+          leaf<readonly [number, number]>('a pair [POINT, VALUE] of non-negative integers', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => isInt(x, 0, Number.MAX_SAFE_INTEGER))),
+          'an array of [POINT, VALUE] pairs',
+        ),
+      ),
+    },
+    'a JSON object',
+  );
+}
+let scenarioSchema: ReturnType<typeof buildScenarioSchema> | undefined;
 
 function pathOf(segments: readonly PropertyKey[]): string {
   let out = '';
@@ -352,6 +360,7 @@ export function parseScenario(input: unknown): Scenario {
     }
   }
   refuseProtoKeys(doc, []);
+  scenarioSchema ??= buildScenarioSchema();
   const result = scenarioSchema.safeParse(doc);
   if (!result.success) {
     // zod reports at least one issue for a failed parse.

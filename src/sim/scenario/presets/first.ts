@@ -2,6 +2,7 @@
 // carries from the start (presets.ts lists them all; the worker loads the
 // others when a link or the gallery first asks for one).
 import type { Preset } from './preset.ts';
+import { FIRST_LIVEPATCH_PARSED } from './first.parsed.ts';
 
 export const DEFAULT_SCENARIO = {
   format: 'klpscope/1',
@@ -26,6 +27,7 @@ export const FIRST_LIVEPATCH: Preset = {
   question: 'How does a livepatch move every task from the old code to the new one, without stopping the machine?',
   kernel: 'mainline',
   scenario: DEFAULT_SCENARIO,
+  parsed: FIRST_LIVEPATCH_PARSED,
   tour: [
     {
       when: { kind: 'start' },
