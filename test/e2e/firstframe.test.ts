@@ -183,4 +183,27 @@ describe('the first interactive frame', () => {
     expect(applied.some((p) => p.endsWith(`/${preloaded[0]}`))).toBe(true);
     await page.context().close();
   });
+
+  it('sets its text in a small type scale: whole pixel sizes, one bold weight, a few fonts for the first frame to look up', async () => {
+    const page = await h.newPage({ width: 1366, height: 768 });
+    await page.goto(h.url);
+    await settled(page);
+    // Each distinct family, size, weight and style the text uses is a font the browser looks up before the first frame.
+    const fonts = await page.evaluate(() => {
+      const seen = new Set<string>();
+      for (const el of document.querySelectorAll('body *')) {
+        const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+        if (!text && !['INPUT', 'SELECT', 'BUTTON'].includes(el.tagName)) continue;
+        const cs = getComputedStyle(el);
+        if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+        seen.add(`${/mono/i.test(cs.fontFamily) ? 'mono' : 'sans'} ${cs.fontSize} ${cs.fontWeight} ${cs.fontStyle}`);
+      }
+      return [...seen];
+    });
+    const sizes = fonts.map((f) => f.split(' ')[1]!);
+    expect(sizes.filter((s) => !/^\d+px$/.test(s)), 'sizes that are not whole pixels').toEqual([]);
+    expect(new Set(fonts.map((f) => f.split(' ')[2])), 'weights').toEqual(new Set(['400', '600']));
+    expect(fonts.length, fonts.join(', ')).toBeLessThanOrEqual(21);
+    await page.context().close();
+  });
 });
