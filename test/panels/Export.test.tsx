@@ -176,7 +176,7 @@ describe('<Export />', () => {
     loadStyles();
     const user = userEvent.setup();
     const { ui, files } = setup();
-    const { send } = await renderWithSim(ui);
+    const { send, store } = await renderWithSim(ui);
     await send({ type: 'jump', to: 'end' });
     const page = screen.getByRole('region', { name: 'Timeline' }).querySelector('svg.tl-svg')!;
     // On the page the colours are variables.
@@ -194,7 +194,9 @@ describe('<Export />', () => {
     expect(svg.localName).toBe('svg');
     expect(svg.namespaceURI).toBe('http://www.w3.org/2000/svg');
     expect(svg.getAttribute('width')).toBe(page.getAttribute('width'));
-    expect(svg.querySelector('title')!.textContent).toMatch(/^Your first livepatch: tasks by patch state over simulated time, up to step [\d,]+$/);
+    // Named for the axis the timeline shows (this demo's default is the event axis).
+    expect(screen.getByRole('group', { name: /^Tasks by patch state/ }).getAttribute('data-axis')).toBe('event');
+    expect(svg.querySelector('title')!.textContent).toMatch(/^Your first livepatch: tasks by patch state over the events in trace order, up to step [\d,]+$/);
     // The stacked areas and the pending line, as drawn on the page.
     for (const k of ['patched', 'unpatched', 'undefined']) {
       const area = svg.querySelector(`path.tl-area-${k}`)!;
@@ -219,6 +221,13 @@ describe('<Export />', () => {
     // Nothing of the page's interactivity.
     expect(svg.querySelector('[tabindex], [role="button"]')).toBeNull();
     expect(screen.getByRole('status').textContent).toBe('Saved your-first-livepatch-timeline.svg');
+    // On the time axis, the title says so.
+    act(() => store.getState().setTimelineAxis('time'));
+    await user.click(button());
+    await user.click(item('Timeline as SVG'));
+    expect(files).toHaveLength(2);
+    const again = new DOMParser().parseFromString(await files[1]!.blob.text(), 'image/svg+xml');
+    expect(again.querySelector('title')!.textContent).toMatch(/^Your first livepatch: tasks by patch state over simulated time, up to step [\d,]+$/);
   });
 
   it('says so, and saves nothing, when the timeline is not on the page', async () => {
