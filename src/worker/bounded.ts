@@ -111,6 +111,9 @@ export class Thinned<T> {
   private starts: number[] = [0];
   /** Items (stride 1) or complete buckets the page holds as they are. */
   private stable = 0;
+  /** How long `full` was at the last call, and how long the page's series is since. */
+  private lastFull = -1;
+  private pageLength = 0;
 
   constructor(
     private readonly reduce: (xs: readonly T[]) => T[],
@@ -126,12 +129,20 @@ export class Thinned<T> {
       this.out = [];
       this.starts = [0];
       this.stable = 0;
+      this.lastFull = -1;
     }
     if (s === 1) {
       const from = Math.min(this.stable, changed, n);
       this.stable = n;
+      this.lastFull = n;
+      this.pageLength = n;
       return { from, items: full.slice(from) };
     }
+    // Nothing new since the last call: the page has it all, the last bucket's reduction too. An empty
+    // append at its end (not that bucket again) keeps the page's series the same object, and what
+    // is drawn from it (the timeline's paths) is not computed again at every step.
+    if (changed >= n && n === this.lastFull) return { from: this.pageLength, items: [] };
+    this.lastFull = n;
     const keep = Math.min(this.out.length, this.stable, Math.floor(changed / s));
     this.out.length = keep;
     this.starts.length = keep + 1;
@@ -149,6 +160,7 @@ export class Thinned<T> {
     }
     if (complete * s < n) items.push(...this.reduce(full.slice(complete * s)));
     this.stable = complete;
+    this.pageLength = from + items.length;
     return { from, items };
   }
 }

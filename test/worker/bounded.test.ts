@@ -60,6 +60,24 @@ describe('Thinned', () => {
     );
   });
 
+  it("with nothing new since the last call, keeps the page's series the same object, thinned or not", () => {
+    for (const n of [10, 100, 1000]) {
+      const full = Array.from({ length: n }, (_, i) => item(i, i + 1));
+      const t = new Thinned((xs: readonly { step: number; v: number }[]) => [xs[0]!, xs[xs.length - 1]!].filter((x, i, a) => a.indexOf(x) === i), BOUNDS);
+      const page = Series.empty<{ step: number; v: number }>().apply(t.next(full, 0));
+      expect(strideFor(n, BOUNDS) > 1, `${n}`).toBe(n > BOUNDS.whole);
+      // A frame that brings nothing (a step the series already had): the same page, not its last bucket sent again.
+      const again = t.next(full, n);
+      expect(again.items, `${n}`).toEqual([]);
+      expect(page.apply(again), `${n}`).toBe(page);
+      // Then an item more: sent, and the page is the thinned whole again.
+      full.push(item(n, n + 1));
+      const more = page.apply(t.next(full, n));
+      expect(more).not.toBe(page);
+      expect(more.toArray()).toEqual(thinAll(full, (xs) => [xs[0]!, xs[xs.length - 1]!].filter((x, i, a) => a.indexOf(x) === i), BOUNDS));
+    }
+  });
+
   it('holds a bounded number of items however long the series', () => {
     const full = Array.from({ length: 200_000 }, (_, i) => ({ step: i, time: i, undefined: 0, unpatched: i % 97, patched: i % 89, pending: i % 5 }));
     const got = thinAll(full, reduceSamples, { whole: 8192, buckets: 2048 });
