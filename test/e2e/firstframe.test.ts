@@ -187,7 +187,8 @@ describe('the first interactive frame', () => {
   it('sets its text in a small type scale: whole pixel sizes, one bold weight, a few fonts for the first frame to look up', async () => {
     const page = await h.newPage({ width: 1366, height: 768 });
     await page.goto(h.url);
-    await page.waitForFunction(() => window.klpscope?.store.getState().frame != null);
+    // The run computed to its end (no progress bar coming and going), and the page painted since.
+    await page.waitForFunction(() => window.klpscope?.store.getState().frame?.end != null, undefined, { timeout: 10_000 });
     await settled(page, { painted: true });
     // Each distinct family, size, weight and style the text uses is a font the browser looks up before the first frame.
     const fonts = await page.evaluate(() => {
