@@ -6,7 +6,7 @@
 import { useLayoutEffect } from 'react';
 import { linkFromApp } from './link.ts';
 import { useAppStore } from './store.ts';
-import type { AppStore } from './store.ts';
+import type { AppState, AppStore } from './store.ts';
 import { encodeLink } from './url.ts';
 
 /**
@@ -21,7 +21,12 @@ export const URL_MAX_WAIT_MS = 1000;
 
 /** The hash for the moment on screen, or null before anything loaded. */
 export function currentHash(store: AppStore): string | null {
-  const link = linkFromApp(store.getState());
+  return hashOf(store.getState());
+}
+
+/** The hash for the moment a state of the app shows, or null before anything loaded. */
+function hashOf(state: AppState): string | null {
+  const link = linkFromApp(state);
   if (link === null) return null;
   try {
     return encodeLink(link);
@@ -42,13 +47,14 @@ export function useUrlSync(): void {
     // When the moment on screen first moved since the last write, and last moved.
     let firstMove: number | null = null;
     let lastMove = 0;
-    const write = () => {
+    /** Writes the hash of `state` (by default, the moment on screen): a new history entry after a user's new scenario. */
+    const write = (state: AppState = store.getState()) => {
       clearTimeout(timer);
       timer = undefined;
       firstMove = null;
       // The hash moved without us (a link followed, Back): hashchange opens it; do not write over it.
       if (location.hash.replace(/^#/, '') !== written) return;
-      const hash = currentHash(store);
+      const hash = hashOf(state);
       if (hash === null || hash === written) return;
       written = hash;
       const url = `${location.pathname}${location.search}#${hash}`;
@@ -56,8 +62,25 @@ export function useUrlSync(): void {
       else history.replaceState(null, '', url);
       push = false;
     };
+    /** A write still waiting for the playhead to rest, made now: the page is being left. */
+    const flush = () => {
+      if (timer !== undefined && !push) write();
+    };
+    const onPageHide = () => flush();
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.meta !== prev.meta && s.meta !== null) push = s.origin === 'user';
+      if (s.meta !== prev.meta && s.meta !== null) {
+        push = s.origin === 'user';
+        // A scenario the user opens gets an entry of its own: the one being left keeps the moment it was left at,
+        // not the last one written. (Opened from a link or Back, the entry on screen is already another one.)
+        if (push && prev.meta !== null && timer !== undefined) {
+          push = false;
+          write(prev);
+          push = true;
+        }
+      }
       // Compare mode opened or closed: the link says so too.
       if ((s.frame === prev.frame && s.compare === prev.compare) || s.frame === null) return;
       if (push) {
@@ -83,10 +106,14 @@ export function useUrlSync(): void {
       store.getState().openLink(hash);
     };
     window.addEventListener('hashchange', onHashChange);
+    window.addEventListener('pagehide', onPageHide);
+    document.addEventListener('visibilitychange', onHidden);
     store.getState().openLink(location.hash);
     return () => {
       unsubscribe();
       window.removeEventListener('hashchange', onHashChange);
+      window.removeEventListener('pagehide', onPageHide);
+      document.removeEventListener('visibilitychange', onHidden);
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [store]);

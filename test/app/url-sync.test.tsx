@@ -41,4 +41,31 @@ describe('useUrlSync', () => {
     await act(async () => vi.advanceTimersByTime(5 * URL_MAX_WAIT_MS));
     expect(replace).toHaveBeenCalledTimes(2);
   });
+
+  it('writes a waiting position at once when the page is left, and into the old entry when the user opens another scenario', async () => {
+    const { store, send } = await renderWithSim(<Sync />);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const replace = vi.spyOn(history, 'replaceState');
+    const push = vi.spyOn(history, 'pushState');
+    await send({ type: 'step', unit: 'event', direction: 1 });
+    await send({ type: 'step', unit: 'event', direction: 1 });
+    expect(replace).not.toHaveBeenCalled();
+    // Leaving the page (a reload, a closed tab) does not wait for the playhead to rest.
+    window.dispatchEvent(new Event('pagehide'));
+    expect(replace).toHaveBeenCalledTimes(1);
+    expect(stepIn(location.hash)).toBe('2');
+    // Two more steps, then another demo before they are written: the old entry gets step 4, the new one its own.
+    await send({ type: 'step', unit: 'event', direction: 1 });
+    await send({ type: 'step', unit: 'event', direction: 1 });
+    const left = location.hash;
+    await act(async () => store.getState().load({ preset: 'stacked-patches' }));
+    await act(async () => vi.advanceTimersByTime(URL_MAX_WAIT_MS));
+    expect(replace).toHaveBeenCalledTimes(2);
+    const old = String(replace.mock.calls[1]![2]);
+    expect(stepIn(old.slice(old.indexOf('#')))).toBe('4');
+    expect(old).not.toBe(`${location.pathname}${left}`);
+    expect(push).toHaveBeenCalledTimes(1);
+    expect(String(push.mock.calls[0]![2])).toContain('p=stacked-patches');
+    expect(replace.mock.invocationCallOrder[1]!).toBeLessThan(push.mock.invocationCallOrder[0]!);
+  });
 });
