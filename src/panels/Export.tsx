@@ -9,6 +9,7 @@ import type { FocusEvent, KeyboardEvent } from 'react';
 import { useApp, useAppStore } from '../app/store.ts';
 import type { AppState } from '../app/store.ts';
 import { chosenAxis } from './timeline/chosen.ts';
+import { AXIS_PHRASE } from './timeline/axis.ts';
 import type { ExportKind } from '../worker/protocol.ts';
 import { buttonKey, menuKey, typeAhead } from './export/menu.ts';
 import type { MenuMove } from './export/menu.ts';
@@ -63,7 +64,7 @@ function timelineSvg(state: AppState) {
     over: found.over,
     styleOf,
     background,
-    title: `${name}: tasks by patch state over ${chosenAxis(state) === 'time' ? 'simulated time' : 'the events in trace order'}, up to step ${enNumber(step)}`,
+    title: `${name}: tasks by patch state over ${AXIS_PHRASE[chosenAxis(state)]}, up to step ${enNumber(step)}`,
   });
   return { ...svg, background };
 }

@@ -17,7 +17,7 @@ import { isFault } from './timeline/marks.ts';
 import { nearestStep, scrubPoints } from './timeline/nearest.ts';
 import { ComputeProgress } from './timeline/ComputeProgress.tsx';
 import { AxisToggle, CountAxis, FramingToggle, FillPatterns, Legend, MarkLane, MarksLegend, TimeAxis, fillIds } from './timeline/parts.tsx';
-import { AXIS_TITLE, axisMaxZoom, axisScale, axisTicks, axisValue, stepAt } from './timeline/axis.ts';
+import { AXIS_PHRASE, AXIS_TITLE, axisMaxZoom, axisScale, axisTicks, axisValue, stepAt } from './timeline/axis.ts';
 import type { TracePoint } from './timeline/axis.ts';
 import { chosenAxis } from './timeline/chosen.ts';
 import { DEFAULT_WIDTH, areaPath, countScale, decimate, heldSamples, layout, pendingPath, placeMarks, stackSamples, traceEndTime } from './timeline/scales.ts';
@@ -239,7 +239,7 @@ export function Timeline() {
         <ComputeProgress />
       </div>
       <div ref={wrapRef} className="tl-wrap">
-        <div className="tl-stack" data-axis={axis} role="group" aria-label={`Tasks by patch state over ${axis === 'time' ? 'simulated time' : 'the events in trace order'}, with milestones and violations`}>
+        <div className="tl-stack" data-axis={axis} role="group" aria-label={`Tasks by patch state over ${AXIS_PHRASE[axis]}, with milestones and violations`}>
           {/* The plot and its axes, drawn again only when the run, the scale or the size change. */}
           <svg className="tl-svg" width={l.width} height={l.height} aria-hidden="true">
             <defs>
@@ -258,7 +258,7 @@ export function Timeline() {
             <CountAxis y={y} l={l} />
           </svg>
           {/* Over it, what the playhead moves and what takes the pointer: a layer of its own (timeline.css), so a step repaints it and not the plot. */}
-          <svg ref={svgRef} className="tl-svg-top" width={l.width} height={l.height}>
+          <svg ref={svgRef} className="tl-svg-top" width={l.width} height={l.height} role="none">
             <rect
               className="tl-scrub"
               data-testid="timeline-scrub"

@@ -120,7 +120,13 @@ export class Thinned<T> {
     private readonly bounds: Pick<SeriesBounds, 'whole' | 'buckets'>,
   ) {}
 
-  /** The append that brings the page to the thinned form of `full`, whose items from index `changed` on are new or changed since the last call. */
+  /**
+   * The append that brings the page to the thinned form of `full`, whose
+   * items from index `changed` on are new or changed since the last call.
+   * An item changed in place must lower `changed` to its index: with
+   * `changed` at `full.length` and the same length as the last call, nothing
+   * is sent.
+   */
   next(full: readonly T[], changed: number): Append<T> {
     const n = full.length;
     const s = strideFor(n, this.bounds);

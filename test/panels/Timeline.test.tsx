@@ -399,7 +399,7 @@ const openPreset = async (preset: string) => {
 describe('<Timeline /> axes', () => {
   afterEach(cleanup);
 
-  const svgOf = () => screen.getByRole('group', { name: /^Tasks by patch state/ });
+  const plotGroup = () => screen.getByRole('group', { name: /^Tasks by patch state/ });
   const toggle = () => screen.getByRole('group', { name: 'Timeline axis' });
 
   it('offers simulated time and event # as a toggle with names and the x key; the first pass gets the event axis', async () => {
@@ -411,21 +411,21 @@ describe('<Timeline /> axes', () => {
     // 18 of 19 tasks switch within a few ms of a 4 s run: the default is the event axis.
     expect(events.getAttribute('aria-pressed')).toBe('true');
     expect(time.getAttribute('aria-pressed')).toBe('false');
-    expect(svgOf().getAttribute('data-axis')).toBe('event');
+    expect(plotGroup().getAttribute('data-axis')).toBe('event');
     expect(screen.getByTestId('timeline-axis-title').textContent).toBe('event #');
-    expect(svgOf().getAttribute('aria-label')).toBe('Tasks by patch state over the events in trace order, with milestones and violations');
+    expect(plotGroup().getAttribute('aria-label')).toBe('Tasks by patch state over the events in trace order, with milestones and violations');
     // The count axis reads the 19 tasks.
-    const counts = [...svgOf().querySelectorAll('.tl-axis text')].map((t) => t.textContent);
+    const counts = [...plotGroup().querySelectorAll('.tl-axis text')].map((t) => t.textContent);
     expect(counts).toContain('19');
     fireEvent.click(time);
-    expect(svgOf().getAttribute('data-axis')).toBe('time');
+    expect(plotGroup().getAttribute('data-axis')).toBe('time');
     expect(screen.getByTestId('timeline-axis-title').textContent).toBe('simulated time (s)');
     expect(screen.getAllByText(/^\d(\.\d)? s$/).length).toBeGreaterThan(2);
     // The x key toggles back (the command the shortcut runs).
     const key = commandForKey({ key: 'x', ctrlKey: false, metaKey: false, altKey: false, target: document.body }, store.getState());
     expect(key?.id).toBe('timeline-axis');
     act(() => key!.run(store.getState()));
-    expect(svgOf().getAttribute('data-axis')).toBe('event');
+    expect(plotGroup().getAttribute('data-axis')).toBe('event');
     // A new scenario gets its own default again.
     fireEvent.click(time);
     await act(async () => store.getState().load({ preset: 'stacked-patches' }));
@@ -438,13 +438,13 @@ describe('<Timeline /> axes', () => {
     await send({ type: 'jump', to: 'end' });
     const f = store.getState().frame!;
     expect(f.time).toBe(0);
-    expect(svgOf().getAttribute('data-axis')).toBe('event');
+    expect(plotGroup().getAttribute('data-axis')).toBe('event');
     expect(screen.getByTestId('timeline-axis-title').textContent).toBe('event # (all at 0 s of simulated time)');
     expect(screen.queryByText(/computed events so far happened at 0 s/)).toBeNull();
     // Each mark sits at its own step: x grows with the step, at a known rate.
     const l = layout(DEFAULT_WIDTH);
     const perEvent = (l.plotRight - l.plotLeft) / f.computed;
-    const marks = [...svgOf().querySelectorAll('.tl-lane')[0]!.querySelectorAll('g.tl-mark')];
+    const marks = [...plotGroup().querySelectorAll('.tl-lane')[0]!.querySelectorAll('g.tl-mark')];
     expect(marks.length).toBeGreaterThan(3);
     const ms = store.getState().milestones;
     const xs = marks.map((m) => Number(/translate\(([-\d.]+),/.exec(m.getAttribute('transform')!)![1]));

@@ -24,6 +24,8 @@ export const AXIS_KINDS: readonly AxisKind[] = ['time', 'event'];
 
 /** The axis's title under its ticks. */
 export const AXIS_TITLE: Readonly<Record<AxisKind, string>> = { time: 'simulated time (s)', event: 'event #' };
+/** What the plot is drawn over, in words (its accessible name, the exported image's title). */
+export const AXIS_PHRASE: Readonly<Record<AxisKind, string>> = { time: 'simulated time', event: 'the events in trace order' };
 
 /** The toggle's words for each axis. */
 export const AXIS_WORDS: Readonly<Record<AxisKind, string>> = { time: 'Time', event: 'Event #' };
