@@ -47,20 +47,24 @@ export function useUrlSync(): void {
     // When the moment on screen first moved since the last write, and last moved.
     let firstMove: number | null = null;
     let lastMove = 0;
-    /** Writes the hash of `state` (by default, the moment on screen): a new history entry after a user's new scenario. */
-    const write = (state: AppState = store.getState()) => {
+    /** Writes the hash of `state`: in a new history entry (`asNew`), else in place of the one on screen; false if there was nothing to write. */
+    const put = (state: AppState, asNew: boolean): boolean => {
       clearTimeout(timer);
       timer = undefined;
       firstMove = null;
       // The hash moved without us (a link followed, Back): hashchange opens it; do not write over it.
-      if (location.hash.replace(/^#/, '') !== written) return;
+      if (location.hash.replace(/^#/, '') !== written) return false;
       const hash = hashOf(state);
-      if (hash === null || hash === written) return;
+      if (hash === null || hash === written) return false;
       written = hash;
       const url = `${location.pathname}${location.search}#${hash}`;
-      if (push) history.pushState(null, '', url);
+      if (asNew) history.pushState(null, '', url);
       else history.replaceState(null, '', url);
-      push = false;
+      return true;
+    };
+    /** Writes the moment on screen: a new entry after a user's new scenario, then in place. */
+    const write = () => {
+      if (put(store.getState(), push)) push = false;
     };
     /** A write still waiting for the playhead to rest, made now: the page is being left. */
     const flush = () => {
@@ -75,11 +79,7 @@ export function useUrlSync(): void {
         push = s.origin === 'user';
         // A scenario the user opens gets an entry of its own: the one being left keeps the moment it was left at,
         // not the last one written. (Opened from a link or Back, the entry on screen is already another one.)
-        if (push && prev.meta !== null && timer !== undefined) {
-          push = false;
-          write(prev);
-          push = true;
-        }
+        if (push && prev.meta !== null && timer !== undefined) put(prev, false);
       }
       // Compare mode opened or closed: the link says so too.
       if ((s.frame === prev.frame && s.compare === prev.compare) || s.frame === null) return;
