@@ -1,8 +1,8 @@
-import { enNumber } from './format.ts';
 // Every bound a run is held to, in one place (docs/scenario.md §12). Each
 // keeps one resource finite: memory (tasks, file sizes, events), the cost of
 // a random draw (time ranges), and how long a run may go on (events,
 // simulated time). The CLI, the app and the worker all read them from here.
+import { enNumber } from './format.ts';
 
 /** Tasks in all task groups of a scenario together. */
 export const MAX_GROUP_TASKS = 1_000_000;

@@ -1,6 +1,6 @@
-import { enNumber } from '../format.ts';
 // The scenario as the simulation sees it: a `klpscope/1` document
 // (spec/scenario.md) after validation, with every default filled in.
+import { enNumber } from '../format.ts';
 
 export type KernelVariant = 'rfc-v2' | 'v4.12' | 'mainline';
 export const KERNEL_VARIANTS: readonly KernelVariant[] = ['rfc-v2', 'v4.12', 'mainline'];
